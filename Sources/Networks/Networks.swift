@@ -1,0 +1,1 @@
+// The Networks module; see docs/architecture.md.

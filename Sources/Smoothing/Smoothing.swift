@@ -1,0 +1,1 @@
+// The Smoothing module; see docs/architecture.md.

@@ -1,0 +1,3 @@
+import ThermoCLI
+
+ThermoCommand.main()
