@@ -26,3 +26,52 @@ public enum TestPaths {
         return url
     }
 }
+
+/// The output of one run of the built `thermo` binary.
+public struct ThermoRun: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+}
+
+/// Runs the `thermo` binary that `swift test` built beside the test bundle, with `arguments`, in `directory`,
+/// and with `environment` added to the test's own. Standard input is empty.
+public func runThermo(_ arguments: [String], in directory: URL? = nil,
+                      environment: [String: String] = [:]) throws -> ThermoRun {
+    let process = Process()
+    process.executableURL = TestPaths.thermoBinary
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes to the end before waiting, so that a chatty child never blocks on a full pipe.
+    nonisolated(unsafe) var errData = Data()
+    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { usleep(1000) }
+    return ThermoRun(status: process.terminationStatus,
+                     stdout: String(decoding: outData, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self))
+}
+
+extension TestPaths {
+    /// The `thermo` executable built by `swift build`/`swift test` (same products folder as the tests).
+    public static var thermoBinary: URL {
+        // The test bundle lives in the products folder (.build/<triple>/debug/…xctest); so does `thermo`.
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("thermo")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/thermo")
+    }
+}

@@ -1,2 +1,9 @@
 import Testing
-// Tests of this module arrive with the module itself.
+import Foundation
+import TestSupport
+
+@Test func thermoPrintsItsVersion() throws {
+    let run = try runThermo(["--version"])
+    #expect(run.status == 0)
+    #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+}
