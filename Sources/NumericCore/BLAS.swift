@@ -20,6 +20,14 @@ public enum BLAS {
                     beta, c, blasint(ldc))
     }
 
+    /// y ← α·op(A)·x + β·y for a row-major m×n matrix A (op(A) is m×n or, transposed, n×m).
+    @inline(__always)
+    public static func sgemv(_ ta: Transpose, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                             x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>) {
+        cblas_sgemv(CblasRowMajor, ta == .none ? CblasNoTrans : CblasTrans, blasint(m), blasint(n), alpha, a,
+                    blasint(lda), x, 1, beta, y, 1)
+    }
+
     /// The number of threads OpenBLAS uses for one call.
     public static var threads: Int {
         get { Int(openblas_get_num_threads()) }

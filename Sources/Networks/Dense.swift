@@ -1,0 +1,70 @@
+import NumericCore
+
+/// The forward and backward pass of one dense layer on a row-major batch, written as llm.c writes its kernels:
+/// one function each, with the mathematics beside the code. B is the batch size, n_in and n_out the widths.
+public enum Dense {
+    /// Forward: Z = A_in W^T + 1 bᵀ, then A_out = φ(Z) when `activation` is given (hidden layers) or
+    /// A_out = Z (the output layer's logits).
+    ///
+    /// - Parameters:
+    ///   - input: A_in, (B, n_in)
+    ///   - weights: W, (n_out, n_in)
+    ///   - bias: b, (n_out)
+    ///   - output: A_out, (B, n_out)
+    @inline(__always)
+    public static func forward(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                               output: UnsafeMutablePointer<Float>, batch: Int, inputs: Int, outputs: Int,
+                               activation: Activation?) {
+        // (B, n_out) = (B, n_in) · (n_out, n_in)ᵀ
+        BLAS.sgemm(.none, .transposed, m: batch, n: outputs, k: inputs,
+                   a: input, lda: inputs, b: weights, ldb: inputs, c: output, ldc: outputs)
+        // Bias and nonlinearity in one pass over the output.
+        for r in 0..<batch {
+            let row = output + r * outputs
+            switch activation {
+            case .none:
+                for j in 0..<outputs { row[j] += bias[j] }
+            case .relu?:
+                for j in 0..<outputs { let z = row[j] + bias[j]; row[j] = z > 0 ? z : 0 }
+            case .tanh?:
+                for j in 0..<outputs { row[j] = _tanhf(row[j] + bias[j]) }
+            }
+        }
+    }
+
+    /// Backward of Z = A_in Wᵀ + 1 bᵀ, given δ = ∂L/∂Z, (B, n_out):
+    ///   ∂L/∂W = δᵀ A_in, (n_out, n_in)  — added to `weightGradient` scaled by `beta` (0: overwrite, 1: accumulate);
+    ///   ∂L/∂b = Σ_rows δ, (n_out)        — likewise into `biasGradient`;
+    ///   ∂L/∂A_in = δ W, (B, n_in)       — written to `inputGradient` when it is non-nil (skipped for layer 1).
+    /// `ones` holds at least B ones (the bias gradient is the GEMV δᵀ·1).
+    @inline(__always)
+    public static func backward(delta: UnsafePointer<Float>, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                                weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
+                                inputGradient: UnsafeMutablePointer<Float>?, batch: Int, inputs: Int, outputs: Int,
+                                ones: UnsafePointer<Float>, beta: Float = 0) {
+        // (n_out, n_in) = (B, n_out)ᵀ · (B, n_in)
+        BLAS.sgemm(.transposed, .none, m: outputs, n: inputs, k: batch,
+                   a: delta, lda: outputs, b: input, ldb: inputs, beta: beta, c: weightGradient, ldc: inputs)
+        // (n_out) = (B, n_out)ᵀ · 1_B
+        BLAS.sgemv(.transposed, m: batch, n: outputs, a: delta, lda: outputs, x: ones, beta: beta, y: biasGradient)
+        if let inputGradient {
+            // (B, n_in) = (B, n_out) · (n_out, n_in)
+            BLAS.sgemm(.none, .none, m: batch, n: inputs, k: outputs,
+                       a: delta, lda: outputs, b: weights, ldb: inputs, c: inputGradient, ldc: inputs)
+        }
+    }
+
+    /// δ_l = ∂L/∂A_l ⊙ φ'(Z_l), in place over `gradient` (B·n values), using the stored activations A_l = φ(Z_l):
+    /// ReLU: φ' = [A > 0]; tanh: φ' = 1 − A².
+    @inline(__always)
+    public static func activationBackward(gradient: UnsafeMutablePointer<Float>, activations: UnsafePointer<Float>,
+                                          count: Int, activation: Activation) {
+        switch activation {
+        case .relu:
+            // Branch-free, so that it vectorises: the mask is random, and a branch would mispredict half the time.
+            for i in 0..<count { gradient[i] = activations[i] > 0 ? gradient[i] : 0 }
+        case .tanh:
+            for i in 0..<count { let a = activations[i]; gradient[i] *= 1 - a * a }
+        }
+    }
+}

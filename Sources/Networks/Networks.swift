@@ -1,1 +1,0 @@
-// The Networks module; see docs/architecture.md.

@@ -1,0 +1,39 @@
+import NumericCore
+
+/// What one training step minimises: it fills `network.gradients` with ∇L for the batch held in `pass`
+/// (inputs and labels already filled) and reports the loss.
+///
+/// Plain cross-entropy is `CrossEntropyObjective`; the smoothing losses (PLA, PLEA) of the Smoothing module
+/// conform too, so the training loop never knows which loss it runs.
+public protocol TrainingObjective: AnyObject {
+    /// Computes the loss of the first `batch` rows of `pass` and writes its gradient into `network.gradients`.
+    func lossAndGradient(_ network: Network, pass: Pass, batch: Int) -> ObjectiveValue
+}
+
+/// The outcome of one objective evaluation.
+public struct ObjectiveValue: Sendable {
+    /// The objective's value for the batch (e.g. the mean cross-entropy; L_PLA or L_PLEA when smoothing).
+    public var loss: Double
+    /// The mean cross-entropy at the unperturbed weights W (equal to `loss` for plain cross-entropy).
+    public var crossEntropy: Double
+    /// Rows of the batch classified correctly at the unperturbed weights W.
+    public var correct: Int
+
+    public init(loss: Double, crossEntropy: Double, correct: Int) {
+        self.loss = loss
+        self.crossEntropy = crossEntropy
+        self.correct = correct
+    }
+}
+
+/// Plain mean cross-entropy: L(W) = (1/B) Σ_n ℓ_n(W).
+public final class CrossEntropyObjective: TrainingObjective {
+    public init() {}
+
+    public func lossAndGradient(_ network: Network, pass: Pass, batch: Int) -> ObjectiveValue {
+        pass.forward(network, batch: batch)
+        let r = pass.backward(network, batch: batch)
+        let mean = r.lossSum / Double(batch)
+        return ObjectiveValue(loss: mean, crossEntropy: mean, correct: r.correct)
+    }
+}

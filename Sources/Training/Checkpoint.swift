@@ -1,0 +1,234 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Datasets
+import Networks
+import NumericCore
+
+/// Everything a run needs to continue exactly where it stopped: the configuration, the position (epochs and
+/// steps done), the metrics so far, the parameters and the momentum buffer. Data order needs no state (each
+/// epoch's permutation comes from the seed and the epoch number), so a resumed run is bit-identical to an
+/// uninterrupted one.
+///
+/// File layout (little-endian), version 1:
+///
+///     "THRMCKPT"                      8 bytes, magic
+///     UInt32 version, UInt32 0        8 bytes
+///     UInt64 h, then h bytes          the header, JSON (`Checkpoint.Header`)
+///     UInt64 n                        the parameter count
+///     n × Float32                     parameters W_1, b_1, …, W_L, b_L
+///     n × Float32                     momentum v, same layout
+///     UInt64                          FNV-1a 64 of every byte before it
+public struct Checkpoint {
+    /// The JSON part of a checkpoint.
+    public struct Header: Codable, Sendable {
+        public var thermoVersion: String
+        public var configuration: TrainingConfiguration
+        public var completedEpochs: Int
+        public var globalStep: Int
+        public var history: [EpochMetrics]
+        public var elapsedSeconds: Double
+        public var blasThreads: Int
+        public var created: String
+    }
+
+    /// The configuration, position and metrics.
+    public var header: Header
+    /// W_1, b_1, …
+    public var parameters: [Float]
+    /// v, same layout.
+    public var velocity: [Float]
+
+    static let magic: [UInt8] = Array("THRMCKPT".utf8)
+    static let version: UInt32 = 1
+
+    /// A snapshot of `trainer` after its last completed epoch.
+    public init(_ trainer: Trainer, thermoVersion: String, blasThreads: Int) {
+        header = Header(thermoVersion: thermoVersion, configuration: trainer.configuration,
+                        completedEpochs: trainer.completedEpochs, globalStep: trainer.globalStep,
+                        history: trainer.history, elapsedSeconds: trainer.elapsedSeconds, blasThreads: blasThreads,
+                        created: ISO8601DateFormatter().string(from: Date()))
+        parameters = trainer.network.parameters.array
+        velocity = trainer.optimizer.velocity.array
+    }
+
+    /// Writes the checkpoint atomically: to a temporary file beside `path`, fsync, rename over `path`, fsync of
+    /// the folder. A crash at any moment leaves either the old checkpoint or the new one, never a mixture.
+    public func write(to path: String) throws {
+        var bytes: [UInt8] = []
+        let json = try JSONEncoder().encode(header)
+        bytes.reserveCapacity(40 + json.count + 8 * parameters.count + 8)
+        bytes += Checkpoint.magic
+        append(&bytes, Checkpoint.version)
+        append(&bytes, UInt32(0))
+        append(&bytes, UInt64(json.count))
+        bytes += json
+        append(&bytes, UInt64(parameters.count))
+        for array in [parameters, velocity] {
+            array.withUnsafeBytes { bytes += $0 }
+        }
+        append(&bytes, fnv1a64(bytes))
+        try writeAtomically(bytes, to: path)
+    }
+
+    /// Reads and checks a checkpoint; every defect is a `CheckpointError` naming the file.
+    public init(contentsOf path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+                throw CheckpointError(path: path, isDir.boolValue ? "is a folder, not a checkpoint file" : "cannot be read (permissions?)")
+            }
+            throw CheckpointError(path: path, "does not exist; give the path of a .ckpt file written by 'thermo train --checkpoint-every N'")
+        }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 40, Array(bytes[0..<8]) == Checkpoint.magic else {
+            throw CheckpointError(path: path, "is not a thermo checkpoint (no THRMCKPT signature)")
+        }
+        var offset = 8
+        let version: UInt32 = read(bytes, &offset)
+        guard version == Checkpoint.version else {
+            throw CheckpointError(path: path, "has format version \(version); this thermo reads version \(Checkpoint.version)")
+        }
+        offset += 4
+        let headerLength = Int(clamping: read(bytes, &offset) as UInt64)
+        guard headerLength <= bytes.count - offset - 16 else {
+            throw CheckpointError(path: path, "is truncated: its header claims \(headerLength) bytes, the file has \(bytes.count)")
+        }
+        let stored = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self) }
+        guard fnv1a64(bytes[0..<(bytes.count - 8)]) == UInt64(littleEndian: stored) else {
+            throw CheckpointError(path: path, "is corrupt or truncated (checksum mismatch); use an older checkpoint or start again")
+        }
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[offset..<(offset + headerLength)]))
+        } catch {
+            throw CheckpointError(path: path, "has an unreadable header: \(error)")
+        }
+        offset += headerLength
+        let n = Int(clamping: read(bytes, &offset) as UInt64)
+        guard n == header.configuration.architecture.layout.count, offset + 8 * n + 8 == bytes.count else {
+            throw CheckpointError(path: path, "holds \(n) parameters; its architecture needs \(header.configuration.architecture.layout.count)")
+        }
+        parameters = readFloats(bytes, &offset, n)
+        velocity = readFloats(bytes, &offset, n)
+    }
+}
+
+/// A checkpoint that cannot be read or used.
+public struct CheckpointError: Error, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    init(path: String, _ message: String) { self.path = path; self.message = message }
+    public var description: String { "checkpoint \(path) \(message)" }
+}
+
+extension Trainer {
+    /// A trainer that continues the run saved in `checkpoint`, possibly to a larger number of epochs.
+    public convenience init(resuming checkpoint: Checkpoint, dataSet: DataSet, epochs: Int? = nil,
+                            objective: TrainingObjective? = nil) throws {
+        var configuration = checkpoint.header.configuration
+        if let epochs { configuration.epochs = epochs }
+        try self.init(configuration: configuration, dataSet: dataSet, objective: objective)
+        guard checkpoint.parameters.count == network.parameters.count else {
+            throw ConfigurationError(flag: "--resume", "checkpoint does not match the network")
+        }
+        checkpoint.parameters.withUnsafeBufferPointer { network.parameters.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        checkpoint.velocity.withUnsafeBufferPointer { optimizer.velocity.pointer.update(from: $0.baseAddress!, count: $0.count) }
+        restore(completedEpochs: checkpoint.header.completedEpochs, globalStep: checkpoint.header.globalStep,
+                history: checkpoint.header.history, elapsedSeconds: checkpoint.header.elapsedSeconds)
+    }
+}
+
+/// Writes a checkpoint every `every` epochs and after the last epoch.
+public final class CheckpointWriter: TrainingObserver {
+    public let path: String
+    public let every: Int
+    public let blasThreads: Int
+    public let thermoVersion: String
+
+    public init(path: String, every: Int, blasThreads: Int, thermoVersion: String) {
+        self.path = path
+        self.every = every
+        self.blasThreads = blasThreads
+        self.thermoVersion = thermoVersion
+    }
+
+    public func epochDidFinish(_ metrics: EpochMetrics, trainer: Trainer) throws {
+        if metrics.epoch % every == 0 || metrics.epoch == trainer.configuration.epochs {
+            try Checkpoint(trainer, thermoVersion: thermoVersion, blasThreads: blasThreads).write(to: path)
+        }
+    }
+}
+
+// MARK: - Bytes
+
+private func append<T: FixedWidthInteger>(_ bytes: inout [UInt8], _ value: T) {
+    withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+}
+
+private func read<T: FixedWidthInteger>(_ bytes: [UInt8], _ offset: inout Int) -> T {
+    let v = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
+    offset += MemoryLayout<T>.size
+    return T(littleEndian: v)
+}
+
+private func readFloats(_ bytes: [UInt8], _ offset: inout Int, _ n: Int) -> [Float] {
+    let start = offset
+    offset += 4 * n
+    return [Float](unsafeUninitializedCapacity: n) { buf, count in
+        bytes.withUnsafeBytes { raw in
+            UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + 4 * n)]))
+        }
+        count = n
+    }
+}
+
+/// FNV-1a, 64 bits: h ← (h ⊕ byte) · 1099511628211, from 14695981039346656037.
+func fnv1a64<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+    return h
+}
+
+/// Writes `bytes` to a temporary file next to `path`, fsyncs it, renames it over `path` and fsyncs the folder.
+/// On failure the temporary file is removed and `path` is untouched.
+public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    let temporary = "\(path).tmp-\(getpid())"
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    guard fd >= 0 else { throw FileWriteError(path: path, errno: errno) }
+    var ok = bytes.withUnsafeBytes { raw -> Bool in
+        var done = 0
+        while done < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+            if n < 0 { if errno == EINTR { continue }; return false }
+            done += n
+        }
+        return true
+    }
+    let code = errno
+    ok = ok && fsync(fd) == 0
+    let code2 = errno
+    close(fd)
+    guard ok, rename(temporary, path) == 0 else {
+        let e = ok ? errno : (code != 0 ? code : code2)
+        unlink(temporary)
+        throw FileWriteError(path: path, errno: e)
+    }
+    let folder = (path as NSString).deletingLastPathComponent
+    let dfd = open(folder.isEmpty ? "." : folder, O_RDONLY)
+    if dfd >= 0 { fsync(dfd); close(dfd) }
+}
+
+/// A file that could not be written; names the path and the system's reason.
+public struct FileWriteError: Error, CustomStringConvertible {
+    public let path: String
+    public let errno: Int32
+    public var description: String {
+        let reason = String(cString: strerror(errno))
+        let hint = errno == ENOSPC || errno == EFBIG ? " (free some space or write elsewhere)"
+            : errno == EACCES || errno == EROFS ? " (choose a writable folder)" : ""
+        return "cannot write \(path): \(reason)\(hint); nothing was replaced"
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The result of a run, written as JSON by `thermo train --summary FILE`.
+public struct RunSummary: Codable, Sendable {
+    /// `completed`, `diverged` or `interrupted`.
+    public var status: String
+    /// Why the run stopped early, when it did.
+    public var message: String?
+    public var thermoVersion: String
+    /// The command line as typed.
+    public var command: [String]
+    public var configuration: TrainingConfiguration
+    /// The folder the data set was read from.
+    public var dataDirectory: String
+    public var trainImages: Int
+    public var validationImages: Int
+    public var testImages: Int
+    public var blasThreads: Int
+    public var blas: String
+    public var epochs: [EpochMetrics]
+    public var bestTestAccuracy: Double?
+    public var bestEpoch: Int?
+    public var finalTestAccuracy: Double?
+    /// Seconds of the whole run (all sessions, evaluation included).
+    public var wallSeconds: Double
+    /// Seconds spent in training steps only.
+    public var trainingSeconds: Double
+    /// Training samples per second of training-step time.
+    public var samplesPerSecond: Double
+    /// When the summary was written (ISO 8601).
+    public var finished: String
+
+    /// The summary of `trainer`'s run so far.
+    public init(_ trainer: Trainer, status: String, message: String?, command: [String], thermoVersion: String,
+                blasThreads: Int, blas: String) {
+        self.status = status
+        self.message = message
+        self.thermoVersion = thermoVersion
+        self.command = command
+        self.configuration = trainer.configuration
+        self.dataDirectory = trainer.data.dataSet.directory
+        self.trainImages = trainer.data.trainIndices.count
+        self.validationImages = trainer.data.validationIndices.count
+        self.testImages = trainer.data.dataSet.test.count
+        self.blasThreads = blasThreads
+        self.blas = blas
+        self.epochs = trainer.history
+        let best = trainer.history.max { a, b in a.testAccuracy < b.testAccuracy || (a.testAccuracy == b.testAccuracy && a.epoch > b.epoch) }
+        self.bestTestAccuracy = best?.testAccuracy
+        self.bestEpoch = best?.epoch
+        self.finalTestAccuracy = trainer.history.last?.testAccuracy
+        self.wallSeconds = trainer.elapsedSeconds
+        self.trainingSeconds = trainer.history.reduce(0) { $0 + $1.trainingSeconds }
+        let samples = trainer.history.reduce(0) { $0 + $1.steps } * trainer.configuration.batchSize
+        self.samplesPerSecond = trainingSeconds > 0 ? Double(samples) / trainingSeconds : 0
+        self.finished = ISO8601DateFormatter().string(from: Date())
+    }
+
+    /// The summary as pretty-printed JSON with sorted keys.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}

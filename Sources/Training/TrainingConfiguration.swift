@@ -1,0 +1,97 @@
+import Networks
+
+/// Everything that determines a training run's numbers: with the same configuration, data and BLAS thread
+/// count, two runs produce bit-identical weights and metrics.
+public struct TrainingConfiguration: Codable, Sendable, Equatable {
+    /// The data set's name (`mnist`, `fashion-mnist`, `kmnist`).
+    public var dataset: String = "mnist"
+    /// Widths n_0 … n_L and the hidden nonlinearity.
+    public var architecture: Architecture = Architecture(widths: [784, 784, 784, 10], activation: .relu)
+    /// How weights are drawn (biases start at zero).
+    public var initialization: Initialization = .kaimingNormal
+    /// η, μ, Nesterov, λ.
+    public var optimizer: SGDConfiguration = SGDConfiguration()
+    /// Mini-batch size B.
+    public var batchSize: Int = 256
+    /// The number of epochs E (epochs are numbered 1…E).
+    public var epochs: Int = 120
+    /// The run's seed; every random stream (initialisation, data order, subsets, perturbations) derives from it.
+    public var seed: UInt64 = 1
+    /// Train on a seeded random subset of this many training images (nil: all of them).
+    public var trainSubset: Int? = nil
+    /// Hold this many training images (a seeded random choice) out of training as a validation set.
+    public var validation: Int = 0
+    /// Standardise pixels to zero mean and unit variance over the training images (one mean and one standard
+    /// deviation for all pixels, as torchvision's `Normalize((0.1307,), (0.3081,))` does for MNIST); when false,
+    /// pixels are only scaled to [0, 1].
+    public var standardize: Bool = true
+    /// Keep the last, smaller mini-batch of each epoch (by default it is dropped: see docs/definitions.md).
+    public var keepLastBatch: Bool = false
+    /// What the steps minimise.
+    public var loss: LossConfiguration = .crossEntropy
+
+    public init() {}
+
+    /// Checks every value before any work is done; the error names the command-line flag.
+    public func validate() throws(ConfigurationError) {
+        let w = architecture.widths
+        guard w.count >= 2 else { throw ConfigurationError(flag: "--layers", "needs at least an input and an output width, e.g. 784,256,10") }
+        guard w.allSatisfy({ $0 > 0 }) else { throw ConfigurationError(flag: "--layers", "widths must be positive, got \(w.map(String.init).joined(separator: ","))") }
+        guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
+            throw ConfigurationError(flag: "--lr", "must be a positive number, got \(optimizer.learningRate)")
+        }
+        guard optimizer.momentum >= 0, optimizer.momentum < 1 else {
+            throw ConfigurationError(flag: "--momentum", "must be in [0, 1), got \(optimizer.momentum)")
+        }
+        guard !optimizer.nesterov || optimizer.momentum > 0 else {
+            throw ConfigurationError(flag: "--nesterov", "needs a positive --momentum")
+        }
+        guard optimizer.weightDecay >= 0, optimizer.weightDecay.isFinite else {
+            throw ConfigurationError(flag: "--weight-decay", "must be ≥ 0, got \(optimizer.weightDecay)")
+        }
+        guard batchSize > 0 else { throw ConfigurationError(flag: "--batch-size", "must be at least 1, got \(batchSize)") }
+        guard epochs > 0 else { throw ConfigurationError(flag: "--epochs", "must be at least 1, got \(epochs)") }
+        if let trainSubset, trainSubset <= 0 {
+            throw ConfigurationError(flag: "--train-subset", "must be at least 1, got \(trainSubset)")
+        }
+        guard validation >= 0 else { throw ConfigurationError(flag: "--validation", "must be ≥ 0, got \(validation)") }
+        try loss.validate(layerCount: architecture.layerCount)
+    }
+
+    /// Checks the configuration against the data it will train on.
+    public func validate(inputs: Int, classes: Int, trainCount: Int) throws(ConfigurationError) {
+        let w = architecture.widths
+        guard w[0] == inputs else {
+            throw ConfigurationError(flag: "--layers", "must start with the input size \(inputs) of \(dataset) (got \(w[0]))")
+        }
+        guard w[w.count - 1] == classes else {
+            throw ConfigurationError(flag: "--layers", "must end with the class count \(classes) of \(dataset) (got \(w[w.count - 1]))")
+        }
+        let available = min(trainSubset ?? trainCount, trainCount)
+        if let trainSubset, trainSubset > trainCount {
+            throw ConfigurationError(flag: "--train-subset", "asks for \(trainSubset) images but \(dataset) has \(trainCount)")
+        }
+        guard validation < available else {
+            throw ConfigurationError(flag: "--validation", "holds out \(validation) of the \(available) training images, leaving none to train on")
+        }
+        let training = available - validation
+        guard keepLastBatch || training >= batchSize else {
+            throw ConfigurationError(flag: "--batch-size", "\(batchSize) is larger than the \(training) training images; lower it or pass --keep-last-batch")
+        }
+    }
+}
+
+/// An invalid configuration value, named by its command-line flag.
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    /// The flag, e.g. `--lr`.
+    public let flag: String
+    /// What is wrong and what is accepted.
+    public let message: String
+
+    public init(flag: String, _ message: String) {
+        self.flag = flag
+        self.message = message
+    }
+
+    public var description: String { "\(flag) \(message)" }
+}

@@ -1,0 +1,24 @@
+import Datasets
+import NumericCore
+
+/// A small, learnable data set: each class c has a fixed random prototype image; samples are the prototype
+/// plus noise, as bytes. 12 × 12 images, 4 classes.
+func syntheticDataSet(train: Int = 600, test: Int = 200, seed: UInt64 = 5) -> DataSet {
+    let side = 12, d = side * side, classes = 4
+    var random = RandomStream(seed: seed, purpose: "synthetic")
+    let prototypes = (0..<classes).map { _ in (0..<d).map { _ in Float(random.nextIndex(below: 256)) } }
+    func split(_ n: Int) -> LabeledImages {
+        var pixels = [UInt8](repeating: 0, count: n * d)
+        var labels = [UInt8](repeating: 0, count: n)
+        for i in 0..<n {
+            let c = random.nextIndex(below: classes)
+            labels[i] = UInt8(c)
+            for j in 0..<d {
+                let v = prototypes[c][j] + random.nextSymmetric(100)
+                pixels[i * d + j] = UInt8(max(0, min(255, v)))
+            }
+        }
+        return LabeledImages(count: n, rows: side, columns: side, pixels: pixels, labels: labels)
+    }
+    return DataSet(name: "synthetic", directory: "(memory)", classes: classes, train: split(train), test: split(test))
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import Datasets
+import Networks
+import NumericCore
+import TestSupport
+@testable import Training
+
+func smallConfiguration(epochs: Int = 3) -> TrainingConfiguration {
+    var c = TrainingConfiguration()
+    c.dataset = "synthetic"
+    c.architecture = Architecture(widths: [144, 32, 16, 4], activation: .relu)
+    c.optimizer = SGDConfiguration(learningRate: 0.05, momentum: 0.9)
+    c.batchSize = 32
+    c.epochs = epochs
+    c.seed = 11
+    c.validation = 50
+    return c
+}
+
+/// The metrics without their timings, which legitimately differ between runs.
+func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
+    history.map { [Double($0.epoch), Double($0.steps), $0.trainObjective, $0.trainLoss, $0.trainAccuracy,
+                   $0.testLoss, $0.testAccuracy, $0.validationLoss, $0.validationAccuracy] }
+}
+
+@Suite(.serialized) struct TrainerTests {
+    let data = syntheticDataSet()
+
+    @Test("Training learns the synthetic classes")
+    func learns() throws {
+        let trainer = try Trainer(configuration: smallConfiguration(), dataSet: data)
+        try trainer.run()
+        #expect(trainer.history.count == 3)
+        #expect(trainer.history.last!.testAccuracy > 0.9)
+        #expect(trainer.history.last!.trainLoss < trainer.history.first!.trainLoss)
+        #expect(trainer.data.trainIndices.count == 550 && trainer.data.validationIndices.count == 50)
+        #expect(Set(trainer.data.trainIndices).isDisjoint(with: trainer.data.validationIndices))
+        #expect(trainer.history[0].steps == 550 / 32)  // the last partial batch is dropped
+    }
+
+    @Test("Same seed and threads: bit-identical weights and metrics; another seed differs")
+    func deterministic() throws {
+        BLAS.threads = 2
+        let a = try Trainer(configuration: smallConfiguration(), dataSet: data)
+        let b = try Trainer(configuration: smallConfiguration(), dataSet: data)
+        try a.run()
+        try b.run()
+        #expect(a.network.parameters.bitwiseEqual(b.network.parameters))
+        #expect(a.optimizer.velocity.bitwiseEqual(b.optimizer.velocity))
+        #expect(numbers(a.history) == numbers(b.history))
+        var other = smallConfiguration()
+        other.seed = 12
+        let c = try Trainer(configuration: other, dataSet: data)
+        try c.run()
+        #expect(!a.network.parameters.bitwiseEqual(c.network.parameters))
+    }
+
+    @Test("Interrupted and resumed from a checkpoint equals uninterrupted, bit for bit")
+    func resumeIsExact() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("run.ckpt").path
+
+        let straight = try Trainer(configuration: smallConfiguration(epochs: 4), dataSet: data)
+        try straight.run()
+
+        let first = try Trainer(configuration: smallConfiguration(epochs: 2), dataSet: data)
+        first.observers.append(CheckpointWriter(path: path, every: 1, blasThreads: 2, thermoVersion: "test"))
+        try first.run()
+        let checkpoint = try Checkpoint(contentsOf: path)
+        #expect(checkpoint.header.completedEpochs == 2)
+        let resumed = try Trainer(resuming: checkpoint, dataSet: data, epochs: 4)
+        #expect(resumed.completedEpochs == 2)
+        try resumed.run()
+        #expect(resumed.network.parameters.bitwiseEqual(straight.network.parameters))
+        #expect(resumed.optimizer.velocity.bitwiseEqual(straight.optimizer.velocity))
+        #expect(numbers(resumed.history) == numbers(straight.history))
+        #expect(resumed.globalStep == straight.globalStep)
+    }
+
+    @Test("A stop request halts at a step boundary")
+    func stopRequest() throws {
+        let trainer = try Trainer(configuration: smallConfiguration(), dataSet: data)
+        var steps = 0
+        trainer.stopRequested = { steps += 1; return steps > 20 }
+        #expect(throws: TrainingError.self) { try trainer.run() }
+        #expect(trainer.globalStep == 20)
+        #expect(trainer.completedEpochs == 1)
+    }
+
+    @Test("A diverging run stops with the epoch and step, before the update")
+    func divergence() throws {
+        var c = smallConfiguration()
+        c.optimizer.learningRate = 1e6
+        let trainer = try Trainer(configuration: c, dataSet: data)
+        do {
+            try trainer.run()
+            Issue.record("expected divergence")
+        } catch let TrainingError.diverged(epoch, step, globalStep, loss, _) {
+            #expect(!loss.isFinite)
+            #expect(epoch >= 1 && step >= 1 && globalStep >= 1)
+            #expect(trainer.globalStep == globalStep - 1)
+            #expect(TrainingError.diverged(epoch: epoch, step: step, globalStep: globalStep, loss: loss, learningRate: 1e6)
+                .description.contains("--lr"))
+        }
+    }
+
+    @Test("Invalid hyper-parameters are rejected before any work, naming the flag",
+          arguments: ["lr", "batch-size", "momentum", "epochs", "layers-in", "layers-out", "weight-decay",
+                      "validation", "train-subset", "batch-size-large"])
+    func invalidConfiguration(_ key: String) {
+        var c = smallConfiguration()
+        var flag = "--" + key
+        switch key {
+        case "lr": c.optimizer.learningRate = -1
+        case "batch-size": c.batchSize = 0
+        case "momentum": c.optimizer.momentum = 1.5
+        case "epochs": c.epochs = 0
+        case "layers-in": c.architecture = Architecture(widths: [100, 32, 4]); flag = "--layers"
+        case "layers-out": c.architecture = Architecture(widths: [144, 32, 7]); flag = "--layers"
+        case "weight-decay": c.optimizer.weightDecay = -0.1
+        case "validation": c.validation = 600
+        case "train-subset": c.trainSubset = 10_000
+        case "batch-size-large": c.batchSize = 1000; flag = "--batch-size"
+        default: Issue.record("unknown case \(key)")
+        }
+        do {
+            _ = try Trainer(configuration: c, dataSet: data)
+            Issue.record("accepted an invalid \(flag)")
+        } catch let error as ConfigurationError {
+            #expect(error.flag == flag)
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test("A damaged checkpoint is refused with a message naming the file")
+    func damagedCheckpoint() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("run.ckpt").path
+        let trainer = try Trainer(configuration: smallConfiguration(epochs: 1), dataSet: data)
+        try trainer.run()
+        try Checkpoint(trainer, thermoVersion: "test", blasThreads: 2).write(to: path)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count / 2] ^= 0xff
+        let flipped = folder.appendingPathComponent("flipped.ckpt").path
+        try Data(bytes).write(to: URL(fileURLWithPath: flipped))
+        #expect { try Checkpoint(contentsOf: flipped) } throws: { "\($0)".contains("checksum") && "\($0)".contains(flipped) }
+        let truncated = folder.appendingPathComponent("truncated.ckpt").path
+        try Data(bytes.prefix(100)).write(to: URL(fileURLWithPath: truncated))
+        #expect { try Checkpoint(contentsOf: truncated) } throws: { "\($0)".contains(truncated) }
+        #expect { try Checkpoint(contentsOf: folder.appendingPathComponent("none.ckpt").path) } throws: { "\($0)".contains("does not exist") }
+        // No temporary file is left behind by the atomic write.
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".tmp") }
+        #expect(left.isEmpty)
+    }
+}
