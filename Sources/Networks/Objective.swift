@@ -7,7 +7,19 @@ import NumericCore
 /// conform too, so the training loop never knows which loss it runs.
 public protocol TrainingObjective: AnyObject {
     /// Computes the loss of the first `batch` rows of `pass` and writes its gradient into `network.gradients`.
-    func lossAndGradient(_ network: Network, pass: Pass, batch: Int) -> ObjectiveValue
+    /// `step` is the optimizer step t (from 1), which keys any random draw the objective makes.
+    func lossAndGradient(_ network: Network, pass: Pass, batch: Int, step: Int) -> ObjectiveValue
+
+    /// For the smoothing losses, after a step: L_a for a = 0…y (L_0 at the unperturbed weights).
+    var sampleLosses: UnsafeBufferPointer<Double>? { get }
+    /// For the smoothing losses, after a step: the weight of each L_a's gradient in the step's gradient
+    /// (PLA: K_a/(1+y); PLEA: w_a = softmax(−L − d)_a, which sum to 1).
+    var sampleWeights: UnsafeBufferPointer<Double>? { get }
+}
+
+extension TrainingObjective {
+    public var sampleLosses: UnsafeBufferPointer<Double>? { nil }
+    public var sampleWeights: UnsafeBufferPointer<Double>? { nil }
 }
 
 /// The outcome of one objective evaluation.
@@ -30,7 +42,7 @@ public struct ObjectiveValue: Sendable {
 public final class CrossEntropyObjective: TrainingObjective {
     public init() {}
 
-    public func lossAndGradient(_ network: Network, pass: Pass, batch: Int) -> ObjectiveValue {
+    public func lossAndGradient(_ network: Network, pass: Pass, batch: Int, step: Int) -> ObjectiveValue {
         pass.forward(network, batch: batch)
         let r = pass.backward(network, batch: batch)
         let mean = r.lossSum / Double(batch)

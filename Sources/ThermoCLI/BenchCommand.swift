@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Networks
+import Smoothing
 import NumericCore
 import Training
 
@@ -28,6 +29,8 @@ struct BenchCommand: ParsableCommand {
     var steps = 20
     @Option(help: "Repetitions (the median is reported).")
     var reps = 9
+    @Flag(help: "Also time PLA steps (y = 4, R = 0.01) for U = {1}, …, {L−1}, hidden and all, shared-prefix and naive.")
+    var smoothing = false
     @Flag(help: "Print the figures as JSON.")
     var json = false
 
@@ -44,7 +47,20 @@ struct BenchCommand: ParsableCommand {
         guard widths.count >= 2 else { throw ValidationError("--layers needs at least two widths") }
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         BLAS.threads = threadCount
-        let report = StepBenchmark(widths: widths, batch: batchSize, steps: steps, reps: reps).run()
+        var benchmark = StepBenchmark(widths: widths, batch: batchSize, steps: steps, reps: reps)
+        if smoothing {
+            let L = widths.count - 1
+            let sets: [(String, [Int])] = (1..<max(2, L)).map { ("U={\($0)}", [$0]) } + [("U=hidden", Array(1..<L)), ("U=all", Array(1...L))]
+            benchmark.smoothing = sets.map { name, layers in
+                var c = LossConfiguration()
+                c.kind = .pla
+                c.layers = layers
+                c.radius = 0.01
+                c.samples = 4
+                return ("PLA y=4 \(name)", c)
+            }
+        }
+        let report = benchmark.run()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Networks
+import Smoothing
 import NumericCore
 import Training
 
@@ -13,6 +14,8 @@ struct StepBenchmark {
     let batch: Int
     let steps: Int
     let reps: Int
+    /// Smoothing losses to time against the plain step (name, configuration).
+    var smoothing: [(String, LossConfiguration)] = []
 
     /// One GEMM of the step: C(m×n) = op(A)·op(B), with k the inner dimension.
     struct Shape: Codable, Hashable {
@@ -39,6 +42,8 @@ struct StepBenchmark {
         var peakResidentMB: Double
         /// Median ms of the step's parts, timed separately: gather, forward, loss+backward, SGD update.
         var parts: [String: Double]
+        /// Smoothing-loss steps against the plain step.
+        var smoothing: [SmoothingRate]
         var pytorchReference: String
 
         func table(threads: Int) -> String {
@@ -57,12 +62,28 @@ struct StepBenchmark {
                 .map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ") + "\n"
             s += String(format: "SGEMM 2048³            %6.1f GFLOP/s (practical peak)\n", peak2048GFLOPS)
             s += String(format: "peak resident memory   %6.1f MB\n", peakResidentMB)
+            if !smoothing.isEmpty {
+                s += "smoothing losses, per step relative to a cross-entropy step (medians of interleaved repetitions):\n"
+                for r in smoothing {
+                    s += String(format: "  %@: shared prefix %6.2f ms = %.2f× (min %.2f, max %.2f); naive %6.2f ms = %.2f×\n",
+                                r.loss, r.sharedMilliseconds, r.sharedRatio.median, r.sharedRatio.min, r.sharedRatio.max,
+                                r.naiveMilliseconds, r.naiveRatio.median)
+                }
+                s += "  PyTorch 2.13 (../shared/peers, 2 threads), PLA y=4 U={3}: naive 5.16×, one graph 5.24×, shared prefix 2.90×\n"
+            }
             s += "reference: \(pytorchReference)"
             return s
         }
     }
 
     struct Stat: Codable { var min: Double, median: Double, max: Double }
+    struct SmoothingRate: Codable {
+        var loss: String
+        var sharedMilliseconds: Double
+        var sharedRatio: Stat
+        var naiveMilliseconds: Double
+        var naiveRatio: Stat
+    }
     struct ShapeRate: Codable { var role: String, m: Int, n: Int, k: Int, milliseconds: Double, gflops: Double }
 
     var shapes: [Shape] {
@@ -103,9 +124,9 @@ struct StepBenchmark {
                 }
             }
         }
-        func step(_ t: Int) {
+        func step(_ t: Int, _ objective: TrainingObjective = objective) {
             gather(t)
-            _ = objective.lossAndGradient(network, pass: pass, batch: batch)
+            _ = objective.lossAndGradient(network, pass: pass, batch: batch, step: t + 1)
             sgd.step(parameters: network.parameters, gradients: network.gradients)
         }
 
@@ -164,6 +185,29 @@ struct StepBenchmark {
             parts["3 backward", default: []].append(b)
             parts["4 sgd", default: []].append(u)
         }
+        // Smoothing losses against the plain step, interleaved repetition by repetition.
+        var smoothingRows: [SmoothingRate] = []
+        for (name, configuration) in smoothing {
+            let shared = makeObjective(configuration, architecture: architecture, batchCapacity: batch, seed: 1,
+                                       threads: BLAS.threads)
+            var naiveConfiguration = configuration
+            naiveConfiguration.path = .naive
+            let naive = makeObjective(naiveConfiguration, architecture: architecture, batchCapacity: batch, seed: 1,
+                                      threads: BLAS.threads)
+            step(0, shared)
+            step(0, naive)
+            var sharedRatios: [Double] = [], naiveRatios: [Double] = [], sharedMs: [Double] = [], naiveMs: [Double] = []
+            let n = max(1, steps / 4)
+            for _ in 0..<reps {
+                let ce = time { for i in 0..<n { step(i) } } / Double(n)
+                let sh = time { for i in 0..<n { step(i, shared) } } / Double(n)
+                let nv = time { for i in 0..<n { step(i, naive) } } / Double(n)
+                sharedRatios.append(sh / ce); naiveRatios.append(nv / ce); sharedMs.append(sh); naiveMs.append(nv)
+            }
+            smoothingRows.append(SmoothingRate(loss: name, sharedMilliseconds: median(sharedMs), sharedRatio: stat(sharedRatios),
+                                               naiveMilliseconds: median(naiveMs), naiveRatio: stat(naiveRatios)))
+        }
+
         let flops = shapes.reduce(0) { $0 + $1.flops }
         let stepMedian = median(stepTimes)
         let samplesPerSecond: Double = Double(batch) / stepMedian * 1000
@@ -174,7 +218,7 @@ struct StepBenchmark {
                       samplesPerSecond: samplesPerSecond, stepGFLOP: flops / 1e9,
                       achievedGFLOPS: achieved, shapes: shapeRates, peak2048GFLOPS: median(peaks),
                       peakResidentMB: peakResidentMegabytes(),
-                      parts: partMedians,
+                      parts: partMedians, smoothing: smoothingRows,
                       pytorchReference: "PyTorch 2.13 CPU, same step, 2 threads: 19.1 ms = 1.42× its GEMMs (../shared/peers, 2026-11-29)")
     }
 

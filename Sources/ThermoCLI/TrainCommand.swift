@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Networks
 import NumericCore
+import Smoothing
 import Training
 
 /// `thermo train`: trains a fully-connected network on an MNIST-like data set with SGD and momentum.
@@ -53,6 +54,23 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Keep the last, smaller mini-batch of each epoch (dropped by default).")
     var keepLastBatch = false
 
+    @Option(help: "Loss: ce (cross-entropy, default), pla (partial local average, eq. 23) or plea (partial local entropy, eq. 22).")
+    var loss: LossConfiguration.Kind?
+    @Option(help: ArgumentHelp("Weight layers to smooth over (1…L): e.g. 2 or 1,3; hidden = 1…L−1 (the paper's isotropic set); all = 1…L.", valueName: "LAYERS"))
+    var smooth: String?
+    @Option(help: "R, the half-edge of the hypercube of displacements (uniform kernel).")
+    var radius: Double?
+    @Option(help: "y, the number of displaced samples per step (default 4).")
+    var samples: Int?
+    @Option(help: "k, the kernel's sharpness (default: infinite, the hard hypercube).")
+    var sharpness: Double?
+    @Option(help: "Displacement law: uniform (default) or gaussian (N(0, 1/γ), with --gamma).")
+    var kernel: LossConfiguration.Kernel?
+    @Option(help: "γ of the Gaussian kernel (variance 1/γ).")
+    var gamma: Double?
+    @Option(help: "Smoothing evaluation: shared (shared prefix, default) or naive (y+1 full passes, the reference).")
+    var smoothingPath: LossConfiguration.Path?
+
     @Option(help: ArgumentHelp("Write the run's summary as JSON to FILE.", valueName: "FILE"))
     var summary: String?
     @Option(help: ArgumentHelp("Checkpoint file (default: thermo.ckpt, or the --resume file).", valueName: "FILE"))
@@ -96,6 +114,24 @@ struct TrainCommand: ParsableCommand {
         if let validation { c.validation = validation }
         if let pixels { c.standardize = pixels == .standardized }
         if keepLastBatch { c.keepLastBatch = true }
+        if let loss { c.loss.kind = loss }
+        if let smooth {
+            do { c.loss.layers = try parseLayerSet(smooth, layerCount: c.architecture.layerCount) } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        if let radius { c.loss.radius = radius }
+        if let samples { c.loss.samples = samples }
+        if let sharpness { c.loss.sharpness = sharpness }
+        if let kernel { c.loss.kernel = kernel }
+        if let gamma { c.loss.gamma = gamma }
+        if let smoothingPath { c.loss.path = smoothingPath }
+        if c.loss.kind != .ce && c.loss.kernel == .uniform && radius == nil && base.loss.kind == .ce {
+            throw ValidationError("--radius is needed with --loss \(c.loss.kind.rawValue) (e.g. --radius 0.01)")
+        }
+        if c.loss.kind == .ce && (smooth != nil || radius != nil || sharpness != nil || gamma != nil) {
+            throw ValidationError("--smooth, --radius, --sharpness and --gamma need --loss pla or plea")
+        }
         do { try c.validate() } catch { throw ValidationError(error.description) }
         return c
     }
@@ -157,10 +193,13 @@ struct TrainCommand: ParsableCommand {
             trainer.observers.append(CheckpointWriter(path: checkpointPath, every: every, blasThreads: threadCount,
                                                       thermoVersion: thermoVersion))
         }
+        for warning in config.loss.warnings(architecture: config.architecture) where !quiet {
+            printError("warning: \(warning)")
+        }
         if !quiet {
             let start = trainer.completedEpochs > 0 ? ", resuming after epoch \(trainer.completedEpochs)" : ""
             print("thermo \(thermoVersion): \(config.architecture) on \(config.dataset) (\(trainer.data.trainIndices.count) training images from \(dataSet.directory)), "
-                  + "\(config.loss.name) loss, lr \(config.optimizer.learningRate), momentum \(config.optimizer.momentum), "
+                  + "\(config.loss.name), lr \(config.optimizer.learningRate), momentum \(config.optimizer.momentum), "
                   + "batch \(config.batchSize), \(config.epochs) epochs, seed \(config.seed), \(threadCount) BLAS threads\(start)")
         }
 
@@ -204,7 +243,14 @@ func differences(_ a: TrainingConfiguration, _ b: TrainingConfiguration) -> Stri
     if a.validation != b.validation { d.append("--validation") }
     if a.standardize != b.standardize { d.append("--pixels") }
     if a.keepLastBatch != b.keepLastBatch { d.append("--keep-last-batch") }
-    if a.loss != b.loss { d.append("--loss") }
+    if a.loss.kind != b.loss.kind { d.append("--loss") }
+    if a.loss.layers != b.loss.layers { d.append("--smooth") }
+    if a.loss.radius != b.loss.radius { d.append("--radius") }
+    if a.loss.samples != b.loss.samples { d.append("--samples") }
+    if a.loss.sharpness != b.loss.sharpness { d.append("--sharpness") }
+    if a.loss.kernel != b.loss.kernel { d.append("--kernel") }
+    if a.loss.gamma != b.loss.gamma { d.append("--gamma") }
+    if a.loss.path != b.loss.path { d.append("--smoothing-path") }
     return d.isEmpty ? "other settings" : d.joined(separator: ", ")
 }
 
@@ -214,4 +260,7 @@ enum PixelScaling: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension Activation: ExpressibleByArgument {}
+extension LossConfiguration.Kind: ExpressibleByArgument {}
+extension LossConfiguration.Kernel: ExpressibleByArgument {}
+extension LossConfiguration.Path: ExpressibleByArgument {}
 extension Initialization: ExpressibleByArgument {}

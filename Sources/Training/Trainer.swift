@@ -1,6 +1,7 @@
 import Datasets
 import Networks
 import NumericCore
+import Smoothing
 
 /// The training loop: epochs of shuffled mini-batches, one objective evaluation and one SGD update per step,
 /// and an evaluation on the test (and validation) split after each epoch.
@@ -53,7 +54,9 @@ public final class Trainer {
         self.network = Network(configuration.architecture, initialization: configuration.initialization, random: &random)
         self.optimizer = SGD(configuration.optimizer, parameterCount: network.layout.count)
         self.optimizer.threads = BLAS.threads
-        self.objective = objective ?? CrossEntropyObjective()
+        self.objective = objective ?? makeObjective(configuration.loss, architecture: configuration.architecture,
+                                                    batchCapacity: configuration.batchSize, seed: configuration.seed,
+                                                    threads: BLAS.threads)
         self.pass = Pass(configuration.architecture, capacity: max(configuration.batchSize, Trainer.evaluationChunk))
     }
 
@@ -102,7 +105,7 @@ public final class Trainer {
                 let batch = hi - lo
                 data.gather(data.dataSet.train, UnsafeBufferPointer(rebasing: order[lo..<hi]),
                             into: pass.input, labels: pass.labels)
-                let value = objective.lossAndGradient(network, pass: pass, batch: batch)
+                let value = objective.lossAndGradient(network, pass: pass, batch: batch, step: globalStep + 1)
                 globalStep += 1
                 guard value.loss.isFinite else {
                     globalStep -= 1
@@ -112,7 +115,8 @@ public final class Trainer {
                 if !observers.isEmpty {
                     let event = StepEvent(epoch: epoch, step: step, stepsPerEpoch: steps, globalStep: globalStep,
                                           batchSize: batch, loss: value.loss, crossEntropy: value.crossEntropy,
-                                          learningRate: configuration.optimizer.learningRate, network: network)
+                                          learningRate: configuration.optimizer.learningRate, network: network,
+                                          sampleLosses: objective.sampleLosses, sampleWeights: objective.sampleWeights)
                     for observer in observers { try observer.stepDidComputeGradients(event) }
                 }
                 optimizer.step(parameters: network.parameters, gradients: network.gradients)

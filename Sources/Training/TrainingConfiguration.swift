@@ -1,4 +1,5 @@
 import Networks
+import Smoothing
 
 /// Everything that determines a training run's numbers: with the same configuration, data and BLAS thread
 /// count, two runs produce bit-identical weights and metrics.
@@ -55,7 +56,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             throw ConfigurationError(flag: "--train-subset", "must be at least 1, got \(trainSubset)")
         }
         guard validation >= 0 else { throw ConfigurationError(flag: "--validation", "must be ≥ 0, got \(validation)") }
-        try loss.validate(layerCount: architecture.layerCount)
+        do { try loss.validate(layerCount: architecture.layerCount) } catch {
+            throw ConfigurationError(flag: error.flag, error.message)
+        }
     }
 
     /// Checks the configuration against the data it will train on.

@@ -21,6 +21,10 @@ public struct StepEvent {
     /// The network: its weights are those the gradients were taken at; `network.weightGradientBuffer(l)` and
     /// `network.biasGradientBuffer(l)` view this step's gradients without a copy (valid during the call only).
     public unowned let network: Network
+    /// With PLA/PLEA: L_0…L_y of this step (valid during the call only).
+    public let sampleLosses: UnsafeBufferPointer<Double>?
+    /// With PLA/PLEA: each sample's weight in the gradient (PLEA: w_a, summing to 1).
+    public let sampleWeights: UnsafeBufferPointer<Double>?
 }
 
 /// Receives the training loop's events. The loop knows nothing of what observers do with them (record a

@@ -1,0 +1,144 @@
+import Foundation
+
+/// Which loss the training steps minimise, and, for the smoothing losses, how the loss is smoothed.
+///
+/// For each mini-batch, y displacements ΔW^a (a = 1…y) are drawn, zero outside the layer set U and on every
+/// bias; L_0 = L(W) and L_a = L(W + ΔW^a) are mean cross-entropies (see docs/definitions.md):
+///
+///     PLA  (eq. 19/23):  L̄ = (1/(1+y)) [L_0 + Σ_a K_a L_a]
+///     PLEA (eq. 14/22):  M = −log[(1/(1+y)) (e^{−L_0} + Σ_a e^{−L_a − d_a})]
+///
+/// with d_a = d_{R,k}(ΔW^a) and K_a = e^{−d_a} for a finite sharpness k, and d_a = 0, K_a = 1 for the hard
+/// hypercube (k = ∞, the default) and for the Gaussian kernel (whose law is sampled, not weighted).
+public struct LossConfiguration: Codable, Sendable, Equatable {
+    /// The three losses.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// Plain mean cross-entropy.
+        case ce
+        /// Partial local average, eq. (23) (or (19) with a finite sharpness).
+        case pla
+        /// Partial local entropy, eq. (22) (or (14) with a finite sharpness), by log-sum-exp.
+        case plea
+    }
+
+    /// The law of the displacement entries on U.
+    public enum Kernel: String, Codable, Sendable, CaseIterable {
+        /// ΔW_i uniform in [−R, R] (the hypercube of edge 2R).
+        case uniform
+        /// ΔW_i ~ N(0, 1/γ) (eqs. 1, 11).
+        case gaussian
+    }
+
+    /// How the y + 1 evaluations are organised; both compute the same loss and gradient.
+    public enum Path: String, Codable, Sendable, CaseIterable {
+        /// Layers below min(U) run once; shared-input gradients are formed once from the summed errors.
+        case shared
+        /// y + 1 full forward and backward passes (the reference the tests compare against).
+        case naive
+    }
+
+    /// ce, pla or plea.
+    public var kind: Kind = .ce
+    /// U, weight-layer indices (1…L), ascending.
+    public var layers: [Int] = []
+    /// R, the half-edge of the hypercube.
+    public var radius: Double = 0
+    /// y, the number of displaced samples.
+    public var samples: Int = 4
+    /// k, the sharpness of the kernel; nil is k = ∞ (the hard hypercube).
+    public var sharpness: Double? = nil
+    /// The law of ΔW's entries.
+    public var kernel: Kernel = .uniform
+    /// γ of the Gaussian kernel (variance 1/γ).
+    public var gamma: Double? = nil
+    /// Shared-prefix or naive evaluation.
+    public var path: Path = .shared
+
+    public init() {}
+
+    /// Plain cross-entropy.
+    public static let crossEntropy = LossConfiguration()
+
+    /// Whether the loss is exactly plain cross-entropy: ce, or y = 0, or R = 0 with the uniform kernel
+    /// (eq. 4). Such runs take the cross-entropy path and give the same bits as `--loss ce`.
+    public var isCrossEntropy: Bool {
+        kind == .ce || samples == 0 || (kernel == .uniform && radius == 0)
+    }
+
+    /// Checks every value; the error names the command-line flag.
+    public func validate(layerCount: Int) throws(LossConfigurationError) {
+        guard kind != .ce else { return }
+        guard !layers.isEmpty else {
+            throw LossConfigurationError(flag: "--smooth", "is needed with --loss \(kind.rawValue): a layer set such as 2, 1,3, hidden or all")
+        }
+        if let bad = layers.first(where: { $0 < 1 || $0 > layerCount }) {
+            throw LossConfigurationError(flag: "--smooth", "names layer \(bad), but the network's weight layers are 1…\(layerCount)")
+        }
+        guard layers == Array(Set(layers)).sorted() else {
+            throw LossConfigurationError(flag: "--smooth", "must list each layer once, ascending")
+        }
+        guard samples >= 0, samples <= 1024 else {
+            throw LossConfigurationError(flag: "--samples", "must be between 0 and 1024, got \(samples)")
+        }
+        switch kernel {
+        case .uniform:
+            guard radius >= 0, radius.isFinite else {
+                throw LossConfigurationError(flag: "--radius", "must be a finite number ≥ 0, got \(radius)")
+            }
+            if let k = sharpness, !(k > 0 && k.isFinite) {
+                throw LossConfigurationError(flag: "--sharpness", "must be a positive finite number (omit it for k = ∞), got \(k)")
+            }
+            if gamma != nil {
+                throw LossConfigurationError(flag: "--gamma", "belongs to --kernel gaussian")
+            }
+        case .gaussian:
+            guard let gamma, gamma > 0, gamma.isFinite else {
+                throw LossConfigurationError(flag: "--gamma", "is needed with --kernel gaussian and must be positive (the variance is 1/γ)")
+            }
+            if sharpness != nil {
+                throw LossConfigurationError(flag: "--sharpness", "belongs to the uniform kernel, not --kernel gaussian")
+            }
+        }
+    }
+
+    /// "ce", or e.g. "pla U={2} y=4 R=0.01 k=∞ uniform".
+    public var name: String {
+        guard kind != .ce else { return "ce" }
+        let u = "U={" + layers.map(String.init).joined(separator: ",") + "}"
+        let law = kernel == .uniform
+            ? "R=\(radius) k=\(sharpness.map { "\($0)" } ?? "∞") uniform"
+            : "γ=\(gamma ?? 0) gaussian"
+        return "\(kind.rawValue) \(u) y=\(samples) \(law)"
+    }
+}
+
+/// An invalid smoothing setting, named by its flag.
+public struct LossConfigurationError: Error, CustomStringConvertible, Equatable {
+    /// The flag, e.g. `--smooth`.
+    public let flag: String
+    /// What is wrong and what is accepted.
+    public let message: String
+    public init(flag: String, _ message: String) { self.flag = flag; self.message = message }
+    public var description: String { "\(flag) \(message)" }
+}
+
+/// Parses a layer set: comma-separated indices (`2`, `1,3`), or `all` (1…L, the strictly isotropic set) or
+/// `hidden` (1…L−1, the paper's "isotropic" choice for MLPs).
+public func parseLayerSet(_ text: String, layerCount: Int) throws(LossConfigurationError) -> [Int] {
+    switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+    case "all":
+        return Array(1...layerCount)
+    case "hidden":
+        guard layerCount > 1 else { throw LossConfigurationError(flag: "--smooth", "hidden: this network has no hidden layer") }
+        return Array(1..<layerCount)
+    default:
+        var set: [Int] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let l = Int(part.trimmingCharacters(in: .whitespaces)) else {
+                throw LossConfigurationError(flag: "--smooth", "takes layer indices like 2 or 1,3, or all / hidden; '\(part)' is not one")
+            }
+            set.append(l)
+        }
+        return Array(Set(set)).sorted()
+    }
+}

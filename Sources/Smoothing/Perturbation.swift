@@ -1,0 +1,128 @@
+import Dispatch
+import Foundation
+import NumericCore
+
+/// Draws the displaced weights P = W_l + ΔW^a_l of one layer for one step and sample, straight into a buffer.
+///
+/// Entries are independent: uniform in [−R, R] (24-bit resolution; the edge R itself has probability 0) or
+/// normal N(0, 1/γ) (Box–Muller). They come from streams keyed by (seed, "perturbation", step, layer,
+/// sample, chunk of 65,536 entries), so that (1) perturbations never touch the streams of the initialisation
+/// or of the data order, (2) a resumed run draws exactly what an uninterrupted one draws, with no state to
+/// save, and (3) chunks can be drawn by several threads with the same result.
+public final class PerturbationSampler: @unchecked Sendable {
+    /// The law of the entries.
+    public enum Law: Sendable, Equatable {
+        case uniform(radius: Float)
+        case gaussian(standardDeviation: Float)
+    }
+
+    public let law: Law
+    /// k for the distance d_{R,k}; nil for none (k = ∞, or the Gaussian kernel).
+    public let sharpness: Double?
+    public let seed: UInt64
+    /// Threads that draw chunks in parallel.
+    public var threads: Int = 1
+
+    static let chunk = 1 << 16
+    private let partials: UnsafeMutablePointer<Double>
+    private let partialCapacity: Int
+
+    /// A sampler for layers of at most `maxCount` weights.
+    public init(law: Law, sharpness: Double?, seed: UInt64, maxCount: Int) {
+        self.law = law
+        self.sharpness = sharpness
+        self.seed = seed
+        partialCapacity = max(1, (maxCount + PerturbationSampler.chunk - 1) / PerturbationSampler.chunk)
+        partials = .allocate(capacity: partialCapacity)
+        partials.initialize(repeating: 0, count: partialCapacity)
+    }
+
+    deinit { partials.deallocate() }
+
+    /// The stream of one chunk.
+    @inline(__always)
+    func stream(step: Int, layer: Int, sample: Int, chunk: Int) -> RandomStream {
+        let key = (UInt64(truncatingIfNeeded: step) &* 0x9e37_79b9_7f4a_7c15)
+            ^ (UInt64(truncatingIfNeeded: layer) << 56) ^ (UInt64(truncatingIfNeeded: sample) << 40)
+            ^ UInt64(truncatingIfNeeded: chunk)
+        return RandomStream(seed: seed, purpose: "perturbation", index: key)
+    }
+
+    /// Writes P_i = W_i + ΔW_i for i < count and returns d_{R,k}(ΔW) (0 without a finite sharpness).
+    @discardableResult
+    public func perturb(_ base: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int,
+                        step: Int, layer: Int, sample: Int) -> Double {
+        let chunks = (count + PerturbationSampler.chunk - 1) / PerturbationSampler.chunk
+        precondition(chunks <= partialCapacity, "layer larger than the sampler was made for")
+        let work = { (c: Int) in
+            let lo = c * PerturbationSampler.chunk, hi = min(count, lo + PerturbationSampler.chunk)
+            var random = self.stream(step: step, layer: layer, sample: sample, chunk: c)
+            self.partials[c] = self.fill(base + lo, output + lo, hi - lo, &random)
+        }
+        if threads > 1 && chunks > 1 {
+            let shared = UnsafeSendable(work)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in shared.value(c) }
+        } else {
+            for c in 0..<chunks { work(c) }
+        }
+        var d = 0.0
+        for c in 0..<chunks { d += partials[c] }  // fixed order
+        return d
+    }
+
+    /// Fills one chunk; returns its share of d.
+    @inline(__always)
+    private func fill(_ w: UnsafePointer<Float>, _ p: UnsafeMutablePointer<Float>, _ n: Int, _ random: inout RandomStream) -> Double {
+        switch law {
+        case .uniform(let r):
+            // Two 24-bit uniforms from each 64-bit draw (bits 40…63 and 16…39).
+            let scale = 2 * r * 0x1p-24
+            guard let k = sharpness else {
+                var i = 0
+                while i + 1 < n {
+                    let x = random.next()
+                    p[i] = w[i] + (Float(x >> 40) * scale - r)
+                    p[i + 1] = w[i + 1] + (Float((x >> 16) & 0xff_ffff) * scale - r)
+                    i += 2
+                }
+                if i < n { p[i] = w[i] + (Float(random.next() >> 40) * scale - r) }
+                return 0
+            }
+            // With a finite sharpness: the same draws, then d over the displacements themselves.
+            var i = 0
+            while i + 1 < n {
+                let x = random.next()
+                p[i] = Float(x >> 40) * scale - r
+                p[i + 1] = Float((x >> 16) & 0xff_ffff) * scale - r
+                i += 2
+            }
+            if i < n { p[i] = Float(random.next() >> 40) * scale - r }
+            var d = 0.0
+            let rr = Double(r)
+            for j in 0..<n {
+                d += SharpnessKernel.distance(Double(p[j]), radius: rr, sharpness: k)
+                p[j] += w[j]
+            }
+            return d
+        case .gaussian(let s):
+            var i = 0
+            while i < n {
+                let x = random.next()
+                let u1 = 1 - Float(x >> 40) * 0x1p-24          // (0, 1]
+                let u2 = Float((x >> 16) & 0xff_ffff) * 0x1p-24
+                let radius = (-2 * logf(u1)).squareRoot() * s
+                let angle = 2 * Float.pi * u2
+                p[i] = w[i] + radius * cosf(angle)
+                if i + 1 < n { p[i + 1] = w[i + 1] + radius * sinf(angle) }
+                i += 2
+            }
+            return 0
+        }
+    }
+}
+
+/// Carries a pointer into a concurrent closure whose chunks touch disjoint ranges.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

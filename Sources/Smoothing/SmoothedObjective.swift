@@ -1,0 +1,177 @@
+import Networks
+import NumericCore
+
+/// PLA and PLEA with shared-prefix evaluation: the cost of smoothing is paid only where the y + 1 samples
+/// actually differ.
+///
+/// With m = min(U) and S = y + 1 samples (a = 0 is the unperturbed network):
+///
+/// Forward.  Layers 1…m−1 see the same weights and inputs in every sample: they run once, on B rows.
+/// From layer m up, each sample has its own activations; they are stacked sample-major into S·B rows
+/// (sample a in rows a·B…a·B+B−1), so a layer outside U runs as one GEMM on S·B rows, and a layer in U as
+/// S GEMMs of B rows, each with its own weights P(a, l) = W_l + ΔW^a_l.
+///
+/// Loss.  L_a is the mean cross-entropy of block a; the loss and the coefficients c_a come from
+/// `SampleCombination`; the error at the logits of block a is c_a (softmax − onehot)/B.
+///
+/// Backward, l = L…m+1 on the stacked rows:  ∂W_l = Σ_a δ^a_lᵀ A^a_{l−1} as one GEMM with inner size S·B;
+/// δ_{l−1} = δ_l W_l (one GEMM) or δ^a_l P(a, l) (S GEMMs when l ∈ U), times φ'.
+/// At l = m the input A_{m−1} is shared, so ∂W_m = (Σ_a δ^a_m)ᵀ A_{m−1} is one GEMM on B rows, and the error
+/// below is Σ_a δ^a_m P(a, m); from there on back-propagation is linear and runs once, on B rows.
+public final class SmoothedObjective: TrainingObjective {
+    public let configuration: LossConfiguration
+    let architecture: Architecture
+    let inU: [Bool]
+    let m: Int
+    let s: Int
+    let capacity: Int
+    let perturbations: Perturbations
+    /// A_l for l = 1…L, (S·B, n_l) each (layers below m use the first B rows).
+    let activations: [FloatBuffer]
+    let delta: FloatBuffer
+    let deltaBelow: FloatBuffer
+    let ones: FloatBuffer
+    let losses: UnsafeMutablePointer<Double>
+    let coefficients: UnsafeMutablePointer<Double>
+
+    /// An objective for batches of up to `batchCapacity` rows; perturbations are keyed by `seed`.
+    public init(_ configuration: LossConfiguration, architecture: Architecture, batchCapacity: Int, seed: UInt64,
+                threads: Int = 1) {
+        precondition(configuration.kind != .ce && !configuration.layers.isEmpty && configuration.samples > 0)
+        self.configuration = configuration
+        self.architecture = architecture
+        let L = architecture.layerCount
+        inU = (0...L).map { configuration.layers.contains($0) }
+        m = configuration.layers[0]
+        s = configuration.samples + 1
+        capacity = batchCapacity
+        perturbations = Perturbations(configuration, architecture: architecture, seed: seed)
+        perturbations.sampler.threads = threads
+        let rows = (configuration.samples + 1) * batchCapacity
+        activations = architecture.widths.enumerated().map { l, n in FloatBuffer(count: l == 0 ? 0 : rows * n) }
+        delta = FloatBuffer(count: s * batchCapacity * architecture.maxWidth)
+        deltaBelow = FloatBuffer(count: s * batchCapacity * architecture.maxWidth)
+        ones = FloatBuffer([Float](repeating: 1, count: s * batchCapacity))
+        losses = .allocate(capacity: s)
+        losses.initialize(repeating: 0, count: s)
+        coefficients = .allocate(capacity: s)
+        coefficients.initialize(repeating: 0, count: s)
+    }
+
+    deinit {
+        losses.deallocate()
+        coefficients.deallocate()
+    }
+
+    public var sampleLosses: UnsafeBufferPointer<Double>? { UnsafeBufferPointer(start: losses, count: s) }
+    public var sampleWeights: UnsafeBufferPointer<Double>? { UnsafeBufferPointer(start: coefficients, count: s) }
+
+    public func lossAndGradient(_ network: Network, pass: Pass, batch b: Int, step: Int) -> ObjectiveValue {
+        precondition(b <= capacity, "batch \(b) exceeds the smoothing buffers' capacity \(capacity)")
+        let L = network.layerCount, widths = architecture.widths, act = architecture.activation
+        perturbations.draw(network, step: step)
+
+        // A_{l} as a pointer, with A_0 the pass's input rows.
+        func input(_ l: Int) -> UnsafeMutablePointer<Float> { l == 0 ? pass.input : activations[l].pointer }
+
+        // Forward: the shared prefix once, then every sample from layer m up.
+        for l in 1..<m {
+            Dense.forward(input: input(l - 1), weights: network.weights(l), bias: network.bias(l),
+                          output: activations[l].pointer, batch: b, inputs: widths[l - 1], outputs: widths[l],
+                          activation: act)
+        }
+        for l in m...L {
+            let nIn = widths[l - 1], nOut = widths[l]
+            let φ: Activation? = l < L ? act : nil
+            if l == m || inU[l] {
+                for a in 0..<s {
+                    let source = l == m ? input(l - 1) : activations[l - 1].pointer + a * b * nIn
+                    Dense.forward(input: source, weights: perturbations.weights(network, layer: l, sample: a),
+                                  bias: network.bias(l), output: activations[l].pointer + a * b * nOut, batch: b,
+                                  inputs: nIn, outputs: nOut, activation: φ)
+                }
+            } else {
+                Dense.forward(input: activations[l - 1].pointer, weights: network.weights(l), bias: network.bias(l),
+                              output: activations[l].pointer, batch: s * b, inputs: nIn, outputs: nOut, activation: φ)
+            }
+        }
+
+        // Losses L_a, unit-scale errors at the logits, then the combination and its coefficients.
+        let classes = architecture.classes
+        var correct = 0
+        for a in 0..<s {
+            let r = SoftmaxCrossEntropy.evaluate(logits: activations[L].pointer + a * b * classes, labels: pass.labels,
+                                                 batch: b, classes: classes, delta: delta.pointer + a * b * classes,
+                                                 scale: 1 / Float(b))
+            losses[a] = r.lossSum / Double(b)
+            if a == 0 { correct = r.correct }
+        }
+        let loss = SampleCombination.combine(kind: configuration.kind, losses: losses,
+                                             distances: perturbations.distances, count: s, coefficients: coefficients)
+        for a in 0..<s {
+            let c = Float(coefficients[a]), block = delta.pointer + a * b * classes
+            for i in 0..<(b * classes) { block[i] *= c }
+        }
+
+        // Backward over the stacked rows, l = L…m+1.
+        var current = delta.pointer, spare = deltaBelow.pointer
+        var l = L
+        while l > m {
+            let nIn = widths[l - 1], nOut = widths[l]
+            Dense.backward(delta: current, input: activations[l - 1].pointer, weights: network.weights(l),
+                           weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
+                           inputGradient: nil, batch: s * b, inputs: nIn, outputs: nOut, ones: ones.pointer)
+            if inU[l] {
+                for a in 0..<s {
+                    BLAS.sgemm(.none, .none, m: b, n: nIn, k: nOut, a: current + a * b * nOut, lda: nOut,
+                               b: perturbations.weights(network, layer: l, sample: a), ldb: nIn,
+                               c: spare + a * b * nIn, ldc: nIn)
+                }
+            } else {
+                BLAS.sgemm(.none, .none, m: s * b, n: nIn, k: nOut, a: current, lda: nOut,
+                           b: network.weights(l), ldb: nIn, c: spare, ldc: nIn)
+            }
+            Dense.activationBackward(gradient: spare, activations: activations[l - 1].pointer, count: s * b * nIn,
+                                     activation: act)
+            swap(&current, &spare)
+            l -= 1
+        }
+
+        // Layer m. The error below it, Σ_a δ^a_m P(a, m), needs each sample's block (S GEMMs, accumulated);
+        // its own gradients need only their sum, because its input A_{m−1} is the same for every sample.
+        let nIn = widths[m - 1], nOut = widths[m]
+        if m > 1 {
+            for a in 0..<s {
+                BLAS.sgemm(.none, .none, m: b, n: nIn, k: nOut, a: current + a * b * nOut, lda: nOut,
+                           b: perturbations.weights(network, layer: m, sample: a), ldb: nIn,
+                           beta: a == 0 ? 0 : 1, c: spare, ldc: nIn)
+            }
+        }
+        for a in 1..<s {  // Σ_a δ^a_m into block 0, in a fixed order
+            let block = current + a * b * nOut
+            for i in 0..<(b * nOut) { current[i] += block[i] }
+        }
+        Dense.backward(delta: current, input: input(m - 1), weights: network.weights(m),
+                       weightGradient: network.weightGradient(m), biasGradient: network.biasGradient(m),
+                       inputGradient: nil, batch: b, inputs: nIn, outputs: nOut, ones: ones.pointer)
+
+        // Below m: plain back-propagation of the summed error, once, on B rows.
+        if m > 1 {
+            Dense.activationBackward(gradient: spare, activations: input(m - 1), count: b * nIn, activation: act)
+            swap(&current, &spare)
+            for l in stride(from: m - 1, through: 1, by: -1) {
+                let below: UnsafeMutablePointer<Float>? = l > 1 ? spare : nil
+                Dense.backward(delta: current, input: input(l - 1), weights: network.weights(l),
+                               weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
+                               inputGradient: below, batch: b, inputs: widths[l - 1], outputs: widths[l],
+                               ones: ones.pointer)
+                if let below {
+                    Dense.activationBackward(gradient: below, activations: input(l - 1), count: b * widths[l - 1],
+                                             activation: act)
+                    swap(&current, &spare)
+                }
+            }
+        }
+        return ObjectiveValue(loss: loss, crossEntropy: losses[0], correct: correct)
+    }
+}

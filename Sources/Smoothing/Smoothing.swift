@@ -1,1 +1,0 @@
-// The Smoothing module; see docs/architecture.md.
