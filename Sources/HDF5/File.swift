@@ -1,0 +1,90 @@
+import CHDF5
+import HDF5Shim
+
+/// An open HDF5 file. As a ``Container`` it stands for its root group "/"; attributes set on it are
+/// attributes of the root group.
+///
+/// Files are created with library-version bounds (latest, latest), the file format that single-writer /
+/// multiple-reader (SWMR) access needs; with HDF5 1.10 that format is readable by HDF5 1.10 and later
+/// (h5py, netCDF-C, h5dump 1.10+).
+public final class File: Container, @unchecked Sendable {
+    /// What ``File/create(_:mode:)`` does when the file already exists.
+    public enum CreationMode: Sendable {
+        /// Fail (H5F_ACC_EXCL).
+        case failIfExists
+        /// Replace it with an empty file (H5F_ACC_TRUNC).
+        case truncate
+    }
+
+    /// How ``File/open(_:mode:)`` opens an existing file.
+    public enum AccessMode: Sendable {
+        /// Read only (H5F_ACC_RDONLY).
+        case readOnly
+        /// Read and write (H5F_ACC_RDWR).
+        case readWrite
+        /// Read only, as a SWMR reader of a file that a SWMR writer may be appending to
+        /// (H5F_ACC_RDONLY | H5F_ACC_SWMR_READ). Call ``Dataset/refresh()`` to see new rows.
+        case swmrRead
+        /// Read and write as the SWMR writer (H5F_ACC_RDWR | H5F_ACC_SWMR_WRITE); the file must have been
+        /// created with the latest format, as ``File/create(_:mode:)`` does.
+        case swmrWrite
+    }
+
+    /// Creates a new HDF5 file at `path` in the latest file format.
+    public static func create(_ path: String, mode: CreationMode = .failIfExists) throws -> File {
+        try Library.call {
+            let fapl = try latestFormatAccessList(operation: "create", path: path)
+            let flags = mode == .truncate ? thermo_H5F_ACC_TRUNC() : thermo_H5F_ACC_EXCL()
+            let id = try check(H5Fcreate(path, flags, thermo_H5P_DEFAULT(), fapl.id), "create", "\"\(path)\"")
+            return File(handle: id, isFile: true, path: "/", filePath: path)
+        }
+    }
+
+    /// Opens the existing HDF5 file at `path`.
+    public static func open(_ path: String, mode: AccessMode = .readOnly) throws -> File {
+        try Library.call {
+            let flags: UInt32
+            switch mode {
+            case .readOnly: flags = thermo_H5F_ACC_RDONLY()
+            case .readWrite: flags = thermo_H5F_ACC_RDWR()
+            case .swmrRead: flags = thermo_H5F_ACC_RDONLY() | thermo_H5F_ACC_SWMR_READ()
+            case .swmrWrite: flags = thermo_H5F_ACC_RDWR() | thermo_H5F_ACC_SWMR_WRITE()
+            }
+            let fapl = try latestFormatAccessList(operation: "open", path: path)
+            let id = try check(H5Fopen(path, flags, fapl.id), "open", "\"\(path)\"")
+            return File(handle: id, isFile: true, path: "/", filePath: path)
+        }
+    }
+
+    /// A file-access property list with library-version bounds (latest, latest).
+    private static func latestFormatAccessList(operation: String, path: String) throws -> Temporary {
+        let fapl = Temporary(try check(H5Pcreate(thermo_H5P_FILE_ACCESS()), operation, "\"\(path)\""), closer: H5Pclose)
+        try check(H5Pset_libver_bounds(fapl.id, thermo_H5F_LIBVER_LATEST(), thermo_H5F_LIBVER_LATEST()),
+                  operation, "\"\(path)\"")
+        return fapl
+    }
+
+    /// Switches a file open for writing to SWMR-writer mode (H5Fstart_swmr_write), after which SWMR readers
+    /// may open it. With HDF5 1.10 the writer may then only extend and write existing datasets: creating
+    /// groups, datasets or attributes fails. Datasets and groups open at the time stay usable.
+    public func startSWMRWrite() throws {
+        try withHandle("start SWMR writing to") { id in
+            try check(H5Fstart_swmr_write(id), "start SWMR writing to", displayName)
+        }
+    }
+
+    /// Writes all buffered data and metadata of the file to disk (H5Fflush, global scope), so that a SWMR
+    /// reader (or a reader after a crash) sees everything written so far.
+    public func flush() throws {
+        try withHandle("flush") { id in
+            try check(H5Fflush(id, H5F_SCOPE_GLOBAL), "flush", displayName)
+        }
+    }
+
+    /// The number of objects of this file open in the process, the file itself included.
+    public func openObjectCount() throws -> Int {
+        try withHandle("count open objects of") { id in
+            Int(try check(H5Fget_obj_count(id, thermo_H5F_OBJ_ALL()), "count open objects of", displayName))
+        }
+    }
+}
