@@ -29,7 +29,10 @@ func runTool(_ arguments: [String], environment: [String: String] = [:]) throws 
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
-    try process.run()
+    // Spawn while no HDF5 call can run: a child forked while an HDF5 file is being opened or closed would
+    // hold a copy of its descriptor, and so its flock() lock, until it execs, and a test that reopens the
+    // file in that instant fails with "unable to lock file, errno = 11". posix_spawn returns after exec.
+    try Library.withExclusiveAccess { try process.run() }
     // Drain stderr on another thread so that neither pipe can fill up and block the child.
     nonisolated(unsafe) var errData = Data()
     let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
