@@ -210,6 +210,7 @@ extension HDF5Object {
     public func setAttribute(_ name: String, _ value: AttributeValue) throws {
         let operation = "write attribute", object = attributeName(name)
         try withHandle(operation) { id in
+            try refuseIfSWMRWriting(id, operation: operation, object: object)
             if try check(H5Aexists(id, name), operation, object) > 0 {
                 try check(H5Adelete(id, name), operation, object)
             }
@@ -300,6 +301,7 @@ extension HDF5Object {
     /// Deletes the attribute `name`.
     public func deleteAttribute(_ name: String) throws {
         try withHandle("delete attribute") { id in
+            try refuseIfSWMRWriting(id, operation: "delete attribute", object: attributeName(name))
             try check(H5Adelete(id, name), "delete attribute", attributeName(name))
         }
     }

@@ -19,6 +19,7 @@ public class Container: HDF5Object, @unchecked Sendable {
     @discardableResult
     public func createGroup(_ path: String) throws -> Group {
         try withHandle("create group", { location in
+            try refuseIfSWMRWriting(location, operation: "create group", object: displayName(of: path))
             let lcpl = Temporary(try check(H5Pcreate(thermo_H5P_LINK_CREATE()), "create group", displayName(of: path)),
                                  closer: H5Pclose)
             try check(H5Pset_create_intermediate_group(lcpl.id, 1), "create group", displayName(of: path))

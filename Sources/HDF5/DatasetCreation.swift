@@ -51,6 +51,7 @@ extension Container {
         }
 
         return try withHandle(operation) { location in
+            try refuseIfSWMRWriting(location, operation: operation, object: object)
             let space = Temporary(try check(shape.isEmpty ? H5Screate(H5S_SCALAR)
                                                           : H5Screate_simple(Int32(shape.count), dims, maxDims),
                                             operation, object), closer: H5Sclose)

@@ -12,6 +12,7 @@ extension Dataset {
     public func makeDimensionScale(name: String? = nil) throws {
         let dimensionName = name ?? String(path.split(separator: "/").last ?? "")
         try withHandle("make dimension scale of") { id in
+            try refuseIfSWMRWriting(id, operation: "make dimension scale of", object: displayName)
             try check(H5DSset_scale(id, dimensionName), "make dimension scale of", displayName)
         }
     }
@@ -44,6 +45,7 @@ extension Dataset {
     public func attachDimensionScale(_ scale: Dataset, axis: Int) throws {
         let operation = "attach dimension scale \"\(scale.path)\" to axis \(axis) of"
         try withHandle(operation) { id in
+            try refuseIfSWMRWriting(id, operation: operation, object: displayName)
             try scale.withHandle(operation) { scaleID in
                 try check(H5DSattach_scale(id, scaleID, UInt32(axis)), operation, displayName)
             }
@@ -54,6 +56,7 @@ extension Dataset {
     public func detachDimensionScale(_ scale: Dataset, axis: Int) throws {
         let operation = "detach dimension scale \"\(scale.path)\" from axis \(axis) of"
         try withHandle(operation) { id in
+            try refuseIfSWMRWriting(id, operation: operation, object: displayName)
             try scale.withHandle(operation) { scaleID in
                 try check(H5DSdetach_scale(id, scaleID, UInt32(axis)), operation, displayName)
             }
@@ -81,6 +84,7 @@ extension Dataset {
     /// h5py shows labels as `dataset.dims[axis].label`; netCDF readers ignore them.
     public func setAxisLabel(_ label: String, axis: Int) throws {
         try withHandle("label axis \(axis) of") { id in
+            try refuseIfSWMRWriting(id, operation: "label axis \(axis) of", object: displayName)
             try check(H5DSset_label(id, UInt32(axis), label), "label axis \(axis) of", displayName)
         }
     }

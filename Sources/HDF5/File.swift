@@ -65,8 +65,9 @@ public final class File: Container, @unchecked Sendable {
     }
 
     /// Switches a file open for writing to SWMR-writer mode (H5Fstart_swmr_write), after which SWMR readers
-    /// may open it. With HDF5 1.10 the writer may then only extend and write existing datasets: creating
-    /// groups, datasets or attributes fails. Datasets and groups open at the time stay usable.
+    /// may open it. With HDF5 1.10 the writer may then only extend and write existing datasets. HDF5 itself
+    /// does not refuse new groups, datasets or attributes (it merely leaves them unsupported), so this module
+    /// refuses them with an ``HDF5Error``. Datasets and groups open at the time stay usable.
     public func startSWMRWrite() throws {
         try withHandle("start SWMR writing to") { id in
             try check(H5Fstart_swmr_write(id), "start SWMR writing to", displayName)
@@ -86,5 +87,19 @@ public final class File: Container, @unchecked Sendable {
         try withHandle("count open objects of") { id in
             Int(try check(H5Fget_obj_count(id, thermo_H5F_OBJ_ALL()), "count open objects of", displayName))
         }
+    }
+}
+
+/// Refuses structural changes (new groups, datasets, attributes, dimension-scale links) in a file that is
+/// being written in SWMR mode. HDF5 1.10 does not stop them itself, yet documents them as unsupported: a
+/// SWMR reader may then see inconsistent metadata. Call under the library lock with any id in the file.
+func refuseIfSWMRWriting(_ location: hid_t, operation: String, object: String) throws {
+    let file = Temporary(try check(H5Iget_file_id(location), operation, object), closer: H5Fclose)
+    var intent: UInt32 = 0
+    try check(H5Fget_intent(file.id, &intent), operation, object)
+    if intent & thermo_H5F_ACC_SWMR_WRITE() != 0 {
+        throw HDF5Error(operation: operation, object: object,
+                        reason: "the file is being written in SWMR mode, where HDF5 1.10 supports only extending "
+                            + "and writing existing datasets (create everything before startSWMRWrite())")
     }
 }
