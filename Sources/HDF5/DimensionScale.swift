@@ -4,7 +4,33 @@ import HDF5Shim
 /// Dimension scales (HDF5's high-level H5DS API), the mechanism by which netCDF-4 readers, h5netcdf and so
 /// xarray name the axes of a dataset and find its coordinates.
 ///
-/// CONVENTIONS_PLACEHOLDER
+/// ## What h5netcdf, and so `xarray.open_dataset(path, engine="h5netcdf", group: …)`, needs
+/// Found by experiment (h5netcdf 1.8.2 on h5py 3.16, xarray 2026.9) on files written by this module and h5py:
+/// - A dataset whose `CLASS` attribute is `"DIMENSION_SCALE"` (``makeDimensionScale(name:)``) is a netCDF
+///   dimension, named after the dataset itself (the last path component), *not* after its `NAME` attribute.
+///   `NAME` matters only when it starts with "This is a netCDF dimension but not a netCDF variable": the
+///   scale is then a dimension without coordinate values, hidden from the variables.
+/// - A one-dimensional scale in the opened group is shown by xarray as the coordinate of its dimension
+///   (`* epoch (epoch) int64 …`). A variable's dimensions come from its `DIMENSION_LIST`
+///   (``attachDimensionScale(_:axis:)``).
+/// - Scales must live in the variable's group or an ancestor group. A scale in a sibling group makes h5netcdf
+///   fail (KeyError); a scale in an ancestor names the dimension, but xarray shows no coordinate values when
+///   only the child group is opened. So: keep each group's scales in that group.
+/// - Every axis of every dataset in the opened group needs a scale. A dataset without any gets "phony"
+///   dimensions (h5netcdf 1.8 warns and names them `phony_dim_N`; older versions raise); a dataset with some
+///   axes scaled and others not is rejected ("mixing of labeled and unlabeled dimensions").
+/// - Use a distinct scale for each axis of a variable: one scale on two axes gives duplicate dimension names.
+/// - A scale with an unlimited maximum shape (an appendable dataset) is an unlimited dimension
+///   (`ds.encoding["unlimited_dims"]`). Its size is the longest of the scale and the variables attached
+///   along it, so append to the scale and to its variables together, keeping their lengths equal.
+/// - `_Netcdf4Dimid`, `_Netcdf4Coordinates` and `_NCProperties` are *not* needed for reading: without
+///   `_Netcdf4Dimid` dimensions are numbered in iteration order. (When present they are hidden from xarray's
+///   attributes, as are `CLASS`, `NAME`, `REFERENCE_LIST` and `DIMENSION_LIST`; `DIMENSION_LABELS`, from
+///   ``setAxisLabel(_:axis:)``, is not hidden and shows up as a variable attribute.)
+/// - Text attributes written as variable-length UTF-8 strings read back as Python `str`.
+/// - A file still held by a SWMR writer (or whose writer was killed) opens in xarray only through an h5py file
+///   opened for SWMR reading: `xr.open_dataset(h5py.File(path, "r", swmr=True), engine="h5netcdf", group=…)`.
+/// - Dimension scales are attributes and references: make and attach them before ``File/startSWMRWrite()``.
 extension Dataset {
     /// Makes this dataset a dimension scale (H5DSset_scale): sets `CLASS = "DIMENSION_SCALE"` and
     /// `NAME = name` (default: the dataset's own name, the last component of its path). Must happen before

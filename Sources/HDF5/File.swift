@@ -7,6 +7,19 @@ import HDF5Shim
 /// Files are created with library-version bounds (latest, latest), the file format that single-writer /
 /// multiple-reader (SWMR) access needs; with HDF5 1.10 that format is readable by HDF5 1.10 and later
 /// (h5py, netCDF-C, h5dump 1.10+).
+///
+/// ## SWMR, as observed with Debian's HDF5 1.10.8 (and h5py 3.16 on HDF5 2.0 as the other reader)
+/// - Writer: create every group, dataset, attribute and dimension scale, then ``startSWMRWrite()``; then only
+///   append/write and ``flush()``. HDF5 1.10 does not refuse later structural changes, so this module does.
+/// - A reader opened with ``AccessMode/swmrRead`` sees every row flushed so far after ``Dataset/refresh()``,
+///   in the same process (HDF5 then shares the writer's open file) or another (h5py `swmr=True` too).
+/// - While the writer holds the file, a plain (non-SWMR) open is refused: "file is already open for write
+///   (may use <h5clear file> to clear file consistency flags)". h5dump is refused likewise.
+/// - After a clean close the file is an ordinary HDF5 file for h5py, h5dump and xarray.
+/// - After the writer is killed (SIGKILL) mid-stream, a SWMR-read open still reads every flushed row, the
+///   scales consistent with their variables; plain opens stay refused until `h5clear -s FILE` (or
+///   `h5clear -s --increment FILE`, which also grows the file's end-of-allocation by 1 MiB), after which
+///   h5py, h5dump and xarray read it normally and it can even be reopened for writing.
 public final class File: Container, @unchecked Sendable {
     /// What ``File/create(_:mode:)`` does when the file already exists.
     public enum CreationMode: Sendable {
@@ -50,8 +63,10 @@ public final class File: Container, @unchecked Sendable {
             case .swmrRead: flags = thermo_H5F_ACC_RDONLY() | thermo_H5F_ACC_SWMR_READ()
             case .swmrWrite: flags = thermo_H5F_ACC_RDWR() | thermo_H5F_ACC_SWMR_WRITE()
             }
-            let fapl = try latestFormatAccessList(operation: "open", path: path)
-            let id = try check(H5Fopen(path, flags, fapl.id), "open", "\"\(path)\"")
+            // Writers keep to the latest format (SWMR needs it); readers accept whatever the file has.
+            let writes = mode == .readWrite || mode == .swmrWrite
+            let fapl = writes ? try latestFormatAccessList(operation: "open", path: path) : Temporary(-1, closer: H5Pclose)
+            let id = try check(H5Fopen(path, flags, fapl.id >= 0 ? fapl.id : thermo_H5P_DEFAULT()), "open", "\"\(path)\"")
             return File(handle: id, isFile: true, path: "/", filePath: path)
         }
     }

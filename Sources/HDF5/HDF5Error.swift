@@ -78,6 +78,11 @@ extension HDF5Error {
         return entries
     }
 
+    /// Minor messages too generic to add anything to a description ("Unable to open file", "Can't open
+    /// object", "Object not found"…): they are left out of the summary.
+    private static let genericMinorPrefixes = ["Unable to", "Can't", "Callback failed", "Object not found",
+                                               "Read failed", "Write failed", "Not found"]
+
     /// One line from the innermost stack entry: its description, tidied, and its minor message in parentheses
     /// when that adds something (e.g. "file signature not found (not an HDF5 file)").
     private static func summarise(_ entries: [StackEntry]) -> String {
@@ -86,14 +91,12 @@ extension HDF5Error {
         }
         var text = tidy(innermost.description)
         let minor = innermost.minor.trimmingSpaces()
-        if !minor.isEmpty {
-            let lowered = minor.prefix(1).lowercased() + minor.dropFirst()
-            let upperWords = minor.split(separator: " ").map(String.init)
-            // Keep acronyms such as HDF5 as they are; lower-case only the first word when it is a plain word.
-            let phrase = upperWords.first.map { $0 == $0.uppercased() } == true ? minor : lowered
-            if !text.lowercased().contains(minor.lowercased()) {
-                text += " (\(phrase))"
-            }
+        let generic = genericMinorPrefixes.contains { minor.hasPrefix($0) }
+        if !minor.isEmpty, !generic, !text.lowercased().contains(minor.lowercased()) {
+            // Lower-case the first word unless it is an acronym ("HDF5 …").
+            let first = minor.prefix { $0 != " " }
+            let phrase = first == first.uppercased() ? minor : minor.prefix(1).lowercased() + minor.dropFirst()
+            text += " (\(phrase))"
         }
         return text
     }

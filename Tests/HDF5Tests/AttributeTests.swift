@@ -99,5 +99,15 @@ struct AttributeTests {
         #expect(try file.attribute("i32", as: Int64.self) == 5)
         #expect(try file.attribute("f32", as: Double.self) == 0.5)
         #expect(try file.attribute("ints", as: [Int].self) == [0, 1, 2])
+        try file.close()
+        // A file in h5py's default (earliest) format can be extended by this module.
+        let writable = try File.open(path, mode: .readWrite)
+        try writable.setAttribute("added", "by swift")
+        try writable.createAppendableDataset("rows", of: Double.self).append([1.0, 2.0])
+        try writable.close()
+        let check = try runTool(["python3", "-c",
+                                 "import h5py, sys; f = h5py.File(sys.argv[1], 'r'); print(f.attrs['added'], f['rows'][:].tolist())",
+                                 path])
+        #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "by swift [1.0, 2.0]")
     }
 }
