@@ -34,11 +34,13 @@ let package = Package(
         .target(name: "Training", dependencies: ["NumericCore", "Networks", "Smoothing", "Datasets"]),
         /// A Swift layer over HDF5's C API: files, groups, datasets, attributes, dimension scales, errors.
         .target(name: "HDF5", dependencies: ["CHDF5", "HDF5Shim"]),
+        /// The trace format v1: the recorder (a training observer), reader, validation, recovery.
+        .target(name: "Traces", dependencies: ["HDF5", "Training", "Networks", "NumericCore"]),
         /// Levenberg–Marquardt, cooling models, bootstrap, information criteria, regimes.
         .target(name: "Analysis", dependencies: ["NumericCore"]),
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
-            "NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Analysis",
+            "NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces", "Analysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "SmoothingTests", dependencies: ["Smoothing", "Networks", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Networks", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
+        .testTarget(name: "TracesTests", dependencies: ["Traces", "Training", "HDF5", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
         .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "TestSupport"]),
     ]

@@ -18,6 +18,17 @@ public final class Pass: @unchecked Sendable {
     let deltaBelow: FloatBuffer
     /// 1_B, for bias gradients as GEMVs.
     public let ones: FloatBuffer
+    /// When true, `backward` keeps each layer's error δ_l = ∂L/∂Z_l, (B, n_l), in `errors[l]` (for per-sample
+    /// statistics such as the within-batch gradient variance); off by default, as it costs a copy per layer.
+    public var retainsErrors = false {
+        didSet {
+            if retainsErrors && errors.isEmpty {
+                errors = architecture.widths.enumerated().map { l, n in FloatBuffer(count: l == 0 ? 0 : capacity * n) }
+            }
+        }
+    }
+    /// δ_1 … δ_L of the last backward pass when `retainsErrors` (index l; index 0 is empty).
+    public private(set) var errors: [FloatBuffer] = []
 
     /// Buffers for batches of up to `capacity` rows.
     public init(_ architecture: Architecture, capacity: Int) {
@@ -83,6 +94,7 @@ public final class Pass: @unchecked Sendable {
         var spare = current == delta.pointer ? deltaBelow.pointer : delta.pointer
         for l in stride(from: top, through: bottom, by: -1) {
             let shape = network.layout[layer: l]
+            if retainsErrors { errors[l].pointer.update(from: current, count: batch * shape.outputs) }
             let weights = weightsOverride?(l) ?? UnsafePointer(network.weights(l))
             let below: UnsafeMutablePointer<Float>? = l > bottom ? spare : nil
             Dense.backward(delta: current, input: activations[l - 1].pointer, weights: weights,

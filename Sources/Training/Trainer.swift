@@ -41,7 +41,8 @@ public final class Trainer {
     /// Rows gathered for evaluation at once.
     public static let evaluationChunk = 1000
 
-    let pass: Pass
+    /// The forward/backward buffers of the steps (observers may set `pass.retainsErrors`).
+    public let pass: Pass
 
     /// A new run: the network is initialised from the stream (seed, `"init"`).
     public init(configuration: TrainingConfiguration, dataSet: DataSet, objective: TrainingObjective? = nil) throws {
@@ -116,7 +117,7 @@ public final class Trainer {
                     let event = StepEvent(epoch: epoch, step: step, stepsPerEpoch: steps, globalStep: globalStep,
                                           batchSize: batch, loss: value.loss, crossEntropy: value.crossEntropy,
                                           learningRate: configuration.optimizer.learningRate, network: network,
-                                          sampleLosses: objective.sampleLosses, sampleWeights: objective.sampleWeights)
+                                          pass: pass, sampleLosses: objective.sampleLosses, sampleWeights: objective.sampleWeights)
                     for observer in observers { try observer.stepDidComputeGradients(event) }
                 }
                 optimizer.step(parameters: network.parameters, gradients: network.gradients)

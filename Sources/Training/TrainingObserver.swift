@@ -21,6 +21,9 @@ public struct StepEvent {
     /// The network: its weights are those the gradients were taken at; `network.weightGradientBuffer(l)` and
     /// `network.biasGradientBuffer(l)` view this step's gradients without a copy (valid during the call only).
     public unowned let network: Network
+    /// The step's forward/backward buffers: `pass.activations[l]` is A_l, (B, n_l), and, when
+    /// `pass.retainsErrors` was set (cross-entropy only), `pass.errors[l]` is δ_l = ∂L/∂Z_l.
+    public unowned let pass: Pass
     /// With PLA/PLEA: L_0…L_y of this step (valid during the call only).
     public let sampleLosses: UnsafeBufferPointer<Double>?
     /// With PLA/PLEA: each sample's weight in the gradient (PLEA: w_a, summing to 1).

@@ -1,0 +1,1 @@
+// The Traces module; see docs/architecture.md.
