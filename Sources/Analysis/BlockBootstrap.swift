@@ -158,7 +158,7 @@ func blockBootstrap(engine: FitEngine, solution: LevenbergMarquardt.Solution, op
     let description = "\(schemeName)-block bootstrap over epochs: \(samples.count) of \(options.replicates) replicates, "
         + "blocks of \(b) epoch\(b == 1 ? "" : "s")\(options.blockLength == nil ? " (⌈n^(1/3)⌉, n = \(typical))" : ""), "
         + (data.sharedGrid ? "the same blocks in every curve" : "each curve resampled on its own")
-        + ", percentile \(formatSignificant(100 * options.level, digits: 3))% intervals"
+        + ", percentile \(formatShort(100 * options.level))% intervals"
     return summarizeReplicates(samples, engine: engine, solution: solution, method: .blockBootstrapPercentile,
                                description: description, requested: options.replicates, failed: failed,
                                level: options.level, blockLength: b, scheme: options.scheme)
@@ -216,7 +216,7 @@ func traceBootstrap(runs: [[CoolingCurve]], engine: FitEngine, solution: Levenbe
     }
     var result = summarizeReplicates(
         samples, engine: engine, solution: solution, method: .traceBootstrapPercentile,
-        description: "bootstrap over traces: \(samples.count) of \(options.replicates) replicates resampling \(r) runs with replacement, percentile \(formatSignificant(100 * options.level, digits: 3))% intervals",
+        description: "bootstrap over traces: \(samples.count) of \(options.replicates) replicates resampling \(r) runs with replacement, percentile \(formatShort(100 * options.level))% intervals",
         requested: options.replicates, failed: failed, level: options.level, blockLength: nil, scheme: nil)
     if r < 10 {
         result.warnings.append(FitWarning(kind: .fewResamples, parameter: nil,

@@ -141,7 +141,7 @@ public func coolingSummary(_ analysis: CoolingAnalysis) -> String {
         case .jacobianStudentT: return fit.parameters[k].interval
         }
     }
-    let level = formatSignificant(100 * (interval(0)?.level ?? analysis.options.level), digits: 3)
+    let level = formatShort(100 * (interval(0)?.level ?? analysis.options.level))
     let method: String
     switch analysis.reportedInterval {
     case .traceBootstrapPercentile: method = "trace bootstrap \(level)%"

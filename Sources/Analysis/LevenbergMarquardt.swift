@@ -1,3 +1,5 @@
+import Foundation
+
 // Levenberg–Marquardt with box bounds, in Float64, on problems that supply their own normal equations.
 
 /// A nonlinear least-squares problem min_θ χ²(θ) = Σ_i r_i(θ)², seen through its normal equations.
@@ -264,11 +266,9 @@ public enum LevenbergMarquardt {
     }
 }
 
-/// A number in 4 significant digits (or scientific notation when very large or small), for messages.
+/// A number in at most 4 significant digits, trailing zeros dropped (C's %.4g: "0.2134", "-3", "1e-10"), for
+/// messages.
 func formatShort(_ x: Double) -> String {
     guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
-    if x == 0 { return "0" }
-    let magnitude = abs(x)
-    if magnitude >= 1e-3 && magnitude < 1e6 { return formatSignificant(x, digits: 4) }
-    return formatScientific(x, digits: 3)
+    return String(format: "%.4g", x)
 }

@@ -102,7 +102,11 @@ func snrCrossing(positions: [Double], snr: [Double], kind: SNRKind) -> SNRCrossi
 ///
 /// Criterion: for a window start s, fit the model on [s, end] once with shared decay parameters and once with
 /// per-curve ones (`CommonalityTest`); the common decay *holds* at s when
-/// ΔAIC(s) = AIC_shared − AIC_per-curve ≤ `threshold` (default 0: the shared decay is preferred or tied by AIC).
+/// ΔAIC(s) = AIC_shared − AIC_per-curve ≤ `threshold`. The default threshold 2 reads "fits as well as" in the
+/// usual sense of information criteria: models within 2 AIC units have substantial support (Burnham & Anderson,
+/// *Model selection and multimodel inference*, 2002, §2.6). With independent residuals and a truly common decay,
+/// ΔAIC = Λ − 2d₁ with Λ ~ χ²_{d₁} (d₁ = (C − 1)·p), so a window fails by chance with probability
+/// P(χ²_{d₁} > 2d₁ + 2) — 5% for d₁ = 2, 3% for d₁ = 6; a threshold of 0 would fail 6–14% of common windows.
 /// e* is the earliest candidate start at which it holds. Because a single window can pass by chance, the result
 /// also says whether it holds at every later candidate (`stable`) and lists ΔAIC, ΔBIC and the F-test p-value
 /// for each candidate; a candidate whose fits fail counts as not holding and carries the error.
@@ -134,7 +138,7 @@ public struct CommonRegimeOnset: Codable, Sendable {
 /// Estimates the onset e* of the late common regime (see `CommonRegimeOnset`) on `curves` (all layers; signal,
 /// noise or both) for the window starts `starts` (default: about `count` starts evenly spaced in ln e).
 public func commonRegimeOnset(_ curves: [CoolingCurve], model: CoolingModel = .nested, starts: [Double]? = nil,
-                              end: Double? = nil, threshold: Double = 0, count: Int = 20,
+                              end: Double? = nil, threshold: Double = 2, count: Int = 20,
                               bounds: [ParameterBounds]? = nil,
                               options: LevenbergMarquardt.Options = LevenbergMarquardt.Options()) throws(CoolingFitError) -> CommonRegimeOnset
 {

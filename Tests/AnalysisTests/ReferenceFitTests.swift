@@ -3,9 +3,10 @@ import Testing
 import TestSupport
 @testable import Analysis
 
-/// The Python reference script beside this file, and whether scipy is importable.
+/// The Python reference script (Tests/Scripts/fit_reference.py — outside the test target's folder, so that
+/// SwiftPM does not treat it as an unhandled resource), and whether scipy is importable.
 enum ReferenceScript {
-    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Scripts/fit_reference.py")
 
     static let scipyAvailable: Bool = (try? run(["-c", "import scipy, numpy"]).status) == 0
