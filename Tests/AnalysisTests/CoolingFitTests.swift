@@ -26,6 +26,17 @@ struct CoolingFitTests {
         #expect(abs(fit.reducedChiSquare / (0.02 * 0.02) - 1) < 0.35)
     }
 
+    @Test(arguments: CoolingModel.allCases)
+    func noiseFreeCurvesAreFittedToRounding(model: CoolingModel) throws {
+        let curves = syntheticCurves(model: model, theta: truth(model), amplitudes: [0.3, -1], epochs: Self.epochs,
+                                     noise: 0, seed: 1)
+        let fit = try coolingFit(curves, model: model)
+        for (k, p) in fit.parameters.enumerated() {
+            #expect(relativelyClose(p.value, truth(model)[k], 1e-8), "\(model) \(p.name) = \(p.value) (\(fit.convergence))")
+        }
+        #expect(fit.residualSumOfSquares < 1e-20)
+    }
+
     /// Over 200 seeded trials with independent noise, the Jacobian 95% intervals cover the truth in 90–99%.
     @Test(arguments: CoolingModel.allCases)
     func jacobianIntervalsHaveTheirNominalCoverage(model: CoolingModel) throws {

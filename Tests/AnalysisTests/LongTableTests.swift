@@ -47,6 +47,13 @@ struct LongTableTests {
         #expect(table.layers == ["1", "2", "10"])
     }
 
+    @Test func windowsLineEndingsAndQuotedCells() throws {
+        let table = try LongTable(parsing: "\"epoch\",\"layer\",\"signal\"\r\n1,\"fc 1\", 0.5 \r\n2,\"fc 1\",0.25\r\n")
+        #expect(table.layers == ["fc 1"])
+        #expect(table.rows.map(\.signal) == [0.5, 0.25])
+        #expect(table.rows.map(\.line) == [2, 3])
+    }
+
     @Test func missingColumnsAreNamed() {
         #expect(throws: LongTableError.missingColumns(["signal"], header: ["epoch", "layer", "value"])) {
             try LongTable(parsing: "epoch,layer,value\n1,1,0.5\n")
