@@ -51,6 +51,7 @@ public struct CurveAmplitude: Codable, Sendable {
 
 /// Something a reader of a fit must know before trusting its numbers.
 public struct FitWarning: Codable, Sendable, Equatable {
+    /// What the warning is about.
     public enum Kind: String, Codable, Sendable {
         /// A parameter ended on (or within a tiny tolerance of) a bound of its box.
         case parameterAtBound
