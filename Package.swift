@@ -38,9 +38,11 @@ let package = Package(
         .target(name: "Traces", dependencies: ["HDF5", "Training", "Networks", "NumericCore"]),
         /// Levenberg–Marquardt, cooling models, bootstrap, information criteria, regimes.
         .target(name: "Analysis", dependencies: ["NumericCore"]),
+        /// gnuplot figures: scripts and data files written beside every figure, rendering, terminals.
+        .target(name: "Figures", dependencies: ["Analysis", "Smoothing", "NumericCore"]),
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
-            "NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces", "Analysis",
+            "NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces", "Analysis", "Figures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Training", "HDF5", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Analysis", "TestSupport"]),
         .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "TestSupport"]),
     ]
 )

@@ -1,0 +1,1 @@
+// The Figures module; see docs/architecture.md.
