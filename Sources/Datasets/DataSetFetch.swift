@@ -57,8 +57,13 @@ public func fetchDataSet(named name: String, to folder: String? = nil, mirrors: 
         [role.fileName, role.gzipFileName].filter { manager.fileExists(atPath: target + "/" + $0) }
     }
     if !existing.isEmpty && !force { throw FetchError.wouldOverwrite(folder: target, files: existing) }
-    var isFolder: ObjCBool = false
-    let createdFolder = !(manager.fileExists(atPath: target, isDirectory: &isFolder) && isFolder.boolValue)
+    // The folders this fetch creates, deepest first: removed again (if still empty) when it fails.
+    var createdFolders: [String] = []
+    var ancestor = target
+    while !ancestor.isEmpty && ancestor != "/" && !manager.fileExists(atPath: ancestor) {
+        createdFolders.append(ancestor)
+        ancestor = (ancestor as NSString).deletingLastPathComponent
+    }
     do {
         try manager.createDirectory(atPath: target, withIntermediateDirectories: true)
     } catch {
@@ -72,7 +77,7 @@ public func fetchDataSet(named name: String, to folder: String? = nil, mirrors: 
     defer {
         if !committed {
             for path in temporaries.values { try? manager.removeItem(atPath: path) }
-            if createdFolder { rmdir(target) }  // only if still empty
+            for created in createdFolders { rmdir(created) }  // only if still empty
         }
     }
     let token = UUID().uuidString.prefix(8)

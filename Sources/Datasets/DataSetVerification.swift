@@ -129,7 +129,8 @@ func crossCheck(_ description: DataSetDescription, reports: [FileReport], files:
         problems.append(DataSetError.splitShapesDiffer(directory: directory, train: train, test: test).description)
     }
     return DataSetReport(description: description, directory: directory, files: reports,
-                         trainHistogram: histograms["train"], testHistogram: histograms["test"], problems: problems)
+                         trainHistogram: histograms["train"], testHistogram: histograms["test"],
+                         problems: problems.map { $0.replacingOccurrences(of: "<name>", with: description.name) })
 }
 
 /// The MD5 of a file's bytes as stored (hexadecimal), read in chunks.
