@@ -37,7 +37,7 @@ public struct FileReport: Sendable {
 /// What checking a whole data set found: each file, the label histograms, and every problem.
 public struct DataSetReport: Sendable {
     /// The data set checked.
-    public let description: DataSetDescription
+    public let dataSet: DataSetDescription
     /// The folder checked.
     public let directory: String
     /// One report per file, in `DataSetFileRole.allCases` order.
@@ -128,7 +128,7 @@ func crossCheck(_ description: DataSetDescription, reports: [FileReport], files:
     if let train = shapes["train"], let test = shapes["test"], train != test {
         problems.append(DataSetError.splitShapesDiffer(directory: directory, train: train, test: test).description)
     }
-    return DataSetReport(description: description, directory: directory, files: reports,
+    return DataSetReport(dataSet: description, directory: directory, files: reports,
                          trainHistogram: histograms["train"], testHistogram: histograms["test"],
                          problems: problems.map { $0.replacingOccurrences(of: "<name>", with: description.name) })
 }

@@ -94,6 +94,22 @@ final class GzipInflater {
         return (written, .filled)
     }
 
+    /// The next `count` decompressed bytes, fewer if the stream or the file ends first.
+    func inflateBytes(count: Int) throws -> [UInt8] {
+        var failure: Error?
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            do {
+                initialized = try inflate(into: UnsafeMutableRawPointer(base), count: count).written
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
     /// Inflates and discards the rest of the stream, counting the bytes it produces (at most `limit`, beyond
     /// which it stops). Used to describe a file whose size does not fit its header.
     func countRemaining(limit: Int) throws -> (count: Int, stop: Stop) {

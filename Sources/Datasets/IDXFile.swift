@@ -64,11 +64,7 @@ public struct IDXFile: Sendable {
     public init(reading path: String, dimensionCount: Int,
                 maximumDataBytes: Int = IDXFile.defaultMaximumDataBytes) throws {
         let file = try InputFile(path: path)
-        var first = [UInt8](repeating: 0, count: 2)
-        let got = try first.withUnsafeMutableBytes { (buffer) -> Int in
-            try file.read(into: buffer.baseAddress!, count: 2, at: 0)
-        }
-        if GzipInflater.isGzip(Array(first.prefix(got))) {
+        if GzipInflater.isGzip(try file.readBytes(count: 2, at: 0)) {
             self = try IDXFile.readGzip(file, dimensionCount: dimensionCount, maximumDataBytes: maximumDataBytes)
         } else {
             self = try IDXFile.readRaw(file, dimensionCount: dimensionCount, maximumDataBytes: maximumDataBytes)
@@ -136,18 +132,12 @@ public struct IDXFile: Sendable {
 
     private static func readRaw(_ file: InputFile, dimensionCount: Int, maximumDataBytes: Int) throws -> IDXFile {
         let path = file.path
-        var magic = [UInt8](repeating: 0, count: 4)
-        let gotMagic = try magic.withUnsafeMutableBytes { (b) -> Int in
-            try file.read(into: b.baseAddress!, count: 4, at: 0)
-        }
-        guard gotMagic == 4 else { throw IDXError.shortHeader(path: path, available: gotMagic, needed: 4) }
+        let magic = try file.readBytes(count: 4, at: 0)
+        guard magic.count == 4 else { throw IDXError.shortHeader(path: path, available: magic.count, needed: 4) }
         let headerLength = try checkMagic(magic, path: path, dimensionCount: dimensionCount)
-        var headerBytes = [UInt8](repeating: 0, count: headerLength)
-        let gotHeader = try headerBytes.withUnsafeMutableBytes { (b) -> Int in
-            try file.read(into: b.baseAddress!, count: headerLength, at: 0)
-        }
-        guard gotHeader == headerLength else {
-            throw IDXError.shortHeader(path: path, available: gotHeader, needed: headerLength)
+        let headerBytes = try file.readBytes(count: headerLength, at: 0)
+        guard headerBytes.count == headerLength else {
+            throw IDXError.shortHeader(path: path, available: headerBytes.count, needed: headerLength)
         }
         // Sizes beyond the hard cap are refused outright; below it, the file size decides (checked before
         // anything is allocated).
@@ -189,25 +179,17 @@ public struct IDXFile: Sendable {
         guard file.size >= 18 else {
             throw IDXError.corruptGzip(path: path, offset: file.size, message: "only \(file.size) bytes, shorter than any gzip stream")
         }
-        var trailer = [UInt8](repeating: 0, count: 4)
-        _ = try trailer.withUnsafeMutableBytes { (b) -> Int in
-            try file.read(into: b.baseAddress!, count: 4, at: file.size - 4)
-        }
+        let trailer = try file.readBytes(count: 4, at: file.size - 4)
+        guard trailer.count == 4 else { throw IDXError.unreadable(path: path, reason: "the file changed while being read") }
         let isize = UInt32(trailer[0]) | UInt32(trailer[1]) << 8 | UInt32(trailer[2]) << 16 | UInt32(trailer[3]) << 24
 
         let inflater = try GzipInflater(file: file)
-        var magic = [UInt8](repeating: 0, count: 4)
-        let (gotMagic, _) = try magic.withUnsafeMutableBytes { (b) in
-            try inflater.inflate(into: b.baseAddress!, count: 4)
-        }
-        guard gotMagic == 4 else { throw IDXError.shortHeader(path: path, available: gotMagic, needed: 4) }
+        let magic = try inflater.inflateBytes(count: 4)
+        guard magic.count == 4 else { throw IDXError.shortHeader(path: path, available: magic.count, needed: 4) }
         let headerLength = try checkMagic(magic, path: path, dimensionCount: dimensionCount)
-        var headerBytes = magic + [UInt8](repeating: 0, count: headerLength - 4)
-        let (gotRest, _) = try headerBytes.withUnsafeMutableBytes { (b) in
-            try inflater.inflate(into: b.baseAddress! + 4, count: headerLength - 4)
-        }
-        guard gotRest == headerLength - 4 else {
-            throw IDXError.shortHeader(path: path, available: 4 + gotRest, needed: headerLength)
+        let headerBytes = magic + (try inflater.inflateBytes(count: headerLength - 4))
+        guard headerBytes.count == headerLength else {
+            throw IDXError.shortHeader(path: path, available: headerBytes.count, needed: headerLength)
         }
         let ratioLimit = file.size.multipliedReportingOverflow(by: maximumDeflateRatio)
         let deflateLimit = ratioLimit.overflow ? Int.max : ratioLimit.partialValue

@@ -53,6 +53,22 @@ final class InputFile {
         return done
     }
 
+    /// Up to `count` bytes at byte `offset`, fewer only at the end of the file.
+    func readBytes(count: Int, at offset: Int) throws -> [UInt8] {
+        var failure: Error?
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            do {
+                initialized = try read(into: UnsafeMutableRawPointer(base), count: count, at: offset)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
     /// The text of the current `errno`.
     static func lastError() -> String {
         guard let text = strerror(errno) else { return "error \(errno)" }

@@ -27,7 +27,7 @@ func reportDataCommandError(_ error: Error, dataSet name: String) -> ExitCode {
 
 /// Prints a data set's report: one block per file, the label histograms, and the problems found.
 func printDataSetReport(_ report: DataSetReport) {
-    let d = report.description
+    let d = report.dataSet
     print("data set \(d.name) (\(d.title)) in \(report.directory)")
     for file in report.files {
         print("")

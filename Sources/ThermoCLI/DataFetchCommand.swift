@@ -40,6 +40,6 @@ struct DataFetchCommand: ParsableCommand {
         print("")
         printDataSetReport(report)
         print("")
-        print("fetched \(report.description.name) into \(report.directory)")
+        print("fetched \(report.dataSet.name) into \(report.directory)")
     }
 }

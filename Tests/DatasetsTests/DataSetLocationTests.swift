@@ -7,7 +7,8 @@ import TestSupport
 struct DataSetLocationTests {
     /// A scratch tree: root/work/pkg is the current folder, with every candidate place able to hold mnist.
     struct Tree {
-        let root = TestPaths.temporaryFolder("thermo-locate").path
+        let scratch = Scratch()
+        var root: String { scratch.path }
         var package: String { root + "/work/pkg" }
         var flag: String { root + "/flag" }
         var env: String { root + "/env" }

@@ -12,13 +12,6 @@ enum Fixtures {
         return LabeledImages(count: count, rows: rows, columns: columns, pixels: pixels, labels: labels)
     }
 
-    /// Writes `bytes` to a new file in a new temporary folder and returns its path.
-    static func file(_ bytes: [UInt8], named name: String = "file-idx3-ubyte") throws -> String {
-        let path = TestPaths.temporaryFolder("thermo-idx").appendingPathComponent(name).path
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     /// The bytes of an IDX image file (raw).
     static func imageBytes(_ split: LabeledImages) -> [UInt8] {
         IDXFile.encodeHeader(dimensions: [split.count, split.rows, split.columns]) + split.pixels
@@ -39,5 +32,23 @@ enum Fixtures {
         } catch {
             return nil
         }
+    }
+}
+
+/// A temporary folder for one test, removed with everything in it when the test's suite value is released.
+final class Scratch: Sendable {
+    /// The folder.
+    let path = TestPaths.temporaryFolder("thermo-datasets-test").path
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// A new subfolder `name` (not created: writers create it).
+    func folder(_ name: String) -> String { path + "/" + name }
+
+    /// Writes `bytes` to a new file with a unique name and returns its path.
+    func file(_ bytes: [UInt8]) throws -> String {
+        let file = path + "/file-\(UUID().uuidString.prefix(8))"
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        return file
     }
 }

@@ -5,10 +5,12 @@ import TestSupport
 
 /// Small synthetic IDX files written and read back, raw and gzip.
 struct IDXRoundTripTests {
+    let scratch = Scratch()
+
     @Test(arguments: [false, true])
     func imageFileRoundTrips(gzip: Bool) throws {
         let split = Fixtures.split(count: 7, rows: 5, columns: 6)
-        let path = TestPaths.temporaryFolder("thermo-idx").appendingPathComponent("images").path
+        let path = scratch.folder("images")
         try IDXFile.write(dimensions: [7, 5, 6], data: split.pixels, to: path, gzip: gzip)
         let raw = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect((raw.prefix(2) == Data([0x1f, 0x8b])) == gzip, "gzip is told by the magic bytes")
@@ -26,7 +28,7 @@ struct IDXRoundTripTests {
     @Test(arguments: [false, true])
     func labelFileRoundTrips(gzip: Bool) throws {
         let labels: [UInt8] = [3, 1, 4, 1, 5, 9, 2, 6]
-        let path = TestPaths.temporaryFolder("thermo-idx").appendingPathComponent("labels.gz").path
+        let path = scratch.folder("labels.gz")
         try IDXFile.write(dimensions: [labels.count], data: labels, to: path, gzip: gzip)
         let file = try IDXFile(reading: path, dimensionCount: 1)
         #expect(file.dimensions == [8])
@@ -48,7 +50,7 @@ struct IDXRoundTripTests {
     func aWholeDataSetRoundTrips(gzip: Bool) throws {
         let train = Fixtures.split(count: 30, seed: 1)
         let test = Fixtures.split(count: 12, seed: 2)
-        let folder = TestPaths.temporaryFolder("thermo-ds").path
+        let folder = scratch.folder("ds")
         try writeDataSetFiles(train: train, test: test, to: folder, gzip: gzip)
 
         let data = try loadDataSet(named: "mnist", directory: folder, environment: [:], currentDirectory: "/")
@@ -63,7 +65,7 @@ struct IDXRoundTripTests {
     }
 
     @Test func mixedRawAndGzipFilesLoad() throws {
-        let folder = TestPaths.temporaryFolder("thermo-ds").path
+        let folder = scratch.folder("ds")
         try writeDataSetFiles(train: Fixtures.split(count: 10), test: Fixtures.split(count: 5), to: folder, gzip: true)
         // Replace one file by its raw form: the raw file is preferred, the gzip one ignored.
         try FileManager.default.removeItem(atPath: folder + "/t10k-labels-idx1-ubyte.gz")

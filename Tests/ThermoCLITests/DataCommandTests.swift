@@ -15,10 +15,12 @@ struct DataCommandTests {
     static var fileNames: [String] { canonical.keys.sorted() }
 
     var mnist: URL { TestPaths.sharedMNIST ?? URL(fileURLWithPath: "/nonexistent") }
+    /// This test's temporary folder, removed after it.
+    let scratch = Scratch()
 
     /// A new folder holding links to the real files, with `changes` applied to the named files' bytes.
     func copyOfMNIST(_ changes: [String: (Data) -> Data] = [:]) throws -> URL {
-        let folder = TestPaths.temporaryFolder("thermo-mnist-copy")
+        let folder = scratch.folder("copy-\(UUID().uuidString.prefix(8))")
         for name in Self.fileNames {
             let destination = folder.appendingPathComponent(name)
             if let change = changes[name] {
@@ -77,7 +79,7 @@ struct DataCommandTests {
 
     @Test func verifyRejectsAnUnknownDataSetOrAMissingFolder() throws {
         expectOneErrorLine(try runThermo(["data", "verify", "cifar"]), mentioning: ["unknown data set 'cifar'", "mnist, fashion-mnist, kmnist"])
-        let empty = TestPaths.temporaryFolder("thermo-empty")
+        let empty = scratch.folder("empty")
         expectOneErrorLine(try runThermo(["data", "verify", "kmnist", "--data", empty.path]),
                            mentioning: ["'kmnist' not found", empty.path, "thermo data fetch kmnist"])
     }
@@ -88,7 +90,7 @@ struct DataCommandTests {
     func fetchDownloadsValidatesAndMovesIntoPlace() throws {
         let server = try LoopbackServer(serving: copyOfMNIST())
         defer { server.stop() }
-        let work = TestPaths.temporaryFolder("thermo-fetch")
+        let work = scratch.folder("work")
         let run = try runThermo(["data", "fetch", "mnist", "--mirror", server.url], in: work)
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let target = work.appendingPathComponent("data/mnist")
@@ -106,7 +108,7 @@ struct DataCommandTests {
         let served = try copyOfMNIST(["t10k-labels-idx1-ubyte.gz": { data in var d = data; d[d.count / 2] ^= 0x55; return d }])
         let server = try LoopbackServer(serving: served)
         defer { server.stop() }
-        let target = TestPaths.temporaryFolder("thermo-fetch")
+        let target = scratch.folder("target")
         try Data("mine".utf8).write(to: target.appendingPathComponent("notes.txt"))
         let run = try runThermo(["data", "fetch", "mnist", "--to", target.path, "--mirror", server.url])
         expectOneErrorLine(run, mentioning: ["t10k-labels-idx1-ubyte.gz", "corrupt gzip", "nothing was moved into place"])
@@ -115,7 +117,7 @@ struct DataCommandTests {
     }
 
     @Test func fetchRefusesToReplaceExistingFilesWithoutForce() throws {
-        let target = TestPaths.temporaryFolder("thermo-fetch")
+        let target = scratch.folder("target")
         for name in Self.fileNames { try Data("old \(name)".utf8).write(to: target.appendingPathComponent(name)) }
         let run = try runThermo(["data", "fetch", "mnist", "--to", target.path, "--mirror", "http://127.0.0.1:9/"])
         expectOneErrorLine(run, mentioning: ["already holds", "--force"])
@@ -127,11 +129,26 @@ struct DataCommandTests {
     }
 
     @Test func fetchSaysSoWhenNoMirrorCanBeReached() throws {
-        let work = TestPaths.temporaryFolder("thermo-fetch")
+        let work = scratch.folder("work")
         // Port 9 (discard) on loopback: nothing listens there, the connection is refused at once.
         let run = try runThermo(["data", "fetch", "fashion-mnist", "--mirror", "http://127.0.0.1:9/"], in: work)
         expectOneErrorLine(run, mentioning: ["cannot reach any mirror of fashion-mnist", "no network access"])
         #expect(contents(work).isEmpty, "no folder left behind")
+    }
+}
+
+/// A temporary folder for one test, removed with everything in it when the test's suite value is released.
+final class Scratch: Sendable {
+    /// The folder.
+    let url = TestPaths.temporaryFolder("thermo-cli-test")
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// A new, created subfolder `name`.
+    func folder(_ name: String) -> URL {
+        let folder = url.appendingPathComponent(name)
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
     }
 }
 
