@@ -1,10 +1,70 @@
 import ArgumentParser
+import Datasets
+import Foundation
 
 /// `thermo data …`: verify and fetch data sets.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Verify or fetch the data sets thermo trains on.",
-        subcommands: []
+        discussion: """
+        Data sets: \(DataSetDescription.knownNames.joined(separator: ", ")). thermo looks for a data set's four IDX \
+        files (raw or .gz) in the --data folder (or its NAME/ subfolder), else in $THERMO_DATA (same two forms), \
+        else in ./data/NAME, else in ../shared/data/NAME.
+        """,
+        subcommands: [DataVerifyCommand.self, DataFetchCommand.self]
     )
+}
+
+/// Prints `error` to standard error as one line starting with `error:` (with the data set's name in its
+/// advice), and returns the exit code to throw.
+func reportDataCommandError(_ error: Error, dataSet name: String) -> ExitCode {
+    let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
+        .replacingOccurrences(of: "<name>", with: name)
+    FileHandle.standardError.write(Data("error: \(line)\n".utf8))
+    return ExitCode.failure
+}
+
+/// Prints a data set's report: one block per file, the label histograms, and the problems found.
+func printDataSetReport(_ report: DataSetReport) {
+    let d = report.dataSet
+    print("data set \(d.name) (\(d.title)) in \(report.directory)")
+    for file in report.files {
+        print("")
+        print("\(file.role.split) \(file.role.kind): \(file.path)")
+        switch file.outcome {
+        case .invalid(let error):
+            print("  INVALID     \(error)")
+        case let .valid(storage, dimensions, sha256, verdict):
+            print("  kind        \(file.role.kind), \(storage == .gzip ? "gzip-compressed IDX" : "raw IDX")")
+            print("  records     \(dimensions[0])")
+            print("  dimensions  \(dimensions.map(String.init).joined(separator: " × "))")
+            print("  sha256      \(sha256) (decompressed bytes)")
+            switch verdict {
+            case .matches(let canonical):
+                print("  canonical   matches: \(canonical.kindDescription) \(canonical.hex)")
+                print("              (source: \(canonical.source))")
+            case let .mismatch(expected, actual):
+                print("  canonical   MISMATCH: \(expected.kindDescription) is \(actual), expected \(expected.hex)")
+                print("              (source: \(expected.source))")
+            case .unknown(let reason):
+                print("  canonical   \(reason)")
+            }
+        }
+    }
+    print("")
+    print("label histogram (class: count)")
+    for (split, histogram) in [("train", report.trainHistogram), ("test", report.testHistogram)] {
+        if let histogram {
+            let cells = histogram.enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: " ")
+            print("  \(split.padding(toLength: 6, withPad: " ", startingAt: 0))\(cells)  (total \(histogram.reduce(0, +)))")
+        } else {
+            print("  \(split.padding(toLength: 6, withPad: " ", startingAt: 0))not available (its files are invalid)")
+        }
+    }
+    if !report.problems.isEmpty {
+        print("")
+        print("problems")
+        for problem in report.problems { print("  - \(problem)") }
+    }
 }

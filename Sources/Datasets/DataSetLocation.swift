@@ -1,0 +1,82 @@
+import Foundation
+
+/// The environment variable naming a folder of data sets (or the folder holding one data set's files).
+public let dataEnvironmentVariable = "THERMO_DATA"
+
+/// Finds a data set's folder: `directory` (the --data flag; may be the folder holding the files or a folder holding NAME/),
+/// else $THERMO_DATA (same two forms), else ./data/NAME, else ../shared/data/NAME (relative to currentDirectory).
+///
+/// A `directory` that is given must hold the data set (the search does not go on past it); $THERMO_DATA
+/// may hold other data sets only, and the search then goes on. Throws `DataSetError.unknownName` or
+/// `DataSetError.notFound`, which lists every place searched, in order.
+public func locateDataSet(named name: String, directory: String?, environment: [String: String] = ProcessInfo.processInfo.environment, currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> String {
+    _ = try DataSetDescription.named(name)
+    var searched: [SearchedPlace] = []
+    for (origin, path) in dataSetSearchPlaces(named: name, directory: directory, environment: environment,
+                                              currentDirectory: currentDirectory) {
+        let finding = inspectFolder(path)
+        if finding == nil { return path }
+        searched.append(SearchedPlace(origin: origin, path: path, finding: finding ?? ""))
+    }
+    throw DataSetError.notFound(name: name, places: searched)
+}
+
+/// The folders searched for data set `name`, in order, with why each is searched (see `locateDataSet`).
+public func dataSetSearchPlaces(named name: String, directory: String?,
+                                environment: [String: String] = ProcessInfo.processInfo.environment,
+                                currentDirectory: String = FileManager.default.currentDirectoryPath)
+    -> [(origin: String, path: String)] {
+    var places: [(origin: String, path: String)] = []
+    func add(_ origin: String, _ path: String) {
+        let resolved = resolvePath(path, relativeTo: currentDirectory)
+        if !places.contains(where: { $0.path == resolved }) { places.append((origin, resolved)) }
+    }
+    if let directory, !directory.isEmpty {
+        add("--data", directory)
+        add("--data", directory + "/" + name)
+        return places
+    }
+    if let env = environment[dataEnvironmentVariable], !env.isEmpty {
+        add("$" + dataEnvironmentVariable, env)
+        add("$" + dataEnvironmentVariable, env + "/" + name)
+    }
+    add("./data/\(name)", "data/" + name)
+    add("../shared/data/\(name)", "../shared/data/" + name)
+    return places
+}
+
+/// The data-set files present in `folder`, by role: the raw file where there is one, else the `.gz` file.
+public func dataSetFiles(in folder: String) -> [DataSetFileRole: String] {
+    var found: [DataSetFileRole: String] = [:]
+    for role in DataSetFileRole.allCases {
+        for name in [role.fileName, role.gzipFileName] {
+            let path = folder + "/" + name
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+                found[role] = path
+                break
+            }
+        }
+    }
+    return found
+}
+
+/// `nil` when `folder` holds all four files, else what is missing there.
+private func inspectFolder(_ folder: String) -> String? {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+        return "no such folder"
+    }
+    let files = dataSetFiles(in: folder)
+    if files.isEmpty { return "none of the four files" }
+    let missing = DataSetFileRole.allCases.filter { files[$0] == nil }.map { $0.fileName + "[.gz]" }
+    return missing.isEmpty ? nil : "missing " + missing.joined(separator: ", ")
+}
+
+/// `path` made absolute against `base` (unless already absolute), with `~`, `.` and `..` resolved.
+func resolvePath(_ path: String, relativeTo base: String) -> String {
+    var path = path
+    if path.hasPrefix("~") { path = NSString(string: path).expandingTildeInPath }
+    let absolute = path.hasPrefix("/") ? path : base + "/" + path
+    return URL(fileURLWithPath: absolute).standardized.path
+}

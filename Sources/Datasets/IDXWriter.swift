@@ -1,0 +1,81 @@
+import CZlib
+import Foundation
+
+/// Writing IDX files: used by tests (here and in other modules) to make small synthetic data sets, and by
+/// anyone who wants to store data in the format thermo reads.
+extension IDXFile {
+    /// The IDX header for unsigned-byte data of the given sizes (the first is the record count).
+    public static func encodeHeader(dimensions: [Int]) -> [UInt8] {
+        precondition(!dimensions.isEmpty && dimensions.count < 256, "IDX takes 1…255 dimensions")
+        var header: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
+        for size in dimensions {
+            precondition(size >= 0 && size <= Int(UInt32.max), "IDX sizes are 32-bit")
+            header += [UInt8(truncatingIfNeeded: size >> 24), UInt8(truncatingIfNeeded: size >> 16),
+                       UInt8(truncatingIfNeeded: size >> 8), UInt8(truncatingIfNeeded: size)]
+        }
+        return header
+    }
+
+    /// The whole decompressed IDX stream: header, then data.
+    public func encoded() -> [UInt8] { header + data }
+
+    /// Writes `data` with `dimensions` as an IDX file at `path`, gzip-compressed when `gzip` is true.
+    public static func write(dimensions: [Int], data: [UInt8], to path: String, gzip: Bool) throws {
+        precondition(dimensions.reduce(1, *) == data.count, "data size does not match the dimensions")
+        let bytes = encodeHeader(dimensions: dimensions) + data
+        let out = gzip ? try Gzip.compress(bytes) : bytes
+        try Data(out).write(to: URL(fileURLWithPath: path))
+    }
+}
+
+/// Writes the four files of a data set (`train-images-idx3-ubyte[.gz]` …) into `folder`, creating it.
+/// Handy for tests that need a small data set on disk.
+public func writeDataSetFiles(train: LabeledImages, test: LabeledImages, to folder: String, gzip: Bool) throws {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let suffix = gzip ? ".gz" : ""
+    for (split, prefix) in [(train, "train"), (test, "t10k")] {
+        try IDXFile.write(dimensions: [split.count, split.rows, split.columns], data: split.pixels,
+                          to: folder + "/\(prefix)-images-idx3-ubyte" + suffix, gzip: gzip)
+        try IDXFile.write(dimensions: [split.count], data: split.labels,
+                          to: folder + "/\(prefix)-labels-idx1-ubyte" + suffix, gzip: gzip)
+    }
+}
+
+/// gzip compression with zlib (`deflateInit2`, windowBits 31: a gzip header and trailer).
+public enum Gzip {
+    /// A compression failure (zlib's return code).
+    public struct Failure: Error, CustomStringConvertible {
+        /// zlib's return code.
+        public let code: Int32
+        /// One line.
+        public var description: String { "gzip compression failed (zlib code \(code))" }
+    }
+
+    /// `bytes` as one gzip member, at compression `level` (0…9).
+    public static func compress(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer { stream.deinitialize(count: 1); stream.deallocate() }
+        var rc = deflateInit2_(stream, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+                               Int32(MemoryLayout<z_stream>.size))
+        guard rc == Z_OK else { throw Failure(code: rc) }
+        defer { deflateEnd(stream) }
+        let bound = Int(deflateBound(stream, uLong(bytes.count))) + 32
+        var output = [UInt8](repeating: 0, count: bound)
+        var produced = 0
+        rc = bytes.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+                stream.pointee.avail_in = uInt(input.count)
+                stream.pointee.next_out = out.baseAddress
+                stream.pointee.avail_out = uInt(out.count)
+                let result = deflate(stream, Z_FINISH)
+                produced = out.count - Int(stream.pointee.avail_out)
+                return result
+            }
+        }
+        guard rc == Z_STREAM_END else { throw Failure(code: rc) }
+        output.removeSubrange(produced...)
+        return output
+    }
+}

@@ -1,0 +1,106 @@
+import Datasets
+import Foundation
+import Testing
+import TestSupport
+
+/// Where data sets are looked for: --data, then $THERMO_DATA, then ./data/NAME, then ../shared/data/NAME.
+struct DataSetLocationTests {
+    /// A scratch tree: root/work/pkg is the current folder, with every candidate place able to hold mnist.
+    struct Tree {
+        let scratch = Scratch()
+        var root: String { scratch.path }
+        var package: String { root + "/work/pkg" }
+        var flag: String { root + "/flag" }
+        var env: String { root + "/env" }
+        var local: String { package + "/data/mnist" }
+        var shared: String { root + "/work/shared/data/mnist" }
+
+        /// Puts the four file names (empty files: only their presence matters here) into `folder`.
+        func fill(_ folder: String, gzip: Bool = true, except: String? = nil) throws {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for role in DataSetFileRole.allCases where role.fileName != except {
+                _ = FileManager.default.createFile(atPath: folder + "/" + (gzip ? role.gzipFileName : role.fileName),
+                                               contents: Data())
+            }
+        }
+    }
+
+    @Test func lookupOrderIsFlagThenEnvironmentThenLocalThenShared() throws {
+        let t = Tree()
+        try FileManager.default.createDirectory(atPath: t.package, withIntermediateDirectories: true)
+        try t.fill(t.flag)
+        try t.fill(t.env + "/mnist")
+        try t.fill(t.local, gzip: false)
+        try t.fill(t.shared)
+        let env = ["THERMO_DATA": t.env]
+
+        #expect(try locateDataSet(named: "mnist", directory: t.flag, environment: env, currentDirectory: t.package) == t.flag)
+        #expect(try locateDataSet(named: "mnist", directory: nil, environment: env, currentDirectory: t.package)
+                == t.env + "/mnist")
+        #expect(try locateDataSet(named: "mnist", directory: nil, environment: [:], currentDirectory: t.package) == t.local)
+        try FileManager.default.removeItem(atPath: t.local)
+        #expect(try locateDataSet(named: "mnist", directory: nil, environment: [:], currentDirectory: t.package) == t.shared)
+    }
+
+    @Test func flagAndEnvironmentTakeEitherForm() throws {
+        let t = Tree()
+        try t.fill(t.flag + "/mnist")
+        try t.fill(t.env)
+        // --data DIR holding mnist/, relative to the current folder.
+        #expect(try locateDataSet(named: "mnist", directory: "flag", environment: [:], currentDirectory: t.root)
+                == t.flag + "/mnist")
+        // $THERMO_DATA naming the folder that holds the files.
+        #expect(try locateDataSet(named: "mnist", directory: nil, environment: ["THERMO_DATA": t.env],
+                                  currentDirectory: t.root) == t.env)
+    }
+
+    @Test func anEnvironmentFolderWithoutTheDataSetFallsThrough() throws {
+        let t = Tree()
+        try FileManager.default.createDirectory(atPath: t.env + "/kmnist", withIntermediateDirectories: true)
+        try t.fill(t.shared)
+        #expect(try locateDataSet(named: "mnist", directory: nil, environment: ["THERMO_DATA": t.env],
+                                  currentDirectory: t.package) == t.shared)
+    }
+
+    @Test func aGivenFlagDoesNotFallThrough() throws {
+        let t = Tree()
+        try t.fill(t.local)
+        #expect(throws: DataSetError.self) {
+            try locateDataSet(named: "mnist", directory: t.root + "/empty", environment: [:], currentDirectory: t.package)
+        }
+    }
+
+    @Test func missingDataSetListsEveryPlaceInOrderAndHowToGetIt() throws {
+        let t = Tree()
+        try FileManager.default.createDirectory(atPath: t.package, withIntermediateDirectories: true)
+        try t.fill(t.local, except: DataSetFileRole.testLabels.fileName)
+        var caught: DataSetError?
+        do {
+            _ = try locateDataSet(named: "mnist", directory: nil, environment: ["THERMO_DATA": t.env],
+                                  currentDirectory: t.package)
+        } catch let error as DataSetError {
+            caught = error
+        }
+        guard case .notFound(let name, let places) = caught else { Issue.record("got \(String(describing: caught))"); return }
+        #expect(name == "mnist")
+        #expect(places.map(\.path) == [t.env, t.env + "/mnist", t.local, t.shared])
+        #expect(places.map(\.origin) == ["$THERMO_DATA", "$THERMO_DATA", "./data/mnist", "../shared/data/mnist"])
+        #expect(places[2].finding == "missing t10k-labels-idx1-ubyte[.gz]")
+        #expect(places[3].finding == "no such folder")
+
+        let message = caught?.description ?? ""
+        #expect(!message.contains("\n"))
+        let positions = places.compactMap { message.range(of: $0.path + " [")?.lowerBound }
+        #expect(positions.count == 4 && positions == positions.sorted(), "places listed in search order")
+        for hint in ["thermo data fetch mnist", "--data DIR", "THERMO_DATA", "train-images-idx3-ubyte.gz"] {
+            #expect(message.contains(hint), "message mentions \(hint)")
+        }
+    }
+
+    @Test func unknownNameListsTheKnownOnes() {
+        var caught: Error?
+        do { _ = try loadDataSet(named: "cifar10", directory: nil, environment: [:], currentDirectory: "/") } catch { caught = error }
+        #expect(caught as? DataSetError == .unknownName(name: "cifar10", known: ["mnist", "fashion-mnist", "kmnist"]))
+        #expect("\(caught.map { "\($0)" } ?? "")".contains("mnist, fashion-mnist, kmnist"))
+    }
+}
