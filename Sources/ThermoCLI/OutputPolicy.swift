@@ -31,3 +31,9 @@ struct OutputPolicy {
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
+
+/// An error found while a command works, already phrased for the user (one line: what is wrong, what to do).
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

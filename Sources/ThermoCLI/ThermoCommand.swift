@@ -14,6 +14,28 @@ public struct ThermoCommand: ParsableCommand {
     )
 
     public init() {}
+
+    /// Parses the command line and runs the subcommand. Errors found while working (bad data, unwritable files,
+    /// damaged traces) are printed as one line starting with `error:` and exit with status 1; usage errors keep
+    /// swift-argument-parser's message, usage line and status 64.
+    public static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            var runnable = command
+            try runnable.run()
+        } catch let error where error is ValidationError || error is CleanExit || error is ExitCode {
+            exit(withError: error)
+        } catch {
+            let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
+            printError("error: \(line)")
+            exit(withError: ExitCode.failure)
+        }
+    }
 }
 
 /// thermo's version, recorded in every summary, checkpoint and trace.

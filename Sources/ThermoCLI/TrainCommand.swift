@@ -175,7 +175,12 @@ struct TrainCommand: ParsableCommand {
         if checkpointEvery != nil && checkpointPath != resume { outputs.append(checkpointPath) }
         try OutputPolicy(force: force).check(outputs)
 
-        let dataSet = try loadDataSet(named: config.dataset, directory: data.data)
+        let dataSet: DataSet
+        do {
+            dataSet = try loadDataSet(named: config.dataset, directory: data.data)
+        } catch {
+            throw CommandError(String(describing: error).replacingOccurrences(of: "<name>", with: config.dataset))
+        }
         let trainer: Trainer
         do {
             if let resumed {
