@@ -44,10 +44,13 @@ public struct CoolingFigure: Figure {
         return CoolingFigure(curves: curves, fit: fit, scan: scan, effectiveExponents: exponents)
     }
 
+    /// "cooling", as in `thermo plot cooling`.
     public var name: String { "cooling" }
 
+    /// The size used when `--size` is not given.
     public func defaultSize(_ options: FigureOptions) -> FigureSize { FigureSize(width: 17, height: 13.5) }
 
+    /// Writes the panels, data tables and plot commands (see the type\'s documentation).
     public func build(_ figure: inout FigureBuilder) throws(FigureError) {
         let amplitudes = Dictionary(fit.amplitudes.map { ($0.curve, $0.value) }, uniquingKeysWith: { a, _ in a })
         let fitted = curves.filter { amplitudes[$0.name] != nil }
@@ -179,7 +182,11 @@ public struct CoolingFigure: Figure {
             clauses.append("\(curvesFile) index \(i) using 1:3 with points pt \(pt) ps 0.35 lc rgb '\(colour)' \(title)")
             clauses.append("\(curvesFile) index \(i) using 1:6 with lines lw 1.1 lc rgb 'black' dt \(kind == .signal ? "1" : "2") notitle")
         }
-        clauses.append("NaN with lines lw 1.4 lc rgb 'black' title \(figure.quoted(literal: "\(model.displayName) fit"))")
+        if hasNoise {
+            clauses.append("NaN with points pt 7 ps 0.6 lc rgb '#444444' title \(figure.quoted(.markup("signal S_l (filled)", latex: "signal $S_l$ (filled)")))")
+            clauses.append("NaN with points pt 6 ps 0.6 lc rgb '#444444' title \(figure.quoted(.markup("noise σ_l (open, dashed fit)", latex: "noise $\\sigma_l$ (open, dashed fit)")))")
+        }
+        clauses.append("NaN with lines lw 1.1 lc rgb 'black' title \(figure.quoted(literal: "\(model.displayName) fit"))")
         figure.plot(clauses)
 
         // (b) Collapse.

@@ -38,12 +38,15 @@ public struct CurvesFigure: Figure {
         self.zoom = zoom
     }
 
+    /// "curves", as in `thermo plot curves`.
     public var name: String { "curves" }
 
+    /// The size used when `--size` is not given.
     public func defaultSize(_ options: FigureOptions) -> FigureSize {
         FigureSize(width: 17, height: zoom == nil ? 7 : 12.5)
     }
 
+    /// Writes the panels, data tables and plot commands (see the type\'s documentation).
     public func build(_ figure: inout FigureBuilder) throws(FigureError) {
         guard !runs.isEmpty, runs.contains(where: { !$0.epochs.isEmpty }) else {
             throw .invalidData(figure: name, reason: "no run has epochs to draw")

@@ -21,10 +21,13 @@ public struct KernelFigure: Figure {
         self.samples = samples
     }
 
+    /// "kernel", as in `thermo plot kernel`.
     public var name: String { "kernel" }
 
+    /// The size used when `--size` is not given.
     public func defaultSize(_ options: FigureOptions) -> FigureSize { FigureSize(width: 16, height: 6.5) }
 
+    /// Writes the panels, data tables and plot commands (see the type\'s documentation).
     public func build(_ figure: inout FigureBuilder) throws(FigureError) {
         guard radius > 0, radius.isFinite else { throw .invalidData(figure: name, reason: "the radius R must be positive, got \(radius)") }
         guard !sharpnesses.isEmpty, sharpnesses.allSatisfy({ $0 > 0 && $0.isFinite }) else {
@@ -63,7 +66,7 @@ public struct KernelFigure: Figure {
             figure.axis("x", label: .markup("x = ΔW_i", latex: "$x = \\Delta W_i$"), log: false, range: AxisRange(lower: lo, upper: hi))
             figure.axis("y", label: isDistance ? .markup("d_{R,k}(x)", latex: "$d_{R,k}(x)$") : .markup("K_{R,k}(x)", latex: "$K_{R,k}(x)$"),
                         log: false, range: isDistance ? AxisRange(lower: 0, upper: max(1.5, min(dMax, 8))) : AxisRange(lower: 0, upper: 1.12))
-            figure.add(isDistance ? "set key top center" : "set key top right")
+            figure.add(isDistance ? "set key top center" : "set key right center")
             figure.verticalLine(at: -radius, label: .markup("−R", latex: "$-R$"))
             figure.verticalLine(at: radius, label: .markup("R", latex: "$R$"))
             var clauses: [String] = []

@@ -64,12 +64,15 @@ public struct SignalFigure: Figure {
         self.panels = panels
     }
 
+    /// "signal", as in `thermo plot signal`.
     public var name: String { "signal" }
 
+    /// The size used when `--size` is not given.
     public func defaultSize(_ options: FigureOptions) -> FigureSize {
         panels.count <= 1 ? FigureSize(width: 12, height: 8) : FigureSize(width: min(8.5 * Double(panels.count), 34), height: 8)
     }
 
+    /// Writes the panels, data tables and plot commands (see the type\'s documentation).
     public func build(_ figure: inout FigureBuilder) throws(FigureError) {
         guard !panels.isEmpty else { throw .invalidData(figure: name, reason: "no runs to draw") }
         let logx = figure.options.logx ?? false

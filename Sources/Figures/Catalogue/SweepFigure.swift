@@ -75,6 +75,7 @@ public struct SweepFigure: Figure {
         self.points = points
     }
 
+    /// "sweep", as in `thermo plot sweep`.
     public var name: String { "sweep" }
 
     /// The lines: runs grouped by (loss, U, y), aggregated over seeds per R; ordered by loss, then by the size and
@@ -104,10 +105,12 @@ public struct SweepFigure: Figure {
 
     var losses: [String] { Array(Set(series.map(\.loss))).sorted() }
 
+    /// The size used when `--size` is not given.
     public func defaultSize(_ options: FigureOptions) -> FigureSize {
         FigureSize(width: 17, height: 6.5 * Double(max(1, losses.count)) + 0.8)
     }
 
+    /// Writes the panels, data tables and plot commands (see the type\'s documentation).
     public func build(_ figure: inout FigureBuilder) throws(FigureError) {
         let all = series
         guard !all.isEmpty else {

@@ -60,6 +60,7 @@ public struct TemperatureFigure: Figure {
         self.layers = layers
     }
 
+    /// "temperature", as in `thermo plot temperature`.
     public var name: String { "temperature" }
 
     var separatePanels: Bool { layers.count > 1 && layers.contains { !$0.bands.isEmpty || $0.median != nil } }
@@ -70,12 +71,14 @@ public struct TemperatureFigure: Figure {
         return ((layers.count + columns - 1) / columns, columns)
     }
 
+    /// The size used when `--size` is not given.
     public func defaultSize(_ options: FigureOptions) -> FigureSize {
         let (rows, columns) = grid
         return rows * columns == 1 ? FigureSize(width: 12, height: 8)
             : FigureSize(width: columns == 2 ? 16 : 8 * Double(columns), height: 6.5 * Double(rows) + 0.8)
     }
 
+    /// Writes the panels, data tables and plot commands (see the type\'s documentation).
     public func build(_ figure: inout FigureBuilder) throws(FigureError) {
         guard !layers.isEmpty, layers.contains(where: { !$0.epochs.isEmpty }) else {
             throw .invalidData(figure: name, reason: "no layer has data")

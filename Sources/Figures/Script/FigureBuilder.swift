@@ -118,25 +118,26 @@ public struct FigureBuilder: Sendable {
     }
 
     /// Draws the shared key reserved by `reserveKeyStrip(entries:)`: `clauses` plot nothing (`NaN with … title …`)
-    /// and only their key entries show, read row by row.
+    /// and only their key entries show, read row by row. Each column of the key is its own (empty) plot with its
+    /// key at a fixed position, so that the layout does not depend on a terminal's estimate of text widths.
     mutating func keyStrip(_ clauses: [String]) {
-        // gnuplot fills a key column by column; placing entry (row, column) at slot column·rows + row, with blank
-        // entries in the unused slots, makes it read row by row.
-        let rows = (clauses.count + keyColumns - 1) / keyColumns
-        let slots = (0..<(rows * keyColumns)).map { k -> String in
-            let i = (k % rows) * keyColumns + k / rows
-            return i < clauses.count ? clauses[i] : "NaN with lines lc rgb 'white' title ' '"
-        }
         blank()
-        comment("The key shared by all panels.")
+        comment("The key shared by all panels: one empty, invisible full-size plot per key column (full size, so that")
+        comment("gnuplot never wraps a column for lack of height).")
         add("set origin 0,0")
-        add("set size 1,\(gnuplotNumber(keyFraction, digits: 5))")
+        add("set size 1,1")
         resetPanel()
         add("unset border; unset tics; unset grid; set xrange [0:1]; set yrange [0:1]")
-        add("set lmargin 0; set rmargin 0; set tmargin 0; set bmargin 0")
-        add("set key at screen 0.5, screen \(gnuplotNumber(keyFraction / 2, digits: 5)) center center horizontal maxrows \(rows) noopaque reverse Left width 1.5")
-        add("plot " + slots.joined(separator: ", \\\n     "))
-        add("unset lmargin; unset rmargin; unset tmargin; unset bmargin; set border 3; set tics; set grid")
+        let margin = 0.04, columnWidth = (1 - 2 * margin) / Double(keyColumns)
+        let top = keyFraction - 0.1 / size.height
+        for column in 0..<keyColumns {
+            let entries = stride(from: column, to: clauses.count, by: keyColumns).map { clauses[$0] }
+            guard !entries.isEmpty else { continue }
+            let x = margin + Double(column) * columnWidth
+            add("set key at screen \(gnuplotNumber(x, digits: 5)), screen \(gnuplotNumber(top, digits: 5)) left top vertical maxrows \(entries.count) noopaque reverse Left samplen 3 spacing 1.1")
+            add("plot " + entries.joined(separator: ", \\\n     "))
+        }
+        add("set border 3; set tics; set grid")
     }
 
     /// Clears the per-panel settings a previous panel made (labels, arrows, objects, ranges, log axes, titles).

@@ -9,10 +9,7 @@ struct PlotCommand: ParsableCommand {
         commandName: "plot",
         abstract: "Draw a publication figure with gnuplot (pdf, png, svg or cairolatex).",
         discussion: """
-        Every figure is written with its gnuplot script (OUT.gp) and data files (OUT.*.dat) beside it; edit them
-        and run 'gnuplot OUT.gp' in that folder to re-render. The terminal follows OUT's extension: .pdf
-        (pdfcairo), .png (pngcairo, at --dpi), .svg, .tex (cairolatex, with the graphics in OUT.pdf).
-        Existing files are never overwritten without --force.
+        Every figure is written with its gnuplot script (OUT.gp) and data files (OUT.*.dat) beside it; edit them and run 'gnuplot OUT.gp' in that folder to re-render. The terminal follows OUT's extension: .pdf (pdfcairo), .png (pngcairo, at --dpi), .svg, .tex (cairolatex, with the graphics in OUT.pdf). Existing files are never overwritten without --force.
 
         Examples:
           thermo plot kernel -o kernel.pdf

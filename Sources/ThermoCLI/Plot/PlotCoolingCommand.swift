@@ -8,9 +8,7 @@ struct PlotCoolingCommand: ParsableCommand {
         commandName: "cooling",
         abstract: "The fitted common decay of all layers: data and fit, collapse, residuals, effective exponents.",
         discussion: """
-        INPUT: \(LongTableSource.formatDescription). The shared decay is fitted on [--from, --to] (default: all
-        epochs) with --model (default nested); panel (d) also shows the power-law exponent fitted on [s, --to]
-        against the window start s (as 'thermo fit-cooling --scan' computes it).
+        INPUT: \(LongTableSource.formatDescription). The shared decay is fitted on [--from, --to] (default: all epochs) with --model (default nested); panel (d) also shows the power-law exponent fitted on [s, --to] against the window start s (as 'thermo fit-cooling --scan' computes it).
         """)
 
     @OptionGroup var plot: PlotOptions

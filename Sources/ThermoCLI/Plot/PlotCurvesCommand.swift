@@ -7,8 +7,7 @@ struct PlotCurvesCommand: ParsableCommand {
         commandName: "curves",
         abstract: "Train loss and test accuracy against epochs for several runs (Figures 6–8).",
         discussion: """
-        INPUTS are summary files written by 'thermo train --summary FILE', or folders of them. The first run is drawn
-        in black (the paper's unregularised baseline); train accuracy appears as paler lines.
+        INPUTS are summary files written by 'thermo train --summary FILE', or folders of them. The first run is drawn in black (the paper's unregularised baseline); train accuracy appears as paler lines.
         """)
 
     @OptionGroup var plot: PlotOptions
