@@ -32,12 +32,12 @@ public enum FigureFormat: String, CaseIterable, Sendable {
         case .pdf:
             return "set terminal pdfcairo enhanced color size \(gnuplotNumber(size.width))cm,\(gnuplotNumber(size.height))cm font \(font) linewidth 1 dashlength 1"
         case .png:
-            // pngcairo draws a point of font size as 2 px and a unit of line width as about 1.5 px at fontscale 1
-            // (measured against pdfcairo); scaling both by dpi/144 and dpi/150 makes the PNG a faithful raster of
-            // the PDF at the requested dpi.
+            // At scale 1, pngcairo draws a point of font size as 2 px, a unit of line width as about 1.5 px and a
+            // marker at 1 px per point (measured against pdfcairo rasterised by Ghostscript); scaling them by dpi/144,
+            // dpi/150 and dpi/72 makes the PNG a faithful raster of the PDF at the requested dpi.
             let (w, h) = size.pixels(dpi: options.dpi)
             return "set terminal pngcairo enhanced color size \(w),\(h) font \(font) fontscale \(gnuplotNumber(options.dpi / 144, digits: 4)) "
-                + "linewidth \(gnuplotNumber(options.dpi / 150, digits: 4)) dashlength 1 background rgb 'white'"
+                + "linewidth \(gnuplotNumber(options.dpi / 150, digits: 4)) pointscale \(gnuplotNumber(options.dpi / 72, digits: 4)) dashlength 1 background rgb 'white'"
         case .svg:
             let (w, h) = size.points
             return "set terminal svg enhanced size \(gnuplotNumber(w, digits: 5)),\(gnuplotNumber(h, digits: 5)) fixed font \(font) linewidth 1 dashlength 1 background rgb 'white'"

@@ -178,13 +178,13 @@ public struct CoolingFigure: Figure {
             let pt = kind == .signal ? Palette.filledPoint(layerIndex) : Palette.openPoint(layerIndex)
             let firstOfLayer = fitted.firstIndex { $0.layer == fitted[i].layer } == i
             let title = firstOfLayer ? "title \(figure.quoted(literal: "layer \(fitted[i].layer)"))" : "notitle"
-            clauses.append("\(curvesFile) index \(i) using 1:4 with points pt \(pt) ps 0.35 lc rgb '\(Palette.lighter(colour, 0.55))' notitle")
-            clauses.append("\(curvesFile) index \(i) using 1:3 with points pt \(pt) ps 0.35 lc rgb '\(colour)' \(title)")
+            clauses.append("\(curvesFile) index \(i) using 1:4 with points pt \(pt) ps 0.22 lc rgb '\(Palette.lighter(colour, 0.55))' notitle")
+            clauses.append("\(curvesFile) index \(i) using 1:3 with points pt \(pt) ps 0.22 lc rgb '\(colour)' \(title)")
             clauses.append("\(curvesFile) index \(i) using 1:6 with lines lw 1.1 lc rgb 'black' dt \(kind == .signal ? "1" : "2") notitle")
         }
         if hasNoise {
-            clauses.append("NaN with points pt 7 ps 0.6 lc rgb '#444444' title \(figure.quoted(.markup("signal S_l (filled)", latex: "signal $S_l$ (filled)")))")
-            clauses.append("NaN with points pt 6 ps 0.6 lc rgb '#444444' title \(figure.quoted(.markup("noise σ_l (open, dashed fit)", latex: "noise $\\sigma_l$ (open, dashed fit)")))")
+            clauses.append("NaN with points pt 7 ps 0.4 lc rgb '#444444' title \(figure.quoted(.markup("signal S_l (filled)", latex: "signal $S_l$ (filled)")))")
+            clauses.append("NaN with points pt 6 ps 0.4 lc rgb '#444444' title \(figure.quoted(.markup("noise σ_l (open, dashed fit)", latex: "noise $\\sigma_l$ (open, dashed fit)")))")
         }
         clauses.append("NaN with lines lw 1.1 lc rgb 'black' title \(figure.quoted(literal: "\(model.displayName) fit"))")
         figure.plot(clauses)
@@ -202,7 +202,7 @@ public struct CoolingFigure: Figure {
             let (colour, kind) = style(i)
             let layerIndex = layers.firstIndex(of: fitted[i].layer) ?? i
             let pt = kind == .signal ? Palette.filledPoint(layerIndex) : Palette.openPoint(layerIndex)
-            clauses.append("\(curvesFile) index \(i) using 1:5 with points pt \(pt) ps 0.35 lc rgb '\(colour)' notitle")
+            clauses.append("\(curvesFile) index \(i) using 1:5 with points pt \(pt) ps 0.22 lc rgb '\(colour)' notitle")
         }
         clauses.append("\(modelFile) using 1:2 with lines lw 1.8 lc rgb 'black' title \(figure.quoted(.markup("−g(e), shared", latex: "$-g(e)$, shared")))")
         figure.plot(clauses)
@@ -220,7 +220,7 @@ public struct CoolingFigure: Figure {
             let (colour, kind) = style(i)
             let layerIndex = layers.firstIndex(of: fitted[i].layer) ?? i
             let pt = kind == .signal ? Palette.filledPoint(layerIndex) : Palette.openPoint(layerIndex)
-            clauses.append("\(curvesFile) index \(i) using 1:7 with points pt \(pt) ps 0.4 lc rgb '\(colour)' notitle")
+            clauses.append("\(curvesFile) index \(i) using 1:7 with points pt \(pt) ps 0.25 lc rgb '\(colour)' notitle")
         }
         figure.plot(clauses)
 
@@ -250,7 +250,7 @@ public struct CoolingFigure: Figure {
                 figure.add("set y2label \(figure.quoted(literal: "\(scan.model.displayName) \(symbol) on [s, end]"))")
             }
             let axes = scanOnSameAxis ? "" : " axes x1y2"
-            clauses.append("\(scanFile) using 1:2:3:4 with yerrorbars pt 6 ps 0.9 lw 1 lc rgb 'black'\(axes) title \(figure.quoted(literal: "\(scan.model.displayName) \(symbol) fitted on [s, end] vs s"))")
+            clauses.append("\(scanFile) using 1:2:3:4 with yerrorbars pt 6 ps 0.5 lw 1 lc rgb 'black'\(axes) title \(figure.quoted(literal: "\(scan.model.displayName) \(symbol) fitted on [s, end] vs s"))")
         }
         if clauses.isEmpty { clauses.append("NaN notitle") }
         figure.plot(clauses)

@@ -106,7 +106,9 @@ public struct SignalFigure: Figure {
             figure.resetPanel()
             if let title = panel.title { figure.add("set title \(figure.quoted(literal: title))") }
             figure.axis("x", label: "epoch", log: logx, range: figure.options.xrange)
-            figure.axis("y", label: .markup("S_l (solid), σ_l (dashed)", latex: "$S_l$ (solid), $\\sigma_l$ (dashed)"), log: true,
+            let yLabel: FigureText = hasNoise ? .markup("S_l (solid), σ_l (dashed)", latex: "$S_l$ (solid), $\\sigma_l$ (dashed)")
+                : .markup("signal S_l", latex: "signal $S_l$")
+            figure.axis("y", label: yLabel, log: true,
                         span: (values.min() ?? 1, values.max() ?? 1))
             figure.add(shared ? "unset key" : "set key top right")
             let boundaries = panel.boundaries.filter { $0.epoch.isFinite && (!logx || $0.epoch > 0) }.sorted { $0.epoch < $1.epoch }
@@ -118,12 +120,12 @@ public struct SignalFigure: Figure {
             for (i, layer) in panel.layers.enumerated() {
                 let colour = Palette.colour(i)
                 let every = max(1, layer.epochs.count / 8)
-                let style = "lw 1.5 lc rgb '\(colour)' dt 1 pt \(Palette.filledPoint(i)) ps 0.8"
+                let style = "lw 1.5 lc rgb '\(colour)' dt 1 pt \(Palette.filledPoint(i)) ps 0.5"
                 let title = "title \(figure.quoted(literal: "layer \(layer.layer)"))"
                 clauses.append("\(file) index \(i) using 1:2 with linespoints \(style) pi \(every) \(title)")
                 if p == widest { keyClauses.append("NaN with linespoints \(style) \(title)") }
                 if layer.noise != nil {
-                    clauses.append("\(file) index \(i) using 1:3 with linespoints lw 1.2 lc rgb '\(colour)' dt 2 pt \(Palette.openPoint(i)) ps 0.8 pi \(every) notitle")
+                    clauses.append("\(file) index \(i) using 1:3 with linespoints lw 1.2 lc rgb '\(colour)' dt 2 pt \(Palette.openPoint(i)) ps 0.5 pi \(every) notitle")
                 }
             }
             if hasNoise {

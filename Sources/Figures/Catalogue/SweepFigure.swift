@@ -187,7 +187,7 @@ public struct SweepFigure: Figure {
                 for (i, line) in lines.enumerated() {
                     let (colour, dash, pt) = style(line.layers, line.samples)
                     let m = c == 0 ? 3 : 5
-                    clauses.append("\(file) index \(i) using 1:\(m):\(m + 1) with yerrorlines lw 1.5 lc rgb '\(colour)' dt \(dash) pt \(pt) ps 1 notitle")
+                    clauses.append("\(file) index \(i) using 1:\(m):\(m + 1) with yerrorlines lw 1.5 lc rgb '\(colour)' dt \(dash) pt \(pt) ps 0.6 notitle")
                 }
                 figure.plot(clauses)
             }
@@ -198,7 +198,7 @@ public struct SweepFigure: Figure {
         }
         for line in keyLines {
             let (colour, dash, pt) = style(line.layers, line.samples)
-            keys.append("NaN with linespoints lw 1.5 lc rgb '\(colour)' dt \(dash) pt \(pt) ps 1 title \(figure.quoted(.literal(keyLabel(line, withSamples: sampleCounts.count > 1))))")
+            keys.append("NaN with linespoints lw 1.5 lc rgb '\(colour)' dt \(dash) pt \(pt) ps 0.6 title \(figure.quoted(.literal(keyLabel(line, withSamples: sampleCounts.count > 1))))")
         }
         figure.keyStrip(keys)
     }

@@ -147,7 +147,7 @@ public struct TemperatureFigure: Figure {
     /// Key entries for the shared key, in grey: the bands of `layer`, the median, the temperature.
     private func keyEntries(_ layer: TemperatureSeries, figure: FigureBuilder) -> [String] {
         let bands = layer.bands.sorted { ($0.upper - $0.lower) > ($1.upper - $1.lower) }
-        var clauses = ["NaN with linespoints lw 1.6 lc rgb '#444444' pt 7 ps 0.8 title \(figure.quoted(.markup("layer temperature T_l = σ_l^2", latex: "layer temperature $T_l = \\sigma_l^2$")))"]
+        var clauses = ["NaN with linespoints lw 1.6 lc rgb '#444444' pt 7 ps 0.5 title \(figure.quoted(.markup("layer temperature T_l = σ_l^2", latex: "layer temperature $T_l = \\sigma_l^2$")))"]
         for (b, band) in bands.enumerated() {
             let opacity = bands.count == 1 ? 0.25 : 0.14 + 0.12 * Double(b)
             clauses.append("NaN with filledcurves fc rgb '#444444' fs transparent solid \(gnuplotNumber(opacity, digits: 3)) noborder title \(figure.quoted(.markup("per-weight v_ω, \(band.label)", latex: "per-weight $v_\\omega$, \(escapeLaTeX(band.label))")))")
@@ -174,7 +174,7 @@ public struct TemperatureFigure: Figure {
             clauses.append("\(file) using 1:\(3 + 2 * bands.count) with lines lw 1 lc rgb '\(colour)' dt 2 " + (keyBands ? "title \(figure.quoted(key))" : "notitle"))
         }
         let every = max(1, layer.epochs.count / 8)
-        clauses.append("\(file) using 1:2 with linespoints lw 1.6 lc rgb '\(colour)' pt \(Palette.filledPoint(index)) ps 0.8 pi \(every) title \(figure.quoted(title))")
+        clauses.append("\(file) using 1:2 with linespoints lw 1.6 lc rgb '\(colour)' pt \(Palette.filledPoint(index)) ps 0.5 pi \(every) title \(figure.quoted(title))")
         return clauses
     }
 }
