@@ -1,1 +1,0 @@
-// The Figures module; see docs/architecture.md.

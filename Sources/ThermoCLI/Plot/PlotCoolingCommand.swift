@@ -1,0 +1,68 @@
+import Analysis
+import ArgumentParser
+import Figures
+
+/// `thermo plot cooling`: the late common cooling, its collapse, residuals and effective exponents.
+struct PlotCoolingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cooling",
+        abstract: "The fitted common decay of all layers: data and fit, collapse, residuals, effective exponents.",
+        discussion: """
+        INPUT: \(LongTableSource.formatDescription). The shared decay is fitted on [--from, --to] (default: all epochs) with --model (default nested); panel (d) also shows the power-law exponent fitted on [s, --to] against the window start s (as 'thermo fit-cooling --scan' computes it).
+        """)
+
+    @OptionGroup var plot: PlotOptions
+    @Argument(help: ArgumentHelp("The input table.", valueName: "INPUT"))
+    var inputs: [String] = []
+    @Option(name: .customLong("run"), help: ArgumentHelp("The run to draw when the input holds several.", valueName: "NAME"))
+    var runName: String?
+    @Option(help: "Decay model: nested (default), power, exponential or stretched.")
+    var model: String = "nested"
+    @Option(help: "Curves fitted: signal (default), noise or both.")
+    var curves: String = "signal"
+    @Option(help: ArgumentHelp("First epoch of the fit window.", valueName: "EPOCH"))
+    var from: Double?
+    @Option(help: ArgumentHelp("Last epoch of the fit window.", valueName: "EPOCH"))
+    var to: Double?
+    @Option(help: "Model of the window-start scan: power (default), nested, exponential, stretched or none.")
+    var scanModel: String = "power"
+
+    func run() throws {
+        try plot.checkOutput()
+        guard let fitModel = CoolingModel(rawValue: model) else {
+            throw ValidationError("--model takes \(CoolingModel.allCases.map(\.rawValue).joined(separator: ", ")); got '\(model)'")
+        }
+        guard let selection = CurveSelection(rawValue: curves) else {
+            throw ValidationError("--curves takes signal, noise or both; got '\(curves)'")
+        }
+        let scan: CoolingModel?
+        if scanModel == "none" { scan = nil } else {
+            guard let m = CoolingModel(rawValue: scanModel) else {
+                throw ValidationError("--scan-model takes \(CoolingModel.allCases.map(\.rawValue).joined(separator: ", ")) or none; got '\(scanModel)'")
+            }
+            scan = m
+        }
+        let chosen = try selectRun(try loadLayerSeries(inputs), named: runName)
+        var coolingCurves: [CoolingCurve] = []
+        for record in chosen.layers {
+            if selection.includes(.signal) {
+                guard let signal = record.signal else { throw ValidationError("\(chosen.path) has no signal column; use --curves noise, or add one") }
+                coolingCurves.append(CoolingCurve(layer: record.layer, kind: .signal, epochs: record.epochs, values: signal))
+            }
+            if selection.includes(.noise) {
+                guard let noise = record.noise else { throw ValidationError("\(chosen.path) has no noise column; use --curves signal, or add one") }
+                coolingCurves.append(CoolingCurve(layer: record.layer, kind: .noise, epochs: record.epochs, values: noise))
+            }
+        }
+        let figure: CoolingFigure
+        do {
+            figure = try CoolingFigure.analysed(coolingCurves, model: fitModel, window: EpochWindow(from: from, to: to), scanModel: scan)
+        } catch {
+            printError("error: cooling fit of \(chosen.path): \(error.description)")
+            throw ExitCode(1)
+        }
+        for warning in figure.fit.warnings { plot.note(warning.message) }
+        if !plot.quiet { print(figure.fitSentence()) }
+        try plot.render(figure, inputs: inputs)
+    }
+}

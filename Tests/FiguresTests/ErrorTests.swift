@@ -1,0 +1,140 @@
+import Foundation
+@testable import Figures
+import Testing
+import TestSupport
+
+/// Failures say what is wrong and leave nothing half-written.
+struct ErrorTests {
+    @Test("Without gnuplot on PATH the message names the Debian package, and nothing is written")
+    func gnuplotMissing() throws {
+        let folder = TestPaths.temporaryFolder("figures-errors")
+        let empty = TestPaths.temporaryFolder("figures-empty-path")
+        defer {
+            try? FileManager.default.removeItem(at: folder)
+            try? FileManager.default.removeItem(at: empty)
+        }
+        let renderer = FigureRenderer(gnuplot: Gnuplot(environment: ["PATH": empty.path]))
+        do {
+            try renderer.render(KernelFigure(), to: folder.appendingPathComponent("k.png"), options: Fixtures.smallOptions)
+            Issue.record("rendering without gnuplot succeeded")
+        } catch {
+            guard case .gnuplotMissing = error else { Issue.record("unexpected error \(error)"); return }
+            #expect(error.description.contains("gnuplot-nox"))
+            #expect(error.description.contains("apt-get install"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test("A gnuplot error is quoted, and nothing is left behind", .enabled(if: GnuplotSupport.isInstalled))
+    func scriptError() throws {
+        let folder = TestPaths.temporaryFolder("figures-errors")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var options = Fixtures.smallOptions
+        options.extraCommands = ["set nonsense-option 3"]
+        do {
+            try FigureRenderer().render(KernelFigure(), to: folder.appendingPathComponent("k.png"), options: options)
+            Issue.record("a broken script rendered")
+        } catch {
+            guard case .gnuplotFailed(let script, let status, let message) = error else { Issue.record("unexpected error \(error)"); return }
+            #expect(script == "k.gp")
+            #expect(status != 0)
+            #expect(message.contains("line"), "gnuplot names the line: \(message)")
+            #expect(message.contains("unrecognized option") || message.contains("unknown"), "gnuplot's own words: \(message)")
+            #expect(error.description.contains(message))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "no staging folder, no partial files")
+    }
+
+    @Test("Existing files are not overwritten unless allowed", .enabled(if: GnuplotSupport.isInstalled))
+    func overwrite() throws {
+        let folder = TestPaths.temporaryFolder("figures-errors")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("k.png")
+        try FigureRenderer().render(KernelFigure(), to: output, options: Fixtures.smallOptions)
+        let before = try Data(contentsOf: output)
+        var options = Fixtures.smallOptions
+        options.dpi = 50
+        #expect(throws: FigureError.self) { try FigureRenderer().render(KernelFigure(), to: output, options: options) }
+        #expect(try Data(contentsOf: output) == before)
+        // Only the script existing is enough to refuse.
+        try FileManager.default.removeItem(at: output)
+        #expect(throws: FigureError.self) { try FigureRenderer().render(KernelFigure(), to: output, options: options) }
+        try FigureRenderer(overwrite: true).render(KernelFigure(), to: output, options: options)
+        #expect(PNGImage.size(of: try Data(contentsOf: output))?.width == 197)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names == ["k.gp", "k.kernel.dat", "k.png"])
+    }
+
+    @Test("Unknown extensions, bad sizes and ranges are refused with the accepted forms")
+    func badOptions() throws {
+        #expect(throws: FigureError.self) { try FigureFormat(path: "figure.jpg") }
+        #expect(FigureError.unsupportedFormat(path: "f.jpg").description.contains(".pdf, .png, .svg, .tex"))
+        #expect(throws: FigureError.self) { try FigureSize(parsing: "12") }
+        #expect(throws: FigureError.self) { try FigureSize(parsing: "0.5,3") }
+        #expect(try FigureSize(parsing: "12x8") == FigureSize(width: 12, height: 8))
+        #expect(try FigureSize(parsing: "17.5cm,9cm") == FigureSize(width: 17.5, height: 9))
+        #expect(throws: FigureError.self) { try AxisRange(parsing: "5:1") }
+        #expect(throws: FigureError.self) { try AxisRange(parsing: "a:b") }
+        #expect(try AxisRange(parsing: "10:") == AxisRange(lower: 10, upper: nil))
+        #expect(try AxisRange(parsing: "*:1e3") == AxisRange(lower: nil, upper: 1000))
+        var options = FigureOptions()
+        options.dpi = 5
+        #expect(throws: FigureError.self) { try options.validate() }
+    }
+
+    @Test("Empty data is refused with the figure's name")
+    func emptyData() throws {
+        let renderer = FigureRenderer()
+        #expect(throws: FigureError.self) { try renderer.document(SignalFigure(panels: []), outputName: "s.png") }
+        #expect(throws: FigureError.self) { try renderer.document(SweepFigure(points: [SweepPoint(loss: "ce", layers: [], radius: 0, samples: 4, best: 0.9, final: 0.9)]), outputName: "s.png") }
+        #expect(throws: FigureError.self) { try renderer.document(CurvesFigure(runs: []), outputName: "c.png") }
+        var options = FigureOptions()
+        options.logx = true
+        options.xrange = AxisRange(lower: 0, upper: 10)
+        #expect(throws: FigureError.self) { try renderer.document(Fixtures.curves, outputName: "c.png", options: options) }
+    }
+}
+
+/// The data model's arithmetic: sweep aggregation and the script's terminal line.
+struct ModelTests {
+    @Test("Sweep runs are averaged over seeds per (loss, U, y, R), with the sample standard deviation")
+    func sweepAggregation() {
+        let points = [
+            SweepPoint(loss: "pla", layers: [2], radius: 0.01, samples: 4, seed: 1, best: 0.90, final: 0.88),
+            SweepPoint(loss: "pla", layers: [2], radius: 0.01, samples: 4, seed: 2, best: 0.92, final: 0.90),
+            SweepPoint(loss: "pla", layers: [2], radius: 0.1, samples: 4, seed: 1, best: 0.80, final: 0.79),
+            SweepPoint(loss: "pla", layers: [2, 1], radius: 0.01, samples: 8, seed: 1, best: 0.85, final: 0.84),
+            SweepPoint(loss: "ce", layers: [], radius: 0, samples: 4, seed: 1, best: 0.89, final: 0.87),
+            SweepPoint(loss: "pla", layers: [1], radius: 0, samples: 4, seed: 1, best: 0.91, final: 0.89),
+        ]
+        let figure = SweepFigure(points: points)
+        let series = figure.series
+        #expect(series.map(\.layers) == [[2], [1, 2]])
+        let first = series[0].points
+        #expect(first.map(\.radius) == [0.01, 0.1])
+        #expect(first[0].count == 2)
+        #expect(abs(first[0].bestMean - 0.91) < 1e-12)
+        #expect(abs(first[0].bestDeviation - 0.02 / 2.0.squareRoot()) < 1e-12)
+        #expect(first[1].bestDeviation == 0)
+        let baseline = figure.baseline
+        #expect(baseline?.count == 2, "ce runs and R = 0 runs are the baseline")
+        #expect(abs((baseline?.bestMean ?? 0) - 0.90) < 1e-12)
+    }
+
+    @Test("PNG terminal: pixels from cm and dpi; PDF: cm")
+    func terminals() throws {
+        var options = FigureOptions()
+        options.size = FigureSize(width: 2.54, height: 1.27)
+        options.dpi = 200
+        let png = try FigureRenderer().document(KernelFigure(), outputName: "k.png", options: options)
+        #expect(png.script.contains("set terminal pngcairo enhanced color size 200,100 "))
+        let pdf = try FigureRenderer().document(KernelFigure(), outputName: "k.pdf", options: options)
+        #expect(pdf.script.contains("set terminal pdfcairo enhanced color size 2.54cm,1.27cm "))
+        let tex = try FigureRenderer().document(KernelFigure(), outputName: "k.tex", options: options)
+        #expect(tex.script.contains("set terminal cairolatex pdf"))
+        #expect(tex.companionNames == ["k.pdf"])
+        #expect(tex.script.contains("$k = 4$"), "LaTeX markup for cairolatex")
+        #expect(png.dataFiles.map(\.name) == ["k.kernel.dat"])
+        #expect(png.dataFiles[0].text.hasPrefix("# "))
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `thermo plot`, run as a user runs it: every figure from small inputs written by the test, checked as a PNG of
+/// the requested size with a drawing in it, whose saved script re-renders with plain gnuplot.
+@Suite(.serialized, .enabled(if: GnuplotSupport.isInstalled, "gnuplot is not installed"))
+struct PlotCommandTests {
+    /// 10 × 7 cm at 100 dpi.
+    let small = ["--size", "10,7", "--dpi", "100"]
+
+    /// A summary file in the format of `thermo train --summary`, with the fields the figures read.
+    static func summary(loss: String = "ce", layers: [Int] = [], radius: Double = 0, samples: Int = 4, seed: Int = 1,
+                        epochs: Int = 12, level: Double = 0.9) -> [String: Any] {
+        let rows: [[String: Any]] = (1...epochs).map { e in
+            let x = Double(e)
+            return ["epoch": e, "steps": 10, "trainObjective": 0.5, "trainLoss": 0.05 + 0.6 * exp(-x / 4),
+                    "trainAccuracy": level + 0.08 * (1 - exp(-x / 4)), "testLoss": 0.4,
+                    "testAccuracy": level + 0.05 * (1 - exp(-x / 4)) + 0.002 * sin(x * Double(seed)),
+                    "trainingSeconds": 1.0, "seconds": 1.2]
+        }
+        let accuracies = rows.map { $0["testAccuracy"] as! Double }
+        return [
+            "status": "completed", "thermoVersion": "0.1.0", "command": ["thermo", "train"],
+            "configuration": [
+                "dataset": "fashion-mnist", "seed": seed, "batchSize": 256, "epochs": epochs,
+                "architecture": ["widths": [784, 784, 784, 10], "activation": "relu"],
+                "optimizer": ["learningRate": 1e-4, "momentum": 0.9, "nesterov": false, "weightDecay": 0],
+                "loss": ["kind": loss, "layers": layers, "radius": radius, "samples": samples, "kernel": "uniform", "path": "shared"],
+            ] as [String: Any],
+            "dataDirectory": "data", "trainImages": 60000, "validationImages": 0, "testImages": 10000, "blasThreads": 1,
+            "blas": "openblas", "epochs": rows, "bestTestAccuracy": accuracies.max()!, "bestEpoch": 1,
+            "finalTestAccuracy": accuracies.last!, "wallSeconds": 1, "trainingSeconds": 1, "samplesPerSecond": 1, "finished": "now",
+        ]
+    }
+
+    static func write(_ object: [String: Any], to url: URL) throws {
+        try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]).write(to: url)
+    }
+
+    /// A long table of three layers: peak at epoch 4, then S ∝ e^−0.8, noise above, temperature, quantiles.
+    static func layerTable(epochs: Int = 60, run: String? = nil, shift: Double = 0) -> String {
+        var lines = [(run == nil ? "" : "run,") + "epoch,layer,signal,noise,temperature,q5,q25,q50,q75,q95"]
+        for l in 1...3 {
+            for e in 1...epochs {
+                let x = Double(e), a = exp(-4 + 0.4 * Double(l) + shift)
+                let s = (x <= 4 ? a * (0.4 + 0.15 * x) : a * pow(x / 4, -0.8)) * exp(0.03 * sin(Double(e * l)))
+                let n = s * (e < 4 ? 0.5 : 1.5), t = n * n
+                let cells = ["\(e)", "\(l)"] + [s, n, t, 2 * t, 10 * t, 30 * t, 80 * t, 400 * t].map { "\($0)" }
+                lines.append((run.map { "\($0)," } ?? "") + cells.joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func expectFigure(_ run: ThermoRun, _ png: URL, width: Int = 394, height: Int = 276, reRender: Bool = true, colours: Bool = true) throws {
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let data = try Data(contentsOf: png)
+        #expect(Array(data.prefix(8)) == PNGImage.signature)
+        let size = PNGImage.size(of: data)
+        #expect(size?.width == width && size?.height == height, "\(String(describing: size))")
+        let image = try PNGImage(data: data)
+        #expect(image.nonBackgroundPixels > image.width * image.height / 50)
+        if colours { #expect(image.colouredPixels() > image.width * image.height / 500) }
+        if reRender {
+            let script = png.deletingPathExtension().appendingPathExtension("gp")
+            try FileManager.default.removeItem(at: png)
+            let again = try GnuplotSupport.run(script: script.lastPathComponent, in: png.deletingLastPathComponent())
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(PNGImage.size(of: try Data(contentsOf: png))?.width == width)
+        }
+    }
+
+    @Test("thermo plot kernel")
+    func kernel() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try runThermo(["plot", "kernel", "-o", "kernel.png"] + small, in: folder)
+        try expectFigure(run, folder.appendingPathComponent("kernel.png"))
+        #expect(run.stdout.contains("wrote kernel.png"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("kernel.kernel.dat").path))
+    }
+
+    @Test("thermo plot curves from summary files, with labels and a zoom")
+    func curves() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.write(Self.summary(), to: folder.appendingPathComponent("ce.json"))
+        try Self.write(Self.summary(loss: "pla", layers: [1], radius: 0.01, level: 0.91), to: folder.appendingPathComponent("pla1.json"))
+        try Self.write(Self.summary(loss: "pla", layers: [2], radius: 0.01, level: 0.92), to: folder.appendingPathComponent("pla2.json"))
+        let run = try runThermo(["plot", "curves", "ce.json", "pla1.json", "pla2.json", "--label", "none", "--label", "I",
+                                 "--label", "II", "--zoom", "6:12", "-o", "curves.png"] + small, in: folder)
+        try expectFigure(run, folder.appendingPathComponent("curves.png"))
+        let wrongLabels = try runThermo(["plot", "curves", "ce.json", "pla1.json", "--label", "one", "-o", "c2.png"], in: folder)
+        #expect(wrongLabels.status != 0)
+        #expect(wrongLabels.stderr.contains("--label was given 1 time for 2 runs"))
+    }
+
+    @Test("thermo plot sweep from a folder of summaries")
+    func sweep() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let runs = folder.appendingPathComponent("runs")
+        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+        for seed in 1...2 {
+            try Self.write(Self.summary(seed: seed), to: runs.appendingPathComponent("ce-\(seed).json"))
+            for set in [[1], [2], [1, 2]] {
+                for (k, r) in [0.001, 0.01, 0.1].enumerated() {
+                    for y in [4, 8] {
+                        let level = 0.9 + 0.005 * Double(k) * (set.count == 1 ? 1 : -1)
+                        try Self.write(Self.summary(loss: "pla", layers: set, radius: r, samples: y, seed: seed, level: level),
+                                       to: runs.appendingPathComponent("pla-\(set.map(String.init).joined())-\(r)-\(y)-\(seed).json"))
+                    }
+                }
+            }
+        }
+        let run = try runThermo(["plot", "sweep", "runs", "-o", "sweep.png"] + small, in: folder)
+        try expectFigure(run, folder.appendingPathComponent("sweep.png"))
+        let notSummary = folder.appendingPathComponent("bad.json")
+        try Data("{\"hello\": 1}".utf8).write(to: notSummary)
+        let bad = try runThermo(["plot", "sweep", "bad.json", "-o", "bad.png"], in: folder)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("not a thermo run summary"))
+    }
+
+    @Test("thermo plot signal from two tables, side by side")
+    func signal() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.layerTable().write(to: folder.appendingPathComponent("relu.csv"), atomically: true, encoding: .utf8)
+        try Self.layerTable(shift: 0.3).replacingOccurrences(of: ",", with: "\t").write(to: folder.appendingPathComponent("tanh.tsv"), atomically: true, encoding: .utf8)
+        let run = try runThermo(["plot", "signal", "relu.csv", "tanh.tsv", "--label", "ReLU", "--label", "tanh", "-o", "signal.png"] + small, in: folder)
+        try expectFigure(run, folder.appendingPathComponent("signal.png"))
+        #expect(run.stderr.contains("signal peaks at"), "the regime notes: \(run.stderr)")
+        let script = try String(contentsOf: folder.appendingPathComponent("signal.gp"), encoding: .utf8)
+        #expect(script.contains("'S peak'"))
+    }
+
+    @Test("thermo plot temperature with quantile bands")
+    func temperature() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.layerTable().write(to: folder.appendingPathComponent("t.csv"), atomically: true, encoding: .utf8)
+        let run = try runThermo(["plot", "temperature", "t.csv", "--logx", "-o", "temperature.png"] + small, in: folder)
+        try expectFigure(run, folder.appendingPathComponent("temperature.png"))
+        let data = try String(contentsOf: folder.appendingPathComponent("temperature.layer-1.dat"), encoding: .utf8)
+        #expect(data.contains("columns: epoch temperature q5 q95 q25 q75 median"))
+    }
+
+    @Test("thermo plot cooling from a table with a run column")
+    func cooling() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let table = Self.layerTable(epochs: 100, run: "a") + Self.layerTable(epochs: 100, run: "b").split(separator: "\n").dropFirst().joined(separator: "\n")
+        try table.write(to: folder.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        let ambiguous = try runThermo(["plot", "cooling", "c.csv", "-o", "cooling.png"], in: folder)
+        #expect(ambiguous.status != 0)
+        #expect(ambiguous.stderr.contains("choose one with --run"))
+        let run = try runThermo(["plot", "cooling", "c.csv", "--run", "b", "--from", "8", "-o", "cooling.png"] + small, in: folder)
+        try expectFigure(run, folder.appendingPathComponent("cooling.png"))
+        #expect(run.stdout.contains("nested decay on [8, 100]: α = 0.7"), "\(run.stdout)")
+    }
+
+    @Test("Without gnuplot the message names the Debian package")
+    func gnuplotMissing() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        let empty = TestPaths.temporaryFolder("plot-empty-path")
+        defer {
+            try? FileManager.default.removeItem(at: folder)
+            try? FileManager.default.removeItem(at: empty)
+        }
+        let run = try runThermo(["plot", "kernel", "-o", "k.png"], in: folder, environment: ["PATH": empty.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("gnuplot-nox"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    @Test("A gnuplot error is quoted; existing outputs need --force")
+    func errorsAndForce() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let broken = try runThermo(["plot", "kernel", "-o", "k.png", "--gnuplot", "set nosuchthing"], in: folder)
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("gnuplot failed on k.gp") && broken.stderr.contains("line"), "\(broken.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        #expect(try runThermo(["plot", "kernel", "-o", "k.png"] + small, in: folder).status == 0)
+        let again = try runThermo(["plot", "kernel", "-o", "k.png"] + small, in: folder)
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("--force"))
+        #expect(try runThermo(["plot", "kernel", "-o", "k.png", "--force"] + small, in: folder).status == 0)
+        let format = try runThermo(["plot", "kernel", "-o", "k.jpg"], in: folder)
+        #expect(format.status != 0 && format.stderr.contains(".pdf, .png, .svg, .tex"))
+    }
+
+    @Test("A hostile title runs nothing")
+    func hostileTitle() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let marker = "/tmp/pwned-\(UUID().uuidString.prefix(8))"
+        let title = "a' `touch \(marker)-1` system(\"touch \(marker)-2\") ; set output '\(marker)-3' \\\n`touch \(marker)-4`"
+        let run = try runThermo(["plot", "kernel", "--title", title, "-o", "k.png"] + small, in: folder)
+        try expectFigure(run, folder.appendingPathComponent("k.png"))
+        for k in 1...4 { #expect(!FileManager.default.fileExists(atPath: "\(marker)-\(k)")) }
+    }
+
+    @Test("A real summary from thermo train plots as curves and sweep",
+          .enabled(if: TestPaths.sharedMNIST != nil, "real MNIST is not in ../shared/data/mnist"))
+    func realSummary() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let train = try runThermo(["train", "--train-subset", "600", "--layers", "784,16,10", "--lr", "0.05", "--batch-size", "100",
+                                   "--epochs", "2", "--threads", "1", "--quiet", "--data", TestPaths.sharedMNIST!.path,
+                                   "--loss", "pla", "--smooth", "1", "--radius", "0.01", "--samples", "1", "--summary", "run.json"], in: folder)
+        #expect(train.status == 0, "\(train.stderr)")
+        try expectFigure(try runThermo(["plot", "curves", "run.json", "-o", "curves.png"] + small, in: folder),
+                         folder.appendingPathComponent("curves.png"), reRender: false, colours: false)
+        try expectFigure(try runThermo(["plot", "sweep", "run.json", "-o", "sweep.png"] + small, in: folder),
+                         folder.appendingPathComponent("sweep.png"), reRender: false, colours: false)
+    }
+}
