@@ -1,0 +1,1 @@
+// The Sweeps module; see docs/architecture.md.

@@ -1,0 +1,2 @@
+import Testing
+// Tests of this module arrive with the module itself.
