@@ -59,13 +59,25 @@ struct InspectCommand: ParsableCommand {
                 return
             }
             lastStatus = progress.status
-            if !writerAlive(progress.writerProcess) {
+            if try !writerAlive(progress.writerProcess) && !writerReturns(reader) {
                 printError("the writer (pid \(progress.writerProcess)) is gone but the trace says running: the run was killed. "
                     + "Its \(progress.completedEpochs) complete epochs are safe; 'thermo recover \(file)' makes the file readable by other tools, "
                     + "'thermo train --resume CKPT --trace \(file)' continues it.")
                 return
             }
         }
+    }
+
+    /// Whether, within a grace period, the trace gets a live writer again or leaves the running state
+    /// (a resumed run first loads its data, then takes the trace over).
+    func writerReturns(_ reader: TraceReader) throws -> Bool {
+        let deadline = Date().addingTimeInterval(max(5, 3 * interval))
+        while Date() < deadline {
+            usleep(200_000)
+            try reader.refresh()
+            if reader.progress.status != .running || writerAlive(reader.progress.writerProcess) { return true }
+        }
+        return false
     }
 
     /// Whether process `pid` exists and is not a zombie (the writer runs on this host when it is followed).

@@ -21,7 +21,7 @@ struct RecoverCommand: ParsableCommand {
         let report = try TraceRecovery.recover(file)
         var line = report.clearedFlags ? "recovered \(file): cleared the killed writer's open-for-write flags"
                                        : "\(file) was closed cleanly; nothing to clear"
-        line += "; kept \(report.epochs) complete epochs, \(report.steps) steps"
+        line += "; kept \(report.epochs) complete epoch\(report.epochs == 1 ? "" : "s"), \(report.steps) steps"
         if report.snapshots > 0 { line += ", \(report.snapshots) snapshots" }
         let removed = report.removed
         if removed.steps + removed.epochs + removed.snapshots > 0 {

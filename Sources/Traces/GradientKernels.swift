@@ -25,6 +25,12 @@ enum GradientKernels {
         return s
     }
 
+    /// |v|, lane by lane, by clearing the sign bits (`pointwiseMax(v, −v)` is an order of magnitude slower).
+    @inline(__always)
+    static func magnitude(_ v: SIMD8<Float>) -> SIMD8<Float> {
+        unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt32>.self) & SIMD8<UInt32>(repeating: 0x7fff_ffff), to: SIMD8<Float>.self)
+    }
+
     /// Σ_i |g_i| and Σ_i g_i² over one block of `n` ≤ ``blockSize`` entries.
     @inline(__always)
     static func absoluteAndSquareSums(_ g: UnsafePointer<Float>, _ n: Int) -> (absolute: Double, square: Double) {
@@ -34,7 +40,7 @@ enum GradientKernels {
         var i = 0
         while i < whole {
             let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            a += pointwiseMax(v, -v)
+            a += magnitude(v)
             s += v * v
             i += 8
         }
@@ -68,7 +74,7 @@ enum GradientKernels {
             mu += d * k
             rawMean.storeBytes(of: mu, toByteOffset: offset, as: SIMD8<Float>.self)
             rawM2.storeBytes(of: m + d * (v - mu), toByteOffset: offset, as: SIMD8<Float>.self)
-            a += pointwiseMax(v, -v)
+            a += magnitude(v)
             s += v * v
             i += 8
         }
@@ -100,7 +106,8 @@ enum GradientKernels {
             let offset = i * 4
             let m = rawM.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
             let x = rawG.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-            let v = pointwiseMax(m - x * x, .zero)
+            let raw = m - x * x
+            let v = raw.replacing(with: 0, where: raw .< 0)
             rawM.storeBytes(of: v, toByteOffset: offset, as: SIMD8<Float>.self)
             if let sums {
                 let raw = UnsafeMutableRawPointer(sums)

@@ -28,7 +28,7 @@ enum TraceLayout {
     static let rowCompression = Compression.standard
     /// Compression of the per-weight snapshots: deflate level 1 with shuffle, nearly the ratio of level 4 on
     /// Float32 gradients at a third of the time.
-    static let snapshotCompression = Compression.deflate(level: 1, shuffle: true)
+    static let snapshotCompression = Compression.deflate(level: Int(TraceWriter.snapshotLevel), shuffle: true)
 
     /// Builds the layout of `header`'s trace in `file`.
     static func build(in file: File, header: TraceHeader, plannedEpochs: Int) throws {

@@ -51,7 +51,7 @@ enum TraceMaintenance {
     /// first; it is only consulted to refuse a writer that may be alive.
     static func openReadWrite(_ path: String, checkedWith reader: TraceReader) throws -> (file: File, clearedFlags: Bool) {
         do {
-            return (try File.open(path, mode: .readWrite), false)
+            return (try openWaitingForLock(path), false)
         } catch let error as HDF5Error where error.reason.contains("already open") {
             if writerMayBeAlive(reader) {
                 throw TraceError(path: path, "is being written by process \(reader.progress.writerProcess) on this host; wait for that run to end or stop it first")
@@ -59,9 +59,23 @@ enum TraceMaintenance {
             do { try File.clearStatusFlags(at: path) } catch let clear as HDF5Error {
                 throw TraceError(path: path, "was left open by a killed writer and its status flags cannot be cleared: \(clear.reason)")
             }
-            return (try File.open(path, mode: .readWrite), true)
+            return (try openWaitingForLock(path), true)
+        } catch let error as HDF5Error where error.reason.contains("lock") {
+            throw TraceError(path: path, "is open in another program that holds HDF5's file lock (h5py, h5dump, HDFView…); close it and try again")
         } catch let error as HDF5Error {
             throw TraceError(path: path, "cannot be opened for writing: \(error.reason)")
+        }
+    }
+
+    /// Opens read-write, retrying for up to `patience` seconds while another process holds HDF5's file lock
+    /// (a reader such as h5py holds a shared lock while it has the file open).
+    private static func openWaitingForLock(_ path: String, patience: Double = 10) throws -> File {
+        let deadline = Date().addingTimeInterval(patience)
+        while true {
+            do { return try File.open(path, mode: .readWrite) } catch let error as HDF5Error
+                where error.reason.contains("unable to lock") && Date() < deadline {
+                usleep(100_000)
+            }
         }
     }
 

@@ -63,7 +63,10 @@ public final class TraceReader {
         progress = try TraceReader.readProgress(file, path: path)
     }
 
-    /// Opens the file for SWMR reading, or plainly when the file's format does not allow SWMR.
+    /// Opens the file for SWMR reading, or plainly when the file's format does not allow SWMR; without
+    /// HDF5's file lock, so that a long-lived reader (`thermo inspect --follow`) never stops a run from
+    /// resuming or a trace from being recovered (a SWMR reader would otherwise hold a shared lock until it
+    /// closes). The reader re-reads the markers on every ``refresh()`` and so tolerates those changes.
     private static func openFile(_ path: String) throws -> File {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
@@ -71,13 +74,13 @@ public final class TraceReader {
         }
         guard !isFolder.boolValue else { throw TraceError(path: path, "is a folder, not a trace file") }
         do {
-            return try File.open(path, mode: .swmrRead)
+            return try File.open(path, mode: .swmrRead, fileLocking: false)
         } catch let swmrError as HDF5Error {
             if swmrError.reason.contains("signature") {
                 throw TraceError(path: path, "is not an HDF5 file, so not a thermo trace; give the .h5 file written by 'thermo train --trace FILE'")
             }
             // Files in the older HDF5 formats cannot be opened for SWMR reading: try a plain open.
-            do { return try File.open(path, mode: .readOnly) } catch let error as HDF5Error {
+            do { return try File.open(path, mode: .readOnly, fileLocking: false) } catch let error as HDF5Error {
                 throw TraceError(path: path, "cannot be opened: \(swmrError.reason) (plain open: \(error.reason))")
             }
         }

@@ -25,31 +25,42 @@ public final class TraceRecorder: TrainingObserver {
     /// Starts a new trace at `path` for `trainer`'s run (which may itself be resumed: the trace then starts at
     /// its next epoch). An existing file is refused unless `replacing`; it is replaced only once the new
     /// trace is complete. `threads` share the per-weight passes (default: OpenBLAS's thread count).
-    public init(creating path: String, trainer: Trainer, recording: TraceRecording, provenance: TraceProvenance,
+    public convenience init(creating path: String, trainer: Trainer, recording: TraceRecording, provenance: TraceProvenance,
+                            replacing: Bool = false, threads: Int? = nil) throws {
+        try self.init(creating: path, run: TraceRun(trainer), recording: recording, provenance: provenance,
+                      replacing: replacing, threads: threads)
+    }
+
+    /// Starts a new trace at `path` for the run `run` (for callers that drive the steps themselves, such as
+    /// `thermo bench`: they call ``GradientStatistics/observeStep`` on ``statistics`` and then
+    /// ``recordEpoch(_:network:)``).
+    public init(creating path: String, run: TraceRun, recording: TraceRecording, provenance: TraceProvenance,
                 replacing: Bool = false, threads: Int? = nil) throws {
-        try TraceRecorder.check(recording, trainer: trainer, path: path)
+        let configuration = run.configuration
+        if recording.batchVariance && !configuration.loss.isCrossEntropy {
+            throw TraceError(path: path, "cannot record batch-variance for a \(configuration.loss.kind.rawValue.uppercased()) run: per-sample gradients exist only for plain cross-entropy; drop batch-variance from --record")
+        }
         self.path = path
         let threadCount = threads ?? BLAS.threads
-        let session = TraceRecorder.session(provenance, firstEpoch: trainer.completedEpochs + 1)
+        let session = TraceRecorder.session(provenance, firstEpoch: run.firstEpoch)
         header = TraceHeader(formatMajor: TraceFormat.majorVersion, formatMinor: TraceFormat.minorVersion,
                              thermoVersion: provenance.thermoVersion, created: session.started, command: provenance.command,
-                             configurationJSON: try TraceHeader.json(trainer.configuration),
-                             configuration: trainer.configuration, recording: recording,
-                             dataChecksums: provenance.dataChecksums, dataDirectory: trainer.data.dataSet.directory,
-                             trainImages: trainer.data.trainIndices.count,
-                             validationImages: trainer.data.validationIndices.count,
-                             testImages: trainer.data.dataSet.test.count, blasThreads: provenance.blasThreads,
+                             configurationJSON: try TraceHeader.json(configuration),
+                             configuration: configuration, recording: recording,
+                             dataChecksums: provenance.dataChecksums, dataDirectory: run.dataDirectory,
+                             trainImages: run.trainImages, validationImages: run.validationImages,
+                             testImages: run.testImages, blasThreads: provenance.blasThreads,
                              recorderThreads: threadCount, blas: provenance.blas, hdf5Version: Library.version,
-                             stepsPerEpoch: trainer.stepsPerEpoch, firstEpoch: trainer.completedEpochs + 1,
+                             stepsPerEpoch: run.stepsPerEpoch, firstEpoch: run.firstEpoch,
                              runID: UUID().uuidString.lowercased(), sessions: [session],
-                             widths: trainer.configuration.architecture.widths,
-                             smoothing: !trainer.configuration.loss.isCrossEntropy)
-        try TraceWriter.create(at: path, header: header, plannedEpochs: trainer.configuration.epochs, replacing: replacing)
-        statistics = GradientStatistics(layout: trainer.network.layout, recording: recording,
-                                        batchCapacity: trainer.configuration.batchSize,
-                                        stepsPerEpoch: trainer.stepsPerEpoch, threads: threadCount)
-        writer = try TraceWriter(appendingTo: path, header: header)
-        try writer?.begin(plannedEpochs: trainer.configuration.epochs)
+                             widths: configuration.architecture.widths,
+                             smoothing: !configuration.loss.isCrossEntropy)
+        try TraceWriter.create(at: path, header: header, plannedEpochs: configuration.epochs, replacing: replacing)
+        statistics = GradientStatistics(layout: configuration.architecture.layout, recording: recording,
+                                        batchCapacity: configuration.batchSize,
+                                        stepsPerEpoch: run.stepsPerEpoch, threads: threadCount)
+        writer = try TraceWriter(appendingTo: path, header: header, threads: threadCount)
+        try writer?.begin(plannedEpochs: configuration.epochs)
     }
 
     /// Continues the trace at `path` with `trainer`, which was restored from a checkpoint: checks that the
@@ -87,7 +98,7 @@ public final class TraceRecorder: TrainingObserver {
         statistics = GradientStatistics(layout: trainer.network.layout, recording: header.recording,
                                         batchCapacity: trainer.configuration.batchSize,
                                         stepsPerEpoch: trainer.stepsPerEpoch, threads: threadCount)
-        writer = try TraceWriter(appendingTo: path, header: header)
+        writer = try TraceWriter(appendingTo: path, header: header, threads: threadCount)
         try writer?.begin(plannedEpochs: trainer.configuration.epochs)
     }
 
@@ -161,8 +172,14 @@ public final class TraceRecorder: TrainingObserver {
 
     /// Completes the epoch's statistics and writes them, flushed and marked complete.
     public func epochDidFinish(_ metrics: EpochMetrics, trainer: Trainer) throws {
+        try recordEpoch(metrics, network: trainer.network)
+    }
+
+    /// Completes the epoch observed so far (``statistics``), with `metrics` and the weights of `network`
+    /// after its last update, and writes it: step rows, epoch row, snapshots; flushed; markers advanced.
+    public func recordEpoch(_ metrics: EpochMetrics, network: Network) throws {
         guard let writer else { throw TraceError(path: path, "was closed before the run ended") }
-        let epochStatistics = statistics.finishEpoch(network: trainer.network)
+        let epochStatistics = statistics.finishEpoch(network: network)
         let statistics = self.statistics
         let snapshot: ((SnapshotVariable, Int) -> UnsafeBufferPointer<Float>)? = recording.isSnapshotEpoch(metrics.epoch)
             ? { variable, l in
@@ -183,6 +200,40 @@ public final class TraceRecorder: TrainingObserver {
         defer { try? writer.close() }
         try writer.setStatus(status)
         try writer.close()
+    }
+}
+
+/// What a new trace needs to know of its run.
+public struct TraceRun: Sendable {
+    /// The run's configuration.
+    public var configuration: TrainingConfiguration
+    /// M, steps per epoch.
+    public var stepsPerEpoch: Int
+    /// Training, validation and test images.
+    public var trainImages: Int, validationImages: Int, testImages: Int
+    /// Where the data was read from.
+    public var dataDirectory: String
+    /// The first epoch the trace will hold.
+    public var firstEpoch: Int
+
+    /// The run of `trainer`, from its next epoch.
+    public init(_ trainer: Trainer) {
+        self.init(configuration: trainer.configuration, stepsPerEpoch: trainer.stepsPerEpoch,
+                  trainImages: trainer.data.trainIndices.count, validationImages: trainer.data.validationIndices.count,
+                  testImages: trainer.data.dataSet.test.count, dataDirectory: trainer.data.dataSet.directory,
+                  firstEpoch: trainer.completedEpochs + 1)
+    }
+
+    /// A run described field by field.
+    public init(configuration: TrainingConfiguration, stepsPerEpoch: Int, trainImages: Int, validationImages: Int,
+                testImages: Int, dataDirectory: String, firstEpoch: Int) {
+        self.configuration = configuration
+        self.stepsPerEpoch = stepsPerEpoch
+        self.trainImages = trainImages
+        self.validationImages = validationImages
+        self.testImages = testImages
+        self.dataDirectory = dataDirectory
+        self.firstEpoch = firstEpoch
     }
 }
 

@@ -140,7 +140,7 @@ public struct TraceSummary: Codable, Sendable {
         s += "  recorded       \(recording.joined(separator: ", "))\n"
         s += "  layers         " + layers.map { "\($0.layer): \($0.fanOut)×\($0.fanIn) (\($0.weights) weights)" }.joined(separator: ", ") + "\n"
         let last = firstEpoch + completedEpochs - 1
-        s += "  progress       \(completedEpochs) complete epochs" + (completedEpochs > 0 ? " (\(firstEpoch)…\(last))" : "")
+        s += "  progress       \(completedEpochs) complete epoch\(completedEpochs == 1 ? "" : "s")" + (completedEpochs > 0 ? " (\(firstEpoch)…\(last))" : "")
             + " of \(plannedEpochs) planned, \(completedSteps) steps"
         if !snapshotEpochs.isEmpty { s += ", \(completedSnapshots) snapshots (epochs \(snapshotEpochs.map(String.init).joined(separator: ",")))" }
         s += sessions > 1 ? ", \(sessions) sessions\n" : "\n"

@@ -76,6 +76,8 @@ final class TraceWriter {
     let file: File
     /// The layer count.
     let layerCount: Int
+    /// Threads that compress snapshot chunks.
+    let threads: Int
     private let stepSets: [(String, Dataset)]
     private let epochSets: [(String, Dataset)]
     private let snapshotScales: [Dataset]
@@ -108,8 +110,9 @@ final class TraceWriter {
 
     /// Opens the consistent, closed trace at `path` as its SWMR writer (after ``create`` or a resume's
     /// preparation, which leave every dataset at its marker's length).
-    init(appendingTo path: String, header: TraceHeader) throws {
+    init(appendingTo path: String, header: TraceHeader, threads: Int) throws {
         self.path = path
+        self.threads = max(1, threads)
         let file = try File.open(path, mode: .swmrWrite)
         self.file = file
         layerCount = header.layerCount
@@ -143,12 +146,7 @@ final class TraceWriter {
         for (name, dataset) in epochSets {
             try append(TraceColumn.epoch(name, metrics: metrics, statistics: statistics, lastStep: lastStep), to: dataset, name: name)
         }
-        if let snapshot {
-            for (index, scale) in snapshotScales.enumerated() {
-                try scale.append([Int64(metrics.epoch)])
-                for (variable, dataset) in snapshotSets[index] { try dataset.append(snapshot(variable, index + 1)) }
-            }
-        }
+        if let snapshot { try appendSnapshot(epoch: metrics.epoch, snapshot) }
         try file.flush()
         completedSteps += rows.count
         completedEpochs += 1
@@ -159,6 +157,37 @@ final class TraceWriter {
         try touch()
         try file.flush()
     }
+
+    /// Appends one snapshot to every `/weights/layer_<l>`: the epoch to its scale, and each variable's
+    /// matrix as chunks compressed on ``threads`` threads (``SnapshotChunks``) and written as they are, or
+    /// through HDF5's own filters when a dataset's pipeline is not the expected shuffle + deflate.
+    private func appendSnapshot(epoch: Int, _ snapshot: (SnapshotVariable, Int) -> UnsafeBufferPointer<Float>) throws {
+        var matrices: [SnapshotChunks.Matrix] = [], targets: [(Dataset, Int)] = []
+        for (index, scale) in snapshotScales.enumerated() {
+            try scale.append([Int64(epoch)])
+            for (variable, dataset) in snapshotSets[index] {
+                let values = snapshot(variable, index + 1)
+                let shape = try dataset.shape, row = shape[0]
+                guard let chunks = try dataset.chunks, chunks[0] == 1, chunks[2] == shape[2],
+                      try dataset.filters == [.shuffle, .deflate(level: Int(TraceWriter.snapshotLevel))] else {
+                    try dataset.append(values)
+                    continue
+                }
+                try dataset.resize(to: [row + 1, shape[1], shape[2]])
+                matrices.append(SnapshotChunks.Matrix(values: values, rows: shape[1], columns: shape[2], chunkRows: chunks[1]))
+                targets.append((dataset, row))
+            }
+        }
+        let compressed = SnapshotChunks.compress(matrices, level: TraceWriter.snapshotLevel, threads: threads)
+        for (m, (dataset, row)) in targets.enumerated() {
+            for (c, bytes) in compressed[m].enumerated() {
+                try bytes.withUnsafeBytes { try dataset.writeRawChunk($0, offset: [row, c * matrices[m].chunkRows, 0]) }
+            }
+        }
+    }
+
+    /// The deflate level of the snapshot datasets (``TraceLayout/snapshotCompression``).
+    static let snapshotLevel: Int32 = 1
 
     /// Marks the trace as being written by this process: `writer_pid`, `planned_epochs`, `status` = running.
     func begin(plannedEpochs: Int) throws {
