@@ -81,7 +81,13 @@ enum TraceMaintenance {
 
     /// Cuts every appendable dataset of the trace back to `steps` rows (`/steps`), `epochs` rows (`/epochs`)
     /// and `snapshots` snapshots (`/weights/layer_<l>`), and sets the three `completed_*` markers to them.
+    /// The markers are written and flushed first: a process killed in the middle leaves markers that count no
+    /// more rows than any dataset holds, which is all a reader needs.
     static func truncate(_ file: File, header: TraceHeader, steps: Int, epochs: Int, snapshots: Int) throws -> TruncatedRows {
+        try writeMarker(file, .completedSteps, steps)
+        try writeMarker(file, .completedEpochs, epochs)
+        try writeMarker(file, .completedSnapshots, snapshots)
+        try file.flush()
         var removed = TruncatedRows(steps: 0, epochs: 0, snapshots: 0)
         func cut(_ name: String, to rows: Int) throws -> Int {
             let dataset = try file.openDataset(name)
@@ -108,10 +114,21 @@ enum TraceMaintenance {
                 }
             }
         }
-        try writeMarker(file, .completedSteps, steps)
-        try writeMarker(file, .completedEpochs, epochs)
-        try writeMarker(file, .completedSnapshots, snapshots)
         return removed
+    }
+
+    /// Opens a trace for reading; when HDF5 refuses it because a maintenance phase (a resume's preparation,
+    /// a recovery) was killed while the file was open for plain writing, clears those flags first. Such a
+    /// phase lasts milliseconds and writes its markers before anything else, so the data is consistent.
+    static func openReaderClearingMaintenanceFlags(_ path: String) throws -> (reader: TraceReader, clearedFlags: Bool) {
+        do {
+            return (try TraceReader(contentsOf: path), false)
+        } catch let error as TraceError where error.message.contains(TraceReader.interruptedMaintenance) {
+            do { try File.clearStatusFlags(at: path) } catch let clear as HDF5Error {
+                throw TraceError(path: path, "was left open for writing and its status flags cannot be cleared: \(clear.reason)")
+            }
+            return (try TraceReader(contentsOf: path), true)
+        }
     }
 
     /// Writes an Int64 marker.

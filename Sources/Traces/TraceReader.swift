@@ -63,6 +63,9 @@ public final class TraceReader {
         progress = try TraceReader.readProgress(file, path: path)
     }
 
+    /// The phrase of the error about a file left open for plain writing (see ``TraceRecovery``).
+    static let interruptedMaintenance = "was left open for plain (non-SWMR) writing by a process that stopped"
+
     /// Opens the file for SWMR reading, or plainly when the file's format does not allow SWMR; without
     /// HDF5's file lock, so that a long-lived reader (`thermo inspect --follow`) never stops a run from
     /// resuming or a trace from being recovered (a SWMR reader would otherwise hold a shared lock until it
@@ -81,6 +84,9 @@ public final class TraceReader {
             }
             // Files in the older HDF5 formats cannot be opened for SWMR reading: try a plain open.
             do { return try File.open(path, mode: .readOnly, fileLocking: false) } catch let error as HDF5Error {
+                if swmrError.reason.contains("not already open for SWMR writing") && error.reason.contains("already open for write") {
+                    throw TraceError(path: path, "\(interruptedMaintenance) ('thermo train --resume' or 'thermo recover' stopped while preparing it); run 'thermo recover \(path)', which keeps every complete epoch")
+                }
                 throw TraceError(path: path, "cannot be opened: \(swmrError.reason) (plain open: \(error.reason))")
             }
         }

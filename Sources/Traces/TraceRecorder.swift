@@ -70,7 +70,7 @@ public final class TraceRecorder: TrainingObserver {
     /// there. `recording`, when given, must match the trace's.
     public init(resuming path: String, trainer: Trainer, recording: TraceRecording?, provenance: TraceProvenance,
                 threads: Int? = nil) throws {
-        let reader = try TraceReader(contentsOf: path)
+        let reader = try TraceMaintenance.openReaderClearingMaintenanceFlags(path).reader
         var header = reader.header
         if let recording, recording != header.recording {
             throw TraceError(path: path, "records \(header.recording), not the requested \(recording); drop --record to continue it as it is")

@@ -19,16 +19,18 @@ public struct RecoveryReport: Sendable, Equatable {
 /// as it is. Other tools open files plainly, which HDF5 refuses while the killed writer's "open for write"
 /// flags remain in the superblock. Recovery:
 ///   1. validates the trace (``TraceReader``) and refuses one whose writer may still be running;
-///   2. clears the flags and extends the end-of-allocation (``File/clearStatusFlags(at:increment:)``, what
+///   2. clears the flags (also those of a resume's preparation killed mid-way, which even SWMR readers
+///      refuse) and extends the end-of-allocation (``File/clearStatusFlags(at:increment:)``, what
 ///      `h5clear -s --increment` does) when a plain read-write open is refused;
-///   3. cuts every dataset back to the complete rows that the markers count (rows of an epoch whose
+///   3. cuts every dataset back to the complete rows that the markers count (a preparation writes its
+///      reduced markers before it cuts, so markers never count more rows than a dataset holds) (rows of an epoch whose
 ///      markers were never written are dropped), so that every tool sees equal lengths along each dimension;
 ///   4. sets `status` to ``TraceStatus/recovered`` if it still said running.
 /// A cleanly closed trace is left as it is (step 3 finds nothing to cut).
 public enum TraceRecovery {
     /// Recovers the trace at `path`.
     public static func recover(_ path: String) throws -> RecoveryReport {
-        let reader = try TraceReader(contentsOf: path)
+        let (reader, clearedMaintenance) = try TraceMaintenance.openReaderClearingMaintenanceFlags(path)
         let header = reader.header, progress = reader.progress
         if TraceMaintenance.writerMayBeAlive(reader) {
             throw TraceError(path: path, "is being written by process \(progress.writerProcess) on this host (status running); it needs no recovery while its writer runs — use 'thermo inspect --follow' to watch it")
@@ -48,7 +50,7 @@ public enum TraceRecovery {
         do { try File.open(path, mode: .readOnly).close() } catch let error as HDF5Error {
             throw TraceError(path: path, "is still refused by a plain HDF5 open after recovery: \(error.reason)")
         }
-        return RecoveryReport(clearedFlags: cleared, statusBefore: progress.status, statusAfter: after,
+        return RecoveryReport(clearedFlags: cleared || clearedMaintenance, statusBefore: progress.status, statusAfter: after,
                               epochs: progress.completedEpochs, steps: progress.completedSteps,
                               snapshots: progress.completedSnapshots, removed: removed)
     }

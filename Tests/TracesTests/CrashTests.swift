@@ -143,4 +143,20 @@ struct CrashTests {
         let refused = try runThermoSafely(arguments)
         #expect(refused.status != 0 && refused.stderr.contains("--force"))
     }
+
+    @Test("A trace left open for plain writing by a killed process is refused with advice, and recover restores it",
+          .enabled(if: Tools.hasPythonStack, "python3 with h5py is not installed: skipped"))
+    func killedDuringMaintenance() throws {
+        let (_, _, path) = try recordedRun(.standard, epochs: 2)
+        // A process that opens the trace read-write (as a resume's preparation does) and dies.
+        let killed = try runTool(["python3", "-c", "import h5py, os, signal, sys; f = h5py.File(sys.argv[1], 'r+'); f.flush(); os.kill(os.getpid(), signal.SIGKILL)", path])
+        #expect(killed.status == SIGKILL, "\(killed.stderr)")
+        let error = #expect(throws: TraceError.self) { try TraceReader(contentsOf: path) }
+        #expect(error?.message.contains("thermo recover") == true, "\(error?.description ?? "")")
+        let report = try TraceRecovery.recover(path)
+        #expect(report.clearedFlags && report.epochs == 2 && report.statusAfter == .completed)
+        let reader = try TraceReader(contentsOf: path)
+        #expect(try reader.epochs() == [1, 2])
+        try reader.close()
+    }
 }
