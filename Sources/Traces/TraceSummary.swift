@@ -33,6 +33,9 @@ public struct TraceSummary: Codable, Sendable {
     public var command: String
     public var status: String
     public var writerProcess: Int
+    /// For a trace that says running: true when its writer is known to be gone (killed), false when it may
+    /// still run, nil when that cannot be told (another host) or the run has ended.
+    public var writerGone: Bool?
     /// Seconds since the markers were last written (nil before the first write).
     public var secondsSinceUpdate: Double?
     public var configuration: String
@@ -63,6 +66,9 @@ public struct TraceSummary: Codable, Sendable {
         command = TraceHeader.shellQuoted(h.command)
         status = p.status.description
         writerProcess = p.writerProcess
+        if p.status == .running, reader.header.sessions.last?.host == TraceMaintenance.hostName {
+            writerGone = !TraceMaintenance.writerMayBeAlive(reader)
+        }
         secondsSinceUpdate = p.lastUpdate > 0 ? max(0, Date().timeIntervalSince1970 - p.lastUpdate) : nil
         configuration = h.configurationJSON
         let c = h.configuration
@@ -128,6 +134,9 @@ public struct TraceSummary: Codable, Sendable {
             state += " (writer pid \(writerProcess)"
             if let age = secondsSinceUpdate { state += String(format: ", last write %.0f s ago", age) }
             state += ")"
+            if writerGone == true {
+                state += "; the writer is gone, so the run was killed: its complete epochs are safe, 'thermo recover' makes the file readable by other tools"
+            }
         }
         s += state + "\n"
         s += "  command        \(command)\n"

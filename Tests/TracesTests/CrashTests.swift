@@ -50,6 +50,7 @@ struct CrashTests {
         let inspect = try runThermoSafely(["inspect", trace])
         #expect(inspect.status == 0, "\(inspect.stderr)")
         #expect(inspect.stdout.contains("status         running"))
+        #expect(inspect.stdout.contains("the writer is gone"), "\(inspect.stdout)")
         #expect(inspect.stdout.contains("complete epoch"))
         let json = try runThermoSafely(["inspect", "--format", "json", trace])
         let summary = try JSONDecoder().decode(TraceSummary.self, from: Data(json.stdout.utf8))
