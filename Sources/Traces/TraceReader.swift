@@ -77,7 +77,13 @@ public final class TraceReader {
         }
         guard !isFolder.boolValue else { throw TraceError(path: path, "is a folder, not a trace file") }
         do {
-            return try File.open(path, mode: .swmrRead, fileLocking: false)
+            do {
+                return try File.open(path, mode: .swmrRead, fileLocking: false)
+            } catch let error as HDF5Error where error.reason.contains("file locking flag values don't match") {
+                // This process writes the file itself (HDF5 shares one open file per process and wants the same
+                // locking setting for each open of it).
+                return try File.open(path, mode: .swmrRead)
+            }
         } catch let swmrError as HDF5Error {
             if swmrError.reason.contains("signature") {
                 throw TraceError(path: path, "is not an HDF5 file, so not a thermo trace; give the .h5 file written by 'thermo train --trace FILE'")

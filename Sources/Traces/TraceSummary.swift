@@ -15,10 +15,13 @@ public struct TraceSummary: Codable, Sendable {
 
     /// One epoch's row, as `inspect` shows it.
     public struct Epoch: Codable, Sendable {
+        /// e.
         public var epoch: Int
+        /// Train and test loss and accuracy.
         public var trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double
         /// S_l, σ_l, T_l, SNR_l, ‖W_l‖₂ per layer.
         public var layerSignal: [Double], layerNoise: [Double], layerTemperature: [Double], signalToNoise: [Double]
+        /// ‖W_l‖₂ per layer.
         public var weightNorm: [Double]
         /// ‖μ_l‖₂, ‖√v_l‖₂ and the median per-weight temperature per layer, with moments.
         public var meanGradientNorm: [Double]?, gradientStdNorm: [Double]?, weightTemperatureMedian: [Double]?
@@ -26,34 +29,58 @@ public struct TraceSummary: Codable, Sendable {
         public var withinBatchVariance: [Double]?
     }
 
+    /// The trace's path.
     public var path: String
+    /// "thermo-trace 1.0".
     public var format: String
+    /// thermo's version when the trace was created.
     public var thermoVersion: String
+    /// When the trace was created.
     public var created: String
+    /// The command line that created it.
     public var command: String
+    /// The run's status (``TraceStatus``).
     public var status: String
+    /// The last writer's process id.
     public var writerProcess: Int
     /// For a trace that says running: true when its writer is known to be gone (killed), false when it may
     /// still run, nil when that cannot be told (another host) or the run has ended.
     public var writerGone: Bool?
     /// Seconds since the markers were last written (nil before the first write).
     public var secondsSinceUpdate: Double?
+    /// The configuration, JSON.
     public var configuration: String
+    /// "784→784→10 relu".
     public var architecture: String
+    /// ce, pla or plea.
     public var loss: String
+    /// η, μ, B and the seed (nil when the configuration cannot be decoded).
     public var learningRate: Double?, momentum: Double?, batchSize: Int?, seed: UInt64?
+    /// The data set's name.
     public var dataSet: String
+    /// Images trained on, held out, tested on.
     public var trainImages: Int, validationImages: Int, testImages: Int
+    /// M.
     public var stepsPerEpoch: Int
+    /// The recording levels.
     public var recording: [String]
+    /// The weight layers.
     public var layers: [Layer]
+    /// The first epoch recorded.
     public var firstEpoch: Int
+    /// Complete epochs.
     public var completedEpochs: Int
+    /// E, the epochs asked for.
     public var plannedEpochs: Int
+    /// Complete steps.
     public var completedSteps: Int
+    /// Complete snapshots per layer.
     public var completedSnapshots: Int
+    /// The epochs of the complete snapshots.
     public var snapshotEpochs: [Int]
+    /// The number of processes that wrote the trace.
     public var sessions: Int
+    /// The last complete epoch.
     public var lastEpoch: Epoch?
 
     /// The summary of the trace that `reader` has open, as of its last ``TraceReader/refresh()``.

@@ -295,4 +295,23 @@ struct RecorderTests {
         }
         #expect(refused?.message.contains("seed") == true)
     }
+
+    @Test("Snapshots compressed by the recorder read back exactly, edge chunks included")
+    func snapshotChunks() throws {
+        var c = smallConfiguration(epochs: 1)
+        c.architecture = Architecture(widths: [144, 500, 4], activation: .relu)  // 500 rows: chunks of 455 and 45
+        let trainer = try Trainer(configuration: c, dataSet: syntheticDataSet())
+        let path = scratchFile()
+        let recorder = try TraceRecorder(creating: path, trainer: trainer, recording: try TraceRecording(parsing: ["per-weight"]),
+                                         provenance: testProvenance, threads: 2)
+        trainer.observers = [recorder]
+        try trainer.run()
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        for l in 1...2 {
+            #expect(try reader.snapshot("gradient_mean", layer: l, index: 0) == Array(recorder.statistics.means(layer: l)))
+            #expect(try reader.snapshot("gradient_variance", layer: l, index: 0) == Array(recorder.statistics.variances(layer: l)))
+        }
+        try recorder.finish(.completed)
+    }
 }
