@@ -106,8 +106,9 @@ public final class GradientStatistics: @unchecked Sendable {
             }
             rows.layerSignal.append(slots.total(0) / Double(n))
             rows.gradientNorm.append(slots.total(1).squareRoot())
-            if recording.batchVariance, let pass {
-                rows.withinBatchVariance.append(withinBatchVariance(layer: l, network: network, pass: pass, batch: batchSize))
+            if recording.batchVariance {
+                // Without a pass (no retained errors) the step has no per-sample gradients: NaN keeps the rows aligned.
+                rows.withinBatchVariance.append(pass.map { withinBatchVariance(layer: l, network: network, pass: $0, batch: batchSize) } ?? .nan)
             }
         }
         if let sampleLosses, let sampleWeights, sampleWeights.count > 0 {

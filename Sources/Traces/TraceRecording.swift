@@ -33,13 +33,14 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
     public static let layers = TraceRecording(weightMoments: false, snapshotMoments: false, batchVariance: false,
                                               snapshotBatchVariance: false, snapshotEvery: 1)
 
-    /// A recording with every field given; snapshots imply the moments they snapshot.
+    /// A recording with every field given. Snapshots imply the moments they snapshot, and with moment
+    /// snapshots the batch variance (when recorded) is snapshotted too, as `--record` does.
     public init(weightMoments: Bool, snapshotMoments: Bool, batchVariance: Bool, snapshotBatchVariance: Bool,
                 snapshotEvery: Int) {
         self.weightMoments = weightMoments || snapshotMoments
         self.snapshotMoments = snapshotMoments
         self.batchVariance = batchVariance || snapshotBatchVariance
-        self.snapshotBatchVariance = snapshotBatchVariance
+        self.snapshotBatchVariance = snapshotBatchVariance || (batchVariance && snapshotMoments)
         self.snapshotEvery = max(1, snapshotEvery)
     }
 
