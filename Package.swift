@@ -35,7 +35,7 @@ let package = Package(
         /// A Swift layer over HDF5's C API: files, groups, datasets, attributes, dimension scales, errors.
         .target(name: "HDF5", dependencies: ["CHDF5", "HDF5Shim"]),
         /// The trace format v1: the recorder (a training observer), reader, validation, recovery.
-        .target(name: "Traces", dependencies: ["HDF5", "Training", "Networks", "NumericCore"]),
+        .target(name: "Traces", dependencies: ["HDF5", "Training", "Networks", "NumericCore", "Datasets", "CZlib"]),
         /// Levenberg–Marquardt, cooling models, bootstrap, information criteria, regimes.
         .target(name: "Analysis", dependencies: ["NumericCore"]),
         /// gnuplot figures: scripts and data files written beside every figure, rendering, terminals.

@@ -54,7 +54,13 @@ public final class File: Container, @unchecked Sendable {
     }
 
     /// Opens the existing HDF5 file at `path`.
-    public static func open(_ path: String, mode: AccessMode = .readOnly) throws -> File {
+    ///
+    /// `fileLocking: false` opens without HDF5's advisory file lock (H5Pset_file_locking, HDF5 ≥ 1.10.7).
+    /// HDF5 takes a shared lock for readers and an exclusive one for writers at open; a SWMR writer drops its
+    /// lock once open, but a SWMR reader keeps its shared lock until it closes, so that a long-lived reader
+    /// (a `--follow` monitor) would stop any later writer from opening the file. Readers that re-read their
+    /// markers and tolerate a writer's changes may therefore open without the lock.
+    public static func open(_ path: String, mode: AccessMode = .readOnly, fileLocking: Bool = true) throws -> File {
         try Library.call {
             let flags: UInt32
             switch mode {
@@ -65,7 +71,12 @@ public final class File: Container, @unchecked Sendable {
             }
             // Writers keep to the latest format (SWMR needs it); readers accept whatever the file has.
             let writes = mode == .readWrite || mode == .swmrWrite
-            let fapl = writes ? try latestFormatAccessList(operation: "open", path: path) : Temporary(-1, closer: H5Pclose)
+            let fapl = writes ? try latestFormatAccessList(operation: "open", path: path)
+                : fileLocking ? Temporary(-1, closer: H5Pclose)
+                : Temporary(try check(H5Pcreate(thermo_H5P_FILE_ACCESS()), "open", "\"\(path)\""), closer: H5Pclose)
+            if !fileLocking {
+                try check(H5Pset_file_locking(fapl.id, false, true), "open", "\"\(path)\"")
+            }
             let id = try check(H5Fopen(path, flags, fapl.id >= 0 ? fapl.id : thermo_H5P_DEFAULT()), "open", "\"\(path)\"")
             return File(handle: id, isFile: true, path: "/", filePath: path)
         }

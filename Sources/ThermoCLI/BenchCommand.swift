@@ -31,11 +31,16 @@ struct BenchCommand: ParsableCommand {
     var reps = 9
     @Flag(help: "Also time PLA steps (y = 4, R = 0.01) for U = {1}, …, {L−1}, hidden and all, shared-prefix and naive.")
     var smoothing = false
+    @Flag(help: "Instead, time trace recording: each level (layers, moments, per-weight, batch-variance) against no recording, per step and per epoch.")
+    var recording = false
+    @Option(help: ArgumentHelp("With --recording: the steps per epoch over which each epoch's writing is spread.", valueName: "M"))
+    var stepsPerEpoch = 234
     @Flag(help: "Print the figures as JSON.")
     var json = false
 
     func validate() throws {
         guard batchSize > 0, steps > 0, reps > 0 else { throw ValidationError("--batch-size, --steps and --reps must be positive") }
+        guard stepsPerEpoch > 0 else { throw ValidationError("--steps-per-epoch must be positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
@@ -47,6 +52,18 @@ struct BenchCommand: ParsableCommand {
         guard widths.count >= 2 else { throw ValidationError("--layers needs at least two widths") }
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         BLAS.threads = threadCount
+        if recording {
+            let report = try RecordingBenchmark(widths: widths, batch: batchSize, steps: steps, reps: reps,
+                                                stepsPerEpoch: stepsPerEpoch).run()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report.table(), terminator: "")
+            }
+            return
+        }
         var benchmark = StepBenchmark(widths: widths, batch: batchSize, steps: steps, reps: reps)
         if smoothing {
             let L = widths.count - 1

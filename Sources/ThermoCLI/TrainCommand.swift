@@ -4,6 +4,7 @@ import Foundation
 import Networks
 import NumericCore
 import Smoothing
+import Traces
 import Training
 
 /// `thermo train`: trains a fully-connected network on an MNIST-like data set with SGD and momentum.
@@ -79,6 +80,10 @@ struct TrainCommand: ParsableCommand {
     var checkpointEvery: Int?
     @Option(help: ArgumentHelp("Continue the run saved in CKPT (to --epochs, if larger).", valueName: "CKPT"))
     var resume: String?
+    @Option(help: ArgumentHelp("Record gradient statistics into an HDF5 trace FILE.h5 (see docs/trace-format.md); with --resume, an existing trace of the run is continued.", valueName: "FILE.h5"))
+    var trace: String?
+    @Option(help: ArgumentHelp("What the trace records (repeatable or comma-separated): layers (minimal), moments (default: layers + per-weight epoch moments), per-weight[:every=K] (moments + per-weight snapshots every K epochs), batch-variance[:every=K] (within-batch variance from per-sample gradients; cross-entropy only).", valueName: "LEVEL"))
+    var record: [String] = []
     @Flag(help: "Overwrite existing output files.")
     var force = false
     @Flag(help: "Print nothing but errors.")
@@ -89,6 +94,8 @@ struct TrainCommand: ParsableCommand {
         if let checkpointEvery, checkpointEvery < 1 {
             throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)")
         }
+        if !record.isEmpty && trace == nil { throw ValidationError("--record needs --trace FILE.h5 to record into") }
+        do { _ = try TraceRecording(parsing: record) } catch { throw ValidationError(error.description) }
     }
 
     /// The configuration the flags describe, on top of `base` (the defaults, or a resumed run's).
@@ -173,7 +180,17 @@ struct TrainCommand: ParsableCommand {
         var outputs: [String] = []
         if let summary { outputs.append(summary) }
         if checkpointEvery != nil && checkpointPath != resume { outputs.append(checkpointPath) }
+        // With --resume an existing trace is the run's own and is continued, not overwritten.
+        let continuesTrace = resumed != nil && trace.map { FileManager.default.fileExists(atPath: $0) } == true
+        if let trace, !continuesTrace { outputs.append(trace) }
         try OutputPolicy(force: force).check(outputs)
+        var recording: TraceRecording? = nil
+        if trace != nil {
+            do { recording = try TraceRecording(parsing: record) } catch { throw ValidationError(error.description) }
+        }
+        if let recording, recording.batchVariance, !config.loss.isCrossEntropy {
+            throw ValidationError("--record batch-variance needs plain cross-entropy: per-sample gradients are not defined for --loss \(config.loss.kind.rawValue)")
+        }
 
         let dataSet: DataSet
         do {
@@ -194,6 +211,19 @@ struct TrainCommand: ParsableCommand {
 
         let progress = ProgressDisplay(quiet: quiet)
         trainer.observers.append(progress)
+        // The recorder comes before the checkpoint writer: a checkpoint never gets ahead of its trace.
+        var recorder: TraceRecorder? = nil
+        if let trace, let recording {
+            let provenance = TraceProvenance(thermoVersion: thermoVersion, command: CommandLine.arguments,
+                                             dataChecksums: DataChecksums.compute(dataSet), blasThreads: threadCount,
+                                             blas: BLAS.configuration)
+            recorder = continuesTrace
+                ? try TraceRecorder(resuming: trace, trainer: trainer, recording: record.isEmpty ? nil : recording,
+                                    provenance: provenance)
+                : try TraceRecorder(creating: trace, trainer: trainer, recording: recording, provenance: provenance,
+                                    replacing: force)
+            trainer.observers.append(recorder!)
+        }
         if let every = checkpointEvery {
             trainer.observers.append(CheckpointWriter(path: checkpointPath, every: every, blasThreads: threadCount,
                                                       thermoVersion: thermoVersion))
@@ -215,10 +245,15 @@ struct TrainCommand: ParsableCommand {
             if case .diverged = error { status = "diverged" } else { status = "interrupted" }
             message = error.description
             failure = error
+        } catch {
+            try? recorder?.finish(.failed)
+            throw error
         }
         progress.finish()
-        let result = RunSummary(trainer, status: status, message: message, command: CommandLine.arguments,
+        try recorder?.finish(status == "completed" ? .completed : status == "diverged" ? .diverged : .interrupted)
+        var result = RunSummary(trainer, status: status, message: message, command: CommandLine.arguments,
                                 thermoVersion: thermoVersion, blasThreads: threadCount, blas: BLAS.configuration)
+        result.trace = trace
         if let summary { try writeAtomically([UInt8](try result.json()), to: summary) }
         if let failure {
             printError("error: \(failure)")

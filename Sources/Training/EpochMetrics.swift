@@ -24,4 +24,21 @@ public struct EpochMetrics: Codable, Sendable, Equatable {
     public var trainingSeconds: Double
     /// Seconds for the whole epoch, evaluation included.
     public var seconds: Double
+
+    /// Metrics given field by field.
+    public init(epoch: Int, steps: Int, trainObjective: Double, trainLoss: Double, trainAccuracy: Double,
+                testLoss: Double, testAccuracy: Double, validationLoss: Double? = nil, validationAccuracy: Double? = nil,
+                trainingSeconds: Double, seconds: Double) {
+        self.epoch = epoch
+        self.steps = steps
+        self.trainObjective = trainObjective
+        self.trainLoss = trainLoss
+        self.trainAccuracy = trainAccuracy
+        self.testLoss = testLoss
+        self.testAccuracy = testAccuracy
+        self.validationLoss = validationLoss
+        self.validationAccuracy = validationAccuracy
+        self.trainingSeconds = trainingSeconds
+        self.seconds = seconds
+    }
 }

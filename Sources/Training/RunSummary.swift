@@ -29,6 +29,8 @@ public struct RunSummary: Codable, Sendable {
     public var samplesPerSecond: Double
     /// When the summary was written (ISO 8601).
     public var finished: String
+    /// The HDF5 trace the run recorded into (`thermo train --trace`), if any.
+    public var trace: String?
 
     /// The summary of `trainer`'s run so far.
     public init(_ trainer: Trainer, status: String, message: String?, command: [String], thermoVersion: String,

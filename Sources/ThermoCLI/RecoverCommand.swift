@@ -1,0 +1,33 @@
+import ArgumentParser
+import Traces
+
+/// `thermo recover`: makes a killed run's trace readable by h5py, xarray and h5dump.
+struct RecoverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recover",
+        abstract: "Restore a trace whose writer was killed, so that every HDF5 tool reads it; complete epochs are kept.",
+        discussion: """
+        A run killed with SIGKILL leaves HDF5's "open for write" flags in its trace: thermo's own commands read
+        it as it is, but h5py, xarray and h5dump refuse it. This clears the flags (as 'h5clear -s --increment'
+        does), cuts the rows of the unfinished epoch, and sets the status to 'recovered'. A trace whose writer
+        is still running is refused. 'thermo train --resume CKPT --trace FILE' recovers by itself.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The trace to recover.", valueName: "FILE.h5"))
+    var file: String
+
+    func run() throws {
+        let report = try TraceRecovery.recover(file)
+        var line = report.clearedFlags ? "recovered \(file): cleared the killed writer's open-for-write flags"
+                                       : "\(file) was closed cleanly; nothing to clear"
+        line += "; kept \(report.epochs) complete epoch\(report.epochs == 1 ? "" : "s"), \(report.steps) steps"
+        if report.snapshots > 0 { line += ", \(report.snapshots) snapshots" }
+        let removed = report.removed
+        if removed.steps + removed.epochs + removed.snapshots > 0 {
+            line += "; removed the unfinished epoch's \(removed.steps) step rows, \(removed.epochs) epoch rows, \(removed.snapshots) snapshots"
+        }
+        line += "; status \(report.statusBefore)" + (report.statusAfter != report.statusBefore ? " → \(report.statusAfter)" : "")
+        print(line)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import HDF5
+import Training
+
+/// Where a run comes from, as the command line knows it; the recorder adds what the trainer knows.
+public struct TraceProvenance: Sendable {
+    /// thermo's version.
+    public var thermoVersion: String
+    /// The command line, argument by argument.
+    public var command: [String]
+    /// Checksums of the data the run reads (see ``DataChecksums``), by name.
+    public var dataChecksums: [String: String]
+    /// OpenBLAS threads.
+    public var blasThreads: Int
+    /// OpenBLAS's build and kernel.
+    public var blas: String
+
+    /// Provenance with every field given.
+    public init(thermoVersion: String, command: [String], dataChecksums: [String: String], blasThreads: Int, blas: String) {
+        self.thermoVersion = thermoVersion
+        self.command = command
+        self.dataChecksums = dataChecksums
+        self.blasThreads = blasThreads
+        self.blas = blas
+    }
+}
+
+/// One process that wrote to a trace: the first run, then each resume (the `sessions` attribute, JSON).
+public struct TraceSession: Codable, Sendable, Equatable {
+    /// When it opened the trace (ISO 8601, UTC).
+    public var started: String
+    /// Its command line.
+    public var command: [String]
+    /// The host it ran on.
+    public var host: String
+    /// Its process id.
+    public var pid: Int
+    /// The first epoch it trained.
+    public var firstEpoch: Int
+    /// thermo's version.
+    public var thermoVersion: String
+}
+
+/// The root attributes of a trace: what the file is and where the run comes from. Written when the trace is
+/// created (and, for `configuration` and `sessions`, updated when a run resumes), never while SWMR writing.
+public struct TraceHeader: Sendable {
+    /// The `format_version_major` attribute.
+    public var formatMajor: Int
+    /// The `format_version_minor` attribute.
+    public var formatMinor: Int
+    /// thermo's version when the trace was created.
+    public var thermoVersion: String
+    /// When the trace was created (ISO 8601, UTC).
+    public var created: String
+    /// The command line that created it.
+    public var command: [String]
+    /// The configuration as JSON (sorted keys), exactly as stored.
+    public var configurationJSON: String
+    /// The configuration, when this thermo can decode it.
+    public var configuration: TrainingConfiguration?
+    /// What is recorded.
+    public var recording: TraceRecording
+    /// Checksums of the data, by name.
+    public var dataChecksums: [String: String]
+    /// Where the data was read from.
+    public var dataDirectory: String
+    /// Training, validation and test images.
+    public var trainImages: Int, validationImages: Int, testImages: Int
+    /// OpenBLAS threads of the first session.
+    public var blasThreads: Int
+    /// Threads of the recorder's per-weight passes.
+    public var recorderThreads: Int
+    /// OpenBLAS's build and kernel.
+    public var blas: String
+    /// The HDF5 library that wrote the file.
+    public var hdf5Version: String
+    /// M, steps per epoch.
+    public var stepsPerEpoch: Int
+    /// The first epoch recorded (1, unless the trace was started on a resumed run).
+    public var firstEpoch: Int
+    /// A random identifier of the run.
+    public var runID: String
+    /// The processes that wrote the trace.
+    public var sessions: [TraceSession]
+    /// n_0 … n_L.
+    public var widths: [Int]
+    /// L.
+    public var layerCount: Int { widths.count - 1 }
+    /// Whether the run minimises a smoothing loss (PLA, PLEA), so that sample statistics are recorded.
+    public var smoothing: Bool
+}
+
+extension TraceHeader {
+    /// A configuration as JSON with sorted keys (the `configuration` attribute).
+    static func json(_ configuration: TrainingConfiguration) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(configuration), as: UTF8.self)
+    }
+
+    /// JSON of any encodable value with sorted keys.
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// `command` quoted for a POSIX shell, one string.
+    static func shellQuoted(_ command: [String]) -> String {
+        command.map { word in
+            let safe = word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,@%+".contains($0) }
+            return safe && !word.isEmpty ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
+    }
+
+    /// Writes every root attribute.
+    func write(to file: File) throws {
+        try file.setAttribute("format", TraceFormat.name)
+        try file.setAttribute("format_version", "\(formatMajor).\(formatMinor)")
+        try file.setAttribute("format_version_major", formatMajor)
+        try file.setAttribute("format_version_minor", formatMinor)
+        try file.setAttribute("thermo_version", thermoVersion)
+        try file.setAttribute("created", created)
+        try file.setAttribute("command", TraceHeader.shellQuoted(command))
+        try file.setAttribute("command_arguments", command)
+        try file.setAttribute("configuration", configurationJSON)
+        try file.setAttribute("recording", recording.levels)
+        try file.setAttribute("snapshot_every", recording.snapshotEvery)
+        try file.setAttribute("data_set", configuration?.dataset ?? "")
+        try file.setAttribute("data_directory", dataDirectory)
+        try file.setAttribute("data_checksums", try TraceHeader.json(dataChecksums))
+        try file.setAttribute("train_images", trainImages)
+        try file.setAttribute("validation_images", validationImages)
+        try file.setAttribute("test_images", testImages)
+        try file.setAttribute("seed", Int64(bitPattern: configuration?.seed ?? 0))
+        try file.setAttribute("blas_threads", blasThreads)
+        try file.setAttribute("recorder_threads", recorderThreads)
+        try file.setAttribute("blas", blas)
+        try file.setAttribute("hdf5_version", hdf5Version)
+        try file.setAttribute("steps_per_epoch", stepsPerEpoch)
+        try file.setAttribute("batch_size", configuration?.batchSize ?? 0)
+        try file.setAttribute("widths", widths)
+        try file.setAttribute("layer_count", layerCount)
+        try file.setAttribute("activation", configuration?.architecture.activation.rawValue ?? "")
+        try file.setAttribute("loss", configuration?.loss.kind.rawValue ?? "")
+        try file.setAttribute("smoothing", smoothing ? 1 : 0)
+        try file.setAttribute("first_epoch", firstEpoch)
+        try file.setAttribute("run_id", runID)
+        try file.setAttribute("sessions", try TraceHeader.json(sessions))
+    }
+
+    /// Reads the root attributes of a file already known to be a thermo trace of a readable version.
+    static func read(from file: File, path: String) throws -> TraceHeader {
+        func string(_ name: String) throws -> String { try required(file, name, String.self, path: path) }
+        func int(_ name: String) throws -> Int { try required(file, name, Int.self, path: path) }
+        let configurationJSON = try string("configuration")
+        let configuration = try? JSONDecoder().decode(TrainingConfiguration.self, from: Data(configurationJSON.utf8))
+        let levels = try required(file, "recording", [String].self, path: path)
+        let recording: TraceRecording
+        do { recording = try TraceRecording(parsing: levels) } catch {
+            throw TraceError(path: path, "lists an unknown recording level in its 'recording' attribute \(levels)")
+        }
+        let checksums = (try? JSONDecoder().decode([String: String].self, from: Data(try string("data_checksums").utf8))) ?? [:]
+        let sessions = (try? JSONDecoder().decode([TraceSession].self, from: Data(try string("sessions").utf8))) ?? []
+        let command = (try? file.attribute("command_arguments", as: [String].self)) ?? []
+        return TraceHeader(formatMajor: try int("format_version_major"), formatMinor: try int("format_version_minor"),
+                           thermoVersion: try string("thermo_version"), created: try string("created"),
+                           command: command, configurationJSON: configurationJSON, configuration: configuration,
+                           recording: recording, dataChecksums: checksums, dataDirectory: try string("data_directory"),
+                           trainImages: try int("train_images"), validationImages: try int("validation_images"),
+                           testImages: try int("test_images"), blasThreads: try int("blas_threads"),
+                           recorderThreads: try int("recorder_threads"), blas: try string("blas"),
+                           hdf5Version: try string("hdf5_version"), stepsPerEpoch: try int("steps_per_epoch"),
+                           firstEpoch: try int("first_epoch"), runID: try string("run_id"), sessions: sessions,
+                           widths: try required(file, "widths", [Int].self, path: path),
+                           smoothing: try int("smoothing") != 0)
+    }
+
+    /// A required root attribute, or a ``TraceError`` naming it.
+    private static func required<T: AttributeRepresentable>(_ file: File, _ name: String, _ type: T.Type, path: String) throws -> T {
+        guard try file.hasAttribute(name) else {
+            throw TraceError(path: path, "lacks the root attribute '\(name)' that every version-1 trace has; the file is damaged or was not written by thermo")
+        }
+        do { return try file.attribute(name, as: type) } catch let error as HDF5Error {
+            throw TraceError(path: path, "has an unreadable root attribute '\(name)': \(error.reason)")
+        }
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+import HDF5
+import Networks
+import NumericCore
+import Training
+
+/// Records a training run into a trace: a ``TrainingObserver`` that feeds each step's gradients to a
+/// ``GradientStatistics`` and writes each completed epoch (its step rows, its epoch row, its snapshots) with
+/// a SWMR ``TraceWriter``, flushed and marked complete before the next epoch starts.
+///
+/// Add it to `trainer.observers` *before* a checkpoint writer, so that the trace always holds at least the
+/// epochs of the latest checkpoint (a resume then never leaves a gap). Call ``finish(_:)`` when the run ends,
+/// whatever the reason; a recorder that is dropped without it closes its file but leaves `status` = running.
+public final class TraceRecorder: TrainingObserver {
+    /// The trace's path.
+    public let path: String
+    /// The root attributes as written.
+    public let header: TraceHeader
+    /// The accumulators (exposed for tests and benchmarks).
+    public let statistics: GradientStatistics
+    /// What is recorded.
+    public var recording: TraceRecording { header.recording }
+    private var writer: TraceWriter?
+
+    /// Starts a new trace at `path` for `trainer`'s run (which may itself be resumed: the trace then starts at
+    /// its next epoch). An existing file is refused unless `replacing`; it is replaced only once the new
+    /// trace is complete. `threads` share the per-weight passes (default: OpenBLAS's thread count).
+    public convenience init(creating path: String, trainer: Trainer, recording: TraceRecording, provenance: TraceProvenance,
+                            replacing: Bool = false, threads: Int? = nil) throws {
+        try self.init(creating: path, run: TraceRun(trainer), recording: recording, provenance: provenance,
+                      replacing: replacing, threads: threads)
+    }
+
+    /// Starts a new trace at `path` for the run `run` (for callers that drive the steps themselves, such as
+    /// `thermo bench`: they call ``GradientStatistics/observeStep`` on ``statistics`` and then
+    /// ``recordEpoch(_:network:)``).
+    public init(creating path: String, run: TraceRun, recording: TraceRecording, provenance: TraceProvenance,
+                replacing: Bool = false, threads: Int? = nil) throws {
+        let configuration = run.configuration
+        if recording.batchVariance && !configuration.loss.isCrossEntropy {
+            throw TraceError(path: path, "cannot record batch-variance for a \(configuration.loss.kind.rawValue.uppercased()) run: per-sample gradients exist only for plain cross-entropy; drop batch-variance from --record")
+        }
+        self.path = path
+        let threadCount = threads ?? BLAS.threads
+        let session = TraceRecorder.session(provenance, firstEpoch: run.firstEpoch)
+        header = TraceHeader(formatMajor: TraceFormat.majorVersion, formatMinor: TraceFormat.minorVersion,
+                             thermoVersion: provenance.thermoVersion, created: session.started, command: provenance.command,
+                             configurationJSON: try TraceHeader.json(configuration),
+                             configuration: configuration, recording: recording,
+                             dataChecksums: provenance.dataChecksums, dataDirectory: run.dataDirectory,
+                             trainImages: run.trainImages, validationImages: run.validationImages,
+                             testImages: run.testImages, blasThreads: provenance.blasThreads,
+                             recorderThreads: threadCount, blas: provenance.blas, hdf5Version: Library.version,
+                             stepsPerEpoch: run.stepsPerEpoch, firstEpoch: run.firstEpoch,
+                             runID: UUID().uuidString.lowercased(), sessions: [session],
+                             widths: configuration.architecture.widths,
+                             smoothing: !configuration.loss.isCrossEntropy)
+        try TraceWriter.create(at: path, header: header, plannedEpochs: configuration.epochs, replacing: replacing)
+        statistics = GradientStatistics(layout: configuration.architecture.layout, recording: recording,
+                                        batchCapacity: configuration.batchSize,
+                                        stepsPerEpoch: run.stepsPerEpoch, threads: threadCount)
+        writer = try TraceWriter(appendingTo: path, header: header, threads: threadCount)
+        try writer?.begin(plannedEpochs: configuration.epochs)
+    }
+
+    /// Continues the trace at `path` with `trainer`, which was restored from a checkpoint: checks that the
+    /// trace belongs to the same run (same configuration but for the number of epochs, same metrics for every
+    /// epoch they share) and holds every epoch of the checkpoint, recovers it if its writer was killed, cuts
+    /// the rows recorded after the checkpoint (they will be recorded again, identically), and appends from
+    /// there. `recording`, when given, must match the trace's.
+    public init(resuming path: String, trainer: Trainer, recording: TraceRecording?, provenance: TraceProvenance,
+                threads: Int? = nil) throws {
+        let reader = try TraceMaintenance.openReaderClearingMaintenanceFlags(path).reader
+        var header = reader.header
+        if let recording, recording != header.recording {
+            throw TraceError(path: path, "records \(header.recording), not the requested \(recording); drop --record to continue it as it is")
+        }
+        try TraceRecorder.check(header.recording, trainer: trainer, path: path)
+        let kept = try TraceRecorder.verifySameRun(reader, trainer: trainer)
+        try reader.close()
+        let (file, _) = try TraceMaintenance.openReadWrite(path, checkedWith: reader)
+        do {
+            _ = try TraceMaintenance.truncate(file, header: header, steps: kept.steps, epochs: kept.epochs, snapshots: kept.snapshots)
+            header.configurationJSON = try TraceHeader.json(trainer.configuration)
+            header.configuration = trainer.configuration
+            header.sessions.append(TraceRecorder.session(provenance, firstEpoch: trainer.completedEpochs + 1))
+            try file.setAttribute("configuration", header.configurationJSON)
+            try file.setAttribute("sessions", try TraceHeader.json(header.sessions))
+            try TraceMaintenance.writeMarker(file, .status, Int(TraceStatus.running.rawValue))
+            try file.close()
+        } catch {
+            try? file.close()
+            throw error
+        }
+        self.path = path
+        self.header = header
+        let threadCount = threads ?? BLAS.threads
+        statistics = GradientStatistics(layout: trainer.network.layout, recording: header.recording,
+                                        batchCapacity: trainer.configuration.batchSize,
+                                        stepsPerEpoch: trainer.stepsPerEpoch, threads: threadCount)
+        writer = try TraceWriter(appendingTo: path, header: header, threads: threadCount)
+        try writer?.begin(plannedEpochs: trainer.configuration.epochs)
+    }
+
+    /// Refuses recordings the run cannot give.
+    static func check(_ recording: TraceRecording, trainer: Trainer, path: String) throws {
+        if recording.batchVariance && !trainer.configuration.loss.isCrossEntropy {
+            throw TraceError(path: path, "cannot record batch-variance for a \(trainer.configuration.loss.kind.rawValue.uppercased()) run: per-sample gradients exist only for plain cross-entropy; drop batch-variance from --record")
+        }
+    }
+
+    /// This process as a session.
+    static func session(_ provenance: TraceProvenance, firstEpoch: Int) -> TraceSession {
+        let formatter = ISO8601DateFormatter()
+        return TraceSession(started: formatter.string(from: Date()), command: provenance.command,
+                            host: TraceMaintenance.hostName, pid: Int(ProcessInfo.processInfo.processIdentifier),
+                            firstEpoch: firstEpoch, thermoVersion: provenance.thermoVersion)
+    }
+
+    /// Checks that the trace read by `reader` is the run that `trainer` resumes, and returns the rows to keep:
+    /// the epochs ≤ the checkpoint's, the steps ≤ its global step, the snapshots of those epochs.
+    static func verifySameRun(_ reader: TraceReader, trainer: Trainer) throws -> (steps: Int, epochs: Int, snapshots: Int) {
+        let path = reader.path, header = reader.header
+        guard var recorded = header.configuration else {
+            throw TraceError(path: path, "has a configuration this thermo cannot read; continue it with the thermo that wrote it (\(header.thermoVersion))")
+        }
+        recorded.epochs = trainer.configuration.epochs
+        guard recorded == trainer.configuration else {
+            throw TraceError(path: path, "belongs to another run (its configuration differs from the checkpoint's in \(differences(recorded, trainer.configuration))); give this run's trace, or a new file name")
+        }
+        let done = trainer.completedEpochs
+        let epochs = try reader.epochs()
+        let first = header.firstEpoch
+        guard first <= done + 1 else {
+            throw TraceError(path: path, "starts at epoch \(first), after the checkpoint's epoch \(done); the epochs between would be missing")
+        }
+        guard (epochs.last ?? first - 1) >= done else {
+            throw TraceError(path: path, "holds epochs up to \(epochs.last ?? 0) but the checkpoint is at epoch \(done); the trace cannot be continued without a gap (start a new trace)")
+        }
+        let testLoss = try reader.read("epochs/test_loss").values, trainLoss = try reader.read("epochs/train_loss").values
+        for (row, epoch) in epochs.enumerated() where epoch <= done {
+            let metrics = trainer.history[epoch - 1]
+            guard metrics.testLoss == testLoss[row] && metrics.trainLoss == trainLoss[row] else {
+                throw TraceError(path: path, "records other metrics for epoch \(epoch) than the checkpoint (test loss \(testLoss[row]) vs \(metrics.testLoss)); it belongs to another run")
+            }
+        }
+        let steps = try reader.steps().filter { $0 <= trainer.globalStep }.count
+        let snapshots = try (1...header.layerCount).map { try reader.snapshotEpochs(layer: $0).filter { $0 <= done }.count }.min() ?? 0
+        return (steps, epochs.filter { $0 <= done }.count, header.recording.takesSnapshots ? snapshots : 0)
+    }
+
+    // MARK: Observer
+
+    /// Sets up per-sample errors for batch variance and starts a fresh epoch.
+    public func trainingWillStart(_ trainer: Trainer, startEpoch: Int) throws {
+        if recording.batchVariance {
+            guard trainer.objective is CrossEntropyObjective else {
+                throw TraceError(path: path, "cannot record batch-variance: the run's objective is not plain cross-entropy")
+            }
+            trainer.pass.retainsErrors = true
+        }
+        statistics.discardEpoch()
+    }
+
+    /// Accumulates the step's statistics.
+    public func stepDidComputeGradients(_ event: StepEvent) throws {
+        statistics.observeStep(network: event.network, pass: event.pass, epoch: event.epoch, step: event.globalStep,
+                               batchSize: event.batchSize, loss: event.loss, crossEntropy: event.crossEntropy,
+                               learningRate: event.learningRate, sampleLosses: event.sampleLosses,
+                               sampleWeights: event.sampleWeights)
+    }
+
+    /// Completes the epoch's statistics and writes them, flushed and marked complete.
+    public func epochDidFinish(_ metrics: EpochMetrics, trainer: Trainer) throws {
+        try recordEpoch(metrics, network: trainer.network)
+    }
+
+    /// Completes the epoch observed so far (``statistics``), with `metrics` and the weights of `network`
+    /// after its last update, and writes it: step rows, epoch row, snapshots; flushed; markers advanced.
+    public func recordEpoch(_ metrics: EpochMetrics, network: Network) throws {
+        guard let writer else { throw TraceError(path: path, "was closed before the run ended") }
+        let epochStatistics = statistics.finishEpoch(network: network)
+        let statistics = self.statistics
+        let snapshot: ((SnapshotVariable, Int) -> UnsafeBufferPointer<Float>)? = recording.isSnapshotEpoch(metrics.epoch)
+            ? { variable, l in
+                switch variable.name {
+                case "gradient_mean": statistics.means(layer: l)
+                case "gradient_variance": statistics.variances(layer: l)
+                default: statistics.withinBatchVarianceMeans(layer: l)
+                }
+            } : nil
+        try writer.appendEpoch(rows: statistics.rows, metrics: metrics, statistics: epochStatistics, snapshot: snapshot)
+    }
+
+    /// Records how the run ended and closes the trace (idempotent). After this the file is an ordinary HDF5
+    /// file for every reader.
+    public func finish(_ status: TraceStatus) throws {
+        guard let writer else { return }
+        self.writer = nil
+        defer { try? writer.close() }
+        try writer.setStatus(status)
+        try writer.close()
+    }
+}
+
+/// What a new trace needs to know of its run.
+public struct TraceRun: Sendable {
+    /// The run's configuration.
+    public var configuration: TrainingConfiguration
+    /// M, steps per epoch.
+    public var stepsPerEpoch: Int
+    /// Training, validation and test images.
+    public var trainImages: Int, validationImages: Int, testImages: Int
+    /// Where the data was read from.
+    public var dataDirectory: String
+    /// The first epoch the trace will hold.
+    public var firstEpoch: Int
+
+    /// The run of `trainer`, from its next epoch.
+    public init(_ trainer: Trainer) {
+        self.init(configuration: trainer.configuration, stepsPerEpoch: trainer.stepsPerEpoch,
+                  trainImages: trainer.data.trainIndices.count, validationImages: trainer.data.validationIndices.count,
+                  testImages: trainer.data.dataSet.test.count, dataDirectory: trainer.data.dataSet.directory,
+                  firstEpoch: trainer.completedEpochs + 1)
+    }
+
+    /// A run described field by field.
+    public init(configuration: TrainingConfiguration, stepsPerEpoch: Int, trainImages: Int, validationImages: Int,
+                testImages: Int, dataDirectory: String, firstEpoch: Int) {
+        self.configuration = configuration
+        self.stepsPerEpoch = stepsPerEpoch
+        self.trainImages = trainImages
+        self.validationImages = validationImages
+        self.testImages = testImages
+        self.dataDirectory = dataDirectory
+        self.firstEpoch = firstEpoch
+    }
+}
+
+/// Names the configuration fields that differ (for resume errors).
+func differences(_ a: TrainingConfiguration, _ b: TrainingConfiguration) -> String {
+    var d: [String] = []
+    if a.dataset != b.dataset { d.append("data set") }
+    if a.architecture != b.architecture { d.append("architecture") }
+    if a.initialization != b.initialization { d.append("initialisation") }
+    if a.optimizer != b.optimizer { d.append("optimizer") }
+    if a.batchSize != b.batchSize { d.append("batch size") }
+    if a.seed != b.seed { d.append("seed") }
+    if a.trainSubset != b.trainSubset || a.validation != b.validation { d.append("data split") }
+    if a.standardize != b.standardize { d.append("pixel scaling") }
+    if a.keepLastBatch != b.keepLastBatch { d.append("last batch") }
+    if a.loss != b.loss { d.append("loss") }
+    return d.isEmpty ? "other settings" : d.joined(separator: ", ")
+}

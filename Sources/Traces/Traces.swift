@@ -1,1 +1,0 @@
-// The Traces module; see docs/architecture.md.

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite(.serialized) struct TraceCommandTests {
+    @Test("Bad recording flags are refused before any work, saying what is accepted",
+          arguments: [(["--record", "layers"], "--record needs --trace"),
+                      (["--trace", "x.h5", "--record", "everything"], "not a recording level"),
+                      (["--trace", "x.h5", "--record", "per-weight:every=0"], "every=K with K ≥ 1"),
+                      (["--trace", "x.h5", "--record", "batch-variance", "--loss", "pla", "--smooth", "1", "--radius", "0.01"],
+                       "needs plain cross-entropy")])
+    func badRecordingFlags(_ flags: [String], _ message: String) throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try runThermo(["train", "--epochs", "1", "--data", folder.appendingPathComponent("nowhere").path] + flags,
+                                in: folder)
+        #expect(run.status != 0)
+        #expect(run.stderr.contains(message), "stderr: \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.h5").path))
+    }
+
+    @Test("inspect and recover refuse what is not a trace, saying so")
+    func notATrace() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let notes = folder.appendingPathComponent("notes.h5")
+        try Data("hello".utf8).write(to: notes)
+        for command in ["inspect", "recover"] {
+            let run = try runThermo([command, notes.path])
+            #expect(run.status != 0)
+            #expect(run.stderr.contains("not an HDF5 file"), "\(command): \(run.stderr)")
+            let missing = try runThermo([command, folder.appendingPathComponent("absent.h5").path])
+            #expect(missing.status != 0 && missing.stderr.contains("does not exist"))
+        }
+        #expect(try String(contentsOf: notes, encoding: .utf8) == "hello")
+    }
+
+    @Test("A run with --trace writes the trace, names it in the summary, and inspect --format json reads it",
+          .enabled(if: TestPaths.sharedMNIST != nil, "real MNIST is not in ../shared/data/mnist"))
+    func traceAndSummary() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trace = folder.appendingPathComponent("run.h5").path
+        let summary = folder.appendingPathComponent("summary.json").path
+        let run = try runThermo(["train", "--train-subset", "500", "--layers", "784,16,10", "--lr", "0.05", "--batch-size", "50",
+                                 "--epochs", "2", "--threads", "1", "--quiet", "--data", TestPaths.sharedMNIST!.path,
+                                 "--trace", trace, "--record", "layers", "--summary", summary])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summary))) as? [String: Any]
+        #expect(json?["trace"] as? String == trace)
+        let inspect = try runThermo(["inspect", "--format", "json", trace])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        let view = try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any]
+        #expect(view?["completedEpochs"] as? Int == 2 && view?["status"] as? String == "completed")
+        #expect(view?["recording"] as? [String] == ["layers"])
+        // Running again onto the same trace is refused without --force; with it, the trace is replaced.
+        let again = try runThermo(["train", "--train-subset", "500", "--layers", "784,16,10", "--epochs", "1", "--threads", "1",
+                                   "--quiet", "--data", TestPaths.sharedMNIST!.path, "--trace", trace])
+        #expect(again.status != 0 && again.stderr.contains("--force"))
+    }
+}

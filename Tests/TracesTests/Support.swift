@@ -1,0 +1,113 @@
+import Foundation
+import Datasets
+import HDF5
+import Networks
+import NumericCore
+import TestSupport
+import Training
+@testable import Traces
+
+/// A small, learnable data set: each class c has a fixed random prototype image; samples are the prototype
+/// plus noise, as bytes. 12 × 12 images, 4 classes. (As in TrainingTests.)
+func syntheticDataSet(train: Int = 600, test: Int = 200, seed: UInt64 = 5) -> DataSet {
+    let side = 12, d = side * side, classes = 4
+    var random = RandomStream(seed: seed, purpose: "synthetic")
+    let prototypes = (0..<classes).map { _ in (0..<d).map { _ in Float(random.nextIndex(below: 256)) } }
+    func split(_ n: Int) -> LabeledImages {
+        var pixels = [UInt8](repeating: 0, count: n * d)
+        var labels = [UInt8](repeating: 0, count: n)
+        for i in 0..<n {
+            let c = random.nextIndex(below: classes)
+            labels[i] = UInt8(c)
+            for j in 0..<d {
+                let v = prototypes[c][j] + random.nextSymmetric(100)
+                pixels[i * d + j] = UInt8(max(0, min(255, v)))
+            }
+        }
+        return LabeledImages(count: n, rows: side, columns: side, pixels: pixels, labels: labels)
+    }
+    return DataSet(name: "synthetic", directory: "(memory)", classes: classes, train: split(train), test: split(test))
+}
+
+/// A run of 144→32→16→4 ReLU on the synthetic data: 550 training images (50 held out), batch 32, so
+/// 17 steps per epoch.
+func smallConfiguration(epochs: Int = 2) -> TrainingConfiguration {
+    var c = TrainingConfiguration()
+    c.dataset = "synthetic"
+    c.architecture = Architecture(widths: [144, 32, 16, 4], activation: .relu)
+    c.optimizer = SGDConfiguration(learningRate: 0.05, momentum: 0.9)
+    c.batchSize = 32
+    c.epochs = epochs
+    c.seed = 11
+    c.validation = 50
+    return c
+}
+
+/// Provenance for in-process tests.
+let testProvenance = TraceProvenance(thermoVersion: "test", command: ["thermo-tests", "--flag", "it's quoted"],
+                                     dataChecksums: ["train_images": "crc32:00000000"], blasThreads: 1, blas: "test")
+
+/// A path for a new file `name` in a fresh temporary folder.
+func scratchFile(_ name: String = "trace.h5") -> String {
+    TestPaths.temporaryFolder("thermo-traces").appendingPathComponent(name).path
+}
+
+/// The outcome of running an external program.
+struct ToolRun {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Starts `executable` with `arguments` while no HDF5 call can run in this process (a child forked while a
+/// file is being opened would hold its lock until it execs), with empty stdin and captured output.
+func startProcess(_ executable: URL, _ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try Library.withExclusiveAccess { try process.run() }
+    return (process, out, err)
+}
+
+/// Waits for a started process and collects its output.
+func finish(_ process: Process, _ out: Pipe, _ err: Pipe) -> ToolRun {
+    nonisolated(unsafe) var errData = Data()
+    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { usleep(1000) }
+    return ToolRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Runs a program found on PATH (through /usr/bin/env).
+func runTool(_ arguments: [String]) throws -> ToolRun {
+    let (process, out, err) = try startProcess(URL(fileURLWithPath: "/usr/bin/env"), arguments)
+    return finish(process, out, err)
+}
+
+/// Runs the built `thermo` binary.
+func runThermoSafely(_ arguments: [String]) throws -> ToolRun {
+    let (process, out, err) = try startProcess(TestPaths.thermoBinary, arguments)
+    return finish(process, out, err)
+}
+
+/// Which external tools this machine has, checked once.
+enum Tools {
+    /// Whether `h5dump` runs.
+    static let hasH5dump: Bool = (try? runTool(["h5dump", "--version"]))?.status == 0
+    /// Whether `python3` can import h5py, h5netcdf and xarray (installed from PyPI by .ci/run).
+    static let hasPythonStack: Bool = (try? runTool(["python3", "-c", "import h5py, h5netcdf, xarray"]))?.status == 0
+}
+
+/// |a − b| ≤ relative·|b| + absolute.
+func close(_ a: Double, _ b: Double, relative: Double, absolute: Double = 0) -> Bool {
+    if a == b { return true }
+    if a.isNaN && b.isNaN { return true }
+    return abs(a - b) <= relative * abs(b) + absolute
+}
