@@ -45,7 +45,7 @@ func smallConfiguration(epochs: Int = 2) -> TrainingConfiguration {
 
 /// Provenance for in-process tests.
 let testProvenance = TraceProvenance(thermoVersion: "test", command: ["thermo-tests", "--flag", "it's quoted"],
-                                     dataChecksums: ["train_images": "crc32:00000000"], blasThreads: 1, blas: "test")
+                                     dataChecksums: ["train_images": "sha256:0000"], blasThreads: 1, blas: "test")
 
 /// A path for a new file `name` in a fresh temporary folder.
 func scratchFile(_ name: String = "trace.h5") -> String {
