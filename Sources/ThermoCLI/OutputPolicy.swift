@@ -37,3 +37,10 @@ struct CommandError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// `argument` quoted for a shell when it holds anything but plain characters.
+func shellQuoted(_ argument: String) -> String {
+    let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
+    if !argument.isEmpty && argument.allSatisfy({ plain.contains($0) }) { return argument }
+    return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

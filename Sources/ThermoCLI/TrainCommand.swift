@@ -178,7 +178,8 @@ struct TrainCommand: ParsableCommand {
         }
         let checkpointPath = checkpoint ?? resume ?? "thermo.ckpt"
         var outputs: [String] = []
-        if let summary { outputs.append(summary) }
+        // A resumed run may replace the summary its own interrupted session wrote.
+        if let summary, !(resumed != nil && isInterruptedSummary(summary)) { outputs.append(summary) }
         if checkpointEvery != nil && checkpointPath != resume { outputs.append(checkpointPath) }
         // With --resume an existing trace is the run's own and is continued, not overwritten.
         let continuesTrace = resumed != nil && trace.map { FileManager.default.fileExists(atPath: $0) } == true
@@ -228,6 +229,11 @@ struct TrainCommand: ParsableCommand {
             trainer.observers.append(CheckpointWriter(path: checkpointPath, every: every, blasThreads: threadCount,
                                                       thermoVersion: thermoVersion))
         }
+        // SIGINT/SIGTERM stop at the next step boundary; the checkpoint of the last epoch boundary is then written.
+        let snapshot = EpochSnapshot(thermoVersion: thermoVersion, blasThreads: threadCount)
+        trainer.observers.append(snapshot)
+        StopSignals.install()
+        trainer.stopRequested = { StopSignals.pending != nil }
         for warning in config.loss.warnings(architecture: config.architecture) where !quiet {
             printError("warning: \(warning)")
         }
@@ -255,6 +261,11 @@ struct TrainCommand: ParsableCommand {
                                 thermoVersion: thermoVersion, blasThreads: threadCount, blas: BLAS.configuration)
         result.trace = trace
         if let summary { try writeAtomically([UInt8](try result.json()), to: summary) }
+        if let stop = failure as? TrainingError, case let .interrupted(epoch, step) = stop, let signal = StopSignals.pending {
+            try reportInterruption(signal: signal, epoch: epoch, step: step, snapshot: snapshot.latest,
+                                   checkpointPath: checkpointPath, epochs: config.epochs, threads: threadCount)
+            throw ExitCode(128 + signal)
+        }
         if let failure {
             printError("error: \(failure)")
             throw ExitCode(3)
@@ -263,6 +274,41 @@ struct TrainCommand: ParsableCommand {
             print(String(format: "best test accuracy %.2f%% (epoch %d), final %.2f%%; %d epochs in %.1f s, %.0f samples/s",
                          best * 100, bestEpoch, final * 100, trainer.completedEpochs, result.wallSeconds, result.samplesPerSecond))
         }
+    }
+}
+
+extension TrainCommand {
+    /// After a stop signal: writes the checkpoint of the last epoch boundary (to the checkpoint path, or to a
+    /// new name when that path holds something this run may not replace) and prints the command that continues.
+    func reportInterruption(signal: Int32, epoch: Int, step: Int, snapshot: Checkpoint?, checkpointPath: String,
+                            epochs: Int, threads: Int) throws {
+        guard let snapshot else { return }
+        var path = checkpointPath
+        let mayReplace = force || checkpointEvery != nil || path == resume || !FileManager.default.fileExists(atPath: path)
+        if !mayReplace {
+            let stem = (path as NSString).deletingPathExtension
+            var n = 2
+            while FileManager.default.fileExists(atPath: "\(stem)-\(n).ckpt") { n += 1 }
+            path = "\(stem)-\(n).ckpt"
+        }
+        try snapshot.write(to: path)
+        var command = ["thermo", "train", "--resume", path, "--epochs", String(epochs), "--threads", String(threads)]
+        if let data = data.data { command += ["--data", data] }
+        if let trace { command += ["--trace", trace] }
+        if let summary { command += ["--summary", summary] }
+        if let checkpointEvery { command += ["--checkpoint-every", String(checkpointEvery)] }
+        if quiet { command.append("--quiet") }
+        let done = snapshot.header.completedEpochs
+        printError("stopped by \(StopSignals.name(signal)) at epoch \(epoch), step \(step); "
+            + (done > 0 ? "the checkpoint after epoch \(done) is in \(path)" : "no epoch was complete; the starting point is in \(path)")
+            + ". Continue with: " + command.map(shellQuoted).joined(separator: " "))
+    }
+
+    /// Whether `path` is a summary of an interrupted run (which its own resumed run may replace).
+    func isInterruptedSummary(_ path: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return object["status"] as? String == "interrupted"
     }
 }
 

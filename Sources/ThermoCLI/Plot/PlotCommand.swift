@@ -109,9 +109,3 @@ struct PlotOptions: ParsableArguments {
     }
 }
 
-/// `argument` quoted for a shell when it holds anything but plain characters.
-func shellQuoted(_ argument: String) -> String {
-    let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")
-    if !argument.isEmpty && argument.allSatisfy({ plain.contains($0) }) { return argument }
-    return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
-}

@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite(.serialized) struct InterruptTests {
+    @Test("SIGTERM stops at a step boundary, writes a checkpoint, prints the resume command; resuming ends like a straight run",
+          .enabled(if: TestPaths.sharedMNIST != nil, "real MNIST is not in ../shared/data/mnist"))
+    func stopAndResume() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let common = ["train", "--train-subset", "3000", "--layers", "784,32,10", "--lr", "0.05", "--epochs", "12",
+                      "--threads", "1", "--data", TestPaths.sharedMNIST!.path]
+        let out = folder.appendingPathComponent("out.txt"), err = folder.appendingPathComponent("err.txt")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let process = Process()
+        process.executableURL = TestPaths.thermoBinary
+        process.arguments = common + ["--summary", "run.json", "--trace", "run.h5"]
+        process.currentDirectoryURL = folder
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Wait for the second epoch line, then ask the run to stop.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !((try? String(contentsOf: out, encoding: .utf8)) ?? "").contains("epoch  2/12") {
+            usleep(20_000)
+        }
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        let stderr = try String(contentsOf: err, encoding: .utf8)
+        #expect(process.terminationStatus == 128 + 15, "stderr: \(stderr)")
+        #expect(stderr.contains("stopped by SIGTERM"))
+        let resumeLine = try #require(stderr.components(separatedBy: "Continue with: ").last?
+            .trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("thermo.ckpt").path))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("run.json"))) as! [String: Any]
+        #expect(summary["status"] as? String == "interrupted")
+
+        // The printed command continues the run (its words carry no quotes here: plain paths).
+        let words = resumeLine.split(separator: " ").map(String.init)
+        #expect(Array(words.prefix(4)) == ["thermo", "train", "--resume", "thermo.ckpt"])
+        let resumed = try runThermo(Array(words.dropFirst()) + ["--quiet"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let straight = try runThermo(common + ["--summary", "straight.json", "--quiet"], in: folder)
+        #expect(straight.status == 0)
+        func epochs(_ name: String) throws -> [[Double]] {
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(name))) as! [String: Any]
+            return (json["epochs"] as! [[String: Any]]).map { e in
+                ["trainLoss", "trainAccuracy", "testLoss", "testAccuracy"].map { e[$0] as! Double }
+            }
+        }
+        #expect(try epochs("run.json") == epochs("straight.json"))
+        let inspect = try runThermo(["inspect", "run.h5"], in: folder)
+        #expect(inspect.stdout.contains("12 complete epochs"))
+    }
+}
