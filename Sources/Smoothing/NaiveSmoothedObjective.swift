@@ -12,8 +12,6 @@ public final class NaiveSmoothedObjective: TrainingObjective {
     let perturbations: Perturbations
     let shadow: Network
     let sampleGradients: [FloatBuffer]
-    let losses: UnsafeMutablePointer<Double>
-    let coefficients: UnsafeMutablePointer<Double>
 
     public init(_ configuration: LossConfiguration, architecture: Architecture, seed: UInt64, threads: Int = 1) {
         precondition(configuration.kind != .ce && !configuration.layers.isEmpty && configuration.samples > 0)
@@ -23,19 +21,10 @@ public final class NaiveSmoothedObjective: TrainingObjective {
         perturbations.sampler.threads = threads
         shadow = Network(architecture)
         sampleGradients = (0..<(configuration.samples + 1)).map { _ in FloatBuffer(count: architecture.layout.count) }
-        losses = .allocate(capacity: s)
-        losses.initialize(repeating: 0, count: s)
-        coefficients = .allocate(capacity: s)
-        coefficients.initialize(repeating: 0, count: s)
     }
 
-    deinit {
-        losses.deallocate()
-        coefficients.deallocate()
-    }
-
-    public var sampleLosses: UnsafeBufferPointer<Double>? { UnsafeBufferPointer(start: losses, count: s) }
-    public var sampleWeights: UnsafeBufferPointer<Double>? { UnsafeBufferPointer(start: coefficients, count: s) }
+    public var sampleLosses: UnsafeBufferPointer<Double>? { perturbations.lossView }
+    public var sampleWeights: UnsafeBufferPointer<Double>? { perturbations.coefficientView }
 
     public func lossAndGradient(_ network: Network, pass: Pass, batch b: Int, step: Int) -> ObjectiveValue {
         perturbations.draw(network, step: step)
@@ -48,18 +37,17 @@ public final class NaiveSmoothedObjective: TrainingObjective {
             }
             pass.forward(shadow, batch: b)
             let r = pass.backward(shadow, batch: b)
-            losses[a] = r.lossSum / Double(b)
+            perturbations.losses[a] = r.lossSum / Double(b)
             if a == 0 { correct = r.correct }
             sampleGradients[a].assign(from: shadow.gradients)
         }
-        let loss = SampleCombination.combine(kind: configuration.kind, losses: losses,
-                                             distances: perturbations.distances, count: s, coefficients: coefficients)
+        let loss = perturbations.combine(configuration.kind)
         let g = network.gradients.pointer, n = network.gradients.count
         for i in 0..<n { g[i] = 0 }
         for a in 0..<s {
-            let c = Float(coefficients[a]), ga = sampleGradients[a].pointer
+            let c = Float(perturbations.coefficients[a]), ga = sampleGradients[a].pointer
             for i in 0..<n { g[i] += c * ga[i] }
         }
-        return ObjectiveValue(loss: loss, crossEntropy: losses[0], correct: correct)
+        return ObjectiveValue(loss: loss, crossEntropy: perturbations.losses[0], correct: correct)
     }
 }

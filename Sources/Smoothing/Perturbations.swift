@@ -1,8 +1,9 @@
 import Networks
 import NumericCore
 
-/// The displaced weights P(a, l) = W_l + ΔW^a_l of one step, for every l in U and a = 1…y, and their
-/// distances d_a; sample a = 0 is the unperturbed network.
+/// The y + 1 samples of one step: the displaced weights P(a, l) = W_l + ΔW^a_l for every l in U and
+/// a = 1…y, their distances d_a, and, once evaluated, their losses L_a and gradient coefficients c_a;
+/// sample a = 0 is the unperturbed network.
 final class Perturbations {
     let layers: [Int]
     let samples: Int
@@ -11,6 +12,10 @@ final class Perturbations {
     let buffers: [FloatBuffer?]
     /// d_a for a = 0…y (d_0 = 0).
     let distances: UnsafeMutablePointer<Double>
+    /// L_a for a = 0…y, filled by the objective.
+    let losses: UnsafeMutablePointer<Double>
+    /// c_a for a = 0…y, filled by `combine`.
+    let coefficients: UnsafeMutablePointer<Double>
 
     init(_ configuration: LossConfiguration, architecture: Architecture, seed: UInt64) {
         layers = configuration.layers
@@ -25,11 +30,31 @@ final class Perturbations {
         let largest = configuration.layers.map { layout[layer: $0].weightCount }.max() ?? 1
         sampler = PerturbationSampler(law: law, sharpness: configuration.kernel == .uniform ? configuration.sharpness : nil,
                                       seed: seed, maxCount: largest)
-        distances = .allocate(capacity: configuration.samples + 1)
-        distances.initialize(repeating: 0, count: configuration.samples + 1)
+        let s = configuration.samples + 1
+        distances = .allocate(capacity: s)
+        distances.initialize(repeating: 0, count: s)
+        losses = .allocate(capacity: s)
+        losses.initialize(repeating: 0, count: s)
+        coefficients = .allocate(capacity: s)
+        coefficients.initialize(repeating: 0, count: s)
     }
 
-    deinit { distances.deallocate() }
+    deinit {
+        distances.deallocate()
+        losses.deallocate()
+        coefficients.deallocate()
+    }
+
+    /// The smoothed loss from the recorded L_a and d_a, filling the coefficients c_a (see `SampleCombination`).
+    func combine(_ kind: LossConfiguration.Kind) -> Double {
+        SampleCombination.combine(kind: kind, losses: losses, distances: distances, count: samples + 1,
+                                  coefficients: coefficients)
+    }
+
+    /// L_0…L_y as a view.
+    var lossView: UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: losses, count: samples + 1) }
+    /// c_0…c_y as a view.
+    var coefficientView: UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: coefficients, count: samples + 1) }
 
     /// Draws every P(a, l) of `step` from the network's current weights, and the distances d_a.
     func draw(_ network: Network, step: Int) {

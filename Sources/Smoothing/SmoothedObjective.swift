@@ -31,8 +31,6 @@ public final class SmoothedObjective: TrainingObjective {
     let delta: FloatBuffer
     let deltaBelow: FloatBuffer
     let ones: FloatBuffer
-    let losses: UnsafeMutablePointer<Double>
-    let coefficients: UnsafeMutablePointer<Double>
 
     /// An objective for batches of up to `batchCapacity` rows; perturbations are keyed by `seed`.
     public init(_ configuration: LossConfiguration, architecture: Architecture, batchCapacity: Int, seed: UInt64,
@@ -52,19 +50,10 @@ public final class SmoothedObjective: TrainingObjective {
         delta = FloatBuffer(count: s * batchCapacity * architecture.maxWidth)
         deltaBelow = FloatBuffer(count: s * batchCapacity * architecture.maxWidth)
         ones = FloatBuffer([Float](repeating: 1, count: s * batchCapacity))
-        losses = .allocate(capacity: s)
-        losses.initialize(repeating: 0, count: s)
-        coefficients = .allocate(capacity: s)
-        coefficients.initialize(repeating: 0, count: s)
     }
 
-    deinit {
-        losses.deallocate()
-        coefficients.deallocate()
-    }
-
-    public var sampleLosses: UnsafeBufferPointer<Double>? { UnsafeBufferPointer(start: losses, count: s) }
-    public var sampleWeights: UnsafeBufferPointer<Double>? { UnsafeBufferPointer(start: coefficients, count: s) }
+    public var sampleLosses: UnsafeBufferPointer<Double>? { perturbations.lossView }
+    public var sampleWeights: UnsafeBufferPointer<Double>? { perturbations.coefficientView }
 
     public func lossAndGradient(_ network: Network, pass: Pass, batch b: Int, step: Int) -> ObjectiveValue {
         precondition(b <= capacity, "batch \(b) exceeds the smoothing buffers' capacity \(capacity)")
@@ -103,13 +92,12 @@ public final class SmoothedObjective: TrainingObjective {
             let r = SoftmaxCrossEntropy.evaluate(logits: activations[L].pointer + a * b * classes, labels: pass.labels,
                                                  batch: b, classes: classes, delta: delta.pointer + a * b * classes,
                                                  scale: 1 / Float(b))
-            losses[a] = r.lossSum / Double(b)
+            perturbations.losses[a] = r.lossSum / Double(b)
             if a == 0 { correct = r.correct }
         }
-        let loss = SampleCombination.combine(kind: configuration.kind, losses: losses,
-                                             distances: perturbations.distances, count: s, coefficients: coefficients)
+        let loss = perturbations.combine(configuration.kind)
         for a in 0..<s {
-            let c = Float(coefficients[a]), block = delta.pointer + a * b * classes
+            let c = Float(perturbations.coefficients[a]), block = delta.pointer + a * b * classes
             for i in 0..<(b * classes) { block[i] *= c }
         }
 
@@ -172,6 +160,6 @@ public final class SmoothedObjective: TrainingObjective {
                 }
             }
         }
-        return ObjectiveValue(loss: loss, crossEntropy: losses[0], correct: correct)
+        return ObjectiveValue(loss: loss, crossEntropy: perturbations.losses[0], correct: correct)
     }
 }

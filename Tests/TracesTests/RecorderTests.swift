@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Networks
 import NumericCore
 import Training
@@ -199,14 +200,14 @@ struct RecorderTests {
     func noSilentOverwrite() throws {
         let path = scratchFile()
         try Data("precious".utf8).write(to: URL(fileURLWithPath: path))
-        let trainer = try Trainer(configuration: smallConfiguration(), dataSet: syntheticDataSet())
+        let trainer = try Trainer(configuration: smallConfiguration(epochs: 2), dataSet: syntheticDataSet())
         let error = #expect(throws: TraceError.self) {
             try TraceRecorder(creating: path, trainer: trainer, recording: .standard, provenance: testProvenance)
         }
         #expect(error?.message.contains("--force") == true)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "precious")
         // Batch variance is refused for a smoothing loss, before anything is written.
-        var smoothed = smallConfiguration()
+        var smoothed = smallConfiguration(epochs: 2)
         smoothed.loss.kind = .plea
         smoothed.loss.layers = [1]
         smoothed.loss.radius = 0.01

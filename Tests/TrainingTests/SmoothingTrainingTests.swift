@@ -39,7 +39,7 @@ import Smoothing
 
     @Test("Switching smoothing on changes neither the initialisation nor the data order")
     func smoothingKeepsOtherStreams() throws {
-        var a = smallConfiguration(), b = smallConfiguration()
+        var a = smallConfiguration(epochs: 3), b = smallConfiguration(epochs: 3)
         b.loss = pla(samples: 4, radius: 0.05)
         let ta = try Trainer(configuration: a, dataSet: data), tb = try Trainer(configuration: b, dataSet: data)
         #expect(ta.network.parameters.bitwiseEqual(tb.network.parameters))

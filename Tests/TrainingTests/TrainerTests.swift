@@ -6,18 +6,6 @@ import NumericCore
 import TestSupport
 @testable import Training
 
-func smallConfiguration(epochs: Int = 3) -> TrainingConfiguration {
-    var c = TrainingConfiguration()
-    c.dataset = "synthetic"
-    c.architecture = Architecture(widths: [144, 32, 16, 4], activation: .relu)
-    c.optimizer = SGDConfiguration(learningRate: 0.05, momentum: 0.9)
-    c.batchSize = 32
-    c.epochs = epochs
-    c.seed = 11
-    c.validation = 50
-    return c
-}
-
 /// The metrics without their timings, which legitimately differ between runs.
 func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
     history.map { [Double($0.epoch), Double($0.steps), $0.trainObjective, $0.trainLoss, $0.trainAccuracy,
@@ -29,7 +17,7 @@ func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
 
     @Test("Training learns the synthetic classes")
     func learns() throws {
-        let trainer = try Trainer(configuration: smallConfiguration(), dataSet: data)
+        let trainer = try Trainer(configuration: smallConfiguration(epochs: 3), dataSet: data)
         try trainer.run()
         #expect(trainer.history.count == 3)
         #expect(trainer.history.last!.testAccuracy > 0.9)
@@ -42,14 +30,14 @@ func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
     @Test("Same seed and threads: bit-identical weights and metrics; another seed differs")
     func deterministic() throws {
         BLAS.threads = 2
-        let a = try Trainer(configuration: smallConfiguration(), dataSet: data)
-        let b = try Trainer(configuration: smallConfiguration(), dataSet: data)
+        let a = try Trainer(configuration: smallConfiguration(epochs: 3), dataSet: data)
+        let b = try Trainer(configuration: smallConfiguration(epochs: 3), dataSet: data)
         try a.run()
         try b.run()
         #expect(a.network.parameters.bitwiseEqual(b.network.parameters))
         #expect(a.optimizer.velocity.bitwiseEqual(b.optimizer.velocity))
         #expect(numbers(a.history) == numbers(b.history))
-        var other = smallConfiguration()
+        var other = smallConfiguration(epochs: 3)
         other.seed = 12
         let c = try Trainer(configuration: other, dataSet: data)
         try c.run()
@@ -81,7 +69,7 @@ func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
 
     @Test("A stop request halts at a step boundary")
     func stopRequest() throws {
-        let trainer = try Trainer(configuration: smallConfiguration(), dataSet: data)
+        let trainer = try Trainer(configuration: smallConfiguration(epochs: 3), dataSet: data)
         var steps = 0
         trainer.stopRequested = { steps += 1; return steps > 20 }
         #expect(throws: TrainingError.self) { try trainer.run() }
@@ -91,7 +79,7 @@ func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
 
     @Test("A diverging run stops with the epoch and step, before the update")
     func divergence() throws {
-        var c = smallConfiguration()
+        var c = smallConfiguration(epochs: 3)
         c.optimizer.learningRate = 1e6
         let trainer = try Trainer(configuration: c, dataSet: data)
         do {
@@ -110,7 +98,7 @@ func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
           arguments: ["lr", "batch-size", "momentum", "epochs", "layers-in", "layers-out", "weight-decay",
                       "validation", "train-subset", "batch-size-large"])
     func invalidConfiguration(_ key: String) {
-        var c = smallConfiguration()
+        var c = smallConfiguration(epochs: 3)
         var flag = "--" + key
         switch key {
         case "lr": c.optimizer.learningRate = -1
