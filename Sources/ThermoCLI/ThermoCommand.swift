@@ -10,7 +10,7 @@ public struct ThermoCommand: ParsableCommand {
         Run 'thermo help SUBCOMMAND' for the flags of one subcommand.
         """,
         version: thermoVersion,
-        subcommands: [TrainCommand.self, DataCommand.self, BenchCommand.self, PlotCommand.self]
+        subcommands: [TrainCommand.self, DataCommand.self, BenchCommand.self, PlotCommand.self, SweepCommand.self]
     )
 
     public init() {}
