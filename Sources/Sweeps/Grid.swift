@@ -59,6 +59,7 @@ public struct GridError: Error, CustomStringConvertible, Equatable {
         self.message = message
     }
 
+    /// `grid.txt line 3, column 12: what is wrong`.
     public var description: String {
         "\(source)\(column.map { ", column \($0)" } ?? ""): \(message)"
     }

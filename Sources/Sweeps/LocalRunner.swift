@@ -79,6 +79,7 @@ public final class LocalRunner {
         defer { signals.stop() }
         var active: [Active] = []
         var stoppedBy: Int32? = nil
+        var launchError: Error? = nil
         var started = 0
         var lastDraw = clock.now - .seconds(1)
         while true {
@@ -92,11 +93,20 @@ public final class LocalRunner {
             while stoppedBy == nil && active.count < parallelism.jobs && !queue.isEmpty {
                 let cell = queue.removeFirst()
                 let files = folder.files(cell)
-                try FileManager.default.createDirectory(at: files.folder, withIntermediateDirectories: true)
-                let child = try ChildProcess(executable: executable,
+                let child: ChildProcess
+                do {
+                    try FileManager.default.createDirectory(at: files.folder, withIntermediateDirectories: true)
+                    child = try ChildProcess(executable: executable,
                                              arguments: ["sweep", "--cell", String(cell.index),
                                                          "--threads", String(parallelism.threads), folder.root.path],
                                              log: files.log)
+                } catch {
+                    // Stop as after a signal, let the running cells end, then report.
+                    launchError = error
+                    stoppedBy = SIGTERM
+                    for a in active { a.child.send(SIGTERM) }
+                    break
+                }
                 active.append(Active(cell: cell, child: child, start: clock.now))
                 states[cell.index] = .running
                 started += 1
@@ -126,6 +136,7 @@ public final class LocalRunner {
         if live { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
         let final = folder.refreshed(manifest)
         try? folder.writeManifest(final)
+        if let launchError { throw launchError }
         return LocalRunReport(states: final.cells.map { ($0, $0.status ?? .pending) }, started: started, stoppedBy: stoppedBy)
     }
 

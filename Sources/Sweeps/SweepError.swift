@@ -11,6 +11,7 @@ public enum SweepError: Error, CustomStringConvertible, Equatable {
     /// An external program (sbatch) failed.
     case external(String)
 
+    /// The message, one line.
     public var description: String {
         switch self {
         case .invalid(let m), .conflict(let m), .io(let m), .notASweep(let m), .external(let m): return m

@@ -15,16 +15,16 @@ struct SweepCommand: ParsableCommand {
           radius = 0.001 … 0.1 log 7      (also '...'; 'lin N' for even spacing)
           seed = 1…3
           fixed = --layers 784,784,784,10 --epochs 120
-        Names are thermo train flags without '--'; flags after '--' are fixed for every cell. Each cell runs in
-        DIR/cells/ID/ (summary.json, checkpoint.ckpt, log.txt); DIR/manifest.json lists them. Running the same sweep
-        again skips finished cells, resumes interrupted ones from their checkpoints and retries failed ones.
+
+        Names are thermo train flags without '--'; flags after '--' are fixed for every cell. Each cell runs in DIR/cells/ID/ (summary.json, checkpoint.ckpt, log.txt); DIR/manifest.json lists them. Running the same sweep again skips finished cells, resumes interrupted ones from their checkpoints and retries failed ones; a diverged cell is a result and is not retried. See docs/sweeps.md.
 
         Examples:
           thermo sweep grid.txt -o runs/fig3 --jobs 2
           thermo sweep --grid 'radius = 0.001 … 0.1 log 4' --grid 'seed = 1…2' -o runs/r -- --loss pla --smooth 2 --epochs 20
-          thermo sweep grid.txt -o runs/fig3 --slurm --submit --time 04:00:00 --cpus-per-task 2 --mem 4G
+          thermo sweep grid.txt -o runs/fig3 --slurm --submit --time 04:00:00 --mem 4G
           thermo sweep --summary runs/fig3 --format csv
           thermo plot sweep runs/fig3 -o fig3.pdf
+
         """)
 
     @Argument(help: ArgumentHelp("A grid file; with --cell, the sweep folder; alone, a sweep folder to continue.", valueName: "GRID"))
@@ -35,7 +35,7 @@ struct SweepCommand: ParsableCommand {
     var output: String?
     @Option(help: "Cells run at once (default: cores ÷ threads; with --slurm: at most this many array tasks at once).")
     var jobs: Int?
-    @Option(help: "BLAS threads per cell (default: cores ÷ jobs, at least 1; jobs × threads ≤ cores).")
+    @Option(help: "BLAS threads per cell (default 1; jobs × threads ≤ cores).")
     var threads: Int?
     @Flag(help: "Replace a different sweep in DIR (cells both grids share keep their results; the others move to DIR/discarded/).")
     var force = false
@@ -144,7 +144,7 @@ struct SweepCommand: ParsableCommand {
         if hasGrid {
             let grid = try readGrid(file: gridInput)
             let cells = try grid.cells()
-            try checkTrainFlags(cells)
+            try checkTrainFlags(cells, trace: grid.trace)
             if dryRun { return printCells(cells, grid: grid) }
             let (prepared, preparation) = try folder.prepare(grid: grid, cells: cells,
                                                              workingDirectory: FileManager.default.currentDirectoryPath,
@@ -191,7 +191,12 @@ struct SweepCommand: ParsableCommand {
     }
 
     /// Parses each cell's flags as thermo train would, so that a bad value fails before any cell starts.
-    func checkTrainFlags(_ cells: [Cell]) throws {
+    func checkTrainFlags(_ cells: [Cell], trace: Bool) throws {
+        if trace {
+            do { _ = try TrainCommand.parse(["--trace", "trace.h5"]) } catch {
+                throw ValidationError("trace = yes needs thermo train --trace FILE, which this thermo \(thermoVersion) does not have; drop the trace line")
+            }
+        }
         for cell in cells {
             do {
                 let command = try TrainCommand.parse(cell.arguments)

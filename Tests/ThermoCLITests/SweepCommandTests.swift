@@ -207,6 +207,16 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
         }
     }
 
+    @Test("Help is help: thermo sweep --help and thermo help sweep print the usage and exit 0")
+    func help() throws {
+        for arguments in [["sweep", "--help"], ["help", "sweep"], ["train", "-h"]] {
+            let run = try runThermo(arguments)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            #expect(run.stdout.contains("USAGE: thermo "), "\(arguments): \(run.stdout)")
+            #expect(!run.stderr.contains("error:"))
+        }
+    }
+
     @Test("--cell outside the manifest is refused; --summary of a folder that is no sweep says so")
     func cellAndSummaryErrors() throws {
         let folder = TestPaths.temporaryFolder()
