@@ -69,9 +69,10 @@ public struct Cell: Codable, Sendable, Equatable {
 extension Grid {
     /// The cells, in a stable, documented order: the Cartesian product of the settings' values, with the first
     /// setting varying slowest and the last fastest (as nested loops in the order the settings are written), each
-    /// setting's values in the order given. A cell whose `loss` is `ce` drops the smoothing settings (smooth,
-    /// radius, samples, sharpness, kernel, gamma, smoothing-path), which mean nothing for cross-entropy; cells
-    /// that thereby become equal are kept once, at the first position. Indices count the cells that remain.
+    /// setting's values in the order given. A cell whose `loss` is `ce` drops the smoothing settings and fixed
+    /// flags (smooth, radius, samples, sharpness, kernel, gamma, smoothing-path), which mean nothing for
+    /// cross-entropy; cells that thereby become equal are kept once, at the first position. Indices count the
+    /// cells that remain.
     public func cells() throws(GridError) -> [Cell] {
         var total = 1
         for s in settings {
@@ -82,6 +83,7 @@ extension Grid {
         }
         var seen = Set<[CellSetting]>()
         var points: [[CellSetting]] = []
+        let fixedForCrossEntropy = Self.droppingSmoothingFlags(fixed)
         var counters = Array(repeating: 0, count: settings.count)
         for _ in 0..<total {
             var point = zip(settings, counters).map { CellSetting(name: $0.name, value: $0.values[$1]) }
@@ -102,9 +104,26 @@ extension Grid {
         let width = max(4, String(max(0, points.count - 1)).count)
         return points.enumerated().map { index, point in
             let named = point.filter { varied.contains($0.name) }
+            let crossEntropy = point.contains { $0.name == "loss" && $0.value == "ce" }
             return Cell(index: index, id: Self.cellID(index: index, settings: named, width: width), settings: point,
-                        arguments: Self.arguments(point) + fixed)
+                        arguments: Self.arguments(point) + (crossEntropy ? fixedForCrossEntropy : fixed))
         }
+    }
+
+    /// `flags` without the smoothing flags (`--radius 0.1`, `--smooth=2`, …) and their values.
+    static func droppingSmoothingFlags(_ flags: [String]) -> [String] {
+        var kept: [String] = []
+        var i = 0
+        while i < flags.count {
+            let word = flags[i]
+            if word.hasPrefix("--"), let key = GridKey.named(String(word.dropFirst(2).split(separator: "=", maxSplits: 1)[0])), key.isSmoothing {
+                i += word.contains("=") ? 1 : 2
+                continue
+            }
+            kept.append(word)
+            i += 1
+        }
+        return kept
     }
 
     /// `thermo train` flags for `settings`: `--name value`, or `--name` alone for a `yes` flag.

@@ -15,9 +15,14 @@ final class SignalWatch {
 
     init() {
         _ = receivedSignal.exchange(0, ordering: .relaxed) // initialise the global before any handler runs
+        var set = sigset_t()
+        sigemptyset(&set)
         for s in Self.signals {
             signal(s) { number in receivedSignal.store(number, ordering: .relaxed) }
+            sigaddset(&set, s)
         }
+        // A parent may have started this process with these signals blocked (the mask is inherited).
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// The signal received since the last call, if any.

@@ -34,6 +34,11 @@ import Testing
         #expect(cells[0].arguments == ["--loss", "ce", "--seed", "1"])
         #expect(cells[1].arguments == ["--loss", "ce", "--seed", "2"])
         #expect(cells[2].id == "cell-0002-loss=pla,smooth=1,radius=0.01,seed=1")
+        // …and the smoothing flags among the fixed ones.
+        let fixed = try parseGrid("loss = ce | plea", fixed: ["--samples", "8", "--epochs", "3", "--sharpness=20", "--smooth", "2", "--lr", "0.1"])
+            .cells()
+        #expect(fixed[0].arguments == ["--loss", "ce", "--epochs", "3", "--lr", "0.1"])
+        #expect(fixed[1].arguments == ["--loss", "plea", "--samples", "8", "--epochs", "3", "--sharpness=20", "--smooth", "2", "--lr", "0.1"])
     }
 
     @Test("Ids are safe file names; very long ones are cut and end in a hash")

@@ -154,6 +154,35 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
         #expect(other.stderr.contains("holds another sweep") && other.stderr.contains("--force"), "\(other.stderr)")
     }
 
+    @Test("SIGINT stops the sweep: no new cells, the running one is stopped and keeps its checkpoint; running again finishes it", realMNIST)
+    func interrupt() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sweep = folder.appendingPathComponent("sweep")
+        let process = Process()
+        process.executableURL = TestPaths.thermoBinary
+        process.arguments = ["sweep", "--grid", "seed = 1…3", "-o", sweep.path, "--jobs", "1", "--"] + tiny + ["--epochs", "6"]
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        let checkpoint = sweep.appendingPathComponent("cells/cell-0000-seed=1/checkpoint.ckpt")
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: checkpoint.path) && process.isRunning && Date() < deadline { usleep(1000) }
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("SIGINT: starting no more cells"), "\(stderr)")
+        #expect(stderr.contains("run 'thermo sweep \(sweep.path)' to continue"), "\(stderr)")
+        let states = try ManifestFile(sweep).cells.map(\.status)
+        #expect(states == ["interrupted", "pending", "pending"])
+        let again = try runThermo(["sweep", sweep.path])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("(1 resumes from checkpoints)"), "\(again.stderr)")
+        #expect(try ManifestFile(sweep).cells.allSatisfy { $0.status == "completed" })
+    }
+
     @Test("Failed cells are retried by the next run; a diverged cell is a result and is not", realMNIST)
     func failuresAndDivergence() throws {
         let folder = TestPaths.temporaryFolder()
@@ -205,6 +234,26 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
             let names = (try? FileManager.default.contentsOfDirectory(atPath: place.path)) ?? []
             #expect(!names.contains { $0.hasPrefix("pwned") }, "a command ran in \(place.path)")
         }
+    }
+
+    @Test("thermo plot sweep takes a sweep folder: its cells' summaries, cross-entropy as the baseline", realMNIST,
+          .enabled(if: GnuplotSupport.isInstalled, "gnuplot is not installed"))
+    func plotFromSweepFolder() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The smoothing flags after -- are dropped from the cross-entropy cell.
+        let good = try runThermo(["sweep", "--grid", "loss = ce | pla", "--grid", "radius = 0.01 | 0.1", "-o", "s", "--",
+                                  "--smooth", "1", "--samples=2"] + tiny + ["--epochs", "1"], in: folder)
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("3 cells"), "\(good.stdout)")
+        let cells = try ManifestFile(folder.appendingPathComponent("s")).cells
+        #expect(cells[0].arguments == ["--loss", "ce"] + tiny + ["--epochs", "1"])
+        #expect(cells[1].arguments.starts(with: ["--loss", "pla", "--radius", "0.01", "--smooth", "1", "--samples=2"]))
+        let plot = try runThermo(["plot", "sweep", "s", "-o", "fig.png", "--size", "8,5", "--dpi", "50"], in: folder)
+        #expect(plot.status == 0, "\(plot.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("fig.png").path))
+        let baseline = try String(contentsOf: folder.appendingPathComponent("fig.baseline.dat"), encoding: .utf8)
+        #expect(baseline.contains("1 run"), "\(baseline)")
     }
 
     @Test("Help is help: thermo sweep --help and thermo help sweep print the usage and exit 0")
