@@ -10,7 +10,8 @@ public struct ThermoCommand: ParsableCommand {
         Run 'thermo help SUBCOMMAND' for the flags of one subcommand.
         """,
         version: thermoVersion,
-        subcommands: [TrainCommand.self, InspectCommand.self, RecoverCommand.self, PlotCommand.self, DataCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, InspectCommand.self, RecoverCommand.self, PlotCommand.self, SweepCommand.self,
+                      DataCommand.self, BenchCommand.self]
     )
 
     public init() {}
@@ -28,7 +29,10 @@ public struct ThermoCommand: ParsableCommand {
         do {
             var runnable = command
             try runnable.run()
-        } catch let error where error is ValidationError || error is CleanExit || error is ExitCode {
+        } catch let error where error is ValidationError || error is CleanExit || error is ExitCode
+                    || exitCode(for: error) == .success {
+            // The last case: `--help` and `help SUBCOMMAND`, which swift-argument-parser (1.6 and later) reports
+            // from the help command's run().
             exit(withError: error)
         } catch {
             let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")

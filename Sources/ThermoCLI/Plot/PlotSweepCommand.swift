@@ -7,7 +7,7 @@ struct PlotSweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Best and final test accuracy against the radius R, one line per layer set U (Figures 3–5).",
         discussion: """
-        INPUTS are summary files written by 'thermo train --summary FILE', or folders of them. Runs with the same loss, U, y and R are averaged over seeds (error bars: one standard deviation); cross-entropy runs are drawn as a horizontal reference; several y (4 and 8) give darker and lighter lines; PLA and PLEA get a row each.
+        INPUTS are summary files written by 'thermo train --summary FILE', or folders of them, or a sweep folder (thermo sweep -o DIR). Runs with the same loss, U, y and R are averaged over seeds (error bars: one standard deviation); cross-entropy runs are drawn as a horizontal reference; several y (4 and 8) give darker and lighter lines; PLA and PLEA get a row each.
         """)
 
     @OptionGroup var plot: PlotOptions

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Sweeps
 
 /// The fields of a `thermo train --summary` file that the figures use, read leniently (other fields are ignored,
 /// so summaries from newer versions still load).
@@ -56,7 +57,8 @@ struct PlottedRun: Decodable {
     }
 }
 
-/// Reads summary files; a folder stands for the `.json` files directly inside it (sorted by name).
+/// Reads summary files; a folder stands for the `.json` files directly inside it (sorted by name), and a sweep
+/// folder (one with a manifest.json written by `thermo sweep`) for the summaries of its cells, in cell order.
 func loadRunSummaries(_ inputs: [String]) throws -> [PlottedRun] {
     guard !inputs.isEmpty else { throw ValidationError("give at least one summary file (thermo train --summary FILE) or a folder of them") }
     var files: [String] = []
@@ -65,7 +67,17 @@ func loadRunSummaries(_ inputs: [String]) throws -> [PlottedRun] {
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) else {
             throw ValidationError("\(input) does not exist; give summary files written by 'thermo train --summary FILE' or a folder of them")
         }
-        if isFolder.boolValue {
+        if isFolder.boolValue, FileManager.default.fileExists(atPath: (input as NSString).appendingPathComponent("manifest.json")) {
+            // A sweep folder (thermo sweep -o DIR): the summaries of its cells that have one.
+            let sweep = SweepFolder(path: input)
+            let manifest: Manifest
+            do { manifest = try sweep.readManifest() } catch { throw ValidationError(error.description) }
+            let summaries = manifest.cells.map { sweep.files($0).summary.path }.filter { FileManager.default.fileExists(atPath: $0) }
+            guard !summaries.isEmpty else {
+                throw ValidationError("the sweep in \(input) has no cell with a summary yet; run it (thermo sweep \(input)) first")
+            }
+            files += summaries
+        } else if isFolder.boolValue {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: input)) ?? []
             let json = names.filter { $0.lowercased().hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
             guard !json.isEmpty else { throw ValidationError("the folder \(input) holds no .json summary files") }

@@ -1,0 +1,167 @@
+import Foundation
+
+/// A sweep's output folder:
+///
+///     DIR/manifest.json           the grid, fixed flags and cells (ids, folders, arguments, states)
+///     DIR/cells/ID/summary.json   the run's summary (thermo train --summary)
+///     DIR/cells/ID/checkpoint.ckpt, log.txt, attempt.json, (trace.h5)
+///     DIR/sweep.sbatch, DIR/slurm/ with --slurm
+///     DIR/discarded/TIME/ID/      cells of an earlier grid replaced with --force
+public struct SweepFolder: Sendable {
+    /// The folder, absolute.
+    public let root: URL
+
+    /// The sweep folder at `path` (relative paths are taken from the current directory).
+    public init(path: String) {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        root = URL(fileURLWithPath: absolute).standardizedFileURL
+    }
+
+    /// `DIR/manifest.json`.
+    public var manifestURL: URL { root.appendingPathComponent("manifest.json") }
+    /// `DIR/sweep.sbatch`.
+    public var sbatchURL: URL { root.appendingPathComponent("sweep.sbatch") }
+    /// `DIR/slurm`, where Slurm writes each array task's output.
+    public var slurmOutputFolder: URL { root.appendingPathComponent("slurm") }
+    /// `DIR/cells`.
+    public var cellsFolder: URL { root.appendingPathComponent("cells") }
+
+    /// The files of `cell`.
+    public func files(_ cell: Cell) -> CellFiles {
+        CellFiles(folder: root.appendingPathComponent(cell.folder))
+    }
+
+    /// Whether the folder holds a manifest.
+    public var hasManifest: Bool { FileManager.default.fileExists(atPath: manifestURL.path) }
+
+    /// Reads the manifest.
+    public func readManifest() throws(SweepError) -> Manifest {
+        guard let data = FileManager.default.contents(atPath: manifestURL.path) else {
+            var isFolder: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder) {
+                throw .notASweep("\(root.path) does not exist; give the folder a sweep wrote (thermo sweep GRID -o DIR)")
+            }
+            throw .notASweep("\(root.path) is not a sweep folder: it has no manifest.json (thermo sweep GRID -o DIR writes one)")
+        }
+        let manifest: Manifest
+        do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
+            throw .notASweep("\(manifestURL.path) is damaged or not a thermo sweep manifest (\(error)); "
+                             + "write the sweep again with thermo sweep GRID -o \(root.path) --force")
+        }
+        guard manifest.format == Manifest.formatName, manifest.version == 1 else {
+            throw .notASweep("\(manifestURL.path) is a \(manifest.format) manifest of version \(manifest.version); this thermo reads thermo-sweep version 1")
+        }
+        guard manifest.cells.enumerated().allSatisfy({ $0.offset == $0.element.index }) else {
+            throw .notASweep("\(manifestURL.path): its cells are out of order; write the sweep again with --force")
+        }
+        return manifest
+    }
+
+    /// Writes the manifest atomically, with `updated` set to now.
+    public func writeManifest(_ manifest: Manifest) throws {
+        var m = manifest
+        m.updated = ISO8601DateFormatter().string(from: Date())
+        try writeFileAtomically(try m.json(), to: manifestURL)
+    }
+
+    /// The manifest with every cell's state read from its files.
+    public func refreshed(_ manifest: Manifest) -> Manifest {
+        var m = manifest
+        for i in m.cells.indices { m.cells[i].status = files(m.cells[i]).state() }
+        return m
+    }
+
+    /// What `prepare` did.
+    public enum Preparation: Equatable, Sendable {
+        /// A new sweep folder.
+        case created
+        /// The folder holds the same sweep: its finished cells are kept.
+        case continued
+        /// The folder held another grid and `force` replaced it: `kept` cells that the two grids share kept their
+        /// results (renamed to their new ids), `discarded` others were moved to `discarded`.
+        case replaced(kept: Int, discarded: Int, discardedFolder: String?)
+    }
+
+    /// Makes the folder hold the sweep of `grid` and `cells`: creates it, continues it when it holds the same
+    /// sweep, or, with `force`, replaces another grid's manifest, keeping the results of the cells both grids
+    /// share (matched by their `thermo train` arguments) and moving the others to `DIR/discarded/TIME/`. Without
+    /// `force` a different grid, or a non-empty folder that is not a sweep, is refused.
+    public func prepare(grid: Grid, cells: [Cell], workingDirectory: String, thermoVersion: String,
+                        force: Bool) throws -> (Manifest, Preparation) {
+        let fm = FileManager.default
+        var isFolder: ObjCBool = false
+        if fm.fileExists(atPath: root.path, isDirectory: &isFolder) && !isFolder.boolValue {
+            throw SweepError.conflict("\(root.path) is a file; give -o a folder for the sweep")
+        }
+        let fresh = Manifest(grid: grid, cells: cells, workingDirectory: workingDirectory, thermoVersion: thermoVersion)
+        if hasManifest {
+            let old = try readManifest()
+            guard let difference = old.difference(from: cells, trace: grid.trace) else { return (old, .continued) }
+            guard force else {
+                throw SweepError.conflict("\(root.path) holds another sweep (\(difference)); pass --force to replace it "
+                    + "(cells both grids share keep their results, the others move to \(root.path)/discarded/), or choose another -o folder")
+            }
+            let outcome = try replace(old, with: cells)
+            try writeManifest(fresh)
+            return (fresh, outcome)
+        }
+        if isFolder.boolValue {
+            let entries = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { !$0.hasPrefix(".") }
+            if !entries.isEmpty && !force {
+                throw SweepError.conflict("\(root.path) exists and is not a sweep folder (it has no manifest.json but holds "
+                    + "\(entries.count) entr\(entries.count == 1 ? "y" : "ies")); choose another -o folder, or pass --force to add the sweep to it")
+            }
+        }
+        do {
+            try fm.createDirectory(at: cellsFolder, withIntermediateDirectories: true)
+        } catch {
+            throw SweepError.io("cannot create \(cellsFolder.path): \(error.localizedDescription)")
+        }
+        try writeManifest(fresh)
+        return (fresh, .created)
+    }
+
+    /// Renames the folders of cells both grids share to their new ids; moves the other old cell folders away.
+    private func replace(_ old: Manifest, with cells: [Cell]) throws -> Preparation {
+        let fm = FileManager.default
+        if let running = old.cells.first(where: { CellLock.isHeld(at: files($0).lock) }) {
+            throw SweepError.conflict("cell \(running.id) of the sweep in \(root.path) is running; wait for it to end (or stop it) before replacing the sweep")
+        }
+        var byArguments: [[String]: Cell] = [:]
+        for cell in old.cells where fm.fileExists(atPath: files(cell).folder.path) {
+            if byArguments[cell.arguments] == nil { byArguments[cell.arguments] = cell }
+        }
+        var moves: [(from: URL, to: URL)] = []
+        var kept = Set<String>()
+        for cell in cells {
+            if let match = byArguments[cell.arguments], !kept.contains(match.id) {
+                kept.insert(match.id)
+                moves.append((files(match).folder, files(cell).folder))
+            }
+        }
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
+        let discardFolder = root.appendingPathComponent("discarded").appendingPathComponent(stamp)
+        var discarded = 0
+        do {
+            // Two steps, so that a cell may take a name an old cell had.
+            var staged: [(URL, URL)] = []
+            for (n, move) in moves.enumerated() {
+                let temporary = cellsFolder.appendingPathComponent(".renaming-\(n)")
+                try fm.moveItem(at: move.from, to: temporary)
+                staged.append((temporary, move.to))
+            }
+            for cell in old.cells where !kept.contains(cell.id) {
+                let folder = files(cell).folder
+                guard fm.fileExists(atPath: folder.path) else { continue }
+                try fm.createDirectory(at: discardFolder, withIntermediateDirectories: true)
+                try fm.moveItem(at: folder, to: discardFolder.appendingPathComponent(cell.id))
+                discarded += 1
+            }
+            try fm.createDirectory(at: cellsFolder, withIntermediateDirectories: true)
+            for (from, to) in staged { try fm.moveItem(at: from, to: to) }
+        } catch {
+            throw SweepError.io("cannot rearrange the cells of \(root.path): \(error.localizedDescription)")
+        }
+        return .replaced(kept: kept.count, discarded: discarded, discardedFolder: discarded > 0 ? discardFolder.path : nil)
+    }
+}

@@ -1,1 +1,0 @@
-// The Sweeps module; see docs/architecture.md.
