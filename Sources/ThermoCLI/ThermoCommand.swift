@@ -10,7 +10,8 @@ public struct ThermoCommand: ParsableCommand {
         Run 'thermo help SUBCOMMAND' for the flags of one subcommand.
         """,
         version: thermoVersion,
-        subcommands: [TrainCommand.self, InspectCommand.self, RecoverCommand.self, PlotCommand.self, DataCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, InspectCommand.self, RecoverCommand.self, TemperatureCommand.self, RegimesCommand.self,
+                      FitCoolingCommand.self, PlotCommand.self, DataCommand.self, BenchCommand.self]
     )
 
     public init() {}
