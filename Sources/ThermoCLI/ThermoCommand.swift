@@ -29,7 +29,7 @@ public struct ThermoCommand: ParsableCommand {
         do {
             var runnable = command
             try runnable.run()
-        } catch let error where error is ValidationError || error is CleanExit || error is ExitCode {
+        } catch let error where error is ValidationError || error is CleanExit || error is ExitCode || isParserError(error) {
             exit(withError: error)
         } catch {
             let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
@@ -37,6 +37,12 @@ public struct ThermoCommand: ParsableCommand {
             exit(withError: ExitCode.failure)
         }
     }
+}
+
+/// Whether `error` comes from swift-argument-parser itself: `thermo help X` and `thermo X --help` run its help
+/// command, whose `run()` throws the parser's internal "help requested" error; the parser prints the help for it.
+func isParserError(_ error: Error) -> Bool {
+    String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
 }
 
 /// thermo's version, recorded in every summary, checkpoint and trace.
