@@ -308,8 +308,10 @@ struct FitCoolingReport: Encodable {
             if let d = entry.deltaAIC, d > 10 { note.append("rejected (ΔAIC > 10)") }
             if entry.atBound { note.append("at a bound: no interior optimum") }
             if let error = entry.error { note.append("failed: \(error)") }
-            modelRows.append([entry.model.rawValue, parameters, formatCell(f?.reducedChiSquare), formatCell(entry.aic), formatCell(entry.deltaAIC),
-                              formatCell(entry.bic), formatCell(entry.deltaBIC), formatCell(entry.akaikeWeight), note.joined(separator: "; ")])
+            /// Differences within 10⁻⁶ of the best are ties (the ranking's own tolerance): shown as 0.
+            func delta(_ d: Double?) -> String { d.map { abs($0) < 1e-6 ? "0" : formatCell($0) } ?? "—" }
+            modelRows.append([entry.model.rawValue, parameters, formatCell(f?.reducedChiSquare), formatCell(entry.aic), delta(entry.deltaAIC),
+                              formatCell(entry.bic), delta(entry.deltaBIC), formatCell(entry.akaikeWeight), note.joined(separator: "; ")])
         }
         out += indent(alignedColumns(modelRows))
 
@@ -326,18 +328,19 @@ struct FitCoolingReport: Encodable {
             out += "\ncommonality test not made: \(error)\n"
         }
 
-        if let boot {
-            out += "\n\(boot.description)\n"
-        }
+        // With a bootstrap, its description is the interval shown.
         out += "\ninterval in the closing sentence: \(intervalShown)\n"
 
         if let scan {
             out += "\nwindow-start scan: \(scan.model.rawValue) fitted on [s, \(scan.end.map(formatNumber) ?? "last")]\n"
-            var scanRows = [["start s", "points"] + scan.model.parameterSymbols + ["χ²_red", "note"]]
+            var scanRows = [["start s", "points"] + scan.model.parameterSymbols.map { "\($0) ± std. error" } + ["χ²_red", "note"]]
             for p in scan.points {
-                let values = p.parameters?.map { formatCell($0.value) } ?? Array(repeating: "—", count: scan.model.parameterCount)
+                let values = p.parameters?.map { formatCell($0.value) + " ± " + formatCell($0.standardError) }
+                    ?? Array(repeating: "—", count: scan.model.parameterCount)
+                let undetermined = p.parameters?.contains { $0.standardError == nil } == true
                 scanRows.append([formatNumber(p.start), String(p.pointCount)] + values
-                                + [formatCell(p.reducedChiSquare), p.error ?? (p.atBound ? "at a bound" : "")])
+                                + [formatCell(p.reducedChiSquare),
+                                   p.error ?? (p.atBound ? "at a bound" : (undetermined ? "not identifiable: JᵀJ (near-)singular, no standard errors" : ""))])
             }
             out += indent(alignedColumns(scanRows))
         }

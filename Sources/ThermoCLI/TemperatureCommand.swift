@@ -167,7 +167,7 @@ struct TemperatureReport: Encodable {
             let positions = first?.epoch ?? []
             let groups = run.windowSteps.map { "window\(positions.count == 1 ? "" : "s") of \($0) steps" } ?? "epoch\(positions.count == 1 ? "" : "s")"
             out += "# \(run.input) (\(run.kind)): \(positions.count) \(groups)"
-                + (positions.isEmpty ? "" : " (epochs \(formatNumber(positions.first!)) … \(formatNumber(positions.last!)))")
+                + (positions.isEmpty ? "" : " (\(run.windowSteps == nil ? "" : "epochs ")\(formatNumber(positions.first!)) … \(formatNumber(positions.last!)))")
                 + ", \(run.layers.count) layer\(run.layers.count == 1 ? "" : "s")"
                 + (run.stepsPerEpoch.map { ", M = \($0) steps per epoch" } ?? "")
                 + (run.recording.map { "; recorded: \($0.joined(separator: ", "))" } ?? "") + "\n"

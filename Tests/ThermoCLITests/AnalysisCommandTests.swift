@@ -310,6 +310,21 @@ struct AnalysisCommandTests {
         try expectFailure(["temperature", trace, "--epochs", "300:400"], ["no epoch in --epochs [300, 400]", "1 … 200"])
     }
 
+    @Test("The analysis commands explain themselves; bench --analysis flags are checked before any work")
+    func helpAndBenchFlags() throws {
+        for (command, phrases) in [("fit-cooling", ["nested", "--bootstrap", "--scan", "Levenberg–Marquardt"]),
+                                   ("regimes", ["ΔAIC", "--threshold", "not found"]),
+                                   ("temperature", ["--window", "spread", "csv"])] {
+            let help = try runThermo(["help", command])
+            #expect(help.status == 0, "\(help.stderr)")
+            for phrase in phrases { #expect(help.stdout.contains(phrase), "\(command) help lacks \(phrase)") }
+        }
+        let keep = try runThermo(["bench", "--keep-trace", "x.h5"])
+        #expect(keep.status == 64 && keep.stderr.contains("--keep-trace goes with --analysis"), "\(keep.stderr)")
+        let both = try runThermo(["bench", "--analysis", "--recording"])
+        #expect(both.status == 64 && both.stderr.contains("cannot be combined"), "\(both.stderr)")
+    }
+
     // MARK: temperature
 
     @Test("temperature per epoch: the recorded S, σ, T, both SNRs and per-weight quantiles")
@@ -337,7 +352,7 @@ struct AnalysisCommandTests {
         #expect((value(layers[0], "spreadDecades") as? [Double])?.allSatisfy { $0 > 2 && $0 < 6 } == true)
         // The table and CSV forms.
         let table = try runThermo(["temperature", AnalysisFixtures.cooling, "--epochs", ":2"])
-        #expect(table.status == 0 && table.stdout.contains("SNR_w") && table.stdout.contains("2 epochs (epochs 1 … 2), 4 layers"), "\(table.stdout)")
+        #expect(table.status == 0 && table.stdout.contains("SNR_w") && table.stdout.contains("2 epochs (1 … 2), 4 layers"), "\(table.stdout)")
         let csv = try runThermo(["temperature", AnalysisFixtures.cooling, "--epochs", ":2", "--format", "csv"])
         let lines = csv.stdout.split(separator: "\n")
         #expect(lines.first == "epoch,step,steps,layer,signal,noise,temperature,snr,weight_snr,mean_gradient_norm,gradient_std_norm,weight_temperature_mean,q5,q25,q50,q75,q95,spread_decades")
