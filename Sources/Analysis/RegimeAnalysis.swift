@@ -19,6 +19,7 @@ public struct RegimeSeries: Sendable, Equatable {
     /// The per-weight SNR ‖μ_l‖/‖√v_l‖ at those positions, when recorded (per-epoch moments only).
     public var perWeightSNR: [Double]?
 
+    /// A layer's series; `positions`, `signal`, `noise` (and `perWeightSNR`, if given) have one entry per group.
     public init(layer: String, run: String? = nil, positions: [Double], signal: [Double], noise: [Double],
                 perWeightSNR: [Double]? = nil) {
         precondition(positions.count == signal.count && signal.count == noise.count,
@@ -48,6 +49,7 @@ public struct RegimeOptions: Codable, Sendable, Equatable {
     public var candidateCount: Int = 20
     /// The common end of the windows (nil: the last position).
     public var end: Double? = nil
+    /// The defaults: signal curves, the nested model, ΔAIC ≤ 2, about 20 candidates, windows to the last position.
     public init() {}
 }
 
