@@ -8,7 +8,12 @@ import Traces
 
 /// Traces and tables with known per-layer curves, written once for the analysis-command tests.
 enum AnalysisFixtures {
-    static let folder = TestPaths.temporaryFolder("thermo-analysis-cli")
+    /// The fixtures' folder, removed when the test process exits.
+    static let folder: URL = {
+        let url = TestPaths.temporaryFolder("thermo-analysis-cli")
+        atexit { try? FileManager.default.removeItem(at: AnalysisFixtures.folder) }
+        return url
+    }()
 
     /// Writes `trace` to `name` in the fixture folder.
     static func write(_ trace: SyntheticTrace, _ name: String) -> String {
