@@ -62,6 +62,6 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Analysis", "TestSupport"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "TestSupport"]),
-        .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "TestSupport"]),
+        .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "Analysis", "Traces", "HDF5", "TestSupport"]),
     ]
 )

@@ -47,8 +47,10 @@ func formatValueWithInterval(_ value: Double, lower: Double, upper: Double) -> S
     return "\(formatDecimals(value, d)) (+\(formatDecimals(up, d))/−\(formatDecimals(down, d)))"
 }
 
-/// An epoch for messages: integers without decimals.
+/// An epoch for messages: integers without decimals, fractional epochs (windows of steps) with up to 6
+/// significant digits and no trailing zeros ("0.12", "1.7094").
 func formatEpoch(_ e: Double) -> String {
     if e == e.rounded(), abs(e) < 1e15 { return String(Int(e)) }
-    return formatSignificant(e, digits: 6)
+    guard e.isFinite else { return formatShort(e) }
+    return String(format: "%.6g", e)
 }

@@ -33,6 +33,10 @@ struct BenchCommand: ParsableCommand {
     var smoothing = false
     @Flag(help: "Instead, time trace recording: each level (layers, moments, per-weight, batch-variance) against no recording, per step and per epoch.")
     var recording = false
+    @Flag(help: "Instead, time the analyses against their targets: a joint cooling fit of 4 × 10,000 epochs, a 1,000-replicate block bootstrap, 'thermo temperature' on a 120-epoch trace.")
+    var analysis = false
+    @Option(help: ArgumentHelp("With --analysis: keep the synthetic 120-epoch trace at FILE (to time 'thermo temperature FILE' with other tools).", valueName: "FILE"))
+    var keepTrace: String?
     @Option(help: ArgumentHelp("With --recording: the steps per epoch over which each epoch's writing is spread.", valueName: "M"))
     var stepsPerEpoch = 234
     @Flag(help: "Print the figures as JSON.")
@@ -42,6 +46,8 @@ struct BenchCommand: ParsableCommand {
         guard batchSize > 0, steps > 0, reps > 0 else { throw ValidationError("--batch-size, --steps and --reps must be positive") }
         guard stepsPerEpoch > 0 else { throw ValidationError("--steps-per-epoch must be positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if analysis && (recording || smoothing) { throw ValidationError("--analysis cannot be combined with --recording or --smoothing") }
+        if keepTrace != nil && !analysis { throw ValidationError("--keep-trace goes with --analysis") }
     }
 
     func run() throws {
@@ -52,6 +58,17 @@ struct BenchCommand: ParsableCommand {
         guard widths.count >= 2 else { throw ValidationError("--layers needs at least two widths") }
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         BLAS.threads = threadCount
+        if analysis {
+            let report = try AnalysisBenchmark(reps: reps, keepTrace: keepTrace).run()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                print(report.table(), terminator: "")
+            }
+            return
+        }
         if recording {
             let report = try RecordingBenchmark(widths: widths, batch: batchSize, steps: steps, reps: reps,
                                                 stepsPerEpoch: stepsPerEpoch).run()

@@ -10,7 +10,8 @@ public struct ThermoCommand: ParsableCommand {
         Run 'thermo help SUBCOMMAND' for the flags of one subcommand.
         """,
         version: thermoVersion,
-        subcommands: [TrainCommand.self, InspectCommand.self, RecoverCommand.self, PlotCommand.self, SweepCommand.self,
+        subcommands: [TrainCommand.self, InspectCommand.self, RecoverCommand.self, TemperatureCommand.self,
+                      RegimesCommand.self, FitCoolingCommand.self, PlotCommand.self, SweepCommand.self,
                       DataCommand.self, BenchCommand.self]
     )
 
@@ -30,9 +31,9 @@ public struct ThermoCommand: ParsableCommand {
             var runnable = command
             try runnable.run()
         } catch let error where error is ValidationError || error is CleanExit || error is ExitCode
-                    || exitCode(for: error) == .success {
-            // The last case: `--help` and `help SUBCOMMAND`, which swift-argument-parser (1.6 and later) reports
-            // from the help command's run().
+                    || isParserError(error) || exitCode(for: error) == .success {
+            // The last two: the parser's own errors, and `--help` / `help SUBCOMMAND`, which
+            // swift-argument-parser (1.6 and later) reports from the help command's run().
             exit(withError: error)
         } catch {
             let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
@@ -40,6 +41,12 @@ public struct ThermoCommand: ParsableCommand {
             exit(withError: ExitCode.failure)
         }
     }
+}
+
+/// Whether `error` comes from swift-argument-parser itself: `thermo help X` and `thermo X --help` run its help
+/// command, whose `run()` throws the parser's internal "help requested" error; the parser prints the help for it.
+func isParserError(_ error: Error) -> Bool {
+    String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
 }
 
 /// thermo's version, recorded in every summary, checkpoint and trace.

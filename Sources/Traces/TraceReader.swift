@@ -168,6 +168,29 @@ public final class TraceReader {
     /// at most the marker's count, and at most the shortest of the variable and its group's scale (metadata of
     /// a live or killed writer can reach the disk one row apart). Integers are returned as Float64.
     public func read(_ variablePath: String) throws -> TraceArray {
+        let (rows, _) = try completeRows(variablePath)
+        return try readRows(variablePath, rows: rows)
+    }
+
+    /// The number of complete rows of an appendable variable (see ``read(_:)``), without reading it.
+    public func rowCount(_ variablePath: String) throws -> Int {
+        let (rows, _) = try completeRows(variablePath)
+        return rows
+    }
+
+    /// Rows `rows` of an appendable variable of `/steps` or `/epochs`, e.g. a block of steps of
+    /// `steps/layer_signal`, so that long records can be read block by block (streamed) rather than whole.
+    /// The range must lie within the complete rows (``rowCount(_:)``).
+    public func read(_ variablePath: String, rows: Range<Int>) throws -> TraceArray {
+        let (complete, _) = try completeRows(variablePath)
+        guard rows.lowerBound >= 0, rows.upperBound <= complete else {
+            throw TraceError(path: path, "has \(complete) complete rows of /\(variablePath); rows \(rows.lowerBound)..<\(rows.upperBound) are out of range")
+        }
+        return try readRows(variablePath, range: rows)
+    }
+
+    /// The complete row count of an appendable variable and its group's scale.
+    private func completeRows(_ variablePath: String) throws -> (rows: Int, scale: String) {
         let group = variablePath.split(separator: "/").first.map(String.init) ?? ""
         let marker: Int
         let scale: String
@@ -179,8 +202,7 @@ public final class TraceReader {
         guard try has(variablePath) else {
             throw TraceError(path: path, "has no variable /\(variablePath) (recorded: \(header.recording); run 'thermo inspect' to list what it holds)")
         }
-        let rows = min(marker, try length(of: scale), try length(of: variablePath))
-        return try readRows(variablePath, rows: rows)
+        return (min(marker, try length(of: scale), try length(of: variablePath)), scale)
     }
 
     /// The current first-axis length of a dataset, after a refresh.
@@ -192,11 +214,18 @@ public final class TraceReader {
 
     /// Rows 0..<rows of a dataset as Float64.
     private func readRows(_ name: String, rows: Int) throws -> TraceArray {
+        try readRows(name, range: 0..<rows)
+    }
+
+    /// Rows `range` of a dataset as Float64 (one hyperslab read).
+    private func readRows(_ name: String, range: Range<Int>) throws -> TraceArray {
         let dataset = try file.openDataset(name)
         try dataset.refresh()
         var shape = try dataset.shape
-        shape[0] = rows
-        let start = [Int](repeating: 0, count: shape.count)
+        shape[0] = range.count
+        var start = [Int](repeating: 0, count: shape.count)
+        start[0] = range.lowerBound
+        if range.isEmpty { return TraceArray(shape: shape, values: []) }
         let values: [Double]
         switch try dataset.elementType {
         case .int64: values = try dataset.read(as: Int64.self, start: start, count: shape).map { Double($0) }

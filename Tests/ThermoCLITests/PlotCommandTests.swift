@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+@testable import ThermoCLI
 
 /// `thermo plot`, run as a user runs it: every figure from small inputs written by the test, checked as a PNG of
 /// the requested size with a drawing in it, whose saved script re-renders with plain gnuplot.
@@ -159,6 +160,32 @@ struct PlotCommandTests {
         let run = try runThermo(["plot", "cooling", "c.csv", "--run", "b", "--from", "8", "-o", "cooling.png"] + small, in: folder)
         try expectFigure(run, folder.appendingPathComponent("cooling.png"))
         #expect(run.stdout.contains("nested decay on [8, 100]: α = 0.7"), "\(run.stdout)")
+    }
+
+    @Test("thermo plot signal, temperature and cooling read thermo traces directly")
+    func fromTraces() throws {
+        let folder = TestPaths.temporaryFolder("plot-trace")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trace = AnalysisFixtures.cooling
+        // Signal: the boundaries of the regimes analysis (peak at 4, e*).
+        let signal = try runThermo(["plot", "signal", trace, "-o", "signal.png"] + small, in: folder)
+        try expectFigure(signal, folder.appendingPathComponent("signal.png"))
+        #expect(signal.stderr.contains("signal peaks at layer 1: 4, layer 2: 4"), "\(signal.stderr)")
+        #expect(signal.stderr.contains("late common regime: common decay from"), "\(signal.stderr)")
+        let script = try String(contentsOf: folder.appendingPathComponent("signal.gp"), encoding: .utf8)
+        #expect(script.contains("'S peak'") && script.contains("e* = "))
+        // Temperature: T_l and the bands of the per-weight temperature quantiles from the trace.
+        let temperature = try runThermo(["plot", "temperature", trace, "-o", "temperature.png"] + small, in: folder)
+        try expectFigure(temperature, folder.appendingPathComponent("temperature.png"))
+        let data = try String(contentsOf: folder.appendingPathComponent("temperature.layer-1.dat"), encoding: .utf8)
+        #expect(data.contains("columns: epoch temperature q5 q95 q25 q75 median"), "\(data.prefix(400))")
+        // Cooling: fit-cooling's window (from e*) and fit.
+        let cooling = try runThermo(["plot", "cooling", trace, "-o", "cooling.png"] + small, in: folder)
+        try expectFigure(cooling, folder.appendingPathComponent("cooling.png"))
+        let fit = try runThermo(["fit-cooling", trace, "--format", "json"])
+        let from = try #require(number(try jsonObject(fit), "window", "from"))
+        #expect(cooling.stderr.contains("the fit starts at e* = \(formatNumber(from))"), "\(cooling.stderr)")
+        #expect(cooling.stdout.contains("nested decay on [\(formatNumber(from)), 200]: α = 0.89"), "\(cooling.stdout)")
     }
 
     @Test("Without gnuplot the message names the Debian package")

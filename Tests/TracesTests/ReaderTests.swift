@@ -84,6 +84,24 @@ struct ReaderTests {
         #expect(try reader.snapshotEpochs(layer: 1) == [])
     }
 
+    @Test("Row ranges read block by block what the whole read holds, and nothing beyond the complete rows")
+    func rowRanges() throws {
+        let (_, _, path) = try recordedRun(.layers, epochs: 3)
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        let whole = try reader.read("steps/layer_signal")
+        let L = whole.rowSize
+        #expect(try reader.rowCount("steps/layer_signal") == whole.rowCount && whole.rowCount == 3 * 17)
+        let part = try reader.read("steps/layer_signal", rows: 5..<12)
+        #expect(part.shape == [7, L] && part.values == Array(whole.values[(5 * L)..<(12 * L)]))
+        let quantiles = try reader.read("epochs/epoch", rows: 1..<3)
+        #expect(quantiles.values == [2, 3])
+        #expect(try reader.read("epochs/layer_noise", rows: 2..<2).values.isEmpty)
+        let error = #expect(throws: TraceError.self) { try reader.read("epochs/epoch", rows: 2..<4) }
+        #expect(error?.message.contains("has 3 complete rows of /epochs/epoch") == true, "\(error?.description ?? "")")
+        #expect(throws: TraceError.self) { try reader.rowCount("epochs/weight_temperature_quantiles") }
+    }
+
     @Test("Recording levels parse, combine and refuse bad values")
     func recordingLevels() throws {
         #expect(try TraceRecording(parsing: []) == .standard)

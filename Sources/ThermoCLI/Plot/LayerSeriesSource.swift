@@ -37,7 +37,10 @@ protocol LayerSeriesSource {
 }
 
 /// The input formats of `thermo plot signal|temperature|cooling`, tried in order.
-var layerSeriesSources: [any LayerSeriesSource.Type] { [LongTableSource.self] }
+var layerSeriesSources: [any LayerSeriesSource.Type] { [LongTableSource.self, TraceSource.self] }
+
+/// The accepted inputs of `thermo plot signal|temperature|cooling`, for help texts.
+var layerSeriesFormats: String { layerSeriesSources.map { $0.formatDescription }.joined(separator: "; or ") }
 
 /// Reads every input with the first source that accepts it; the runs of all inputs, in order.
 func loadLayerSeries(_ paths: [String]) throws -> [LayerSeriesRun] {

@@ -8,7 +8,7 @@ struct PlotCoolingCommand: ParsableCommand {
         commandName: "cooling",
         abstract: "The fitted common decay of all layers: data and fit, collapse, residuals, effective exponents.",
         discussion: """
-        INPUT: \(LongTableSource.formatDescription). The shared decay is fitted on [--from, --to] (default: all epochs) with --model (default nested); panel (d) also shows the power-law exponent fitted on [s, --to] against the window start s (as 'thermo fit-cooling --scan' computes it).
+        INPUT: \(layerSeriesFormats). The shared decay is fitted as 'thermo fit-cooling' fits it: on [--from, --to], where --from defaults to the onset e* of the late common regime found by 'thermo regimes' (same --curves) and --to to the last epoch, with --model (default nested); panel (d) also shows the power-law exponent fitted on [s, --to] against the window start s (as 'thermo fit-cooling --scan' computes it).
         """)
 
     @OptionGroup var plot: PlotOptions
@@ -20,7 +20,7 @@ struct PlotCoolingCommand: ParsableCommand {
     var model: String = "nested"
     @Option(help: "Curves fitted: signal (default), noise or both.")
     var curves: String = "signal"
-    @Option(help: ArgumentHelp("First epoch of the fit window.", valueName: "EPOCH"))
+    @Option(help: ArgumentHelp("First epoch of the fit window (default: e* from the regimes analysis).", valueName: "EPOCH"))
     var from: Double?
     @Option(help: ArgumentHelp("Last epoch of the fit window.", valueName: "EPOCH"))
     var to: Double?
@@ -54,9 +54,23 @@ struct PlotCoolingCommand: ParsableCommand {
                 coolingCurves.append(CoolingCurve(layer: record.layer, kind: .noise, epochs: record.epochs, values: noise))
             }
         }
+        var window = EpochWindow(from: from, to: to)
+        if from == nil {
+            // The window of 'thermo fit-cooling': from the onset e* of the late common regime.
+            let series = chosen.layers.compactMap { record -> RegimeSeries? in
+                guard let signal = record.signal ?? record.noise else { return nil }
+                return RegimeSeries(layer: record.layer, positions: record.epochs, signal: signal, noise: record.noise ?? signal)
+            }
+            var options = RegimeOptions()
+            options.curves = selection
+            options.end = to
+            let (onset, _) = try coolingWindowStart(series, options: options)
+            window.from = onset
+            plot.note("the fit starts at e* = \(formatNumber(onset)), the onset of the late common regime ('thermo regimes'); --from chooses another start")
+        }
         let figure: CoolingFigure
         do {
-            figure = try CoolingFigure.analysed(coolingCurves, model: fitModel, window: EpochWindow(from: from, to: to), scanModel: scan)
+            figure = try CoolingFigure.analysed(coolingCurves, model: fitModel, window: window, scanModel: scan)
         } catch {
             printError("error: cooling fit of \(chosen.path): \(error.description)")
             throw ExitCode(1)

@@ -7,7 +7,7 @@ struct PlotSignalCommand: ParsableCommand {
         commandName: "signal",
         abstract: "Per-layer signal S (solid) and noise σ (dashed) against epochs on a log axis (Figure 1).",
         discussion: """
-        INPUTS: \(LongTableSource.formatDescription). Each run (each file, or each value of a run column) gets a panel; two runs (ReLU and tanh) are drawn side by side. Regime boundaries — the median signal peak and the onset e* of the late common cooling — are found and marked unless --no-regimes.
+        INPUTS: \(layerSeriesFormats). Each run (each file, or each value of a run column) gets a panel; two runs (ReLU and tanh) are drawn side by side. Regime boundaries — the median signal peak and the onset e* of the late common cooling — are found and marked unless --no-regimes.
         """)
 
     @OptionGroup var plot: PlotOptions

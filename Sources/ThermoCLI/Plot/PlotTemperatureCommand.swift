@@ -7,7 +7,7 @@ struct PlotTemperatureCommand: ParsableCommand {
         commandName: "temperature",
         abstract: "Layer temperatures T_l = σ_l² against epochs, with bands of per-weight temperature quantiles.",
         discussion: """
-        INPUT: \(LongTableSource.formatDescription). T_l is read from a temperature column, else computed as noise². Quantile columns q<p> are paired symmetrically into bands (q5–q95, q25–q75); q50 is drawn as the median.
+        INPUT: \(layerSeriesFormats). T_l is read from a temperature column, else computed as noise². Quantile columns q<p> are paired symmetrically into bands (q5–q95, q25–q75); q50 is drawn as the median.
         """)
 
     @OptionGroup var plot: PlotOptions
