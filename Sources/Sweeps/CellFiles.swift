@@ -41,8 +41,10 @@ public struct CellFiles: Sendable {
     /// The cell's state, from its files alone:
     /// 1. a process holds its lock: `running`;
     /// 2. its summary says `completed` or `diverged`: that;
-    /// 3. its last attempt has no end: `interrupted` (killed; it resumes from its checkpoint);
-    /// 4. its last attempt ended otherwise (an error, or a summary saying `interrupted`): `failed` (retried);
+    /// 3. its last attempt has no end (killed), or ended by a stop signal (exit status 128 + SIGINT/SIGTERM:
+    ///    `thermo train` then stopped at a step boundary and wrote its checkpoint): `interrupted` (it resumes
+    ///    from its checkpoint);
+    /// 4. its last attempt ended otherwise (an error): `failed` (retried);
     /// 5. no attempt but a checkpoint: `interrupted`; nothing: `pending`.
     /// `checkingLock: false` skips step 1 (for the process that holds the lock itself).
     public func state(checkingLock: Bool = true) -> CellState {
@@ -52,7 +54,9 @@ public struct CellFiles: Sendable {
             if result.status == "diverged" { return .diverged }
         }
         if let attempt = lastAttempt() {
-            return attempt.ended == nil ? .interrupted : .failed
+            if attempt.ended == nil { return .interrupted }
+            let stopped = attempt.exitStatus == 128 + 2 || attempt.exitStatus == 128 + 15
+            return stopped && hasCheckpoint ? .interrupted : .failed
         }
         return hasCheckpoint ? .interrupted : .pending
     }
