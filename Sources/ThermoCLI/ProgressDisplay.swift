@@ -66,7 +66,7 @@ final class ProgressDisplay: TrainingObserver {
             line += String(format: "  val loss %.4f acc %.2f%%", vl, va * 100)
         }
         if metrics.trainObjective != metrics.trainLoss { line += String(format: "  objective %.4f", metrics.trainObjective) }
-        let rate = Double(metrics.steps * trainer.configuration.batchSize) / max(metrics.trainingSeconds, 1e-9)
+        let rate = Double(trainer.samplesPerEpoch) / max(metrics.trainingSeconds, 1e-9)
         line += String(format: "  %.1f s  %.0f samples/s", metrics.seconds, rate)
         print(line)
         fflush(nil)  // line by line even when standard output is a pipe

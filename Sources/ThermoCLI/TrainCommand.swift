@@ -17,7 +17,7 @@ struct TrainCommand: ParsableCommand {
         Per epoch it prints train loss/accuracy and test loss/accuracy; at the end the best and final test
         accuracy, wall time and throughput (also as JSON with --summary FILE).
 
-        Example (about a minute on 2 cores, ≥ 97% test accuracy):
+        Example (a few seconds on 2 cores, about 97.5% test accuracy):
           thermo train --layers 784,256,10 --lr 0.05 --epochs 3
         """
     )

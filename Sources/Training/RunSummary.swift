@@ -53,7 +53,7 @@ public struct RunSummary: Codable, Sendable {
         self.finalTestAccuracy = trainer.history.last?.testAccuracy
         self.wallSeconds = trainer.elapsedSeconds
         self.trainingSeconds = trainer.history.reduce(0) { $0 + $1.trainingSeconds }
-        let samples = trainer.history.reduce(0) { $0 + $1.steps } * trainer.configuration.batchSize
+        let samples = trainer.history.count * trainer.samplesPerEpoch
         self.samplesPerSecond = trainingSeconds > 0 ? Double(samples) / trainingSeconds : 0
         self.finished = ISO8601DateFormatter().string(from: Date())
     }

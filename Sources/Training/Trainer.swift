@@ -67,6 +67,11 @@ public final class Trainer {
         return configuration.keepLastBatch ? (n + b - 1) / b : n / b
     }
 
+    /// Training images visited per epoch: all of them with `keepLastBatch`, else the full batches only.
+    public var samplesPerEpoch: Int {
+        configuration.keepLastBatch ? data.trainIndices.count : stepsPerEpoch * configuration.batchSize
+    }
+
     /// Restores the position of a checkpointed run (parameters and momentum are copied by the caller).
     func restore(completedEpochs: Int, globalStep: Int, history: [EpochMetrics], elapsedSeconds: Double) {
         self.completedEpochs = completedEpochs
