@@ -64,6 +64,33 @@ struct EpochRange: ExpressibleByArgument, Equatable {
 }
 
 /// What a command needs from its inputs.
+/// `--layers`, `--epochs` and `--window`: which part of a run an analysis reads, shared by `temperature` and
+/// `regimes`.
+struct SeriesSelection: ParsableArguments {
+    @Option(help: ArgumentHelp("Layers to use, e.g. 1,3 (default: all).", valueName: "L1,L2,…"))
+    var layers: String?
+    @Option(help: ArgumentHelp("Epochs to use: A:B, A: or :B (default: all).", valueName: "A:B"))
+    var epochs: EpochRange?
+    @Option(help: ArgumentHelp("Work on windows of N steps from the per-step record instead of epochs.", valueName: "N"))
+    var window: Int?
+
+    func validate() throws {
+        if let window, window < 1 { throw ValidationError("--window takes a positive number of steps") }
+        _ = try parseLayerList(layers)
+    }
+
+    /// The request for these layers, epochs and windows, with the per-weight quantities and the noise.
+    func request() throws -> SeriesRequest {
+        var request = SeriesRequest()
+        request.layers = try parseLayerList(layers)
+        request.epochs = epochs ?? EpochRange()
+        request.window = window
+        request.perWeight = true
+        request.needsNoise = true
+        return request
+    }
+}
+
 struct SeriesRequest {
     /// The layers to keep, by label ("1", "3"); nil for all.
     var layers: [String]? = nil

@@ -29,12 +29,7 @@ struct RegimesCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Traces or long tables.", valueName: "INPUT"))
     var inputs: [String] = []
-    @Option(help: ArgumentHelp("Layers to analyse, e.g. 1,3 (default: all).", valueName: "L1,L2,…"))
-    var layers: String?
-    @Option(help: ArgumentHelp("Epochs to analyse: A:B, A: or :B (default: all).", valueName: "A:B"))
-    var epochs: EpochRange?
-    @Option(help: ArgumentHelp("Work on windows of N steps from the per-step record instead of epochs.", valueName: "N"))
-    var window: Int?
+    @OptionGroup var selection: SeriesSelection
     @Option(help: "Curves whose common decay defines the late regime: signal (default), noise or both.")
     var curves: CurveSelection = .signal
     @Option(help: "Decay model of the onset test: nested (default), power, exponential or stretched.")
@@ -48,21 +43,13 @@ struct RegimesCommand: ParsableCommand {
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one input: \(AnalysisInput.formats)") }
-        if let window, window < 1 { throw ValidationError("--window takes a positive number of steps") }
         guard threshold.isFinite else { throw ValidationError("--threshold takes a finite ΔAIC") }
         guard candidates >= 1 else { throw ValidationError("--candidates must be at least 1") }
         guard format != .csv else { throw ValidationError("--format takes table or json for regimes") }
-        _ = try parseLayerList(layers)
     }
 
     func run() throws {
-        var request = SeriesRequest()
-        request.layers = try parseLayerList(layers)
-        request.epochs = epochs ?? EpochRange()
-        request.window = window
-        request.perWeight = true
-        request.needsNoise = true
-        let runs = try AnalysisInput.load(inputs, request: request)
+        let runs = try AnalysisInput.load(inputs, request: try selection.request())
         var options = RegimeOptions()
         options.curves = curves
         options.model = model

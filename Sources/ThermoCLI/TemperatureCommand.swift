@@ -29,28 +29,12 @@ struct TemperatureCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The trace (or a CSV/TSV long table with epoch, layer, signal, noise).", valueName: "TRACE"))
     var input: String
-    @Option(help: ArgumentHelp("Layers to show, e.g. 1,3 (default: all).", valueName: "L1,L2,…"))
-    var layers: String?
-    @Option(help: ArgumentHelp("Epochs to show: A:B, A: or :B (default: all).", valueName: "A:B"))
-    var epochs: EpochRange?
-    @Option(help: ArgumentHelp("Aggregate over windows of N steps from the per-step record instead of epochs.", valueName: "N"))
-    var window: Int?
+    @OptionGroup var selection: SeriesSelection
     @Option(help: "Output: table (default), csv or json.")
     var format: AnalysisOutputFormat = .table
 
-    func validate() throws {
-        if let window, window < 1 { throw ValidationError("--window takes a positive number of steps") }
-        _ = try parseLayerList(layers)
-    }
-
     func run() throws {
-        var request = SeriesRequest()
-        request.layers = try parseLayerList(layers)
-        request.epochs = epochs ?? EpochRange()
-        request.window = window
-        request.perWeight = true
-        request.needsNoise = true
-        let runs = try AnalysisInput.load([input], request: request)
+        let runs = try AnalysisInput.load([input], request: try selection.request())
         for run in runs { for note in run.notes { printError("note: \(note)") } }
         let report = TemperatureReport(runs)
         switch format {
