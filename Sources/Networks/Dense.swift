@@ -59,12 +59,25 @@ public enum Dense {
     @inline(__always)
     public static func activationBackward(gradient: UnsafeMutablePointer<Float>, activations: UnsafePointer<Float>,
                                           count: Int, activation: Activation) {
+        // Eight lanes at a time with explicit SIMD: the compiler cannot prove that the two pointers do not alias,
+        // and left to itself it emits a scalar loop with a branch that mispredicts on the random ReLU mask.
+        let vectors = count / 8
         switch activation {
         case .relu:
-            // Branch-free, so that it vectorises: the mask is random, and a branch would mispredict half the time.
-            for i in 0..<count { gradient[i] = activations[i] > 0 ? gradient[i] : 0 }
+            for v in 0..<vectors {
+                let a = UnsafeRawPointer(activations + 8 * v).loadUnaligned(as: SIMD8<Float>.self)
+                var g = UnsafeRawPointer(gradient + 8 * v).loadUnaligned(as: SIMD8<Float>.self)
+                g.replace(with: 0, where: .!(a .> 0))
+                UnsafeMutableRawPointer(gradient + 8 * v).storeBytes(of: g, as: SIMD8<Float>.self)
+            }
+            for i in (8 * vectors)..<count where !(activations[i] > 0) { gradient[i] = 0 }
         case .tanh:
-            for i in 0..<count { let a = activations[i]; gradient[i] *= 1 - a * a }
+            for v in 0..<vectors {
+                let a = UnsafeRawPointer(activations + 8 * v).loadUnaligned(as: SIMD8<Float>.self)
+                let g = UnsafeRawPointer(gradient + 8 * v).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(gradient + 8 * v).storeBytes(of: g * (1 - a * a), as: SIMD8<Float>.self)
+            }
+            for i in (8 * vectors)..<count { let a = activations[i]; gradient[i] *= 1 - a * a }
         }
     }
 }
