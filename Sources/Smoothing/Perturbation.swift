@@ -75,28 +75,28 @@ public final class PerturbationSampler: @unchecked Sendable {
     private func fill(_ w: UnsafePointer<Float>, _ p: UnsafeMutablePointer<Float>, _ n: Int, _ random: inout RandomStream) -> Double {
         switch law {
         case .uniform(let r):
-            // Two 24-bit uniforms from each 64-bit draw (bits 40…63 and 16…39).
-            let scale = 2 * r * 0x1p-24
-            guard let k = sharpness else {
-                var i = 0
-                while i + 1 < n {
-                    let x = random.next()
-                    p[i] = w[i] + (Float(x >> 40) * scale - r)
-                    p[i + 1] = w[i + 1] + (Float((x >> 16) & 0xff_ffff) * scale - r)
-                    i += 2
+            // Sixteen 24-bit uniforms per draw of eight xoshiro256+ lanes (bits 40…63 and 16…39 of each lane).
+            var lanes = UniformLanes(seededFrom: &random)
+            let scale = SIMD8<Float>(repeating: 2 * r), shift = SIMD8<Float>(repeating: r)
+            let addsWeights = sharpness == nil
+            // Writes eight entries from i: W + Δ (or Δ alone, with a finite sharpness); fewer at the very end.
+            @inline(__always) func store(_ delta: SIMD8<Float>, at i: Int) {
+                if i + 8 <= n {
+                    let value = addsWeights ? UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self) + delta : delta
+                    UnsafeMutableRawPointer(p + i).storeBytes(of: value, as: SIMD8<Float>.self)
+                } else {
+                    for j in 0..<max(0, n - i) { p[i + j] = addsWeights ? w[i + j] + delta[j] : delta[j] }
                 }
-                if i < n { p[i] = w[i] + (Float(random.next() >> 40) * scale - r) }
-                return 0
             }
-            // With a finite sharpness: the same draws, then d over the displacements themselves.
             var i = 0
-            while i + 1 < n {
-                let x = random.next()
-                p[i] = Float(x >> 40) * scale - r
-                p[i + 1] = Float((x >> 16) & 0xff_ffff) * scale - r
-                i += 2
+            while i < n {
+                let (u, v) = lanes.next()
+                store(u * scale - shift, at: i)
+                store(v * scale - shift, at: i + 8)
+                i += 16
             }
-            if i < n { p[i] = Float(random.next() >> 40) * scale - r }
+            guard let k = sharpness else { return 0 }
+            // With a finite sharpness, p holds the displacements themselves: d over them, then add W.
             var d = 0.0
             let rr = Double(r)
             for j in 0..<n {
@@ -118,6 +118,35 @@ public final class PerturbationSampler: @unchecked Sendable {
             }
             return 0
         }
+    }
+}
+
+/// Eight xoshiro256+ generators in SIMD lanes, seeded from one stream: sixteen uniforms in [0, 1) per call,
+/// with 24 random bits each, from bits 40…63 and 16…39 of every lane's output (xoshiro256+'s weak bits are
+/// its lowest three, which are never used). Eight lanes at once let the compiler use vector registers, which a
+/// single generator's serial dependency cannot.
+struct UniformLanes {
+    var s0 = SIMD8<UInt64>(), s1 = SIMD8<UInt64>(), s2 = SIMD8<UInt64>(), s3 = SIMD8<UInt64>()
+
+    init(seededFrom random: inout RandomStream) {
+        for lane in 0..<8 {
+            s0[lane] = random.next(); s1[lane] = random.next(); s2[lane] = random.next(); s3[lane] = random.next()
+        }
+    }
+
+    @inline(__always)
+    mutating func next() -> (SIMD8<Float>, SIMD8<Float>) {
+        let x = s0 &+ s3
+        let t = s1 &<< 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = (s3 &<< 45) | (s3 &>> 19)
+        let high = SIMD8<Int32>(truncatingIfNeeded: x &>> 40)
+        let low = SIMD8<Int32>(truncatingIfNeeded: (x &>> 16) & 0xff_ffff)
+        return (SIMD8<Float>(high) * 0x1p-24, SIMD8<Float>(low) * 0x1p-24)
     }
 }
 
