@@ -4,8 +4,8 @@ import NumericCore
 
 /// Draws the displaced weights P = W_l + ΔW^a_l of one layer for one step and sample, straight into a buffer.
 ///
-/// Entries are independent: uniform in [−R, R] (24-bit resolution; the edge R itself has probability 0) or
-/// normal N(0, 1/γ) (Box–Muller). They come from streams keyed by (seed, "perturbation", step, layer,
+/// Entries are independent: uniform in [−R, R] (24-bit resolution, from eight xoshiro256+ lanes in SIMD
+/// registers; the edge R itself has probability 0) or normal N(0, 1/γ) (Box–Muller). They come from streams keyed by (seed, "perturbation", step, layer,
 /// sample, chunk of 65,536 entries), so that (1) perturbations never touch the streams of the initialisation
 /// or of the data order, (2) a resumed run draws exactly what an uninterrupted one draws, with no state to
 /// save, and (3) chunks can be drawn by several threads with the same result.
