@@ -46,7 +46,9 @@ func loadLayerSeries(_ paths: [String]) throws -> [LayerSeriesRun] {
     }
     var runs: [LayerSeriesRun] = []
     for path in paths {
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path) does not exist") }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw ValidationError("\(path) does not exist") }
+        guard !isFolder.boolValue else { throw ValidationError("\(path) is a folder; give the table file itself") }
         guard let source = layerSeriesSources.first(where: { $0.accepts(path) }) else {
             throw ValidationError("cannot read \(path): the accepted inputs are " + layerSeriesSources.map { $0.formatDescription }.joined(separator: ", "))
         }
