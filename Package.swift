@@ -61,6 +61,6 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Analysis", "TestSupport"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "TestSupport"]),
-        .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "TestSupport"]),
+        .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "HDF5", "TestSupport"]),
     ]
 )

@@ -32,6 +32,13 @@ public struct ThermoRun: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
+
+    /// A run's outcome, for helpers that start thermo themselves (under a file size limit, as another user).
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
 }
 
 /// Runs the `thermo` binary that `swift test` built beside the test bundle, with `arguments`, in `directory`,
