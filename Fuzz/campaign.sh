@@ -14,7 +14,7 @@ for target in ${targets[@]}; do
   status=$?
   if [[ $status == 2 ]]; then echo "skipped: its module is not in this tree"; continue; fi
   log=".build-fuzz/$target.log"
-  grep -E "^#[0-9]+ +DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec|^stat::new_units_added|^stat::peak_rss_mb" "$log" || true
+  grep -E "^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units|^stat::average_exec_per_sec|^stat::new_units_added|^stat::peak_rss_mb" "$log" || true
   if [[ $status != 0 ]] || grep -q "ERROR: libFuzzer\|ERROR: AddressSanitizer\|Fatal error" "$log"; then
     echo "CRASH: see $log and .build-fuzz/artifacts/$target/"
     failed=1

@@ -58,3 +58,27 @@ func loadLayerSeries(_ paths: [String]) throws -> [LayerSeriesRun] {
     }
     return runs
 }
+
+/// Notes about values a logarithmic axis cannot show (NaN, ±∞, zero or negative), which gnuplot leaves out
+/// silently: one note per run and quantity, naming the first such point and how many there are.
+func undrawableValueNotes(_ runs: [LayerSeriesRun], quantities: [(name: String, values: (LayerRecord) -> [Double]?)]) -> [String] {
+    var notes: [String] = []
+    for run in runs {
+        for quantity in quantities {
+            var count = 0
+            var first: (layer: String, epoch: Double, value: Double)? = nil
+            for layer in run.layers {
+                guard let values = quantity.values(layer) else { continue }
+                for (epoch, value) in zip(layer.epochs, values) where !(value.isFinite && value > 0) {
+                    count += 1
+                    if first == nil { first = (layer.layer, epoch, value) }
+                }
+            }
+            if let first {
+                notes.append("\(run.path): \(count) \(quantity.name) value\(count == 1 ? " is" : "s are") NaN, infinite or not positive "
+                    + "(first: layer \(first.layer), epoch \(shortValue(first.epoch)), \(first.value)); the logarithmic axis leaves \(count == 1 ? "it" : "them") out")
+            }
+        }
+    }
+    return notes
+}

@@ -26,7 +26,7 @@ struct BadInputCatalogueTests {
         let shown = "status \(run.status)\nstderr: \(run.stderr)\nstdout: \(run.stdout.prefix(600))"
 
         #expect(run.status == row.status, "\(shown)")
-        #expect((row.status == 0 ? run.stdout : run.stderr).contains(row.message), "message lacks «\(row.message)»; \(shown)")
+        #expect((row.status == 0 ? run.stdout + run.stderr : run.stderr).contains(row.message), "message lacks «\(row.message)»; \(shown)")
         for sign in ["Fatal error", "Program crashed", "Backtracing", "Stack dump", "Segmentation fault", "Illegal instruction"] {
             #expect(!run.stderr.contains(sign), "crashed: \(shown)")
         }
