@@ -19,10 +19,10 @@ struct KillTrialTests {
     /// The seed of the kill moments.
     static let seed = ProcessInfo.processInfo.environment["THERMO_KILL_SEED"].flatMap(UInt64.init) ?? 20_261_129
 
-    /// 600 synthetic 12 × 12 images, batch 50: 12 steps per epoch, 6 epochs, per-weight snapshots every epoch.
+    /// 600 synthetic 12 × 12 images, batch 50: 12 steps per epoch, 10 epochs, per-weight snapshots every epoch.
     static func train(_ folder: URL, _ outputs: [String]) -> [String] {
         ["train", "--data", folder.appendingPathComponent("data").path, "--layers", "144,32,10", "--lr", "0.05",
-         "--batch-size", "50", "--epochs", "6", "--threads", "1", "--quiet", "--record", "per-weight:every=1",
+         "--batch-size", "50", "--epochs", "10", "--threads", "1", "--quiet", "--record", "per-weight:every=1",
          "--checkpoint-every", "1"] + outputs
     }
 
@@ -34,10 +34,12 @@ struct KillTrialTests {
         try writeDataSetFiles(train: data.train, test: data.test, to: folder.appendingPathComponent("data").path, gzip: false)
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-        // The uninterrupted run, timed: kills fall anywhere in [0, 1.2 × its duration].
+        // The uninterrupted run, timed: its start-up (until the trace exists) and its training.
         let started = Date()
-        let reference = try runThermoSafely(Self.train(folder, ["--trace", path("ref.h5"), "--summary", path("ref.json"),
-                                                                "--checkpoint", path("ref.ckpt")]))
+        let (referenceProcess, referenceOut, referenceErr) = try startProcess(
+            TestPaths.thermoBinary, Self.train(folder, ["--trace", path("ref.h5"), "--summary", path("ref.json"), "--checkpoint", path("ref.ckpt")]))
+        let startup = waitForFile(path("ref.h5"), while: referenceProcess)
+        let reference = finish(referenceProcess, referenceOut, referenceErr)
         let duration = Date().timeIntervalSince(started)
         try #require(reference.status == 0, "\(reference.stderr)")
         let expected = try TraceContents(path("ref.h5"))
@@ -48,9 +50,17 @@ struct KillTrialTests {
         for trial in 1...Self.trials {
             let trace = path("t\(trial).h5"), checkpoint = path("t\(trial).ckpt"), summary = path("t\(trial).json")
             let outputs = ["--trace", trace, "--checkpoint", checkpoint, "--summary", summary]
-            let delay = random.unit() * 1.2 * duration
+            // One kill in six falls in the start-up (data loading, trace creation); the others anywhere from the
+            // trace's creation to a little past the reference's end (the last epochs, the summary, the exit).
             let (process, out, err) = try startProcess(TestPaths.thermoBinary, Self.train(folder, outputs))
-            usleep(useconds_t(delay * 1_000_000))
+            let trialStart = Date()
+            if random.unit() < 1.0 / 6 {
+                usleep(useconds_t(random.unit() * startup * 1_000_000))
+            } else {
+                _ = waitForFile(trace, while: process)
+                usleep(useconds_t(random.unit() * 1.05 * (duration - startup) * 1_000_000))
+            }
+            let delay = Date().timeIntervalSince(trialStart)
             let wasRunning = process.isRunning
             kill(process.processIdentifier, SIGKILL)
             let killed = finish(process, out, err)
@@ -71,7 +81,8 @@ struct KillTrialTests {
                 : kept < 0 ? "killed before the trace existed"
                 : !hasCheckpoint ? "killed before the first checkpoint" : "killed with \(kept) complete epochs"
             outcomes[outcome, default: 0] += 1
-            print(String(format: "kill trial %d: SIGKILL after %.3f s of %.3f s: %@", trial, delay, duration, outcome))
+            print(String(format: "kill trial %d: SIGKILL after %.3f s (the uninterrupted run: trace after %.3f s, end after %.3f s): %@",
+                         trial, delay, startup, duration, outcome))
 
             // Continue: resume from the checkpoint (the trace is recovered by the resume itself), or start again.
             if !finished {
@@ -82,12 +93,19 @@ struct KillTrialTests {
                 #expect(again.status == 0, "trial \(trial): \(again.stderr)")
             }
             let final = try TraceContents(trace)
-            #expect(final.completedEpochs == 6 && final.isPrefix(of: expected) && final.status == .completed,
+            #expect(final.completedEpochs == 10 && final.isPrefix(of: expected) && final.status == .completed,
                     "trial \(trial): the resumed trace differs from the reference: \(final.difference(from: expected))")
             #expect(try summaryEpochs(summary) == expectedEpochs, "trial \(trial): the summaries' epochs differ")
             for name in [trace, checkpoint, summary] { try? FileManager.default.removeItem(atPath: name) }
         }
         print("kill trials: \(Self.trials) (seed \(Self.seed)): " + outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+    }
+
+    /// Waits until `path` exists or `process` ends; returns the seconds waited.
+    func waitForFile(_ path: String, while process: Process) -> Double {
+        let start = Date()
+        while process.isRunning && !FileManager.default.fileExists(atPath: path) { usleep(1_000) }
+        return Date().timeIntervalSince(start)
     }
 
     /// The metrics of every epoch of a summary (wall times left out), as bit patterns.
