@@ -58,12 +58,10 @@ public func runThermo(_ arguments: [String], in directory: URL? = nil,
     process.standardInput = FileHandle.nullDevice
     try process.run()
     // Read both pipes to the end before waiting, so that a chatty child never blocks on a full pipe.
-    nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
+    let reader = BackgroundReader(err.fileHandleForReading)
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
+    let errData = reader.wait()
     return ThermoRun(status: process.terminationStatus,
                      stdout: String(decoding: outData, as: UTF8.self),
                      stderr: String(decoding: errData, as: UTF8.self))
@@ -80,5 +78,33 @@ extension TestPaths {
             dir.deleteLastPathComponent()
         }
         return packageRoot.appendingPathComponent(".build/debug/thermo")
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own, so that a child writing to two pipes never blocks on a full
+/// one; ``wait()`` returns the bytes. The hand-over happens under a lock (NSCondition), so that the reading
+/// thread's write and the caller's read are ordered for ThreadSanitizer too (polling `Thread.isFinished` is not).
+public final class BackgroundReader: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var data: Data? = nil
+
+    /// Starts reading `handle`.
+    public init(_ handle: FileHandle) {
+        let thread = Thread { [self] in
+            let bytes = handle.readDataToEndOfFile()
+            condition.lock()
+            data = bytes
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.start()
+    }
+
+    /// Waits for the end of the pipe; the bytes read.
+    public func wait() -> Data {
+        condition.lock()
+        defer { condition.unlock() }
+        while data == nil { condition.wait() }
+        return data!
     }
 }

@@ -76,14 +76,11 @@ func gzip(_ data: Data) throws -> Data {
     process.standardInput = input
     process.standardOutput = output
     try process.run()
-    nonisolated(unsafe) var result = Data()
-    let reader = Thread { result = output.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
+    let reader = BackgroundReader(output.fileHandleForReading)
     input.fileHandleForWriting.write(data)
     try input.fileHandleForWriting.close()
     process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
-    return result
+    return reader.wait()
 }
 
 /// Files made once per test run and copied into the cases that need them: a tiny MNIST-shaped data set
