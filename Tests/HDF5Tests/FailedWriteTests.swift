@@ -29,7 +29,7 @@ struct FailedWriteTests {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "ulimit -f 1 && exec \"$0\" train --data \"$1\" --layers 784,4,10 --epochs 1 --batch-size 10 --threads 1 --quiet --trace \"$1/../x.h5\"",
+        process.arguments = ["-c", "ulimit -f 8 && exec \"$0\" train --data \"$1\" --layers 784,4,10 --epochs 1 --batch-size 10 --threads 1 --quiet --trace \"$1/../x.h5\"",
                              TestPaths.thermoBinary.path, data.path]
         let err = Pipe()
         process.standardOutput = FileHandle.nullDevice
