@@ -67,6 +67,14 @@ public func runThermo(_ arguments: [String], in directory: URL? = nil,
                      stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// Facts about how the tests were built.
+public enum TestBuild {
+    /// Whether this build runs under ThreadSanitizer (`swift test --sanitize=thread`): its runtime is loaded.
+    /// TSan's runtime cannot run under a file size limit (it dies of SIGBUS in its own code, whatever the
+    /// limit), so the tests that impose one (the full-disk cases) are skipped there.
+    public static let threadSanitizer: Bool = dlsym(nil, "__tsan_init") != nil
+}
+
 extension TestPaths {
     /// The `thermo` executable built by `swift build`/`swift test` (same products folder as the tests).
     public static var thermoBinary: URL {

@@ -8,8 +8,7 @@ private func idxHeader(_ dimensions: [UInt32]) -> [UInt8] {
 
 private let trainImages = "train-images-idx3-ubyte"
 private let tiny = Fixtures.tinyRun
-/// A run whose summary (30 epochs of metrics, about 11 KB) exceeds a 4 KiB file size limit. (Limits below 4 KiB
-/// are avoided: ThreadSanitizer's runtime itself dies of SIGBUS under them.)
+/// A run whose summary (30 epochs of metrics, about 11 KB) exceeds a 4 KiB file size limit.
 private let thirtyEpochs = Fixtures.tinyRun.map { $0 == "2" ? "30" : $0 }
 
 extension BadInput {
