@@ -58,6 +58,24 @@ struct ValidationTests {
         #expect(throws: TraceError.self) { try TraceSummary(reader) }
     }
 
+    @Test("A variable shorter than the markers shows no epoch rather than trapping (fuzz: trace, crash-5b712ea2)",
+          arguments: ["epochs/layer_signal", "epochs/layer_noise", "epochs/test_loss"])
+    func variableShorterThanTheMarkers(_ variable: String) throws {
+        // The reproducer: 07 03 00 (resize epochs/layer_signal to 0 rows), then an edit that changes nothing read.
+        let path = try damaged { file in
+            let dataset = try file.openDataset(variable)
+            var shape = try dataset.shape
+            shape[0] = 0
+            try dataset.resize(to: shape)
+        }
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        let summary = try TraceSummary(reader)
+        #expect(summary.lastEpoch == nil && summary.completedEpochs == 2)
+        #expect(try TraceSummary.epochs(reader, from: 0).isEmpty)
+        _ = summary.text
+    }
+
     @Test("NaN and ∞ in metrics are read and shown, not refused")
     func nonFiniteMetrics() throws {
         let path = try damaged { try $0.openDataset("epochs/train_loss").write([Double.nan], start: [1], count: [1]) }
