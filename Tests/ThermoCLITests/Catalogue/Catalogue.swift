@@ -158,6 +158,12 @@ extension BadInput {
                      try loss.write([Double.nan], start: [1], count: [1])
                      try f.openDataset("epochs/layer_signal").write([Double.infinity, -Double.infinity], start: [1, 0], count: [1, 2])
                  } }, unchanged: ["run.h5"]),
+        BadInput(command: "inspect", name: "a variable shorter than the markers", arguments: ["inspect", "run.h5"], status: 0,
+                 message: "progress       2 complete epochs (1…2) of 2 planned",
+                 setup: { try $0.trace { f in
+                     let signal = try f.openDataset("epochs/layer_signal")
+                     try signal.resize(to: [0, 2])
+                 } }, unchanged: ["run.h5"]),
         .failure("inspect", "an epoch number that is no integer", ["inspect", "run.h5"], "which is no epoch or step number",
                  setup: { try $0.trace { try $0.openDataset("epochs/epoch").write([Int64.max], start: [1], count: [1]) } },
                  unchanged: ["run.h5"]),
