@@ -82,7 +82,7 @@ struct InspectCommand: ParsableCommand {
 
     /// Whether process `pid` exists and is not a zombie (the writer runs on this host when it is followed).
     func writerAlive(_ pid: Int) -> Bool {
-        guard pid > 0, kill(pid_t(pid), 0) == 0 || errno == EPERM else { return false }
+        guard pid > 0, let id = pid_t(exactly: pid), kill(id, 0) == 0 || errno == EPERM else { return false }
         if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let end = stat.lastIndex(of: ")") {
             let state = stat[stat.index(after: end)...].drop { $0 == " " }.first
             return state != "Z" && state != "X"

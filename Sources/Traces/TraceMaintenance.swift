@@ -30,9 +30,10 @@ enum TraceMaintenance {
     static func writerMayBeAlive(_ reader: TraceReader) -> Bool {
         guard reader.progress.status == .running else { return false }
         let pid = reader.progress.writerProcess
-        guard pid > 0, reader.header.sessions.last?.host == hostName else { return false }
-        if pid == Int(getpid()) { return true }
-        guard kill(pid_t(pid), 0) == 0 || errno == EPERM else { return false }
+        // A process id that no process can have (a damaged marker) names no live writer.
+        guard pid > 0, let id = pid_t(exactly: pid), reader.header.sessions.last?.host == hostName else { return false }
+        if id == getpid() { return true }
+        guard kill(id, 0) == 0 || errno == EPERM else { return false }
         if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
            let parenthesis = stat.lastIndex(of: ")") {
             // /proc/PID/stat: "pid (command) state …"; Z is a zombie (killed, not yet reaped), X dead.

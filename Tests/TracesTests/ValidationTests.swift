@@ -76,6 +76,21 @@ struct ValidationTests {
         _ = summary.text
     }
 
+    @Test("A writer process id beyond pid_t names no live writer (fuzz: trace, crash-bcc1fa39)", arguments: [Int64(1) << 40, Int64.max])
+    func impossibleWriterProcess(_ pid: Int64) throws {
+        // The reproducer set status to running and writer_pid to 2^40; the liveness check converted it to
+        // pid_t and trapped ("Not enough bits to represent the passed value").
+        let path = try damaged { file in
+            try file.openDataset("status").write([TraceStatus.running.rawValue])
+            try file.openDataset("writer_pid").write([pid])
+        }
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        #expect(!TraceMaintenance.writerMayBeAlive(reader))
+        let summary = try TraceSummary(reader)
+        #expect(summary.writerGone == true)
+    }
+
     @Test("NaN and ∞ in metrics are read and shown, not refused")
     func nonFiniteMetrics() throws {
         let path = try damaged { try $0.openDataset("epochs/train_loss").write([Double.nan], start: [1], count: [1]) }
