@@ -29,7 +29,9 @@ struct InspectCommand: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
-        guard interval > 0, interval.isFinite else { throw ValidationError("--interval must be a positive number of seconds") }
+        guard interval > 0, interval <= 86_400 else {
+            throw ValidationError("--interval must be a positive number of seconds, at most 86400 (a day); got \(interval)")
+        }
     }
 
     func run() throws {
@@ -40,7 +42,7 @@ struct InspectCommand: ParsableCommand {
         var shown = reader.progress.completedEpochs
         var lastStatus = reader.progress.status
         while true {
-            usleep(useconds_t(interval * 1_000_000))
+            Thread.sleep(forTimeInterval: interval)
             try reader.refresh()
             let progress = reader.progress
             if progress.completedEpochs > shown {

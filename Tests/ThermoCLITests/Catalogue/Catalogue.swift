@@ -169,6 +169,10 @@ extension BadInput {
                  unchanged: ["run.h5"]),
         .usage("inspect", "--interval 0", ["inspect", "run.h5", "--interval", "0"], "--interval must be a positive number",
                setup: { try $0.trace() }),
+        .usage("inspect", "--interval 1e10 (beyond a day)", ["inspect", "run.h5", "--follow", "--interval", "1e10"], "at most 86400",
+               setup: { try $0.trace() }),
+        .usage("inspect", "--interval nan", ["inspect", "run.h5", "--follow", "--interval", "nan"], "--interval must be a positive number",
+               setup: { try $0.trace() }),
         .usage("inspect", "unknown --format", ["inspect", "run.h5", "--format", "xml"], "'xml' is invalid for '--format", setup: { try $0.trace() }),
     ]
 
