@@ -68,6 +68,10 @@ extension BadInput {
                setup: { try $0.data() }),
         .usage("train", "--layers with a zero width", ["train", "--layers", "784,0,10", "--data", "data"], "at least two positive widths",
                setup: { try $0.data() }),
+        .usage("train", "--layers too wide for the memory", ["train", "--layers", "784,100000000,10", "--data", "data"], "more than this machine's",
+               setup: { try $0.data() }),
+        .usage("train", "--layers beyond any machine", ["train", "--layers", "784,4611686018427387904,10", "--data", "data"],
+               "has more parameters than any machine holds", setup: { try $0.data() }),
         .usage("train", "--threads 0", ["train", "--threads", "0"], "--threads must be at least 1"),
         .usage("train", "--checkpoint-every 0", ["train", "--checkpoint-every", "0"], "--checkpoint-every must be at least 1"),
         .usage("train", "--epochs 0", ["train", "--epochs", "0", "--data", "data"], "--epochs", setup: { try $0.data() }),
@@ -273,5 +277,6 @@ extension BadInput {
         .usage("bench", "--batch-size 0", ["bench", "--batch-size", "0"], "must be positive"),
         .usage("bench", "--steps-per-epoch 0", ["bench", "--steps-per-epoch", "0"], "--steps-per-epoch must be positive"),
         .usage("bench", "--threads 0", ["bench", "--threads", "0"], "--threads"),
+        .usage("bench", "--layers too wide for the memory", ["bench", "--layers", "784,100000000,10"], "more than this machine's"),
     ]
 }
