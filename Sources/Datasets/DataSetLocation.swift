@@ -64,8 +64,9 @@ public func dataSetFiles(in folder: String) -> [DataSetFileRole: String] {
 /// `nil` when `folder` holds all four files, else what is missing there.
 private func inspectFolder(_ folder: String) -> String? {
     var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-        return "no such folder"
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else { return "no such folder" }
+    guard isFolder.boolValue else {
+        return "a file, not a folder (give the folder that holds the four files)"
     }
     let files = dataSetFiles(in: folder)
     if files.isEmpty { return "none of the four files" }

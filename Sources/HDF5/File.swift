@@ -72,8 +72,11 @@ public final class File: Container, @unchecked Sendable {
             // Writers keep to the latest format (SWMR needs it); readers accept whatever the file has.
             let writes = mode == .readWrite || mode == .swmrWrite
             let fapl = writes ? try latestFormatAccessList(operation: "open", path: path)
-                : fileLocking ? Temporary(-1, closer: H5Pclose)
+                : fileLocking && mode != .swmrRead ? Temporary(-1, closer: H5Pclose)
                 : Temporary(try check(H5Pcreate(thermo_H5P_FILE_ACCESS()), "open", "\"\(path)\""), closer: H5Pclose)
+            if mode == .swmrRead {
+                try check(H5Pset_metadata_read_attempts(fapl.id, File.swmrReadAttempts), "open", "\"\(path)\"")
+            }
             if !fileLocking {
                 try check(H5Pset_file_locking(fapl.id, false, true), "open", "\"\(path)\"")
             }
@@ -81,6 +84,12 @@ public final class File: Container, @unchecked Sendable {
             return File(handle: id, isFile: true, path: "/", filePath: path)
         }
     }
+
+    /// How many times a SWMR reader reads a metadata entry whose checksum fails before it gives up. HDF5 retries
+    /// because a writer may be flushing that entry, sleeping twice as long before each attempt (1 ns, 2 ns, …);
+    /// its default of 100 attempts makes a damaged file hang the reader for practically ever (2^100 ns).
+    /// 28 attempts wait at most about a quarter of a second in all, far longer than any flush.
+    public static let swmrReadAttempts: UInt32 = 28
 
     /// A file-access property list with library-version bounds (latest, latest).
     private static func latestFormatAccessList(operation: String, path: String) throws -> Temporary {

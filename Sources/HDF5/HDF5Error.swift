@@ -103,10 +103,13 @@ extension HDF5Error {
 
     /// Shortens HDF5's descriptions that carry a dump of internal arguments, keeping the OS error message:
     /// "unable to open file: name = 'x', errno = 2, error message = 'No such file or directory', flags = 0…"
-    /// becomes "unable to open file: no such file or directory".
-    private static func tidy(_ description: String) -> String {
+    /// becomes "unable to open file: no such file or directory", and "file write failed: time = …, filename = 'x',
+    /// file descriptor = 3, errno = 27, error message = 'File too large', buf = …" becomes "file write failed: file
+    /// too large".
+    static func tidy(_ description: String) -> String {
         let single = description.split(whereSeparator: \.isNewline).joined(separator: " ")
-        guard let nameRange = single.firstRange(of: ": name = ") ?? single.firstRange(of: ", name = ") else { return single }
+        guard let nameRange = single.firstRange(of: ": name = ") ?? single.firstRange(of: ", name = ")
+            ?? single.firstRange(of: ": time = ") else { return single }
         let head = single[..<nameRange.lowerBound]
         if let start = single.firstRange(of: "error message = '") {
             let rest = single[start.upperBound...]

@@ -27,7 +27,7 @@ public class HDF5Object: @unchecked Sendable {
     deinit {
         let id = handle
         let file = isFileHandle
-        if id >= 0 { _ = Library.call { file ? H5Fclose(id) : H5Oclose(id) } }
+        if id >= 0 { Library.call { Library.noteClose(file ? H5Fclose(id) : H5Oclose(id)) } }
     }
 
     /// How messages name this object: `"/a/b" in "/tmp/x.h5"`, or just the quoted file path for a file.
@@ -49,7 +49,9 @@ public class HDF5Object: @unchecked Sendable {
             guard handle >= 0 else { return }
             let id = handle
             handle = -1
-            try check(isFileHandle ? H5Fclose(id) : H5Oclose(id), "close", displayName)
+            let status = isFileHandle ? H5Fclose(id) : H5Oclose(id)
+            Library.noteClose(status)
+            try check(status, "close", displayName)
         }
     }
 

@@ -38,7 +38,11 @@ public enum Library {
     static func call<R>(_ body: () throws -> R) rethrows -> R {
         try lock.withLock {
             if !initialised {
+                // HDF5's own exit handler closes every open object; after a failed close (a full disk, a file
+                // size limit) it walks freed structures and crashes. Ours runs it only when that is safe.
+                H5dont_atexit()
                 H5open()
+                atexit(Library.terminateAtExit)
                 initialised = true
             }
             if pthread_getspecific(silencedKey) == nil {
@@ -48,6 +52,22 @@ public enum Library {
             }
             return try body()
         }
+    }
+
+    /// Set when closing an object failed (its write-back to the file failed: a full disk, a file size limit):
+    /// HDF5 then keeps the object's id in its tables, with structures that the file's close freed.
+    nonisolated(unsafe) private static var closeFailed = false
+
+    /// Records that `H5Fclose`/`H5Oclose` returned `status`; a failure stops HDF5's cleanup at exit.
+    static func noteClose(_ status: herr_t) {
+        if status < 0 { lock.withLock { closeFailed = true } }
+    }
+
+    /// At exit: HDF5's usual cleanup (flush and close what is still open, as its own exit handler would), unless
+    /// a close failed, in which case that cleanup would crash and the process ends without it. A file left open
+    /// then is left as a killed writer leaves it: thermo's readers read it, 'thermo recover' restores it.
+    private static let terminateAtExit: @convention(c) () -> Void = {
+        if !Library.closeFailed { H5close() }
     }
 
     /// The version of the linked HDF5 library, e.g. "1.10.8".

@@ -32,6 +32,7 @@ extension File {
                 }
             }
             let closed = H5Fclose(id)
+            Library.noteClose(closed)
             if let failure { throw failure }
             try check(closed, "close", object)
         }

@@ -56,6 +56,13 @@ struct BenchCommand: ParsableCommand {
             return n
         }
         guard widths.count >= 2 else { throw ValidationError("--layers needs at least two widths") }
+        // The same memory check as a training run's, before anything is allocated.
+        var sized = TrainingConfiguration()
+        sized.architecture = Architecture(widths: widths, activation: .relu)
+        sized.batchSize = batchSize
+        do { try sized.checkMemory(physicalMemory: Int(clamping: ProcessInfo.processInfo.physicalMemory)) } catch {
+            throw ValidationError(error.description)
+        }
         let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
         BLAS.threads = threadCount
         if analysis {

@@ -29,6 +29,15 @@ struct DataFetchCommand: ParsableCommand {
     @Flag(help: "Replace files that are already there.")
     var force = false
 
+    func validate() throws {
+        for mirror in mirrors {
+            guard let url = URL(string: mirror), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+                  url.host?.isEmpty == false else {
+                throw ValidationError("--mirror takes the http:// or https:// URL of a folder holding the four .gz files; '\(mirror)' is not one")
+            }
+        }
+    }
+
     func run() throws {
         let report: DataSetReport
         do {

@@ -29,7 +29,9 @@ struct InspectCommand: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
-        guard interval > 0, interval.isFinite else { throw ValidationError("--interval must be a positive number of seconds") }
+        guard interval > 0, interval <= 86_400 else {
+            throw ValidationError("--interval must be a positive number of seconds, at most 86400 (a day); got \(interval)")
+        }
     }
 
     func run() throws {
@@ -40,7 +42,7 @@ struct InspectCommand: ParsableCommand {
         var shown = reader.progress.completedEpochs
         var lastStatus = reader.progress.status
         while true {
-            usleep(useconds_t(interval * 1_000_000))
+            Thread.sleep(forTimeInterval: interval)
             try reader.refresh()
             let progress = reader.progress
             if progress.completedEpochs > shown {
@@ -82,7 +84,7 @@ struct InspectCommand: ParsableCommand {
 
     /// Whether process `pid` exists and is not a zombie (the writer runs on this host when it is followed).
     func writerAlive(_ pid: Int) -> Bool {
-        guard pid > 0, kill(pid_t(pid), 0) == 0 || errno == EPERM else { return false }
+        guard pid > 0, let id = pid_t(exactly: pid), kill(id, 0) == 0 || errno == EPERM else { return false }
         if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let end = stat.lastIndex(of: ")") {
             let state = stat[stat.index(after: end)...].drop { $0 == " " }.first
             return state != "Z" && state != "X"

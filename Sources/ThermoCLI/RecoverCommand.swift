@@ -21,6 +21,10 @@ struct RecoverCommand: ParsableCommand {
         let report = try TraceRecovery.recover(file)
         var line = report.clearedFlags ? "recovered \(file): cleared the killed writer's open-for-write flags"
                                        : "\(file) was closed cleanly; nothing to clear"
+        if report.extendedFile {
+            line = "recovered \(file): extended the file, cut short by a failed write (a full disk or a file size limit), to its recorded length"
+                + (report.clearedFlags ? "; cleared the killed writer's open-for-write flags" : "")
+        }
         line += "; kept \(report.epochs) complete epoch\(report.epochs == 1 ? "" : "s"), \(report.steps) steps"
         if report.snapshots > 0 { line += ", \(report.snapshots) snapshots" }
         let removed = report.removed

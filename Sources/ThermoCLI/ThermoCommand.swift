@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 
 /// The `thermo` command: trains networks, records gradient traces, analyses them and draws figures.
@@ -21,6 +24,9 @@ public struct ThermoCommand: ParsableCommand {
     /// damaged traces) are printed as one line starting with `error:` and exit with status 1; usage errors keep
     /// swift-argument-parser's message, usage line and status 64.
     public static func main() {
+        // A file size limit (ulimit -f, a batch system's) then makes a write fail with EFBIG, reported like a full
+        // disk (temporary files removed, existing outputs untouched), instead of killing thermo mid-write.
+        signal(SIGXFSZ, SIG_IGN)
         let command: ParsableCommand
         do {
             command = try parseAsRoot()

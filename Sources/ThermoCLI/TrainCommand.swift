@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import HDF5
 import Networks
 import NumericCore
 import Smoothing
@@ -251,6 +252,10 @@ struct TrainCommand: ParsableCommand {
             if case .diverged = error { status = "diverged" } else { status = "interrupted" }
             message = error.description
             failure = error
+        } catch let error as HDF5Error where recorder != nil {
+            // The trace could not be written (a full disk, a file size limit): its complete epochs are safe.
+            try? recorder?.finish(.failed)
+            throw CommandError(traceWriteFailure(error, checkpointPath: checkpointPath))
         } catch {
             try? recorder?.finish(.failed)
             throw error
@@ -302,6 +307,21 @@ extension TrainCommand {
         printError("stopped by \(StopSignals.name(signal)) at epoch \(epoch), step \(step); "
             + (done > 0 ? "the checkpoint after epoch \(done) is in \(path)" : "no epoch was complete; the starting point is in \(path)")
             + ". Continue with: " + command.map(shellQuoted).joined(separator: " "))
+    }
+
+    /// The message for a trace write that failed during training: what failed, and how to continue once there
+    /// is room again.
+    func traceWriteFailure(_ error: HDF5Error, checkpointPath: String) -> String {
+        let trace = self.trace ?? "the trace"
+        let full = ["too large", "no space", "quota"].contains { error.reason.lowercased().contains($0) }
+        var text = "the trace \(trace) could not be written: \(error.message)"
+            + (full ? " (the disk is full or a file size limit was reached)" : "")
+            + "; its complete epochs are kept. "
+        text += (full ? "Free some space, then run" : "Run") + " 'thermo recover \(shellQuoted(trace))'"
+        if checkpointEvery != nil {
+            text += " and continue with 'thermo train --resume \(shellQuoted(checkpointPath)) --trace \(shellQuoted(trace))'"
+        }
+        return text
     }
 
     /// Whether `path` is a summary of an interrupted run (which its own resumed run may replace).

@@ -13,4 +13,15 @@ public struct TraceError: Error, Sendable, CustomStringConvertible {
 
     /// "trace FILE <message>".
     public var description: String { "trace \(path) \(message)" }
+
+    /// What to do about a failed write, from its reason: " (free some space or write elsewhere)" for a full disk
+    /// or a file size limit, " (choose a writable folder)" for a refused one, else nothing.
+    static func hint(_ reason: String) -> String {
+        let text = reason.lowercased()
+        if text.contains("too large") || text.contains("no space") || text.contains("quota") {
+            return " (free some space or write elsewhere)"
+        }
+        if text.contains("permission denied") || text.contains("read-only") { return " (choose a writable folder)" }
+        return ""
+    }
 }

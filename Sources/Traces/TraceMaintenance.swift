@@ -30,9 +30,10 @@ enum TraceMaintenance {
     static func writerMayBeAlive(_ reader: TraceReader) -> Bool {
         guard reader.progress.status == .running else { return false }
         let pid = reader.progress.writerProcess
-        guard pid > 0, reader.header.sessions.last?.host == hostName else { return false }
-        if pid == Int(getpid()) { return true }
-        guard kill(pid_t(pid), 0) == 0 || errno == EPERM else { return false }
+        // A process id that no process can have (a damaged marker) names no live writer.
+        guard pid > 0, let id = pid_t(exactly: pid), reader.header.sessions.last?.host == hostName else { return false }
+        if id == getpid() { return true }
+        guard kill(id, 0) == 0 || errno == EPERM else { return false }
         if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
            let parenthesis = stat.lastIndex(of: ")") {
             // /proc/PID/stat: "pid (command) state …"; Z is a zombie (killed, not yet reaped), X dead.
@@ -120,7 +121,47 @@ enum TraceMaintenance {
     /// Opens a trace for reading; when HDF5 refuses it because a maintenance phase (a resume's preparation,
     /// a recovery) was killed while the file was open for plain writing, clears those flags first. Such a
     /// phase lasts milliseconds and writes its markers before anything else, so the data is consistent.
-    static func openReaderClearingMaintenanceFlags(_ path: String) throws -> (reader: TraceReader, clearedFlags: Bool) {
+    ///
+    /// A trace cut short by a failed write (a full disk, a file size limit: HDF5 had recorded a longer file in
+    /// the superblock than the system let it write) is first extended to its recorded length: the missing tail
+    /// holds only what the failed writes were writing, never a complete epoch (whose data and markers were
+    /// flushed before the next epoch began), and reads as zeros.
+    static func openReaderClearingMaintenanceFlags(_ path: String) throws -> (reader: TraceReader, clearedFlags: Bool, extended: Bool) {
+        var originalLength: Int? = nil
+        do {
+            _ = try TraceReader(contentsOf: path).close()
+        } catch let error as TraceError where error.message.contains(TraceReader.shortFile) {
+            originalLength = try extendToRecordedLength(path)
+        } catch {
+            // Reported below, by the open that follows.
+        }
+        do {
+            let opened = try openReaderClearingFlags(path)
+            return (opened.reader, opened.clearedFlags, originalLength != nil)
+        } catch {
+            // Not a trace cut short by a full disk, but a damaged or truncated copy: leave it as it was.
+            guard let originalLength else { throw error }
+            _ = Glibc.truncate(path, off_t(originalLength))
+            throw TraceError(path: path, "\(TraceReader.shortFile), and at that length it is no readable trace either (\(error)); it is damaged beyond what recovery can restore and was left as it was")
+        }
+    }
+
+    /// Extends a file that HDF5 says is shorter than its superblock records to that length (zeros); returns
+    /// its length before, or nil when it was not short.
+    private static func extendToRecordedLength(_ path: String) throws -> Int? {
+        let reason: String
+        do { try File.open(path, mode: .readOnly, fileLocking: false).close(); return nil } catch let error as HDF5Error {
+            reason = error.reason
+        }
+        guard let lengths = TraceReader.shortFileLengths(reason) else { return nil }
+        guard Glibc.truncate(path, off_t(lengths.recorded)) == 0 else {
+            throw TraceError(path: path, "\(TraceReader.shortFile) and cannot be extended to its \(lengths.recorded) bytes: \(String(cString: strerror(errno)))\(TraceError.hint(String(cString: strerror(errno)))); free some space and run 'thermo recover \(path)' again")
+        }
+        return lengths.actual
+    }
+
+    /// ``openReaderClearingMaintenanceFlags(_:)`` once the file has its full length.
+    private static func openReaderClearingFlags(_ path: String) throws -> (reader: TraceReader, clearedFlags: Bool) {
         do {
             return (try TraceReader(contentsOf: path), false)
         } catch let error as TraceError where error.message.contains(TraceReader.interruptedMaintenance) {

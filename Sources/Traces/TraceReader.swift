@@ -59,12 +59,29 @@ public final class TraceReader {
         file = try TraceReader.openFile(path)
         try TraceReader.checkFormat(file, path: path)
         header = try TraceHeader.read(from: file, path: path)
+        try TraceReader.checkHeader(header, path: path)
         try TraceReader.checkDatasets(file, header: header, path: path)
+        try TraceReader.checkShapes(file, header: header, path: path)
         progress = try TraceReader.readProgress(file, path: path)
     }
 
     /// The phrase of the error about a file left open for plain writing (see ``TraceRecovery``).
     static let interruptedMaintenance = "was left open for plain (non-SWMR) writing by a process that stopped"
+
+    /// The phrase of the error about a file cut short by a failed write (see ``TraceRecovery``).
+    static let shortFile = "is shorter than the length its HDF5 superblock records"
+
+    /// The file's actual and recorded lengths when HDF5 refused to open it because it is shorter than its
+    /// superblock says ("truncated file: eof = 81920, sblock->base_addr = 0, stored_eof = 119893"), else nil.
+    static func shortFileLengths(_ reason: String) -> (actual: Int, recorded: Int)? {
+        guard reason.contains("truncated file") else { return nil }
+        func number(after key: String) -> Int? {
+            guard let range = reason.range(of: key) else { return nil }
+            return Int(reason[range.upperBound...].prefix { $0.isNumber })
+        }
+        guard let actual = number(after: " eof = "), let recorded = number(after: "stored_eof = "), actual < recorded else { return nil }
+        return (actual, recorded)
+    }
 
     /// Opens the file for SWMR reading, or plainly when the file's format does not allow SWMR; without
     /// HDF5's file lock, so that a long-lived reader (`thermo inspect --follow`) never stops a run from
@@ -85,6 +102,9 @@ public final class TraceReader {
                 return try File.open(path, mode: .swmrRead)
             }
         } catch let swmrError as HDF5Error {
+            if let lengths = shortFileLengths(swmrError.reason) {
+                throw TraceError(path: path, "\(shortFile) (\(lengths.actual) of \(lengths.recorded) bytes): the disk filled up or a file size limit was reached while it was written; run 'thermo recover \(path)', which restores every complete epoch")
+            }
             if swmrError.reason.contains("signature") {
                 throw TraceError(path: path, "is not an HDF5 file, so not a thermo trace; give the .h5 file written by 'thermo train --trace FILE'")
             }
@@ -113,6 +133,63 @@ public final class TraceReader {
         }
         guard major >= 1 else {
             throw TraceError(path: path, "claims format version \(major).\(minor), which never existed; the file is damaged")
+        }
+    }
+
+    /// The widest layer a trace may declare: far beyond any network thermo trains, small enough that products
+    /// of two widths (weights per layer) cannot overflow.
+    static let maximumWidth = 1 << 24
+    /// The largest count a marker or header number may hold (2^40 epochs or steps is beyond any run).
+    static let maximumCount = 1 << 40
+
+    /// The header's numbers must describe a run that can exist: at least two widths, each from 1 to
+    /// ``maximumWidth``; at least one step per epoch; a first epoch from 1 on.
+    private static func checkHeader(_ header: TraceHeader, path: String) throws {
+        guard header.widths.count >= 2, header.widths.allSatisfy({ (1...maximumWidth).contains($0) }) else {
+            throw TraceError(path: path, "declares impossible layer widths \(header.widths) in its 'widths' attribute (at least two, each from 1 to \(maximumWidth)); the file is damaged")
+        }
+        for (name, value) in [("steps_per_epoch", header.stepsPerEpoch), ("first_epoch", header.firstEpoch)]
+            where !(1...maximumCount).contains(value) {
+            throw TraceError(path: path, "declares \(name) = \(value) in its root attributes, which no run has (it is at least 1); the file is damaged")
+        }
+        for (name, value) in [("train_images", header.trainImages), ("validation_images", header.validationImages),
+                              ("test_images", header.testImages)] where !(0...maximumCount).contains(value) {
+            throw TraceError(path: path, "declares \(name) = \(value) in its root attributes, which no run has; the file is damaged")
+        }
+    }
+
+    /// Every variable has the rank and the sizes along its axes after the first that the header implies
+    /// (L layers, the quantile levels, the histogram bins; a snapshot is n_l × n_{l−1}), so that no read can
+    /// index outside what it reads.
+    private static func checkShapes(_ file: File, header: TraceHeader, path: String) throws {
+        func shape(_ name: String) throws -> [Int] { try file.openDataset(name).shape }
+        let quantiles = try shape("\(TraceFormat.epochsGroup)/quantile"), bins = try shape("\(TraceFormat.epochsGroup)/bin")
+        for (name, s) in [("quantile", quantiles), ("bin", bins)] where s.count != 1 {
+            throw TraceError(path: path, "has a /\(TraceFormat.epochsGroup)/\(name) coordinate of shape \(s), not a list; the file is damaged")
+        }
+        if header.recording.weightMoments && quantiles[0] != TemperatureDistribution.levels.count {
+            throw TraceError(path: path, "has \(quantiles[0]) quantile levels where a version-1 trace has \(TemperatureDistribution.levels.count); the file is damaged")
+        }
+        func expect(_ name: String, _ sizes: [Int]) throws {
+            let actual = try shape(name)
+            guard actual.count == sizes.count + 1, Array(actual.dropFirst()) == sizes else {
+                let wanted = (["rows"] + sizes.map(String.init)).joined(separator: " × ")
+                throw TraceError(path: path, "has /\(name) of shape \(actual.map(String.init).joined(separator: " × ")) where its header implies \(wanted); the file is damaged")
+            }
+        }
+        for group in [TraceFormat.stepsGroup, TraceFormat.epochsGroup] {
+            for variable in TraceVariable.variables(in: group, recording: header.recording, smoothing: header.smoothing) {
+                try expect(variable.path, variable.axes.map { $0 == "layer" ? header.layerCount : $0 == "quantile" ? quantiles[0] : bins[0] })
+            }
+        }
+        if header.recording.takesSnapshots {
+            for l in 1...header.layerCount {
+                let group = TraceFormat.snapshotGroup(layer: l)
+                try expect(group + "/epoch", [])
+                for variable in SnapshotVariable.variables(for: header.recording) {
+                    try expect(group + "/" + variable.name, [header.widths[l], header.widths[l - 1]])
+                }
+            }
         }
     }
 
@@ -146,6 +223,16 @@ public final class TraceReader {
         let code = try int(.status)
         guard let status = TraceStatus(rawValue: Int64(code)) else {
             throw TraceError(path: path, "has an unknown status code \(code); it may come from a newer thermo")
+        }
+        for marker in [TraceMarker.completedEpochs, .completedSteps, .completedSnapshots, .plannedEpochs] {
+            let value = try int(marker)
+            guard (0...maximumCount).contains(value) else {
+                throw TraceError(path: path, "has the impossible marker /\(marker.rawValue) = \(value); the file is damaged (a marker counts complete rows, from 0)")
+            }
+        }
+        let completed = try int(.completedEpochs), planned = try int(.plannedEpochs)
+        guard completed <= planned else {
+            throw TraceError(path: path, "counts \(completed) complete epochs of \(planned) planned in its markers; the file is damaged")
         }
         return TraceProgress(completedEpochs: try int(.completedEpochs), completedSteps: try int(.completedSteps),
                              completedSnapshots: try int(.completedSnapshots), status: status,
@@ -243,17 +330,28 @@ public final class TraceReader {
     }
 
     /// The epoch numbers of the complete epochs.
-    public func epochs() throws -> [Int] { try read("epochs/epoch").values.map { Int($0) } }
+    public func epochs() throws -> [Int] { try counts(read("epochs/epoch").values, "epochs/epoch") }
 
     /// The global step numbers of the complete steps.
-    public func steps() throws -> [Int] { try read("steps/step").values.map { Int($0) } }
+    public func steps() throws -> [Int] { try counts(read("steps/step").values, "steps/step") }
+
+    /// Values that number epochs or steps as integers; a value that cannot be one (NaN, ±∞, a fraction, out of
+    /// range) is a damaged file.
+    private func counts(_ values: [Double], _ name: String) throws -> [Int] {
+        try values.map { value in
+            guard let n = Int(exactly: value), (0...TraceReader.maximumCount).contains(n) else {
+                throw TraceError(path: path, "holds \(value) in /\(name), which is no epoch or step number; the file is damaged")
+            }
+            return n
+        }
+    }
 
     /// The epochs of layer l's complete snapshots.
     public func snapshotEpochs(layer l: Int) throws -> [Int] {
         let name = TraceFormat.snapshotGroup(layer: l) + "/epoch"
         guard header.recording.takesSnapshots, try has(name) else { return [] }
         let rows = min(progress.completedSnapshots, try length(of: name))
-        return try readRows(name, rows: rows).values.map { Int($0) }
+        return try counts(readRows(name, rows: rows).values, name)
     }
 
     /// Snapshot `index` (0-based, among ``snapshotEpochs(layer:)``) of `variable` (`gradient_mean`,

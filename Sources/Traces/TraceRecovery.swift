@@ -10,6 +10,9 @@ public struct RecoveryReport: Sendable, Equatable {
     public var epochs: Int, steps: Int, snapshots: Int
     /// Incomplete rows removed (written after the last complete epoch's markers).
     public var removed: TruncatedRows
+    /// Whether the file had been cut short by a failed write (a full disk) and was extended to the length
+    /// its superblock records.
+    public var extendedFile = false
 }
 
 /// `thermo recover`: makes a trace whose writer was killed readable by every HDF5 tool (h5py, xarray,
@@ -18,6 +21,7 @@ public struct RecoveryReport: Sendable, Equatable {
 /// thermo's own readers need none of this: they open traces for SWMR reading, which works on a killed trace
 /// as it is. Other tools open files plainly, which HDF5 refuses while the killed writer's "open for write"
 /// flags remain in the superblock. Recovery:
+///   0. extends a file cut short by a failed write (a full disk) to the length its superblock records;
 ///   1. validates the trace (``TraceReader``) and refuses one whose writer may still be running;
 ///   2. clears the flags (also those of a resume's preparation killed mid-way, which even SWMR readers
 ///      refuse) and extends the end-of-allocation (``File/clearStatusFlags(at:increment:)``, what
@@ -30,7 +34,7 @@ public struct RecoveryReport: Sendable, Equatable {
 public enum TraceRecovery {
     /// Recovers the trace at `path`.
     public static func recover(_ path: String) throws -> RecoveryReport {
-        let (reader, clearedMaintenance) = try TraceMaintenance.openReaderClearingMaintenanceFlags(path)
+        let (reader, clearedMaintenance, extended) = try TraceMaintenance.openReaderClearingMaintenanceFlags(path)
         let header = reader.header, progress = reader.progress
         if TraceMaintenance.writerMayBeAlive(reader) {
             throw TraceError(path: path, "is being written by process \(progress.writerProcess) on this host (status running); it needs no recovery while its writer runs — use 'thermo inspect --follow' to watch it")
@@ -52,6 +56,6 @@ public enum TraceRecovery {
         }
         return RecoveryReport(clearedFlags: cleared || clearedMaintenance, statusBefore: progress.status, statusAfter: after,
                               epochs: progress.completedEpochs, steps: progress.completedSteps,
-                              snapshots: progress.completedSnapshots, removed: removed)
+                              snapshots: progress.completedSnapshots, removed: removed, extendedFile: extended)
     }
 }

@@ -138,8 +138,12 @@ public struct TraceSummary: Codable, Sendable {
         let quantiles = moments ? try reader.read("epochs/weight_temperature_quantiles") : nil
         let within = batch ? try reader.read("epochs/within_batch_variance") : nil
         let L = reader.header.layerCount
-        let rows = [epochs.count, trainLoss.rowCount, testAccuracy.rowCount, signal.rowCount, weightNorm.rowCount,
-                    meanNorm?.rowCount ?? .max, quantiles?.rowCount ?? .max, within?.rowCount ?? .max].min() ?? 0
+        // Every variable is cut to its complete rows on its own; a damaged trace may hold fewer rows in one than
+        // in another (and than the markers): only rows that every variable holds are shown.
+        let arrays = [trainLoss, trainAccuracy, testLoss, testAccuracy, signal, noise, temperature, snr, weightNorm]
+            + [meanNorm, stdNorm, quantiles, within].compactMap { $0 }
+        let rows = ([epochs.count] + arrays.map(\.rowCount)).min() ?? 0
+        guard start < rows else { return [] }
         return (start..<rows).map { r in
             Epoch(epoch: epochs[r], trainLoss: trainLoss[r, 0], trainAccuracy: trainAccuracy[r, 0],
                   testLoss: testLoss[r, 0], testAccuracy: testAccuracy[r, 0],

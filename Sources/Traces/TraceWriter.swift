@@ -102,6 +102,9 @@ final class TraceWriter {
             guard rename(temporary, path) == 0 else {
                 throw TraceError(path: path, "cannot be created: \(String(cString: strerror(errno))); choose a writable folder")
             }
+        } catch let error as HDF5Error {
+            unlink(temporary)
+            throw TraceError(path: path, "cannot be created: \(error.reason)\(TraceError.hint(error.reason)); nothing was written")
         } catch {
             unlink(temporary)
             throw error

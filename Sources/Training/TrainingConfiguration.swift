@@ -1,3 +1,4 @@
+import Foundation
 import Networks
 import Smoothing
 
@@ -38,6 +39,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         let w = architecture.widths
         guard w.count >= 2 else { throw ConfigurationError(flag: "--layers", "needs at least an input and an output width, e.g. 784,256,10") }
         guard w.allSatisfy({ $0 > 0 }) else { throw ConfigurationError(flag: "--layers", "widths must be positive, got \(w.map(String.init).joined(separator: ","))") }
+        try checkMemory(physicalMemory: Int(clamping: ProcessInfo.processInfo.physicalMemory))
         guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
             throw ConfigurationError(flag: "--lr", "must be a positive number, got \(optimizer.learningRate)")
         }
@@ -58,6 +60,40 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         guard validation >= 0 else { throw ConfigurationError(flag: "--validation", "must be ≥ 0, got \(validation)") }
         do { try loss.validate(layerCount: architecture.layerCount) } catch {
             throw ConfigurationError(flag: error.flag, error.message)
+        }
+    }
+
+    /// The bytes training needs at least, roughly: parameters, gradients and momentum (3 × 4 bytes per
+    /// parameter) and, per image of a mini-batch, pre-activations, activations and their gradients
+    /// (3 × 4 bytes per unit); nil when that overflows.
+    public var estimatedMemory: Int? {
+        /// a × b + c, or nil on overflow.
+        func multiplyAdd(_ a: Int, _ b: Int, _ c: Int) -> Int? {
+            let (product, o1) = a.multipliedReportingOverflow(by: b)
+            let (sum, o2) = product.addingReportingOverflow(c)
+            return o1 || o2 ? nil : sum
+        }
+        let w = architecture.widths
+        var parameters = 0, units = 0
+        for l in 1..<w.count {
+            guard let p = multiplyAdd(w[l - 1], w[l], w[l]), let total = multiplyAdd(1, parameters, p) else { return nil }
+            parameters = total
+        }
+        for n in w { guard let total = multiplyAdd(1, units, n) else { return nil }; units = total }
+        guard let perBatch = multiplyAdd(units, max(1, batchSize), 0), let elements = multiplyAdd(1, parameters, perBatch) else { return nil }
+        return multiplyAdd(elements, 12, 0)
+    }
+
+    /// Refuses a network that cannot fit in `physicalMemory` bytes (before anything is allocated: an
+    /// allocation that fails is a crash, not an error).
+    public func checkMemory(physicalMemory: Int) throws(ConfigurationError) {
+        let w = architecture.widths.map(String.init).joined(separator: ",")
+        guard let bytes = estimatedMemory else {
+            throw ConfigurationError(flag: "--layers", "\(w) has more parameters than any machine holds; choose narrower layers")
+        }
+        guard bytes <= physicalMemory else {
+            let gib = { (b: Int) in String(format: "%.1f GiB", Double(b) / Double(1 << 30)) }
+            throw ConfigurationError(flag: "--layers", "\(w) at --batch-size \(batchSize) needs about \(gib(bytes)), more than this machine's \(gib(physicalMemory)) of memory; choose narrower layers or a smaller batch")
         }
     }
 

@@ -97,6 +97,17 @@ struct DataSetLocationTests {
         }
     }
 
+    @Test func aFileGivenAsTheFolderIsNamedAsOne() throws {
+        let t = Tree()
+        try FileManager.default.createDirectory(atPath: t.package, withIntermediateDirectories: true)
+        let file = t.package + "/notes.txt"
+        try Data("hello".utf8).write(to: URL(fileURLWithPath: file))
+        let error = #expect(throws: DataSetError.self) {
+            try locateDataSet(named: "mnist", directory: file, environment: [:], currentDirectory: t.package)
+        }
+        #expect(error?.description.contains("\(file) [--data]: a file, not a folder") == true, "\(error?.description ?? "")")
+    }
+
     @Test func unknownNameListsTheKnownOnes() {
         var caught: Error?
         do { _ = try loadDataSet(named: "cifar10", directory: nil, environment: [:], currentDirectory: "/") } catch { caught = error }

@@ -103,3 +103,24 @@ struct QuotingTests {
         #expect(safeFileNamePart("") == "data")
     }
 }
+
+/// Figures cut short by a full disk (gnuplot does not report a failed write) are recognised.
+@Suite("Truncated figures")
+struct TruncatedFigureTests {
+    @Test("A file ends complete only with its format's end marker", arguments: [
+        ("png", [UInt8](repeating: 0, count: 100) + [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82], true),
+        ("png", [UInt8](repeating: 0, count: 4096), false),
+        ("pdf", Array("%PDF-1.5\n…\nstartxref\n2879\n%%EOF\n".utf8), true),
+        ("pdf", Array("%PDF-1.5\n… 4096 bytes of a page".utf8), false),
+        ("svg", Array("<svg>…</svg>\n\n".utf8), true),
+        ("svg", Array("<svg><path d=\"M 1 2".utf8), false),
+        ("tex", Array("\\begingroup … \\end{picture}%\n\\endgroup\n".utf8), true),
+        ("tex", Array("\\begingroup … \\put(0,0)".utf8), false),
+    ])
+    func endMarkers(_ ext: String, _ bytes: [UInt8], _ complete: Bool) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("thermo-end-\(UUID().uuidString).\(ext)")
+        try Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(FigureRenderer.endsComplete(url) == complete)
+    }
+}

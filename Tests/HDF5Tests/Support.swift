@@ -34,12 +34,10 @@ func runTool(_ arguments: [String], environment: [String: String] = [:]) throws 
     // file in that instant fails with "unable to lock file, errno = 11". posix_spawn returns after exec.
     try Library.withExclusiveAccess { try process.run() }
     // Drain stderr on another thread so that neither pipe can fill up and block the child.
-    nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
+    let reader = BackgroundReader(err.fileHandleForReading)
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
+    let errData = reader.wait()
     return ToolRun(status: process.terminationStatus,
                    stdout: String(decoding: outData, as: UTF8.self),
                    stderr: String(decoding: errData, as: UTF8.self))

@@ -32,6 +32,13 @@ public struct ThermoRun: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
+
+    /// A run's outcome, for helpers that start thermo themselves (under a file size limit, as another user).
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
 }
 
 /// Runs the `thermo` binary that `swift test` built beside the test bundle, with `arguments`, in `directory`,
@@ -51,15 +58,21 @@ public func runThermo(_ arguments: [String], in directory: URL? = nil,
     process.standardInput = FileHandle.nullDevice
     try process.run()
     // Read both pipes to the end before waiting, so that a chatty child never blocks on a full pipe.
-    nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
+    let reader = BackgroundReader(err.fileHandleForReading)
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
+    let errData = reader.wait()
     return ThermoRun(status: process.terminationStatus,
                      stdout: String(decoding: outData, as: UTF8.self),
                      stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Facts about how the tests were built.
+public enum TestBuild {
+    /// Whether this build runs under ThreadSanitizer (`swift test --sanitize=thread`): its runtime is loaded.
+    /// TSan's runtime cannot run under a file size limit (it dies of SIGBUS in its own code, whatever the
+    /// limit), so the tests that impose one (the full-disk cases) are skipped there.
+    public static let threadSanitizer: Bool = dlsym(nil, "__tsan_init") != nil
 }
 
 extension TestPaths {
@@ -73,5 +86,33 @@ extension TestPaths {
             dir.deleteLastPathComponent()
         }
         return packageRoot.appendingPathComponent(".build/debug/thermo")
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own, so that a child writing to two pipes never blocks on a full
+/// one; ``wait()`` returns the bytes. The hand-over happens under a lock (NSCondition), so that the reading
+/// thread's write and the caller's read are ordered for ThreadSanitizer too (polling `Thread.isFinished` is not).
+public final class BackgroundReader: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var data: Data? = nil
+
+    /// Starts reading `handle`.
+    public init(_ handle: FileHandle) {
+        let thread = Thread { [self] in
+            let bytes = handle.readDataToEndOfFile()
+            condition.lock()
+            data = bytes
+            condition.broadcast()
+            condition.unlock()
+        }
+        thread.start()
+    }
+
+    /// Waits for the end of the pipe; the bytes read.
+    public func wait() -> Data {
+        condition.lock()
+        defer { condition.unlock() }
+        while data == nil { condition.wait() }
+        return data!
     }
 }

@@ -39,12 +39,10 @@ func startProcess(_ executable: URL, _ arguments: [String]) throws -> (Process, 
 
 /// Waits for a started process and collects its output.
 func finish(_ process: Process, _ out: Pipe, _ err: Pipe) -> ToolRun {
-    nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
+    let reader = BackgroundReader(err.fileHandleForReading)
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
+    let errData = reader.wait()
     return ToolRun(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                    stderr: String(decoding: errData, as: UTF8.self))
 }

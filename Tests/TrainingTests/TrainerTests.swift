@@ -145,3 +145,23 @@ func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
         #expect(left.isEmpty)
     }
 }
+
+/// A network too large for the memory is refused before anything is allocated (it used to trap in the allocator).
+@Suite("Memory check")
+struct MemoryCheckTests {
+    @Test("Widths whose buffers exceed the memory, or overflow, are refused; ordinary ones pass",
+          arguments: [([784, 100_000_000, 10], "more than this machine's"), ([784, 1 << 62, 10], "more parameters than any machine holds")])
+    func refused(_ widths: [Int], _ message: String) {
+        var c = TrainingConfiguration()
+        c.architecture = Architecture(widths: widths, activation: .relu)
+        let error = #expect(throws: ConfigurationError.self) { try c.checkMemory(physicalMemory: 24 << 30) }
+        #expect(error?.description.contains(message) == true, "\(error?.description ?? "")")
+    }
+
+    @Test func ordinaryNetworksPass() throws {
+        var c = TrainingConfiguration()
+        c.architecture = Architecture(widths: [784, 784, 784, 10], activation: .relu)
+        try c.checkMemory(physicalMemory: 1 << 30)
+        #expect(c.estimatedMemory.map { $0 < 100 << 20 } == true)
+    }
+}

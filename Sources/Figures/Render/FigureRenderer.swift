@@ -121,14 +121,21 @@ public struct FigureRenderer: Sendable {
             throw .io(path: staging.path, reason: "cannot create the staging folder: \(error.localizedDescription)")
         }
         defer { try? FileManager.default.removeItem(at: staging) }
-        try write(document.script, to: staging.appendingPathComponent(document.scriptName))
-        for file in document.dataFiles { try write(file.text, to: staging.appendingPathComponent(file.name)) }
+        try write(document.script, to: staging.appendingPathComponent(document.scriptName),
+                  shown: folder.appendingPathComponent(document.scriptName))
+        for file in document.dataFiles {
+            try write(file.text, to: staging.appendingPathComponent(file.name), shown: folder.appendingPathComponent(file.name))
+        }
         try gnuplot.run(script: document.scriptName, in: staging)
         for produced in [document.outputName] + document.companionNames {
             let url = staging.appendingPathComponent(produced)
             let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
             guard let size, size > 0 else {
                 throw .noOutputWritten(path: produced, message: "the script ran without errors but produced no \(produced)")
+            }
+            guard FigureRenderer.endsComplete(url) else {
+                // gnuplot does not report a write that failed (a full disk, a file size limit): the file is cut short.
+                throw .noOutputWritten(path: produced, message: "the file it wrote ends early (\(size) bytes, without the end its format requires): the disk is full or a file size limit was reached; free some space or write elsewhere")
             }
         }
         // Data and script first, the figure last: a figure in place always has its script beside it.
@@ -145,6 +152,28 @@ public struct FigureRenderer: Sendable {
                               dataFiles: document.dataFiles.map { folder.appendingPathComponent($0.name) })
     }
 
+    /// Whether the file at `url` ends as every complete file of its format (told by its extension) does: a PNG
+    /// with its IEND chunk, a PDF with %%EOF, an SVG with </svg>, cairolatex's .tex with \endgroup. Other
+    /// extensions are taken as complete.
+    static func endsComplete(_ url: URL) -> Bool {
+        let marker: [UInt8]
+        switch url.pathExtension.lowercased() {
+        case "png": marker = [0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]  // "IEND" and its CRC
+        case "pdf": marker = Array("%%EOF".utf8)
+        case "svg": marker = Array("</svg>".utf8)
+        case "tex": marker = Array("\\endgroup".utf8)
+        default: return true
+        }
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        guard let end = try? handle.seekToEnd() else { return false }
+        let window = min(end, 64)
+        guard (try? handle.seek(toOffset: end - window)) != nil, let tail = try? handle.readToEnd() else { return false }
+        let bytes = [UInt8](tail)
+        guard bytes.count >= marker.count else { return false }
+        return (0...(bytes.count - marker.count)).contains { Array(bytes[$0..<($0 + marker.count)]) == marker }
+    }
+
     private func checkFolder(_ folder: URL) throws(FigureError) {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
@@ -155,9 +184,23 @@ public struct FigureRenderer: Sendable {
         }
     }
 
-    private func write(_ text: String, to url: URL) throws(FigureError) {
-        do { try Data(text.utf8).write(to: url) } catch {
-            throw .io(path: url.path, reason: "cannot write: \(error.localizedDescription)")
+    /// Writes `text` to `url` (a file of the staging folder); a failure names `shown`, the file as it would
+    /// have been placed, and the system's reason (a full disk, a file size limit).
+    private func write(_ text: String, to url: URL, shown: URL) throws(FigureError) {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        var failure: Int32 = fd < 0 ? errno : 0
+        if fd >= 0 {
+            let bytes = Array(text.utf8)
+            var done = 0
+            while done < bytes.count && failure == 0 {
+                let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, bytes.count - done) }
+                if n < 0 { if errno != EINTR { failure = errno } } else { done += n }
+            }
+            if close(fd) != 0 && failure == 0 { failure = errno }
         }
+        guard failure != 0 else { return }
+        let full = failure == ENOSPC || failure == EFBIG || failure == EDQUOT
+        throw .io(path: shown.path, reason: "cannot write: \(String(cString: strerror(failure)))"
+            + (full ? " (free some space or write elsewhere)" : "") + "; nothing was written")
     }
 }

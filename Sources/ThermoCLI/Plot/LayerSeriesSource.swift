@@ -49,7 +49,9 @@ func loadLayerSeries(_ paths: [String]) throws -> [LayerSeriesRun] {
     }
     var runs: [LayerSeriesRun] = []
     for path in paths {
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path) does not exist") }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw ValidationError("\(path) does not exist") }
+        guard !isFolder.boolValue else { throw ValidationError("\(path) is a folder; give the table file itself") }
         guard let source = layerSeriesSources.first(where: { $0.accepts(path) }) else {
             throw ValidationError("cannot read \(path): the accepted inputs are " + layerSeriesSources.map { $0.formatDescription }.joined(separator: ", "))
         }
@@ -58,4 +60,28 @@ func loadLayerSeries(_ paths: [String]) throws -> [LayerSeriesRun] {
         runs += read
     }
     return runs
+}
+
+/// Notes about values a logarithmic axis cannot show (NaN, ±∞, zero or negative), which gnuplot leaves out
+/// silently: one note per run and quantity, naming the first such point and how many there are.
+func undrawableValueNotes(_ runs: [LayerSeriesRun], quantities: [(name: String, values: (LayerRecord) -> [Double]?)]) -> [String] {
+    var notes: [String] = []
+    for run in runs {
+        for quantity in quantities {
+            var count = 0
+            var first: (layer: String, epoch: Double, value: Double)? = nil
+            for layer in run.layers {
+                guard let values = quantity.values(layer) else { continue }
+                for (epoch, value) in zip(layer.epochs, values) where !(value.isFinite && value > 0) {
+                    count += 1
+                    if first == nil { first = (layer.layer, epoch, value) }
+                }
+            }
+            if let first {
+                notes.append("\(run.path): \(count) \(quantity.name) value\(count == 1 ? " is" : "s are") NaN, infinite or not positive "
+                    + "(first: layer \(first.layer), epoch \(shortValue(first.epoch)), \(first.value)); the logarithmic axis leaves \(count == 1 ? "it" : "them") out")
+            }
+        }
+    }
+    return notes
 }

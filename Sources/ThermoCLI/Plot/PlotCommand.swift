@@ -71,9 +71,24 @@ struct PlotOptions: ParsableArguments {
         return options
     }
 
-    /// Checks the output's name before any input is read.
+    /// Checks the output before any input is read: its name, its folder, and (without --force) that neither
+    /// it nor its script exists yet (the renderer checks every file again, data files included).
     func checkOutput() throws {
         do { _ = try FigureFormat(path: output) } catch { throw ValidationError(error.description) }
+        let url = URL(fileURLWithPath: output)
+        let folder = url.deletingLastPathComponent()
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ValidationError(FigureError.unusableFolder(path: folder.path, reason: "does not exist; create it first").description)
+        }
+        guard FileManager.default.isWritableFile(atPath: folder.path) else {
+            throw ValidationError(FigureError.unusableFolder(path: folder.path, reason: "is not writable; choose another output folder").description)
+        }
+        if !force {
+            let script = url.deletingPathExtension().appendingPathExtension("gp")
+            let existing = [url, script].map(\.path).filter { FileManager.default.fileExists(atPath: $0) }
+            if !existing.isEmpty { throw ValidationError(FigureError.outputExists(paths: existing).description) }
+        }
     }
 
     /// Renders `figure` to the output; prints what was written unless quiet. Figure errors become one line on

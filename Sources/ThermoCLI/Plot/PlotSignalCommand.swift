@@ -24,6 +24,7 @@ struct PlotSignalCommand: ParsableCommand {
         guard label.isEmpty || label.count == runs.count else {
             throw ValidationError("--label was given \(label.count) time\(label.count == 1 ? "" : "s") for \(runs.count) runs (\(runs.map(\.label).joined(separator: ", "))); give one per run")
         }
+        for note in undrawableValueNotes(runs, quantities: [("signal", { $0.signal }), ("noise", { $0.noise })]) { plot.note(note) }
         var panels: [SignalPanel] = []
         for (i, run) in runs.enumerated() {
             let layers = try run.layers.map { record -> SignalSeries in

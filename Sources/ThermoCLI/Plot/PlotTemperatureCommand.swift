@@ -39,6 +39,10 @@ struct PlotTemperatureCommand: ParsableCommand {
             return TemperatureSeries(layer: record.layer, epochs: record.epochs, temperature: temperature, bands: bands, median: median)
         }
         for note in Set(notes).sorted() { plot.note(note) }
+        if plot.logy ?? true {
+            let temperatures: (LayerRecord) -> [Double]? = { $0.temperature ?? $0.noise?.map { $0 * $0 } }
+            for note in undrawableValueNotes([chosen], quantities: [("temperature", temperatures)]) { plot.note(note) }
+        }
         try plot.render(TemperatureFigure(layers: layers), inputs: inputs)
     }
 }

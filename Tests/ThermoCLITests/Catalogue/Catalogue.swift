@@ -1,0 +1,282 @@
+import Foundation
+import HDF5
+
+/// Bytes of an IDX header declaring `dimensions` (unsigned bytes), without data.
+private func idxHeader(_ dimensions: [UInt32]) -> [UInt8] {
+    [0, 0, 8, UInt8(dimensions.count)] + dimensions.flatMap { d in [UInt8(d >> 24), UInt8(d >> 16 & 255), UInt8(d >> 8 & 255), UInt8(d & 255)] }
+}
+
+private let trainImages = "train-images-idx3-ubyte"
+private let tiny = Fixtures.tinyRun
+/// A run whose summary (30 epochs of metrics, about 11 KB) exceeds a 4 KiB file size limit.
+private let thirtyEpochs = Fixtures.tinyRun.map { $0 == "2" ? "30" : $0 }
+
+extension BadInput {
+    /// Every case, command by command. Add a command's cases as rows here.
+    static let catalogue: [BadInput] = train + dataCommands + traceCommands + plots + bench
+
+    // MARK: thermo train
+
+    static let train: [BadInput] = [
+        .failure("train", "data folder does not exist", tiny, "not found; looked in 1) ",
+                 setup: { _ in }),
+        .failure("train", "--data names a file", ["train", "--data", "notes.txt", "--epochs", "1"], "a file, not a folder",
+                 setup: { try $0.write("notes.txt", "hello") }, unchanged: ["notes.txt"]),
+        .failure("train", "empty image file", tiny, "too short for an IDX header",
+                 setup: { try $0.data(change: (trainImages, { _ in [] })) }, unchanged: ["data/\(trainImages)"]),
+        .failure("train", "truncated gzip image file", tiny, "is truncated",
+                 setup: { try $0.truncatedGzip(file: trainImages, keep: 4000) }, unchanged: ["data/\(trainImages).gz"]),
+        .failure("train", "IDX header declaring 2^96 bytes", tiny, "more than thermo accepts",
+                 setup: { try $0.data(change: (trainImages, { _ in idxHeader([.max, .max, .max]) })) }),
+        .failure("train", "IDX header declaring more than the file holds", tiny, "is truncated: its data ends at byte 16 of 3,136,016 declared",
+                 setup: { try $0.data(change: (trainImages, { _ in idxHeader([4000, 28, 28]) })) }),
+        .failure("train", "IDX label file with a label out of range", tiny, "has 10 classes",
+                 setup: { try $0.data(change: ("train-labels-idx1-ubyte", { bytes in var b = bytes; b[8] = 42; return b })) }),
+        .failure("train", "--resume of a missing checkpoint", ["train", "--resume", "gone.ckpt", "--data", "data"], "does not exist",
+                 setup: { try $0.data() }),
+        .failure("train", "--resume of a folder", ["train", "--resume", "data", "--data", "data"], "is a folder, not a checkpoint file",
+                 setup: { try $0.data() }),
+        .failure("train", "--resume of an empty file", ["train", "--resume", "empty.ckpt", "--data", "data"], "is not a thermo checkpoint",
+                 setup: { try $0.data(); try $0.write("empty.ckpt", "") }, unchanged: ["empty.ckpt"]),
+        .failure("train", "--resume of a truncated checkpoint", ["train", "--resume", "cut.ckpt", "--data", "data"], "checksum mismatch",
+                 setup: { w in try w.data(); let b = try Data(contentsOf: Fixtures.shared.checkpoint); try b.prefix(b.count - 100).write(to: w.url("cut.ckpt")) },
+                 unchanged: ["cut.ckpt"]),
+        .usage("train", "--resume with a changed flag", ["train", "--resume", "run.ckpt", "--data", "data", "--lr", "0.5"], "only --epochs may differ",
+               setup: { try $0.data(); try $0.copy(Fixtures.shared.checkpoint, to: "run.ckpt") }),
+        .usage("train", "existing summary without --force", tiny + ["--summary", "old.json"], "already exists; pass --force",
+               setup: { try $0.data(); try $0.write("old.json", "{\"mine\": true}") }, unchanged: ["old.json"]),
+        .usage("train", "existing trace without --force", tiny + ["--trace", "old.h5"], "already exists; pass --force",
+               setup: { try $0.data(); try $0.trace("old.h5") }, unchanged: ["old.h5"]),
+        .usage("train", "output into a missing folder", tiny + ["--summary", "nowhere/run.json"], "does not exist; create it first",
+               setup: { try $0.data() }),
+        .usage("train", "output naming a folder", tiny + ["--summary", "data"], "is a folder; give a file name",
+               setup: { try $0.data() }),
+        .usage("train", "output into a folder without write permission", tiny + ["--summary", "locked/run.json"], "is not writable",
+               setup: { try $0.data(); try $0.makeFolder("locked"); try $0.chmod("locked", 0o555) }, unprivileged: true),
+        .failure("train", "full disk writing the summary", thirtyEpochs + ["--summary", "run.json"], "cannot write run.json: File too large",
+                 setup: { try $0.data() }, absent: ["run.json"], fileLimitKiB: 4),
+        .failure("train", "full disk replacing a summary (--force)", thirtyEpochs + ["--summary", "old.json", "--force"], "cannot write old.json: File too large",
+                 setup: { try $0.data(); try $0.write("old.json", "{\"mine\": true}") }, unchanged: ["old.json"], fileLimitKiB: 4),
+        .failure("train", "full disk creating the trace", tiny + ["--trace", "run.h5"], "trace run.h5 cannot be created: file write failed: file too large",
+                 setup: { try $0.data() }, absent: ["run.h5"], fileLimitKiB: 4),
+        .failure("train", "full disk replacing a trace (--force)", tiny + ["--trace", "old.h5", "--force"], "cannot be created: file write failed: file too large",
+                 setup: { try $0.data(); try $0.trace("old.h5") }, unchanged: ["old.h5"], fileLimitKiB: 8),
+        .failure("train", "full disk writing a checkpoint", tiny + ["--checkpoint", "run.ckpt", "--checkpoint-every", "1"], "cannot write run.ckpt: File too large",
+                 setup: { try $0.data() }, absent: ["run.ckpt"], fileLimitKiB: 4),
+        .usage("train", "non-numeric --lr", ["train", "--lr", "fast"], "--lr"),
+        .usage("train", "--layers with a word", ["train", "--layers", "784,wide,10", "--data", "data"], "'wide' is not a whole number",
+               setup: { try $0.data() }),
+        .usage("train", "--layers with a zero width", ["train", "--layers", "784,0,10", "--data", "data"], "at least two positive widths",
+               setup: { try $0.data() }),
+        .usage("train", "--layers too wide for the memory", ["train", "--layers", "784,100000000,10", "--data", "data"], "more than this machine's",
+               setup: { try $0.data() }),
+        .usage("train", "--layers beyond any machine", ["train", "--layers", "784,4611686018427387904,10", "--data", "data"],
+               "has more parameters than any machine holds", setup: { try $0.data() }),
+        .usage("train", "--threads 0", ["train", "--threads", "0"], "--threads must be at least 1"),
+        .usage("train", "--checkpoint-every 0", ["train", "--checkpoint-every", "0"], "--checkpoint-every must be at least 1"),
+        .usage("train", "--epochs 0", ["train", "--epochs", "0", "--data", "data"], "--epochs", setup: { try $0.data() }),
+        .usage("train", "--batch-size -1", ["train", "--batch-size", "-1", "--data", "data"], "--batch-size", setup: { try $0.data() }),
+        .usage("train", "--momentum 1.5", ["train", "--momentum", "1.5", "--data", "data"], "--momentum", setup: { try $0.data() }),
+        .usage("train", "--lr nan", ["train", "--lr", "nan", "--data", "data"], "--lr", setup: { try $0.data() }),
+        .usage("train", "--loss pla without --radius", ["train", "--loss", "pla", "--smooth", "1", "--data", "data"], "--radius is needed",
+               setup: { try $0.data() }),
+        .usage("train", "--smooth without a smoothing loss", ["train", "--smooth", "1", "--data", "data"], "need --loss pla or plea",
+               setup: { try $0.data() }),
+        .usage("train", "--record without --trace", ["train", "--record", "layers"], "--record needs --trace"),
+        .usage("train", "unknown --record level", ["train", "--trace", "x.h5", "--record", "everything"], "not a recording level",
+               absent: ["x.h5"]),
+    ]
+
+    // MARK: thermo data verify, thermo data fetch
+
+    static let dataCommands: [BadInput] = [
+        .failure("data verify", "data folder does not exist", ["data", "verify", "--data", "nowhere"], "not found; looked in 1) "),
+        .failure("data verify", "--data names a file", ["data", "verify", "--data", "notes.txt"], "a file, not a folder",
+                 setup: { try $0.write("notes.txt", "hello") }),
+        .failure("data verify", "unknown data set", ["data", "verify", "cifar"], "unknown data set 'cifar'"),
+        .failure("data verify", "empty image file", ["data", "verify", "--data", "data"], "too short for an IDX header",
+                 setup: { try $0.data(change: (trainImages, { _ in [] })) }, unchanged: ["data/\(trainImages)"]),
+        .failure("data verify", "truncated gzip image file", ["data", "verify", "--data", "data"], "is truncated",
+                 setup: { try $0.truncatedGzip(file: trainImages, keep: 4000) }, unchanged: ["data/\(trainImages).gz"]),
+        .failure("data verify", "IDX header declaring 2^96 bytes", ["data", "verify", "--data", "data"], "more than thermo accepts",
+                 setup: { try $0.data(change: (trainImages, { _ in idxHeader([.max, .max, .max]) })) }, unchanged: ["data/\(trainImages)"]),
+        .usage("data fetch", "--mirror that is not a URL", ["data", "fetch", "mnist", "--mirror", "not a url", "--to", "fetched"],
+               "--mirror takes the http:// or https:// URL", absent: ["fetched"]),
+        .usage("data fetch", "--mirror with another scheme", ["data", "fetch", "mnist", "--mirror", "ftp://example.org/mnist", "--to", "fetched"],
+               "--mirror takes the http:// or https:// URL", absent: ["fetched"]),
+        .failure("data fetch", "mirror that cannot be reached", ["data", "fetch", "mnist", "--mirror", "http://127.0.0.1:9/", "--to", "fetched"],
+                 "cannot reach any mirror", absent: ["fetched"]),
+        .failure("data fetch", "mirror serving a truncated gzip", ["data", "fetch", "mnist", "--mirror", "MIRROR", "--to", "fetched"],
+                 "nothing was moved into place",
+                 setup: { w in
+                     try w.makeFolder("mirror")
+                     for name in try FileManager.default.contentsOfDirectory(atPath: Fixtures.shared.data.path) {
+                         let compressed = try gzip(Data(contentsOf: Fixtures.shared.data.appendingPathComponent(name)))
+                         try (name == trainImages ? compressed.prefix(3000) : compressed).write(to: w.url("mirror/\(name).gz"))
+                     }
+                 }, absent: ["fetched"], mirror: true),
+        .failure("data fetch", "existing files without --force", ["data", "fetch", "mnist", "--mirror", "http://127.0.0.1:9/", "--to", "data"],
+                 "already holds train-images-idx3-ubyte.gz; nothing was downloaded — pass --force",
+                 setup: { w in try w.makeFolder("data"); try w.write("data/\(trainImages).gz", "mine") }, unchanged: ["data/\(trainImages).gz"]),
+    ]
+
+    // MARK: thermo inspect, thermo recover
+
+    /// The cases every trace reader shares, for `command` (inspect or recover).
+    static func traceReading(_ command: String) -> [BadInput] {
+        [
+            .failure(command, "trace does not exist", [command, "gone.h5"], "does not exist"),
+            .failure(command, "a folder", [command, "folder.h5"], "is a folder, not a trace file", setup: { try $0.makeFolder("folder.h5") }),
+            .failure(command, "an empty file", [command, "empty.h5"], "is not an HDF5 file", setup: { try $0.write("empty.h5", "") },
+                     unchanged: ["empty.h5"]),
+            .failure(command, "a text file", [command, "notes.h5"], "is not an HDF5 file", setup: { try $0.write("notes.h5", "hello\n") },
+                     unchanged: ["notes.h5"]),
+            .failure(command, "an HDF5 file that is not a trace", [command, "other.h5"], "is an HDF5 file but not a thermo trace",
+                     setup: { w in let f = try File.create(w.url("other.h5").path); _ = try f.createGroup("results"); try f.close() },
+                     unchanged: ["other.h5"]),
+            .failure(command, "a trace of a newer major version", [command, "run.h5"], "newer than the version 1 this thermo reads",
+                     setup: { try $0.trace { try $0.setAttribute("format_version_major", 2) } }, unchanged: ["run.h5"]),
+            .failure(command, "a trace cut in the middle", [command, "cut.h5"], "is shorter than the length its HDF5 superblock records",
+                     setup: { w in try Data(contentsOf: Fixtures.shared.trace).prefix(20_000).write(to: w.url("cut.h5")) },
+                     unchanged: ["cut.h5"]),
+            .failure(command, "a negative marker", [command, "run.h5"], "impossible marker /completed_epochs = -3",
+                     setup: { try $0.trace { try $0.openDataset("completed_epochs").write([Int64(-3)]) } }, unchanged: ["run.h5"]),
+            .failure(command, "a marker beyond the planned epochs", [command, "run.h5"], "counts 9 complete epochs of 2 planned",
+                     setup: { try $0.trace { try $0.openDataset("completed_epochs").write([Int64(9)]) } }, unchanged: ["run.h5"]),
+            .failure(command, "a zero layer width", [command, "run.h5"], "impossible layer widths [784, 0, 10]",
+                     setup: { try $0.trace { try $0.setAttribute("widths", [784, 0, 10]) } }, unchanged: ["run.h5"]),
+            .failure(command, "a single layer width", [command, "run.h5"], "impossible layer widths [784]",
+                     setup: { try $0.trace { try $0.setAttribute("widths", [784]) } }, unchanged: ["run.h5"]),
+            .failure(command, "zero steps per epoch", [command, "run.h5"], "steps_per_epoch = 0",
+                     setup: { try $0.trace { try $0.setAttribute("steps_per_epoch", 0) } }, unchanged: ["run.h5"]),
+            .failure(command, "an unknown status code", [command, "run.h5"], "unknown status code 99",
+                     setup: { try $0.trace { try $0.openDataset("status").write([Int64(99)]) } }, unchanged: ["run.h5"]),
+        ]
+    }
+
+    static let traceCommands: [BadInput] = traceReading("inspect") + traceReading("recover") + [
+        BadInput(command: "inspect", name: "NaN and ∞ in a trace's metrics", arguments: ["inspect", "run.h5"], status: 0,
+                 message: "train loss nan",
+                 setup: { try $0.trace { f in
+                     let loss = try f.openDataset("epochs/train_loss")
+                     try loss.write([Double.nan], start: [1], count: [1])
+                     try f.openDataset("epochs/layer_signal").write([Double.infinity, -Double.infinity], start: [1, 0], count: [1, 2])
+                 } }, unchanged: ["run.h5"]),
+        BadInput(command: "inspect", name: "a variable shorter than the markers", arguments: ["inspect", "run.h5"], status: 0,
+                 message: "progress       2 complete epochs (1…2) of 2 planned",
+                 setup: { try $0.trace { f in
+                     let signal = try f.openDataset("epochs/layer_signal")
+                     try signal.resize(to: [0, 2])
+                 } }, unchanged: ["run.h5"]),
+        .failure("inspect", "an epoch number that is no integer", ["inspect", "run.h5"], "which is no epoch or step number",
+                 setup: { try $0.trace { try $0.openDataset("epochs/epoch").write([Int64.max], start: [1], count: [1]) } },
+                 unchanged: ["run.h5"]),
+        .usage("inspect", "--interval 0", ["inspect", "run.h5", "--interval", "0"], "--interval must be a positive number",
+               setup: { try $0.trace() }),
+        .usage("inspect", "--interval 1e10 (beyond a day)", ["inspect", "run.h5", "--follow", "--interval", "1e10"], "at most 86400",
+               setup: { try $0.trace() }),
+        .usage("inspect", "--interval nan", ["inspect", "run.h5", "--follow", "--interval", "nan"], "--interval must be a positive number",
+               setup: { try $0.trace() }),
+        .usage("inspect", "unknown --format", ["inspect", "run.h5", "--format", "xml"], "'xml' is invalid for '--format", setup: { try $0.trace() }),
+    ]
+
+    // MARK: thermo plot
+
+    /// A long table of `rows` (epoch, layer, signal, noise) lines after the header, 40 epochs × 2 layers unless given.
+    static func table(_ edit: (inout [String]) -> Void = { _ in }) -> String {
+        var rows = ["epoch,layer,signal,noise"]
+        for e in 1...40 { for l in 1...2 { rows.append("\(e),\(l),\(Double(l) / Double(e).squareRoot()),\(0.1 / Double(e))") } }
+        edit(&rows)
+        return rows.joined(separator: "\n") + "\n"
+    }
+
+    /// The table cases every layer-series figure shares.
+    static func tableInputs(_ figure: String) -> [BadInput] {
+        let command = "plot \(figure)"
+        let plot = ["plot", figure, "-o", "fig.png"]
+        return [
+            .usage(command, "input does not exist", plot + ["gone.csv"], "gone.csv does not exist", absent: ["fig.png"]),
+            .usage(command, "input is a folder", plot + ["tables.csv"], "tables.csv is a folder", setup: { try $0.makeFolder("tables.csv") }),
+            .usage(command, "empty CSV", plot + ["empty.csv"], "no header line", setup: { try $0.write("empty.csv", "") }),
+            .usage(command, "CSV without a signal/noise column", plot + ["t.csv"], "no signal, noise or temperature column",
+                   setup: { try $0.write("t.csv", "epoch,layer,loss\n1,1,0.5\n") }),
+            .usage(command, "CSV without a layer column", plot + ["t.csv"], "missing column layer",
+                   setup: { try $0.write("t.csv", "epoch,signal\n1,0.5\n") }),
+            .usage(command, "CSV with a non-numeric cell", plot + ["t.csv"], "line 4, column signal: \"high\" is not a number",
+                   setup: { try $0.write("t.csv", table { $0[3] = "2,1,high,0.1" }) }),
+            .usage(command, "CSV with a short line", plot + ["t.csv"], "line 4: 2 fields, at least 4 needed",
+                   setup: { try $0.write("t.csv", table { $0[3] = "2,1" }) }),
+            .usage(command, "CSV with a header only", plot + ["t.csv"], "holds no data rows", setup: { try $0.write("t.csv", "epoch,layer,signal\n") }),
+            .usage(command, "input of an unknown kind", plot + ["run.json"], "cannot read run.json: the accepted inputs are",
+                   setup: { try $0.copy(Fixtures.shared.summary, to: "run.json") }),
+        ]
+    }
+
+    static let plots: [BadInput] = tableInputs("signal") + tableInputs("temperature") + tableInputs("cooling") + [
+        .failure("plot signal", "full disk writing the figure", ["plot", "signal", "t.csv", "-o", "fig.png"], "ends early",
+                 setup: { try $0.write("t.csv", table()) }, absent: ["fig.png", "fig.gp", "fig.panel1.dat"], fileLimitKiB: 16),
+        .failure("plot signal", "full disk replacing a figure (--force)", ["plot", "signal", "t.csv", "-o", "fig.png", "--force"], "ends early",
+                 setup: { w in try w.write("t.csv", table()); try w.write("fig.png", "old figure"); try w.write("fig.gp", "old script") },
+                 unchanged: ["fig.png", "fig.gp"], fileLimitKiB: 16),
+        .failure("plot kernel", "full disk writing the data", ["plot", "kernel", "-o", "fig.png"], "cannot write: File too large",
+                 absent: ["fig.png", "fig.gp", "fig.kernel.dat"], fileLimitKiB: 8),
+        .usage("plot signal", "existing output without --force", ["plot", "signal", "t.csv", "-o", "fig.png"], "already exist",
+               setup: { w in try w.write("t.csv", table()); try w.write("fig.png", "old figure") }, unchanged: ["fig.png"]),
+        .usage("plot kernel", "output folder does not exist", ["plot", "kernel", "-o", "figs/k.png"], "does not exist; create it first"),
+        .usage("plot kernel", "output folder without write permission", ["plot", "kernel", "-o", "locked/k.png"], "is not writable",
+               setup: { try $0.makeFolder("locked"); try $0.chmod("locked", 0o555) }, unprivileged: true),
+        .usage("plot kernel", "unknown output format", ["plot", "kernel", "-o", "k.doc"], "cannot tell the figure format", absent: ["k.doc"]),
+        .usage("plot kernel", "output name starting with |", ["plot", "kernel", "-o", "|k.png"], "starts with '|'"),
+        .usage("plot kernel", "--radius 0", ["plot", "kernel", "-o", "k.png", "--radius", "0"], "--radius must be a positive number"),
+        .usage("plot kernel", "--sharpness with a word", ["plot", "kernel", "-o", "k.png", "--sharpness", "4,sharp"], "'sharp' is not one"),
+        .usage("plot kernel", "--size 0,0", ["plot", "kernel", "-o", "k.png", "--size", "0,0"], "--size must be between"),
+        .usage("plot kernel", "--dpi 0", ["plot", "kernel", "-o", "k.png", "--dpi", "0"], "--dpi must be between"),
+        .usage("plot kernel", "--xrange 5:1", ["plot", "kernel", "-o", "k.png", "--xrange", "5:1"], "--xrange needs FROM < TO"),
+        .failure("plot cooling", "NaN in the signal", ["plot", "cooling", "t.csv", "-o", "fig.png"], "non-finite entry (NaN) at epoch 3",
+                 setup: { try $0.write("t.csv", table { $0[5] = "3,1,nan,0.1" }) }, absent: ["fig.png"]),
+        .failure("plot cooling", "∞ in the signal", ["plot", "cooling", "t.csv", "-o", "fig.png"], "non-finite entry (∞) at epoch 3",
+                 setup: { try $0.write("t.csv", table { $0[5] = "3,1,inf,0.1" }) }, absent: ["fig.png"]),
+        .failure("plot cooling", "a negative signal", ["plot", "cooling", "t.csv", "-o", "fig.png"], "signal is -1 at epoch 3",
+                 setup: { try $0.write("t.csv", table { $0[5] = "3,1,-1,0.1" }) }, absent: ["fig.png"]),
+        .failure("plot cooling", "a zero signal", ["plot", "cooling", "t.csv", "-o", "fig.png"], "signal is 0 at epoch 3",
+                 setup: { try $0.write("t.csv", table { $0[5] = "3,1,0,0.1" }) }, absent: ["fig.png"]),
+        BadInput(command: "plot signal", name: "NaN and a negative signal (drawn, with a note)", arguments: ["plot", "signal", "t.csv", "-o", "fig.png"],
+                 status: 0, message: "note: t.csv: 2 signal values are NaN, infinite or not positive (first: layer 1, epoch 3, nan)",
+                 setup: { try $0.write("t.csv", table { $0[5] = "3,1,nan,0.1"; $0[7] = "4,1,-1,0.1" }) }),
+        BadInput(command: "plot temperature", name: "a zero noise (drawn, with a note)", arguments: ["plot", "temperature", "t.csv", "-o", "fig.png"],
+                 status: 0, message: "note: t.csv: 1 temperature value is NaN, infinite or not positive (first: layer 2, epoch 3, 0.0)",
+                 setup: { try $0.write("t.csv", table { $0[6] = "3,2,0.5,0" }) }),
+        .usage("plot cooling", "unknown --model", ["plot", "cooling", "t.csv", "-o", "fig.png", "--model", "cubic"], "--model takes",
+               setup: { try $0.write("t.csv", table()) }),
+        .usage("plot temperature", "unknown --run", ["plot", "temperature", "t.csv", "-o", "fig.png", "--run", "other"], "--run other is not among",
+               setup: { try $0.write("t.csv", table()) }),
+        .usage("plot curves", "summary does not exist", ["plot", "curves", "gone.json", "-o", "fig.png"], "gone.json does not exist"),
+        .usage("plot curves", "empty summary", ["plot", "curves", "s.json", "-o", "fig.png"], "is not a thermo run summary",
+               setup: { try $0.write("s.json", "") }),
+        .usage("plot curves", "truncated JSON", ["plot", "curves", "s.json", "-o", "fig.png"], "invalid JSON",
+               setup: { w in let b = try Data(contentsOf: Fixtures.shared.summary); try b.prefix(b.count / 2).write(to: w.url("s.json")) }),
+        .usage("plot curves", "JSON of something else", ["plot", "curves", "s.json", "-o", "fig.png"], "no 'configuration'",
+               setup: { try $0.write("s.json", "{\"name\": \"not a run\"}") }),
+        .usage("plot curves", "a folder without summaries", ["plot", "curves", "runs", "-o", "fig.png"], "holds no .json summary files",
+               setup: { try $0.makeFolder("runs") }),
+        .usage("plot curves", "more --label than runs", ["plot", "curves", "run.json", "-o", "fig.png", "--label", "a", "--label", "b"],
+               "--label was given 2 times for 1 runs", setup: { try $0.copy(Fixtures.shared.summary, to: "run.json") }),
+        .usage("plot curves", "--zoom without a colon", ["plot", "curves", "run.json", "-o", "fig.png", "--zoom", "5"], "--zoom takes FROM:TO",
+               setup: { try $0.copy(Fixtures.shared.summary, to: "run.json") }),
+        .usage("plot sweep", "summary with a missing field", ["plot", "sweep", "s.json", "-o", "fig.png"], "no 'configuration.loss'",
+               setup: { try $0.write("s.json", "{\"configuration\": {}, \"epochs\": []}") }),
+        .failure("plot sweep", "no smoothing run among the inputs", ["plot", "sweep", "run.json", "-o", "fig.png"], "no smoothing run",
+                 setup: { try $0.copy(Fixtures.shared.summary, to: "run.json") }, absent: ["fig.png"]),
+    ]
+
+    // MARK: thermo bench
+
+    static let bench: [BadInput] = [
+        .usage("bench", "--layers with a word", ["bench", "--layers", "784,x"], "--layers takes positive widths"),
+        .usage("bench", "--layers with one width", ["bench", "--layers", "5"], "--layers needs at least two widths"),
+        .usage("bench", "--batch-size 0", ["bench", "--batch-size", "0"], "must be positive"),
+        .usage("bench", "--steps-per-epoch 0", ["bench", "--steps-per-epoch", "0"], "--steps-per-epoch must be positive"),
+        .usage("bench", "--threads 0", ["bench", "--threads", "0"], "--threads"),
+        .usage("bench", "--layers too wide for the memory", ["bench", "--layers", "784,100000000,10"], "more than this machine's"),
+    ]
+}

@@ -1,0 +1,134 @@
+import Foundation
+import HDF5
+import Testing
+import TestSupport
+@testable import Traces
+
+/// Damaged traces are refused with a message, never read into a trap (regressions of issue 8's catalogue and of
+/// the trace fuzz harness), and a trace cut short by a full disk is restored by recovery.
+@Suite("Trace validation", .serialized)
+struct ValidationTests {
+    /// A recorded trace with `edit` applied.
+    func damaged(_ edit: (File) throws -> Void) throws -> String {
+        let (_, _, path) = try recordedRun(.standard, epochs: 2)
+        let file = try File.open(path, mode: .readWrite)
+        try edit(file)
+        try file.close()
+        return path
+    }
+
+    @Test("Impossible header numbers, markers and shapes are refused, naming what is wrong",
+          arguments: [
+            ("widths [144]", "impossible layer widths [144]"),
+            ("widths with 0", "impossible layer widths [144, 0, 16, 4]"),
+            ("huge widths", "impossible layer widths"),
+            ("steps_per_epoch 0", "steps_per_epoch = 0"),
+            ("first_epoch -1", "first_epoch = -1"),
+            ("completed_epochs -3", "impossible marker /completed_epochs = -3"),
+            ("completed_epochs 2^62", "impossible marker /completed_epochs"),
+            ("completed_epochs 9", "counts 9 complete epochs of 2 planned"),
+            ("a fourth layer in the header", "has /steps/layer_signal of shape 34 × 3 where its header implies rows × 4"),
+          ])
+    func refused(_ damage: String, _ message: String) throws {
+        let path = try damaged { file in
+            switch damage {
+            case "widths [144]": try file.setAttribute("widths", [144])
+            case "widths with 0": try file.setAttribute("widths", [144, 0, 16, 4])
+            case "huge widths": try file.setAttribute("widths", [1 << 40, 1 << 40, 16, 4])
+            case "steps_per_epoch 0": try file.setAttribute("steps_per_epoch", 0)
+            case "first_epoch -1": try file.setAttribute("first_epoch", -1)
+            case "completed_epochs -3": try file.openDataset("completed_epochs").write([Int64(-3)])
+            case "completed_epochs 2^62": try file.openDataset("completed_epochs").write([Int64(1) << 62])
+            case "completed_epochs 9": try file.openDataset("completed_epochs").write([Int64(9)])
+            default: try file.setAttribute("widths", [144, 32, 16, 4, 4])  // the variables hold 3 layers
+            }
+        }
+        let error = #expect(throws: TraceError.self) { try TraceReader(contentsOf: path) }
+        #expect(error?.message.contains(message) == true, "\(error?.description ?? "")")
+        #expect(error?.message.contains("damaged") == true, "\(error?.description ?? "")")
+    }
+
+    @Test("An epoch number that is no integer is refused when read, not converted into a trap")
+    func epochNumberOutOfRange() throws {
+        let path = try damaged { try $0.openDataset("epochs/epoch").write([Int64.max], start: [1], count: [1]) }
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        let error = #expect(throws: TraceError.self) { try reader.epochs() }
+        #expect(error?.message.contains("no epoch or step number") == true)
+        #expect(throws: TraceError.self) { try TraceSummary(reader) }
+    }
+
+    @Test("A variable shorter than the markers shows no epoch rather than trapping (fuzz: trace, crash-5b712ea2)",
+          arguments: ["epochs/layer_signal", "epochs/layer_noise", "epochs/test_loss"])
+    func variableShorterThanTheMarkers(_ variable: String) throws {
+        // The reproducer: 07 03 00 (resize epochs/layer_signal to 0 rows), then an edit that changes nothing read.
+        let path = try damaged { file in
+            let dataset = try file.openDataset(variable)
+            var shape = try dataset.shape
+            shape[0] = 0
+            try dataset.resize(to: shape)
+        }
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        let summary = try TraceSummary(reader)
+        #expect(summary.lastEpoch == nil && summary.completedEpochs == 2)
+        #expect(try TraceSummary.epochs(reader, from: 0).isEmpty)
+        _ = summary.text
+    }
+
+    @Test("A writer process id beyond pid_t names no live writer (fuzz: trace, crash-bcc1fa39)", arguments: [Int64(1) << 40, Int64.max])
+    func impossibleWriterProcess(_ pid: Int64) throws {
+        // The reproducer set status to running and writer_pid to 2^40; the liveness check converted it to
+        // pid_t and trapped ("Not enough bits to represent the passed value").
+        let path = try damaged { file in
+            try file.openDataset("status").write([TraceStatus.running.rawValue])
+            try file.openDataset("writer_pid").write([pid])
+        }
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        #expect(!TraceMaintenance.writerMayBeAlive(reader))
+        let summary = try TraceSummary(reader)
+        #expect(summary.writerGone == true)
+    }
+
+    @Test("NaN and ∞ in metrics are read and shown, not refused")
+    func nonFiniteMetrics() throws {
+        let path = try damaged { try $0.openDataset("epochs/train_loss").write([Double.nan], start: [1], count: [1]) }
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        let summary = try TraceSummary(reader)
+        #expect(summary.lastEpoch?.trainLoss.isNaN == true)
+        #expect(summary.text.contains("train loss nan"))
+    }
+
+    @Test("A trace cut short by a failed write is refused with advice; recovery extends it and keeps every complete epoch")
+    func cutShortByAFullDisk() throws {
+        let (_, _, path) = try recordedRun(.standard, epochs: 2)
+        let full = try Data(contentsOf: URL(fileURLWithPath: path))
+        // What a full disk leaves: HDF5 recorded the file's length in the superblock, the tail never reached
+        // the disk. (The superblock and the metadata it points to come first.)
+        let kept = full.count - 4096
+        try full.prefix(kept).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: TraceError.self) { try TraceReader(contentsOf: path) }
+        #expect(error?.message.contains("\(TraceReader.shortFile) (\(kept) of \(full.count) bytes)") == true, "\(error?.description ?? "")")
+        #expect(error?.message.contains("thermo recover") == true)
+        let report = try TraceRecovery.recover(path)
+        #expect(report.extendedFile && report.epochs == 2)
+        let reader = try TraceReader(contentsOf: path)
+        #expect(try reader.epochs() == [1, 2])
+        try reader.close()
+    }
+
+    @Test("A copy cut early (its metadata gone) is not 'recovered': it is left exactly as it was")
+    func truncatedCopyLeftAlone() throws {
+        let (_, _, path) = try recordedRun(.standard, epochs: 2)
+        let cut = try Data(contentsOf: URL(fileURLWithPath: path)).prefix(20_000)
+        try cut.write(to: URL(fileURLWithPath: path))
+        let started = Date()
+        let error = #expect(throws: TraceError.self) { try TraceRecovery.recover(path) }
+        #expect(error?.message.contains("left as it was") == true, "\(error?.description ?? "")")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == cut)
+        // A SWMR reader gives up on a bad checksum after a bounded number of attempts (it used to retry for ever).
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+}
