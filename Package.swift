@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
 
         // MARK: Tests mirror the modules.
-        .target(name: "TestSupport", dependencies: ["NumericCore", "CZlib"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["NumericCore", "CZlib", "HDF5"], path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
