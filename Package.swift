@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
 
         // MARK: Tests mirror the modules.
-        .target(name: "TestSupport", dependencies: ["NumericCore", "Datasets", "Networks", "Training", "CZlib"],
+        .target(name: "TestSupport", dependencies: ["NumericCore", "Datasets", "Networks", "Training", "HDF5", "CZlib"],
                 path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),

@@ -35,7 +35,7 @@ struct FailedWriteTests {
         let err = Pipe()
         process.standardOutput = FileHandle.nullDevice
         process.standardError = err
-        try process.run()
+        try launch(process)
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(message)")

@@ -21,7 +21,7 @@ public enum GnuplotSupport {
         process.standardError = handle
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         process.waitUntilExit()
         try handle.close()
         let text = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""

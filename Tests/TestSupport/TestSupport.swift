@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 
 /// Helpers shared by the test targets: paths to the real data and to the built binary, temporary folders.
 public enum TestPaths {
@@ -56,7 +57,7 @@ public func runThermo(_ arguments: [String], in directory: URL? = nil,
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
-    try process.run()
+    try launch(process)
     // Read both pipes to the end before waiting, so that a chatty child never blocks on a full pipe.
     let reader = BackgroundReader(err.fileHandleForReading)
     let outData = out.fileHandleForReading.readDataToEndOfFile()
@@ -115,4 +116,12 @@ public final class BackgroundReader: @unchecked Sendable {
         while data == nil { condition.wait() }
         return data!
     }
+}
+
+/// Starts `process` while no HDF5 call can run in this process. Tests run in parallel in one process: a child
+/// forked while another test is opening an HDF5 file would hold a copy of its descriptor, and so its flock()
+/// lock, until it execs, and that test's next open of the file fails with "unable to lock file, errno = 11".
+/// (posix_spawn returns after the exec.) Every test that starts a program starts it through this.
+public func launch(_ process: Process) throws {
+    try Library.withExclusiveAccess { try process.run() }
 }

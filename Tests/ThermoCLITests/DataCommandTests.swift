@@ -161,7 +161,7 @@ final class LoopbackServer {
         probe.arguments = ["python3", "-c", "import http.server"]
         probe.standardOutput = FileHandle.nullDevice
         probe.standardError = FileHandle.nullDevice
-        guard (try? probe.run()) != nil else { return false }
+        guard (try? launch(probe)) != nil else { return false }
         probe.waitUntilExit()
         return probe.terminationStatus == 0
     }()
@@ -178,7 +178,7 @@ final class LoopbackServer {
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         var text = ""
         var port: String?
         while port == nil {

@@ -22,7 +22,7 @@ struct FullDiskTests {
         let err = Pipe()
         limited.standardOutput = FileHandle.nullDevice
         limited.standardError = err
-        try limited.run()
+        try launch(limited)
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         limited.waitUntilExit()
         #expect(limited.terminationStatus == 1, "\(message)")

@@ -20,7 +20,7 @@ import TestSupport
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         // Wait for the second epoch line, then ask the run to stop.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, !((try? String(contentsOf: out, encoding: .utf8)) ?? "").contains("epoch  2/12") {
@@ -85,7 +85,7 @@ import TestSupport
         dump.currentDirectoryURL = folder
         dump.standardOutput = FileHandle.nullDevice
         dump.standardError = FileHandle.nullDevice
-        if (try? dump.run()) != nil {
+        if (try? launch(dump)) != nil {
             dump.waitUntilExit()
             #expect(dump.terminationStatus == 0 || dump.terminationStatus == 127, "h5dump refuses the recovered trace")
         }
@@ -110,7 +110,7 @@ import TestSupport
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, process.isRunning,
               !((try? String(contentsOf: out, encoding: .utf8)) ?? "").contains("epoch    2/1000") {

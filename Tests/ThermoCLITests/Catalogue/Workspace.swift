@@ -75,7 +75,7 @@ func gzip(_ data: Data) throws -> Data {
     let input = Pipe(), output = Pipe()
     process.standardInput = input
     process.standardOutput = output
-    try process.run()
+    try launch(process)
     let reader = BackgroundReader(output.fileHandleForReading)
     input.fileHandleForWriting.write(data)
     try input.fileHandleForWriting.close()
