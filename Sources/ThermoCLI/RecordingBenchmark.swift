@@ -70,14 +70,10 @@ struct RecordingBenchmark {
     }
 
     func run() throws -> Report {
-        let architecture = Architecture(widths: widths, activation: .relu)
         var random = RandomStream(seed: 1, purpose: "bench")
-        let network = Network(architecture, initialization: .kaimingNormal, random: &random)
-        let sgd = SGD(SGDConfiguration(learningRate: 1e-4, momentum: 0.9), parameterCount: network.layout.count)
-        sgd.threads = BLAS.threads
-        let pass = Pass(architecture, capacity: batch)
-        let objective = CrossEntropyObjective()
-        let imageCount = max(batch * 4, 2048)
+        let model = BenchmarkModel(widths: widths, batch: batch, random: &random)
+        let (architecture, network, sgd, pass, objective) = (model.architecture, model.network, model.sgd, model.pass, model.objective)
+        let imageCount = model.imageCount
         let pixels = (0..<(imageCount * widths[0])).map { _ in Float(UInt8(truncatingIfNeeded: random.next())) / 255 }
         let labels = (0..<imageCount).map { _ in Int32(random.nextIndex(below: widths.last!)) }
 

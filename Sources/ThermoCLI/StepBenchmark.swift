@@ -99,14 +99,10 @@ struct StepBenchmark {
 
     func run() -> Report {
         // The real training path: Trainer-equivalent pieces on random bytes.
-        let architecture = Architecture(widths: widths, activation: .relu)
         var random = RandomStream(seed: 1, purpose: "bench")
-        let network = Network(architecture, initialization: .kaimingNormal, random: &random)
-        let sgd = SGD(SGDConfiguration(learningRate: 1e-4, momentum: 0.9), parameterCount: network.layout.count)
-        sgd.threads = BLAS.threads
-        let pass = Pass(architecture, capacity: batch)
-        let objective = CrossEntropyObjective()
-        let imageCount = max(batch * 4, 2048)
+        let model = BenchmarkModel(widths: widths, batch: batch, random: &random)
+        let (architecture, network, sgd, pass, objective) = (model.architecture, model.network, model.sgd, model.pass, model.objective)
+        let imageCount = model.imageCount
         let pixels = (0..<(imageCount * widths[0])).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         let labels = (0..<imageCount).map { _ in UInt8(random.nextIndex(below: widths.last!)) }
         let order = random.permutation(imageCount)
@@ -224,6 +220,28 @@ struct StepBenchmark {
 
     func median(_ x: [Double]) -> Double { let s = x.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
     func stat(_ x: [Double]) -> Stat { Stat(min: x.min() ?? 0, median: median(x), max: x.max() ?? 0) }
+}
+
+/// The network, optimiser, buffers and objective a benchmark times: a ReLU network of `widths` with
+/// Kaiming-normal weights, SGD (η 1e-4, μ 0.9) on the BLAS thread count, plain cross-entropy, batches of `batch`
+/// drawn from `imageCount` random images.
+struct BenchmarkModel {
+    let architecture: Architecture
+    let network: Network
+    let sgd: SGD
+    let pass: Pass
+    let objective: CrossEntropyObjective
+    let imageCount: Int
+
+    init(widths: [Int], batch: Int, random: inout RandomStream) {
+        architecture = Architecture(widths: widths, activation: .relu)
+        network = Network(architecture, initialization: .kaimingNormal, random: &random)
+        sgd = SGD(SGDConfiguration(learningRate: 1e-4, momentum: 0.9), parameterCount: network.layout.count)
+        sgd.threads = BLAS.threads
+        pass = Pass(architecture, capacity: batch)
+        objective = CrossEntropyObjective()
+        imageCount = max(batch * 4, 2048)
+    }
 }
 
 extension FloatBuffer {

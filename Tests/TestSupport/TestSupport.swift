@@ -53,12 +53,17 @@ public func runThermo(_ arguments: [String], in directory: URL? = nil,
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
     process.environment = env
+    return try runCollectingOutput(process)
+}
+
+/// Starts `process` (through `launch`) with empty standard input, reads its standard output and error to the
+/// end — both at once, so that a chatty child never blocks on a full pipe — and waits for it.
+public func runCollectingOutput(_ process: Process) throws -> ThermoRun {
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
     process.standardInput = FileHandle.nullDevice
     try launch(process)
-    // Read both pipes to the end before waiting, so that a chatty child never blocks on a full pipe.
     let reader = BackgroundReader(err.fileHandleForReading)
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
