@@ -22,7 +22,7 @@ else
   cat > "$OUT/grid.txt" <<GRID
 loss = ce | pla | plea
 smooth = 1 | 2 | 1,2
-radius = 0.001 … 0.1 log 5
+radius = 0.001 … 0.1 log ${RADII:-5}
 samples = 4
 seed = 1
 fixed = --layers 784,784,784,10 --epochs ${EPOCHS:-20}

@@ -19,7 +19,7 @@ else
   cat > "$OUT/grid.txt" <<GRID
 loss = pla
 smooth = 1 | 2 | 3 | 1,2 | 1,3 | 2,3 | 1,2,3
-radius = 0.001 … 0.1 log 4
+radius = 0.001 … 0.1 log ${RADII:-4}
 samples = 4
 seed = 1
 fixed = --layers 784,784,784,784,10 --epochs ${EPOCHS:-20}

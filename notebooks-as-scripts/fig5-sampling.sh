@@ -21,7 +21,7 @@ else
 loss = pla
 smooth = 2
 samples = 4 | 8
-radius = 0.001 … 0.1 log 5
+radius = 0.001 … 0.1 log ${RADII:-5}
 seed = 1
 fixed = --layers 784,784,784,10 --epochs ${EPOCHS:-20}
 GRID

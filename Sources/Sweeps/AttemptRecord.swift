@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// What the sweep knows of a cell's last attempt (`attempt.json`): written when it starts, completed when it ends.
 /// An attempt without an end was killed (or its machine went down): the cell is `interrupted`.
@@ -58,21 +59,14 @@ public struct AttemptRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// Writes `data` to a temporary file beside `url`, then renames it over `url`: readers see the old file or the new
-/// one, never a part.
+/// Writes `data` to a temporary file beside `url`, fsyncs it and renames it over `url` (Training's
+/// `writeAtomically`): readers see the old file or the new one, never a part; on failure the temporary file is
+/// removed and `url` is untouched.
 func writeFileAtomically(_ data: Data, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+    let bytes = [UInt8](data)
     do {
-        try data.write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw SweepError.io("cannot write \(url.path): \(reason)")
-        }
-    } catch let error as SweepError {
-        throw error
+        try writeAtomically(bytes, to: url.path)
     } catch {
-        throw SweepError.io("cannot write \(url.path): \(error.localizedDescription)")
+        throw SweepError.io((error as? FileWriteError)?.description ?? "cannot write \(url.path): \(error)")
     }
 }

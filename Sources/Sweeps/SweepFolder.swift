@@ -45,8 +45,8 @@ public struct SweepFolder: Sendable {
         }
         let manifest: Manifest
         do { manifest = try JSONDecoder().decode(Manifest.self, from: data) } catch {
-            throw .notASweep("\(manifestURL.path) is damaged or not a thermo sweep manifest (\(error)); "
-                             + "write the sweep again with thermo sweep GRID -o \(root.path) --force")
+            throw .notASweep("\(manifestURL.path) is damaged or not a thermo sweep manifest (\(Self.reason(error))); "
+                             + "write the sweep again with thermo sweep GRID -o \(root.path) --force (the old cells move to discarded/)")
         }
         guard manifest.format == Manifest.formatName, manifest.version == 1 else {
             throw .notASweep("\(manifestURL.path) is a \(manifest.format) manifest of version \(manifest.version); this thermo reads thermo-sweep version 1")
@@ -55,6 +55,17 @@ public struct SweepFolder: Sendable {
             throw .notASweep("\(manifestURL.path): its cells are out of order; write the sweep again with --force")
         }
         return manifest
+    }
+
+    /// Why JSON could not be decoded, in a few words.
+    static func reason(_ error: Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted: "not valid JSON"
+        case DecodingError.keyNotFound(let key, _): "no '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "a wrong value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        default: "\(error)"
+        }
     }
 
     /// Writes the manifest atomically, with `updated` set to now.
@@ -95,7 +106,14 @@ public struct SweepFolder: Sendable {
         }
         let fresh = Manifest(grid: grid, cells: cells, workingDirectory: workingDirectory, thermoVersion: thermoVersion)
         if hasManifest {
-            let old = try readManifest()
+            let read: Result<Manifest, SweepError> = Result { () throws(SweepError) -> Manifest in try readManifest() }
+            if case .failure(let error) = read, case .notASweep = error, force {
+                // The manifest cannot be read: with --force, move the old sweep aside whole.
+                let moved = try discardDamaged()
+                try writeManifest(fresh)
+                return (fresh, .replaced(kept: 0, discarded: moved.cells, discardedFolder: moved.folder))
+            }
+            let old = try read.get()
             guard let difference = old.difference(from: cells, trace: grid.trace) else { return (old, .continued) }
             guard force else {
                 throw SweepError.conflict("\(root.path) holds another sweep (\(difference)); pass --force to replace it "
@@ -112,13 +130,45 @@ public struct SweepFolder: Sendable {
                     + "\(entries.count) entr\(entries.count == 1 ? "y" : "ies")); choose another -o folder, or pass --force to add the sweep to it")
             }
         }
+        let madeRoot = !fm.fileExists(atPath: root.path)
+        let madeCells = !fm.fileExists(atPath: cellsFolder.path)
         do {
             try fm.createDirectory(at: cellsFolder, withIntermediateDirectories: true)
         } catch {
-            throw SweepError.io("cannot create \(cellsFolder.path): \(error.localizedDescription)")
+            throw SweepError.io("cannot create \(cellsFolder.path): \(error.localizedDescription.trimmingCharacters(in: CharacterSet(charactersIn: ".")))"
+                                + "; choose a folder you can write with -o")
         }
-        try writeManifest(fresh)
+        do {
+            try writeManifest(fresh)
+        } catch {
+            // Leave nothing behind: the folders this call made hold nothing yet.
+            if madeRoot { try? fm.removeItem(at: root) } else if madeCells { try? fm.removeItem(at: cellsFolder) }
+            throw error
+        }
         return (fresh, .created)
+    }
+
+    /// With `--force` over a damaged manifest: moves the manifest and every cell folder to `DIR/discarded/TIME/`
+    /// (nothing is deleted; which grid they belonged to cannot be read any more). Refused while a cell runs.
+    private func discardDamaged() throws -> (cells: Int, folder: String) {
+        let fm = FileManager.default
+        let cellFolders = ((try? fm.contentsOfDirectory(atPath: cellsFolder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        for name in cellFolders where CellLock.isHeld(at: cellsFolder.appendingPathComponent(name).appendingPathComponent(".lock")) {
+            throw SweepError.conflict("cell \(name) of the sweep in \(root.path) is running; wait for it to end (or stop it) before replacing the sweep")
+        }
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
+        let discardFolder = root.appendingPathComponent("discarded").appendingPathComponent(stamp)
+        do {
+            try fm.createDirectory(at: discardFolder, withIntermediateDirectories: true)
+            try fm.moveItem(at: manifestURL, to: discardFolder.appendingPathComponent("manifest.json.damaged"))
+            for name in cellFolders {
+                try fm.moveItem(at: cellsFolder.appendingPathComponent(name), to: discardFolder.appendingPathComponent(name))
+            }
+            try fm.createDirectory(at: cellsFolder, withIntermediateDirectories: true)
+        } catch {
+            throw SweepError.io("cannot move the damaged sweep in \(root.path) aside: \(error.localizedDescription)")
+        }
+        return (cellFolders.count, discardFolder.path)
     }
 
     /// Renames the folders of cells both grids share to their new ids; moves the other old cell folders away.

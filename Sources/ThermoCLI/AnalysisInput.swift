@@ -50,12 +50,14 @@ struct EpochRange: ExpressibleByArgument, Equatable {
             return .some(v)
         }
         guard let a = end(parts[0]), let b = end(parts[1]) else { return nil }
-        if let a, let b, a > b { return nil }
         from = a
         to = b
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
+
+    /// True when both ends are given and A > B: no epoch lies in the range.
+    var isEmpty: Bool { if let from, let to { from > to } else { false } }
 
     func contains(_ e: Double) -> Bool { (from.map { e >= $0 } ?? true) && (to.map { e <= $0 } ?? true) }
 
@@ -71,11 +73,15 @@ struct SeriesSelection: ParsableArguments {
     var layers: String?
     @Option(help: ArgumentHelp("Epochs to use: A:B, A: or :B (default: all).", valueName: "A:B"))
     var epochs: EpochRange?
-    @Option(help: ArgumentHelp("Work on windows of N steps from the per-step record instead of epochs.", valueName: "N"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Work on windows of N steps from the per-step record instead of epochs.", valueName: "N"))
     var window: Int?
 
     func validate() throws {
         if let window, window < 1 { throw ValidationError("--window takes a positive number of steps") }
+        if let epochs, epochs.isEmpty {
+            throw ValidationError("--epochs \(epochs.description) is empty: its first epoch comes after its last; give A:B with A ≤ B")
+        }
         _ = try parseLayerList(layers)
     }
 

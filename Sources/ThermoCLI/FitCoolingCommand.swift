@@ -46,7 +46,7 @@ struct FitCoolingCommand: ParsableCommand {
     var layers: String?
     @Option(help: ArgumentHelp("Fit statistics over windows of N steps from the per-step record instead of epochs.", valueName: "N"))
     var window: Int?
-    @Option(help: ArgumentHelp("Bootstrap replicates: over epochs in blocks (one run) or over traces (several runs); 0 for none.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Bootstrap replicates: over epochs in blocks (one run) or over traces (several runs); 0 for none.", valueName: "N"))
     var bootstrap: Int = 0
     @Option(help: ArgumentHelp("Block length of the block bootstrap, in epochs (default ⌈n^(1/3)⌉).", valueName: "B"))
     var blockLength: Int?
@@ -90,7 +90,7 @@ struct FitCoolingCommand: ParsableCommand {
         var result = model.defaultBounds
         for text in bounds {
             let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let range = EpochRange(argument: parts[1]) else {
+            guard parts.count == 2, let range = EpochRange(argument: parts[1]), !range.isEmpty else {
                 throw ValidationError("--bound takes NAME=LO:HI, e.g. beta=-2:2; got '\(text)'")
             }
             let name = parts[0].trimmingCharacters(in: .whitespaces).lowercased()

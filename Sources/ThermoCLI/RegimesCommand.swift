@@ -34,7 +34,7 @@ struct RegimesCommand: ParsableCommand {
     var curves: CurveSelection = .signal
     @Option(help: "Decay model of the onset test: nested (default), power, exponential or stretched.")
     var model: CoolingModel = .nested
-    @Option(help: ArgumentHelp("ΔAIC threshold of the onset criterion.", valueName: "D"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("ΔAIC threshold of the onset criterion.", valueName: "D"))
     var threshold: Double = 2
     @Option(help: ArgumentHelp("About how many window starts the onset test tries.", valueName: "N"))
     var candidates: Int = 20

@@ -177,13 +177,26 @@ struct SweepCommand: ParsableCommand {
     func readGrid(file: String?) throws -> Grid {
         var parser = GridParser()
         if let file {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
+                throw ValidationError("the grid file \(file) does not exist; give a file with one setting per line (see thermo sweep --help)")
+            }
+            if isFolder.boolValue {
+                throw ValidationError("\(file) is a folder that holds no sweep, not a grid file; give a grid file, "
+                                      + "or a sweep folder (with its manifest.json) to continue")
+            }
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read the grid file \(file); give a file with one setting per line (see thermo sweep --help)")
+                throw ValidationError("cannot read the grid file \(file) (no read permission?); give a readable file with one setting per line")
             }
             guard let text = String(data: data, encoding: .utf8) else {
                 throw ValidationError("the grid file \(file) is not UTF-8 text")
             }
             try parser.addFile(text, name: file)
+            let read = parser.grid()
+            if read.settings.isEmpty && read.fixed.isEmpty && !read.trace {
+                throw ValidationError("the grid file \(file) holds no setting (only blank lines or comments); "
+                                      + "write one per line, e.g. 'radius = 0.001 … 0.1 log 4' or 'fixed = --epochs 20'")
+            }
         }
         for (i, setting) in gridSettings.enumerated() { try parser.addFlag(setting, index: i + 1) }
         if !trainFlags.isEmpty { try parser.addFixed(trainFlags) }

@@ -154,6 +154,38 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
         #expect(other.stderr.contains("holds another sweep") && other.stderr.contains("--force"), "\(other.stderr)")
     }
 
+    @Test("--force over a damaged manifest moves the old sweep aside whole (manifest and cells) and starts afresh", realMNIST)
+    func forceOverDamagedManifest() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sweep = folder.appendingPathComponent("sweep")
+        let grid = ["--grid", "seed = 1 | 2", "-o", sweep.path, "--"] + tiny + ["--epochs", "1"]
+        #expect(try runThermo(["sweep"] + grid).status == 0)
+        let damaged = Data("{\"format\": \"thermo-sw".utf8)
+        try damaged.write(to: sweep.appendingPathComponent("manifest.json"))
+
+        // Without --force the damaged sweep is refused and left as it was; the hint names --force.
+        let refused = try runThermo(["sweep"] + grid)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("(not valid JSON)") && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: sweep.appendingPathComponent("manifest.json")) == damaged)
+
+        // With --force it is moved to discarded/TIME/ (nothing deleted) and the sweep runs again.
+        let forced = try runThermo(["sweep", "--force"] + grid)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        let discarded = sweep.appendingPathComponent("discarded")
+        let stamps = try FileManager.default.contentsOfDirectory(atPath: discarded.path)
+        #expect(stamps.count == 1)
+        let aside = discarded.appendingPathComponent(stamps.first ?? "")
+        #expect(try Data(contentsOf: aside.appendingPathComponent("manifest.json.damaged")) == damaged)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: aside.path).filter { $0.hasPrefix("cell-") }.count == 2)
+        let manifest = try ManifestFile(sweep)
+        #expect(manifest.cells.count == 2)
+        for cell in manifest.cells {
+            #expect(FileManager.default.fileExists(atPath: sweep.appendingPathComponent(cell.folder).appendingPathComponent("summary.json").path))
+        }
+    }
+
     @Test("SIGINT stops the sweep: no new cells, the running one is stopped and keeps its checkpoint; running again finishes it", realMNIST)
     func interrupt() throws {
         let folder = TestPaths.temporaryFolder()

@@ -1,5 +1,6 @@
 import Foundation
 import HDF5
+import TestSupport
 
 /// Bytes of an IDX header declaring `dimensions` (unsigned bytes), without data.
 private func idxHeader(_ dimensions: [UInt32]) -> [UInt8] {
@@ -13,7 +14,7 @@ private let thirtyEpochs = Fixtures.tinyRun.map { $0 == "2" ? "30" : $0 }
 
 extension BadInput {
     /// Every case, command by command. Add a command's cases as rows here.
-    static let catalogue: [BadInput] = train + dataCommands + traceCommands + plots + bench
+    static let catalogue: [BadInput] = train + dataCommands + traceCommands + analyses + plots + sweep + bench
 
     // MARK: thermo train
 
@@ -122,10 +123,10 @@ extension BadInput {
 
     // MARK: thermo inspect, thermo recover
 
-    /// The cases every trace reader shares, for `command` (inspect or recover).
-    static func traceReading(_ command: String) -> [BadInput] {
+    /// The trace files every command that reads traces refuses, for `command`.
+    static func traceFiles(_ command: String) -> [BadInput] {
         [
-            .failure(command, "trace does not exist", [command, "gone.h5"], "does not exist"),
+            .failure(command, "trace does not exist", [command, "gone.h5"], "gone.h5 does not exist"),
             .failure(command, "a folder", [command, "folder.h5"], "is a folder, not a trace file", setup: { try $0.makeFolder("folder.h5") }),
             .failure(command, "an empty file", [command, "empty.h5"], "is not an HDF5 file", setup: { try $0.write("empty.h5", "") },
                      unchanged: ["empty.h5"]),
@@ -139,6 +140,12 @@ extension BadInput {
             .failure(command, "a trace cut in the middle", [command, "cut.h5"], "is shorter than the length its HDF5 superblock records",
                      setup: { w in try Data(contentsOf: Fixtures.shared.trace).prefix(20_000).write(to: w.url("cut.h5")) },
                      unchanged: ["cut.h5"]),
+        ]
+    }
+
+    /// The cases every trace reader shares, for `command` (inspect or recover).
+    static func traceReading(_ command: String) -> [BadInput] {
+        traceFiles(command) + [
             .failure(command, "a negative marker", [command, "run.h5"], "impossible marker /completed_epochs = -3",
                      setup: { try $0.trace { try $0.openDataset("completed_epochs").write([Int64(-3)]) } }, unchanged: ["run.h5"]),
             .failure(command, "a marker beyond the planned epochs", [command, "run.h5"], "counts 9 complete epochs of 2 planned",
@@ -178,6 +185,74 @@ extension BadInput {
         .usage("inspect", "--interval nan", ["inspect", "run.h5", "--follow", "--interval", "nan"], "--interval must be a positive number",
                setup: { try $0.trace() }),
         .usage("inspect", "unknown --format", ["inspect", "run.h5", "--format", "xml"], "'xml' is invalid for '--format", setup: { try $0.trace() }),
+    ]
+
+    // MARK: thermo temperature, thermo regimes, thermo fit-cooling
+
+    /// The input cases every analysis shares (traces and long tables), for `command`.
+    static func analysisInputs(_ command: String) -> [BadInput] {
+        traceFiles(command) + [
+            .failure(command, "a missing input (the message names both kinds)", [command, "gone.h5"], "give a trace written by 'thermo train --trace"),
+            .failure(command, "CSV without the needed columns", [command, "t.csv"], "missing columns epoch, layer, signal",
+                     setup: { try $0.write("t.csv", "hello\n") }, unchanged: ["t.csv"]),
+            .failure(command, "CSV with a non-numeric cell", [command, "t.csv"], "line 4, column signal: \"high\" is not a number",
+                     setup: { try $0.write("t.csv", table { $0[3] = "2,1,high,0.1" }) }),
+            .failure(command, "CSV with a short line", [command, "t.csv"], "line 4: 2 fields, at least 4 needed",
+                     setup: { try $0.write("t.csv", table { $0[3] = "2,1" }) }),
+            .failure(command, "CSV with a header only", [command, "t.csv"], "it has no data rows",
+                     setup: { try $0.write("t.csv", "epoch,layer,signal,noise\n") }),
+            .usage(command, "unknown --format", [command, "t.csv", "--format", "xml"], "'xml' is invalid for '--format",
+                   setup: { try $0.write("t.csv", table()) }),
+        ]
+    }
+
+    static let analyses: [BadInput] = analysisInputs("temperature") + analysisInputs("regimes") + analysisInputs("fit-cooling") + [
+        .usage("temperature", "--epochs 5:1 (empty)", ["temperature", "run.h5", "--epochs", "5:1"], "is empty: its first epoch comes after its last",
+               setup: { try $0.trace() }),
+        .usage("temperature", "--epochs with a word", ["temperature", "run.h5", "--epochs", "five:"], "'five:' is invalid for '--epochs",
+               setup: { try $0.trace() }),
+        .usage("temperature", "--window 0", ["temperature", "run.h5", "--window", "0"], "--window takes a positive number of steps",
+               setup: { try $0.trace() }),
+        .usage("temperature", "--window -5", ["temperature", "run.h5", "--window", "-5"], "--window takes a positive number of steps",
+               setup: { try $0.trace() }),
+        .failure("temperature", "--window on a table", ["temperature", "t.csv", "--window", "5"], "forms statistics from the per-step record of a trace",
+                 setup: { try $0.write("t.csv", table()) }),
+        .failure("temperature", "--layers beyond the trace", ["temperature", "run.h5", "--layers", "9"], "--layers 9: run.h5 has layers 1…2",
+                 setup: { try $0.trace() }),
+        .failure("temperature", "--layers with a word", ["temperature", "run.h5", "--layers", "1,x"], "--layers x: run.h5 has layers 1…2",
+               setup: { try $0.trace() }),
+        BadInput(command: "temperature", name: "NaN in a table (shown as NaN)", arguments: ["temperature", "t.csv"], status: 0,
+                 message: "NaN", setup: { try $0.write("t.csv", table { $0[5] = "3,1,nan,0.1" }) }),
+        .usage("regimes", "no input", ["regimes"], "give at least one input"),
+        .usage("regimes", "--candidates 0", ["regimes", "t.csv", "--candidates", "0"], "--candidates must be at least 1",
+               setup: { try $0.write("t.csv", table()) }),
+        .usage("regimes", "--threshold nan", ["regimes", "t.csv", "--threshold", "nan"], "--threshold takes a finite ΔAIC",
+               setup: { try $0.write("t.csv", table()) }),
+        BadInput(command: "regimes", name: "NaN and a negative signal in a table (left out, with a note)", arguments: ["regimes", "t.csv"],
+                 status: 0, message: "2 points with non-positive or non-finite values left out of the onset fits",
+                 setup: { try $0.write("t.csv", table { $0[5] = "3,1,nan,0.1"; $0[7] = "4,1,-1,0.1" }) }),
+        .usage("fit-cooling", "--bootstrap -1", ["fit-cooling", "t.csv", "--bootstrap", "-1"], "--bootstrap takes a number of replicates ≥ 0",
+               setup: { try $0.write("t.csv", table()) }),
+        .usage("fit-cooling", "--level 1.5", ["fit-cooling", "t.csv", "--level", "1.5"], "--level takes a confidence level in (0, 1)",
+               setup: { try $0.write("t.csv", table()) }),
+        .usage("fit-cooling", "--bound without NAME=", ["fit-cooling", "t.csv", "--bound", "junk"], "--bound takes NAME=LO:HI",
+               setup: { try $0.write("t.csv", table()) }),
+        .usage("fit-cooling", "--bound with LO > HI", ["fit-cooling", "t.csv", "--model", "power", "--bound", "alpha=2:-2"],
+               "--bound takes NAME=LO:HI, e.g. beta=-2:2; got 'alpha=2:-2'", setup: { try $0.write("t.csv", table()) }),
+        .usage("fit-cooling", "--bound of another model's parameter", ["fit-cooling", "t.csv", "--model", "power", "--bound", "gamma=1:2"],
+               "the power model's parameters are alpha", setup: { try $0.write("t.csv", table()) }),
+        .usage("fit-cooling", "--from after --to", ["fit-cooling", "t.csv", "--from", "30", "--to", "10"], "--from 30 is after --to 10",
+               setup: { try $0.write("t.csv", table()) }),
+        .usage("fit-cooling", "--max-iterations 0", ["fit-cooling", "t.csv", "--max-iterations", "0"], "--max-iterations must be at least 1",
+               setup: { try $0.write("t.csv", table()) }),
+        .failure("fit-cooling", "a run too short for a late regime", ["fit-cooling", "run.h5"], "give the window with --from EPOCH",
+                 setup: { try $0.trace() }, unchanged: ["run.h5"]),
+        .failure("fit-cooling", "NaN in the signal", ["fit-cooling", "t.csv"], "non-finite entry (NaN) at epoch 3",
+                 setup: { try $0.write("t.csv", table { $0[5] = "3,1,nan,0.1" }) }),
+        .failure("fit-cooling", "∞ in the signal", ["fit-cooling", "t.csv"], "non-finite entry (∞) at epoch 3",
+                 setup: { try $0.write("t.csv", table { $0[5] = "3,1,inf,0.1" }) }),
+        .failure("fit-cooling", "a negative signal", ["fit-cooling", "t.csv"], "signal is -1 at epoch 3",
+                 setup: { try $0.write("t.csv", table { $0[5] = "3,1,-1,0.1" }) }),
     ]
 
     // MARK: thermo plot
@@ -267,6 +342,74 @@ extension BadInput {
                setup: { try $0.write("s.json", "{\"configuration\": {}, \"epochs\": []}") }),
         .failure("plot sweep", "no smoothing run among the inputs", ["plot", "sweep", "run.json", "-o", "fig.png"], "no smoothing run",
                  setup: { try $0.copy(Fixtures.shared.summary, to: "run.json") }, absent: ["fig.png"]),
+    ]
+
+    // MARK: thermo sweep
+
+    /// A grid of two tiny cells on the fixture data.
+    static let tinyGrid = "seed = 1 | 2\nfixed = --data data --layers 784,4,10 --epochs 1 --batch-size 10\n"
+
+    /// A finished sweep of ``tinyGrid`` in `s`.
+    static func finishedSweep(_ w: Workspace) throws {
+        try w.data()
+        try w.write("grid.txt", tinyGrid)
+        let run = try runThermo(["sweep", "grid.txt", "-o", "s"], in: w.folder)
+        guard run.status == 0 else { throw CatalogueError("the fixture sweep failed: \(run.stderr)") }
+    }
+
+    static let sweep: [BadInput] = [
+        .usage("sweep", "grid file does not exist", ["sweep", "gone.txt", "-o", "s"], "the grid file gone.txt does not exist", absent: ["s"]),
+        .usage("sweep", "grid file is a folder", ["sweep", "grids", "-o", "s"], "grids is a folder that holds no sweep, not a grid file",
+               setup: { try $0.makeFolder("grids") }, absent: ["s"]),
+        .usage("sweep", "empty grid file", ["sweep", "grid.txt", "-o", "s"], "holds no setting (only blank lines or comments)",
+               setup: { try $0.write("grid.txt", "# nothing yet\n\n") }, absent: ["s"]),
+        .usage("sweep", "unknown setting", ["sweep", "grid.txt", "-o", "s"], "grid.txt line 1, column 1: unknown setting 'colour'",
+               setup: { try $0.write("grid.txt", "colour = red\n") }, absent: ["s"]),
+        .usage("sweep", "'log N' with a word", ["sweep", "grid.txt", "-o", "s"], "'x' is not a count of values from 2 to 10,000",
+               setup: { try $0.write("grid.txt", "radius = 0.001 … 0.1 log x\n") }, absent: ["s"]),
+        .usage("sweep", "a setting given twice", ["sweep", "grid.txt", "-o", "s"], "radius is already set (grid.txt line 1)",
+               setup: { try $0.write("grid.txt", "radius = 0.01\nradius = 0.1\n") }, absent: ["s"]),
+        .usage("sweep", "a range running downwards", ["sweep", "grid.txt", "-o", "s"], "'3…1' runs downwards",
+               setup: { try $0.write("grid.txt", "seed = 3…1\n") }, absent: ["s"]),
+        .usage("sweep", "a word for a number", ["sweep", "grid.txt", "-o", "s"], "lr takes numbers like 0.01 or 1e-3; 'fast' is not one",
+               setup: { try $0.write("grid.txt", "lr = fast\n") }, absent: ["s"]),
+        .usage("sweep", "a cell that thermo train refuses", ["sweep", "grid.txt", "-o", "s"], "thermo train refuses its flags",
+               setup: { try $0.write("grid.txt", "loss = pla\nsmooth = 1\n") }, absent: ["s"]),
+        .usage("sweep", "--threads among the fixed flags", ["sweep", "--grid", "seed = 1", "-o", "s", "--", "--threads", "2"],
+               "--threads is set by the sweep", absent: ["s"]),
+        .usage("sweep", "a --grid flag with no setting", ["sweep", "--grid", "  ", "-o", "s"], "holds no setting", absent: ["s"]),
+        .usage("sweep", "no -o", ["sweep", "grid.txt"], "give the sweep folder with -o DIR", setup: { try $0.write("grid.txt", tinyGrid) }),
+        .usage("sweep", "--jobs 0", ["sweep", "grid.txt", "-o", "s", "--jobs", "0"], "--jobs must be at least 1",
+               setup: { try $0.write("grid.txt", tinyGrid) }, absent: ["s"]),
+        .usage("sweep", "--threads 0", ["sweep", "grid.txt", "-o", "s", "--threads", "0"], "--threads must be at least 1",
+               setup: { try $0.write("grid.txt", tinyGrid) }, absent: ["s"]),
+        .usage("sweep", "more threads than cores", ["sweep", "grid.txt", "-o", "s", "--jobs", "1000", "--threads", "1000"],
+               "lower --jobs or --threads so that jobs × threads ≤", setup: { try $0.write("grid.txt", tinyGrid) }, absent: ["s"]),
+        .usage("sweep", "--submit without --slurm", ["sweep", "grid.txt", "-o", "s", "--submit"], "--submit goes with --slurm",
+               setup: { try $0.write("grid.txt", tinyGrid) }, absent: ["s"]),
+        .usage("sweep", "--slurm with a bad --time", ["sweep", "grid.txt", "-o", "s", "--slurm", "--time", "forever"], "--time 'forever' is not valid",
+               setup: { try $0.write("grid.txt", tinyGrid) }, absent: ["s"]),
+        .usage("sweep", "another sweep in the folder without --force", ["sweep", "other.txt", "-o", "s"], "holds another sweep",
+               setup: { w in try finishedSweep(w); try w.write("other.txt", tinyGrid.replacingOccurrences(of: "2", with: "3")) },
+               unchanged: ["s/manifest.json", "s/cells/cell-0001-seed=2/summary.json"]),
+        .usage("sweep", "a folder of other files without --force", ["sweep", "grid.txt", "-o", "mine"], "exists and is not a sweep folder",
+               setup: { w in try w.write("grid.txt", tinyGrid); try w.makeFolder("mine"); try w.write("mine/notes.txt", "mine") },
+               unchanged: ["mine/notes.txt"]),
+        .failure("sweep", "a damaged manifest (continuing)", ["sweep", "s"], "manifest.json is damaged or not a thermo sweep manifest (not valid JSON)",
+                 setup: { w in try finishedSweep(w); try w.write("s/manifest.json", "{\"format\": \"thermo-sw") },
+                 unchanged: ["s/manifest.json", "s/cells/cell-0000-seed=1/summary.json"]),
+        .failure("sweep", "--summary of a damaged manifest", ["sweep", "--summary", "s"], "is damaged or not a thermo sweep manifest",
+                 setup: { w in try finishedSweep(w); try w.write("s/manifest.json", "[]") }, unchanged: ["s/manifest.json"]),
+        .failure("sweep", "--summary of a missing folder", ["sweep", "--summary", "nowhere"], "nowhere does not exist; give the folder a sweep wrote"),
+        .failure("sweep", "--summary of a folder that is no sweep", ["sweep", "--summary", "mine"], "is not a sweep folder: it has no manifest.json",
+                 setup: { try $0.makeFolder("mine") }),
+        .failure("sweep", "--cell of a folder that is no sweep", ["sweep", "--cell", "0", "mine"], "is not a sweep folder: it has no manifest.json",
+                 setup: { try $0.makeFolder("mine") }),
+        .failure("sweep", "output into a folder without write permission", ["sweep", "grid.txt", "-o", "locked/s"],
+                 "permission; choose a folder you can write with -o",
+               setup: { w in try w.write("grid.txt", tinyGrid); try w.makeFolder("locked"); try w.chmod("locked", 0o555) }, unprivileged: true),
+        .failure("sweep", "full disk writing the manifest", ["sweep", "grid.txt", "-o", "s"], "manifest.json: File too large",
+                 setup: { w in try w.data(); try w.write("grid.txt", tinyGrid) }, absent: ["s"], fileLimitKiB: 1),
     ]
 
     // MARK: thermo bench
