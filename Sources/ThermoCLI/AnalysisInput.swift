@@ -211,8 +211,28 @@ enum AnalysisInput {
             let count = (seen[runs[i].label] ?? 0) + 1
             seen[runs[i].label] = count
             if count > 1 { runs[i].label += "#\(count)" }
+            if let note = impossibleValuesNote(runs[i]) { runs[i].notes.append(note) }
         }
         return runs
+    }
+
+    /// A note when S or σ holds NaN, ±∞ or a negative value, which no recorded run produces (both are means and
+    /// spreads of gradient magnitudes): the input is damaged or was written by something else. The values are
+    /// shown as they are; each analysis says how it treats them.
+    static func impossibleValuesNote(_ run: RunStatistics) -> String? {
+        var count = 0
+        var first: String?
+        for series in run.layers {
+            for (name, values) in [("S", series.signal), ("σ", series.noise ?? [])] {
+                for (k, v) in values.enumerated() where !v.isFinite || v < 0 {
+                    count += 1
+                    if first == nil { first = "layer \(series.layer), epoch \(formatNumber(series.positions[k])), \(name) = \(formatNumber(v))" }
+                }
+            }
+        }
+        guard count > 0, let first else { return nil }
+        return "\(run.path): \(count) value\(count == 1 ? " of S or σ is" : "s of S or σ are") NaN, infinite or negative "
+            + "(first: \(first)); gradient magnitudes cannot be: the input may be damaged"
     }
 
     // MARK: Tables

@@ -206,6 +206,13 @@ extension BadInput {
         ]
     }
 
+    /// Writes NaN into layer 1's signal at epoch 2 and −1 into layer 2's at epoch 1: values no run records.
+    @Sendable static func damagedSignal(_ file: File) throws {
+        let signal = try file.openDataset("epochs/layer_signal")
+        try signal.write([Double.nan], start: [1, 0], count: [1, 1])
+        try signal.write([-1.0], start: [0, 1], count: [1, 1])
+    }
+
     static let analyses: [BadInput] = analysisInputs("temperature") + analysisInputs("regimes") + analysisInputs("fit-cooling") + [
         .usage("temperature", "--epochs 5:1 (empty)", ["temperature", "run.h5", "--epochs", "5:1"], "is empty: its first epoch comes after its last",
                setup: { try $0.trace() }),
@@ -221,8 +228,12 @@ extension BadInput {
                  setup: { try $0.trace() }),
         .failure("temperature", "--layers with a word", ["temperature", "run.h5", "--layers", "1,x"], "--layers x: run.h5 has layers 1…2",
                setup: { try $0.trace() }),
-        BadInput(command: "temperature", name: "NaN in a table (shown as NaN)", arguments: ["temperature", "t.csv"], status: 0,
-                 message: "NaN", setup: { try $0.write("t.csv", table { $0[5] = "3,1,nan,0.1" }) }),
+        BadInput(command: "temperature", name: "NaN in a table (shown, with a note)", arguments: ["temperature", "t.csv"], status: 0,
+                 message: "note: t.csv: 1 value of S or σ is NaN, infinite or negative (first: layer 1, epoch 3, S = NaN)",
+                 setup: { try $0.write("t.csv", table { $0[5] = "3,1,nan,0.1" }) }),
+        BadInput(command: "temperature", name: "NaN and a negative S in a trace (shown, with a note)", arguments: ["temperature", "run.h5"],
+                 status: 0, message: "2 values of S or σ are NaN, infinite or negative (first: layer 1, epoch 2, S = NaN)",
+                 setup: { try $0.trace(edit: damagedSignal) }, unchanged: ["run.h5"]),
         .usage("regimes", "no input", ["regimes"], "give at least one input"),
         .usage("regimes", "--candidates 0", ["regimes", "t.csv", "--candidates", "0"], "--candidates must be at least 1",
                setup: { try $0.write("t.csv", table()) }),
@@ -247,6 +258,11 @@ extension BadInput {
                setup: { try $0.write("t.csv", table()) }),
         .failure("fit-cooling", "a run too short for a late regime", ["fit-cooling", "run.h5"], "give the window with --from EPOCH",
                  setup: { try $0.trace() }, unchanged: ["run.h5"]),
+        .failure("fit-cooling", "NaN in a trace's signal", ["fit-cooling", "run.h5", "--from", "1"], "non-finite entry (NaN) at epoch 2",
+                 setup: { try $0.trace(edit: damagedSignal) }, unchanged: ["run.h5"]),
+        BadInput(command: "regimes", name: "NaN and a negative S in a trace (left out, with a note)", arguments: ["regimes", "run.h5"],
+                 status: 0, message: "2 points with non-positive or non-finite values left out of the onset fits",
+                 setup: { try $0.trace(edit: damagedSignal) }, unchanged: ["run.h5"]),
         .failure("fit-cooling", "NaN in the signal", ["fit-cooling", "t.csv"], "non-finite entry (NaN) at epoch 3",
                  setup: { try $0.write("t.csv", table { $0[5] = "3,1,nan,0.1" }) }),
         .failure("fit-cooling", "∞ in the signal", ["fit-cooling", "t.csv"], "non-finite entry (∞) at epoch 3",
