@@ -158,6 +158,8 @@ struct TrainCommand: ParsableCommand {
 
         // Everything that can be checked is checked before any work: flags, then outputs, then the data.
         let resumed = try resume.map { try Checkpoint(contentsOf: $0) }
+        // A run killed while writing its checkpoint left CHECKPOINT.tmp-PID beside it: the resume is its continuation.
+        if let resume { removeStaleTemporaries(of: resume, marker: ".tmp-") }
         var config: TrainingConfiguration
         if let resumed {
             let saved = resumed.header.configuration

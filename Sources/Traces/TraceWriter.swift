@@ -95,6 +95,7 @@ final class TraceWriter {
         }
         let temporary = "\(path).partial-\(getpid())"
         unlink(temporary)
+        removeStaleTemporaries(of: path, marker: ".partial-")
         do {
             let file = try File.create(temporary)
             try TraceLayout.build(in: file, header: header, plannedEpochs: plannedEpochs)

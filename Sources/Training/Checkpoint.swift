@@ -196,6 +196,7 @@ func fnv1a64<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
 /// On failure the temporary file is removed and `path` is untouched.
 public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
     let temporary = "\(path).tmp-\(getpid())"
+    removeStaleTemporaries(of: path, marker: ".tmp-")
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw FileWriteError(path: path, errno: errno) }
     var ok = bytes.withUnsafeBytes { raw -> Bool in

@@ -96,6 +96,13 @@ struct KillTrialTests {
             #expect(final.completedEpochs == 10 && final.isPrefix(of: expected) && final.status == .completed,
                     "trial \(trial): the resumed trace differs from the reference: \(final.difference(from: expected))")
             #expect(try summaryEpochs(summary) == expectedEpochs, "trial \(trial): the summaries' epochs differ")
+            // A continued run removes the killed writer's temporary files (NAME.tmp-PID, NAME.partial-PID). (A run
+            // killed after its summary, in its last checkpoint's write, is not continued: its leftover stays.)
+            if !finished {
+                let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+                    .filter { $0.hasPrefix("t\(trial).") && ($0.contains(".tmp-") || $0.contains(".partial-")) }
+                #expect(leftovers.isEmpty, "trial \(trial): temporary files left behind: \(leftovers)")
+            }
             for name in [trace, checkpoint, summary] { try? FileManager.default.removeItem(atPath: name) }
         }
         print("kill trials: \(Self.trials) (seed \(Self.seed)): " + outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
