@@ -40,12 +40,26 @@ public struct ThermoCommand: ParsableCommand {
                     || isParserError(error) || exitCode(for: error) == .success {
             // The last two: the parser's own errors, and `--help` / `help SUBCOMMAND`, which
             // swift-argument-parser (1.6 and later) reports from the help command's run().
+            if error is ValidationError {
+                // A usage error found while running: the subcommand's usage line, not the root's.
+                printError("Error: \(error)\n" + command.usageHint)
+                exit(withError: ExitCode.validationFailure)
+            }
             exit(withError: error)
         } catch {
             let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
             printError("error: \(line)")
             exit(withError: ExitCode.failure)
         }
+    }
+}
+
+extension ParsableCommand {
+    /// The subcommand's usage line and where to read more, as the parser prints them after a usage error.
+    var usageHint: String {
+        let usage = ThermoCommand.usageString(for: Self.self)
+        let path = usage.split(separator: " ").prefix { !$0.hasPrefix("[") && !$0.hasPrefix("<") }.joined(separator: " ")
+        return "Usage: \(usage)\n  See '\(path) --help' for more information."
     }
 }
 
