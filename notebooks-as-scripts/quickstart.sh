@@ -34,7 +34,7 @@ echo "quickstart: thermo $("$THERMO" --version), writing into $OUT"
 "$THERMO" inspect "$OUT/run.h5"
 
 # %% Layer temperatures: S, σ, T = σ², both SNRs and the spread of per-weight temperatures, per layer and epoch
-"$THERMO" temperature "$OUT/run.h5" --format table | head -40
+"$THERMO" temperature "$OUT/run.h5" --epochs :5    # the first five epochs; drop --epochs for all
 
 # %% The dynamical regimes: signal peak, SNR = 1 crossings, onset of the common late regime
 "$THERMO" regimes "$OUT/run.h5"

@@ -27,7 +27,8 @@ public enum Dense {
             case .relu?:
                 for j in 0..<outputs { let z = row[j] + bias[j]; row[j] = z > 0 ? z : 0 }
             case .tanh?:
-                for j in 0..<outputs { row[j] = _tanhf(row[j] + bias[j]) }
+                for j in 0..<outputs { row[j] += bias[j] }
+                tanhInPlace(row, count: outputs)
             }
         }
     }

@@ -64,6 +64,20 @@ func parseGrid(_ text: String, flags: [String] = [], fixed: [String] = []) throw
         #expect(cells[1].arguments == ["--weight-decay", "0", "--smooth", "1,2"])
     }
 
+    @Test("A setting may hold 10,000 values (checked for repeats through a set) and no more, however they are listed")
+    func tenThousandValues() throws {
+        // The fuzzer's slow input (Fuzz/corpus/grid/regression-slow-lin-9252) searched the list for repeats.
+        let grid = try parseGrid("lr = 0.001 … 5.1 lin 10000")
+        #expect(grid.setting("lr")?.values.count == 10_000)
+        #expect(Set(grid.setting("lr")?.values ?? []).count == 10_000)
+        for text in ["lr = 0.001 … 5.1 lin 9000 | 6 … 9 lin 1001", "seed = 1…9999 | 20000 | 20001"] {
+            #expect(throws: GridError.self) { try parseGrid(text) }
+            do { _ = try parseGrid(text) } catch let error as GridError {
+                #expect(error.message.contains("at most 10,000"), "\(error)")
+            } catch {}
+        }
+    }
+
     /// A bad grid, where the error must point, and what its message must say.
     struct Bad: CustomTestStringConvertible, Sendable {
         let text: String

@@ -1,2 +1,0 @@
-import Testing
-// Tests of this module arrive with the module itself.
