@@ -1,5 +1,5 @@
 // libFuzzer harness: the sweep grid parser (Sweeps' GridParser), on arbitrary text read as a grid file and as
-// one --grid flag. Needs the sweeps branch (Sources/Sweeps/GridParser.swift); Fuzz/run.sh says so otherwise.
+// one --grid flag.
 import Sweeps
 
 /// The libFuzzer entry point.
