@@ -106,6 +106,7 @@ public struct SweepFolder: Sendable {
         }
         let fresh = Manifest(grid: grid, cells: cells, workingDirectory: workingDirectory, thermoVersion: thermoVersion)
         if hasManifest {
+            // A Result rather than `catch .notASweep`: that typed-throws pattern crashes Swift 6.3.1's SIL verifier.
             let read: Result<Manifest, SweepError> = Result { () throws(SweepError) -> Manifest in try readManifest() }
             if case .failure(let error) = read, case .notASweep = error, force {
                 // The manifest cannot be read: with --force, move the old sweep aside whole.
