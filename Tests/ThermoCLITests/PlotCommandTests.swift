@@ -162,6 +162,28 @@ struct PlotCommandTests {
         #expect(run.stdout.contains("nested decay on [8, 100]: α = 0.7"), "\(run.stdout)")
     }
 
+    @Test("thermo plot cooling says when its window does not determine the decay, and not otherwise")
+    func undeterminedCooling() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Two layers decaying as e^−1.2 with 5% log-normal scatter (a fixed pseudo-random sequence).
+        var state: UInt64 = 12345
+        func gaussian() -> Double {
+            func unit() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11 + 1) / Double(1 << 53) }
+            return (-2 * Foundation.log(unit())).squareRoot() * Foundation.cos(2 * Double.pi * unit())
+        }
+        var rows = ["epoch,layer,signal,noise"]
+        for e in 1...40 { for l in 1...2 { rows.append("\(e),\(l),\(Double(l) * Foundation.exp(-1.2 * Foundation.log(Double(e)) + 0.05 * gaussian())),\(0.1 / Double(e))") } }
+        try (rows.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("n.csv"), atomically: true, encoding: .utf8)
+
+        let short = try runThermo(["plot", "cooling", "n.csv", "--from", "37", "-o", "short.png"] + small, in: folder)
+        #expect(short.status == 0, "\(short.stderr)")
+        #expect(short.stderr.contains("note: the window [37, 40] does not determine"), "\(short.stderr)")
+        let long = try runThermo(["plot", "cooling", "n.csv", "--from", "5", "-o", "long.png"] + small, in: folder)
+        #expect(long.status == 0, "\(long.stderr)")
+        #expect(!long.stderr.contains("does not determine"), "\(long.stderr)")
+    }
+
     @Test("thermo plot signal, temperature and cooling read thermo traces directly")
     func fromTraces() throws {
         let folder = TestPaths.temporaryFolder("plot-trace")

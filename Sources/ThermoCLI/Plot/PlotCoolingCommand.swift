@@ -76,6 +76,17 @@ struct PlotCoolingCommand: ParsableCommand {
             throw ExitCode(1)
         }
         for warning in figure.fit.warnings { plot.note(warning.message) }
+        // A decay parameter whose standard error exceeds its size is not determined by the window: the collapse
+        // panel then subtracts meaningless amplitudes. Drawn all the same (it shows the problem), but said.
+        let undetermined = zip(fitModel.parameterSymbols, figure.fit.parameters).filter { _, p in
+            guard let se = p.standardError else { return p.atBound == nil }  // no error at all: a singular Jacobian
+            return !se.isFinite || se > abs(p.value)
+        }
+        if !undetermined.isEmpty {
+            plot.note("the window \(figure.fit.window.description) does not determine "
+                      + undetermined.map { "\($0.0) = \(formatNumber($0.1.value)) ± \($0.1.standardError.map(formatNumber) ?? "?")" }.joined(separator: ", ")
+                      + ": its curves and collapse are not to be read; choose a longer window with --from, or --model power")
+        }
         if !plot.quiet { print(figure.fitSentence()) }
         try plot.render(figure, inputs: inputs)
     }
