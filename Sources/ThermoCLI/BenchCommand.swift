@@ -67,25 +67,13 @@ struct BenchCommand: ParsableCommand {
         BLAS.threads = threadCount
         if analysis {
             let report = try AnalysisBenchmark(reps: reps, keepTrace: keepTrace).run()
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(report.table(), terminator: "")
-            }
+            if json { try printJSON(report) } else { print(report.table(), terminator: "") }
             return
         }
         if recording {
             let report = try RecordingBenchmark(widths: widths, batch: batchSize, steps: steps, reps: reps,
                                                 stepsPerEpoch: stepsPerEpoch).run()
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
-            } else {
-                print(report.table(), terminator: "")
-            }
+            if json { try printJSON(report) } else { print(report.table(), terminator: "") }
             return
         }
         var benchmark = StepBenchmark(widths: widths, batch: batchSize, steps: steps, reps: reps)
@@ -102,12 +90,6 @@ struct BenchCommand: ParsableCommand {
             }
         }
         let report = benchmark.run()
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.table(threads: threadCount))
-        }
+        if json { try printJSON(report) } else { print(report.table(threads: threadCount)) }
     }
 }
