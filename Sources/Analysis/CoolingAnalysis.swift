@@ -69,7 +69,7 @@ public func coolingAnalysis(_ curves: [CoolingCurve], options: CoolingAnalysisOp
     try coolingAnalysis(runs: [curves], options: options)
 }
 
-/// The cooling analysis (docs/science.md, "Cooling fit"): selects the curves (signal, noise or both) of every
+/// The cooling analysis (docs/definitions.md, "Cooling fit"): selects the curves (signal, noise or both) of every
 /// run, fits the primary model jointly (every run's curve its own amplitude, shared θ), fits the compared
 /// models on the same points and ranks them (`ModelComparison`), tests commonality (`CommonalityTest`), and
 /// computes the block bootstrap over epochs and — with two or more runs — the bootstrap over traces.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Whether a curve is a layer's training signal S_l(e) or its noise σ_l(e) (docs/science.md).
+/// Whether a curve is a layer's training signal S_l(e) or its noise σ_l(e) (docs/definitions.md).
 public enum CurveKind: String, Codable, Sendable, CaseIterable {
     case signal, noise
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A model of the late common cooling: every curve c (a layer's signal S_l or noise σ_l) follows
 /// ln S_c(e) = a_c − g(e; θ), with a per-curve amplitude a_c and decay parameters θ shared by all curves
-/// (docs/science.md, "Cooling fit"). e is the epoch (e > 0).
+/// (docs/definitions.md, "Cooling fit"). e is the epoch (e > 0).
 ///
 /// | model | g(e; θ) | θ | default bounds |
 /// |---|---|---|---|

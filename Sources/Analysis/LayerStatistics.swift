@@ -1,4 +1,4 @@
-// Layer signal, noise, temperature and signal-to-noise ratio from per-step layer signals (docs/science.md,
+// Layer signal, noise, temperature and signal-to-noise ratio from per-step layer signals (docs/definitions.md,
 // "Training signal, noise and layer temperature"). Pure functions, so that the trace layer can reuse them.
 
 /// The layer signal of one step, s_l(t) = (1/N_l)·Σ_{ω∈Ω_l} |∂L/∂ω| — the mean absolute gradient entry of the
@@ -15,7 +15,7 @@ public func layerSignal(gradient: some Collection<Float>) -> Double {
 ///
 /// Over the M step signals s_l(t) of the group, summed in step order in Float64 (two passes):
 /// S = (1/M)·Σ s,  σ = √((1/M)·Σ (s − S)²) (the population standard deviation, **choice** of
-/// docs/science.md),  T = σ² (the layer temperature),  SNR = S/σ (+∞ when σ = 0).
+/// docs/definitions.md),  T = σ² (the layer temperature),  SNR = S/σ (+∞ when σ = 0).
 public struct LayerSignalStatistics: Codable, Sendable, Equatable {
     /// Where the group sits in training time: the epoch label for epoch groups; for windows of steps, the
     /// epoch at the window's end, (firstStep + stepCount)/stepsPerEpoch, when steps per epoch are known
@@ -95,7 +95,7 @@ public func layerSignalStatistics(steps: [Double], windowSteps: Int, stepsPerEpo
 }
 
 /// The per-weight signal-to-noise ratio of a layer, ‖μ_l‖₂ / ‖√v_l‖₂, from the per-weight gradient means μ_ω
-/// and variances v_ω over a group of steps (docs/science.md, "Which SNR matters"). Fixed-order Float64 sums.
+/// and variances v_ω over a group of steps (docs/definitions.md, "Which SNR matters"). Fixed-order Float64 sums.
 public func perWeightSignalToNoise(means: some Collection<Double>, variances: some Collection<Double>) -> Double {
     precondition(means.count == variances.count, "perWeightSignalToNoise: \(means.count) means, \(variances.count) variances")
     var mm = 0.0, vv = 0.0

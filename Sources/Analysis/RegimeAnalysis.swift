@@ -1,6 +1,6 @@
 import Foundation
 
-// The dynamical regimes of a whole run (docs/science.md, "Dynamical regimes"): every layer's signal peak and
+// The dynamical regimes of a whole run (docs/definitions.md, "Dynamical regimes"): every layer's signal peak and
 // SNR = 1 crossings (`layerRegimes`) and the onset e* of the late common regime (`commonRegimeOnset`), searched
 // after the latest signal peak. One function, so that `thermo regimes`, the default window of
 // `thermo fit-cooling` and the boundaries of `thermo plot signal` agree.

@@ -1,6 +1,6 @@
 import Foundation
 
-// The dynamical regimes of docs/science.md: per layer the signal peak and the SNR = 1 crossing, and for all
+// The dynamical regimes of docs/definitions.md: per layer the signal peak and the SNR = 1 crossing, and for all
 // layers together the onset e* of the late common cooling. Every detector returns its evidence.
 
 /// Which signal-to-noise ratio a regime boundary was found on.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The fitted decay parameters as a function of the window start: fits of one model on [s, end] for a series
-/// of starts s, so that a reader sees whether one exponent describes the run at all (docs/science.md).
+/// of starts s, so that a reader sees whether one exponent describes the run at all (docs/definitions.md).
 public struct WindowScan: Codable, Sendable {
     /// One window's fit, or why it failed.
     public struct Point: Codable, Sendable {

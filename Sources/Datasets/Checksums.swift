@@ -69,7 +69,7 @@ public enum ChecksumVerdict: Sendable, Equatable {
 /// The canonical checksums thermo knows, each with its source. None is made up: a data set or file with
 /// no published checksum has none here, and is reported as "no canonical checksum known".
 enum CanonicalChecksums {
-    private static let mnistSource = "the project's shared/data/README.md (canonical sha256 of the decompressed MNIST files)"
+    private static let mnistSource = "sha256sum of the gunzipped files of the canonical MNIST distribution (the four .gz files of LeCun and Cortes, whose MD5 sums torchvision publishes)"
 
     /// MNIST: SHA-256 of the decompressed IDX files.
     static let mnist: [DataSetFileRole: [KnownChecksum]] = [

@@ -37,7 +37,7 @@ public enum DataSetError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// One place searched for a data set, and what was found there.
 public struct SearchedPlace: Sendable, Equatable {
-    /// Why it was searched: "--data", "$THERMO_DATA", "./data/NAME", "../shared/data/NAME".
+    /// Why it was searched: "--data", "$THERMO_DATA", "$XDG_DATA_HOME/thermo/NAME", "./data/NAME".
     public let origin: String
     /// The folder, as an absolute path.
     public let path: String

@@ -37,7 +37,8 @@ public enum FetchError: Error, Sendable, CustomStringConvertible {
 /// Largest `.gz` file a fetch accepts (the MNIST-family files are under 30 MB).
 public let maximumDownloadBytes = 256 << 20
 
-/// Downloads the four `.gz` files of data set `name` into `folder` (default ./data/NAME, relative to
+/// Downloads the four `.gz` files of data set `name` into `folder` (default: the per-user data folder
+/// `userDataFolder(environment:)/NAME`, or ./data/NAME where there is none; relative paths are taken from
 /// `currentDirectory`) from `mirrors` (default: the data set's public mirrors, tried in order).
 ///
 /// Each file goes to a temporary file in the target folder and is validated there — IDX structure,
@@ -47,9 +48,11 @@ public let maximumDownloadBytes = 256 << 20
 /// and the folder is left as it was. `log` receives one line per step.
 public func fetchDataSet(named name: String, to folder: String? = nil, mirrors: [String]? = nil, force: Bool = false,
                          currentDirectory: String = FileManager.default.currentDirectoryPath,
+                         environment: [String: String] = ProcessInfo.processInfo.environment,
                          log: (String) -> Void = { _ in }) throws -> DataSetReport {
     let description = try DataSetDescription.named(name)
-    let target = resolvePath(folder ?? "data/\(name)", relativeTo: currentDirectory)
+    let defaultFolder = userDataFolder(environment: environment).map { $0 + "/" + name } ?? "data/\(name)"
+    let target = resolvePath(folder ?? defaultFolder, relativeTo: currentDirectory)
     let sources = (mirrors?.isEmpty == false ? mirrors : nil) ?? description.mirrors
     let manager = FileManager.default
 

@@ -4,7 +4,8 @@ import Foundation
 public let dataEnvironmentVariable = "THERMO_DATA"
 
 /// Finds a data set's folder: `directory` (the --data flag; may be the folder holding the files or a folder holding NAME/),
-/// else $THERMO_DATA (same two forms), else ./data/NAME, else ../shared/data/NAME (relative to currentDirectory).
+/// else $THERMO_DATA (same two forms), else the per-user data folder `userDataFolder(environment:)/NAME` (where
+/// `thermo data fetch` puts data sets), else ./data/NAME (relative to currentDirectory).
 ///
 /// A `directory` that is given must hold the data set (the search does not go on past it); $THERMO_DATA
 /// may hold other data sets only, and the search then goes on. Throws `DataSetError.unknownName` or
@@ -40,9 +41,23 @@ public func dataSetSearchPlaces(named name: String, directory: String?,
         add("$" + dataEnvironmentVariable, env)
         add("$" + dataEnvironmentVariable, env + "/" + name)
     }
+    if let user = userDataFolder(environment: environment) {
+        add(userDataFolderDescription + "/" + name, user + "/" + name)
+    }
     add("./data/\(name)", "data/" + name)
-    add("../shared/data/\(name)", "../shared/data/" + name)
     return places
+}
+
+/// How the per-user data folder is named in messages.
+public let userDataFolderDescription = "$XDG_DATA_HOME/thermo"
+
+/// The per-user folder of thermo's data sets, after the XDG base-directory convention: `$XDG_DATA_HOME/thermo`,
+/// where `XDG_DATA_HOME` defaults to `~/.local/share` (a relative `XDG_DATA_HOME` is ignored, as the
+/// specification asks); nil when neither it nor `HOME` is set.
+public func userDataFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") { return xdg + "/thermo" }
+    guard let home = environment["HOME"], !home.isEmpty else { return nil }
+    return home + "/.local/share/thermo"
 }
 
 /// The data-set files present in `folder`, by role: the raw file where there is one, else the `.gz` file.

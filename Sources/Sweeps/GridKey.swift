@@ -43,6 +43,7 @@ public struct GridKey: Sendable, Equatable {
         GridKey("weight-decay", .number), GridKey("batch-size", .integer(minimum: 1)),
         GridKey("epochs", .integer(minimum: 1)), GridKey("seed", .integer(minimum: 0)),
         GridKey("train-subset", .integer(minimum: 1)), GridKey("validation", .integer(minimum: 0)),
+        GridKey("split-seed", .integer(minimum: 0)),
         GridKey("pixels", .choice(["standardized", "unit"])), GridKey("keep-last-batch", .flag),
         GridKey("loss", .choice(["ce", "pla", "plea"])),
         GridKey("smooth", .layerSet, smoothing: true), GridKey("radius", .number, smoothing: true),

@@ -10,7 +10,8 @@ struct DataCommand: ParsableCommand {
         discussion: """
         Data sets: \(DataSetDescription.knownNames.joined(separator: ", ")). thermo looks for a data set's four IDX \
         files (raw or .gz) in the --data folder (or its NAME/ subfolder), else in $THERMO_DATA (same two forms), \
-        else in ./data/NAME, else in ../shared/data/NAME.
+        else in the per-user folder $XDG_DATA_HOME/thermo/NAME (default ~/.local/share/thermo/NAME, where \
+        'thermo data fetch' puts them), else in ./data/NAME.
         """,
         subcommands: [DataVerifyCommand.self, DataFetchCommand.self]
     )

@@ -18,7 +18,7 @@ struct DataFetchCommand: ParsableCommand {
     @Argument(help: "The data set: \(DataSetDescription.knownNames.joined(separator: ", ")).")
     var name: String
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("The folder to put the files in (default: ./data/NAME).",
+    @Option(name: .customLong("to"), help: ArgumentHelp("The folder to put the files in (default: ~/.local/share/thermo/NAME, i.e. $XDG_DATA_HOME/thermo/NAME).",
                                                         valueName: "DIR"))
     var folder: String?
 

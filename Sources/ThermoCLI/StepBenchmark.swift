@@ -69,7 +69,7 @@ struct StepBenchmark {
                                 r.loss, r.sharedMilliseconds, r.sharedRatio.median, r.sharedRatio.min, r.sharedRatio.max,
                                 r.naiveMilliseconds, r.naiveRatio.median)
                 }
-                s += "  PyTorch 2.13 (../shared/peers, 2 threads), PLA y=4 U={3}: naive 5.16×, one graph 5.24×, shared prefix 2.90×\n"
+                s += "  for comparison, PyTorch 2.13 CPU, 2 threads, PLA y=4 U={3} (its baseline script bench_train.py, 2026-11-29, 2-core AMD EPYC): naive 5.16×, one graph 5.24×, shared prefix 2.90×\n"
             }
             s += "reference: \(pytorchReference)"
             return s
@@ -215,7 +215,7 @@ struct StepBenchmark {
                       achievedGFLOPS: achieved, shapes: shapeRates, peak2048GFLOPS: median(peaks),
                       peakResidentMB: peakResidentMegabytes(),
                       parts: partMedians, smoothing: smoothingRows,
-                      pytorchReference: "PyTorch 2.13 CPU, same step, 2 threads: 19.1 ms = 1.42× its GEMMs (../shared/peers, 2026-11-29)")
+                      pytorchReference: "PyTorch 2.13 CPU, same step, 2 threads: 19.1 ms = 1.42× its GEMMs (measured with its baseline script bench_train.py --threads 2 on 2026-11-29, 2-core AMD EPYC; not measured in this run: scripts/bench-vs-pytorch measures both side by side)")
     }
 
     func median(_ x: [Double]) -> Double { let s = x.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }

@@ -51,6 +51,8 @@ struct TrainCommand: ParsableCommand {
     var trainSubset: Int?
     @Option(help: "Hold N training images out as a validation set.")
     var validation: Int?
+    @Option(help: "Seed of the --train-subset and --validation choices (default: --seed), to keep the same images while --seed varies.")
+    var splitSeed: UInt64?
     @Option(help: "Pixel scaling: standardized (zero mean, unit variance over the training images; default) or unit ([0, 1]).")
     var pixels: PixelScaling?
     @Flag(help: "Keep the last, smaller mini-batch of each epoch (dropped by default).")
@@ -120,6 +122,7 @@ struct TrainCommand: ParsableCommand {
         if let seed { c.seed = seed }
         if let trainSubset { c.trainSubset = trainSubset }
         if let validation { c.validation = validation }
+        if let splitSeed { c.splitSeed = splitSeed }
         if let pixels { c.standardize = pixels == .standardized }
         if keepLastBatch { c.keepLastBatch = true }
         if let loss { c.loss.kind = loss }
@@ -349,6 +352,7 @@ func differences(_ a: TrainingConfiguration, _ b: TrainingConfiguration) -> Stri
     if a.seed != b.seed { d.append("--seed") }
     if a.trainSubset != b.trainSubset { d.append("--train-subset") }
     if a.validation != b.validation { d.append("--validation") }
+    if a.splitSeed != b.splitSeed { d.append("--split-seed") }
     if a.standardize != b.standardize { d.append("--pixels") }
     if a.keepLastBatch != b.keepLastBatch { d.append("--keep-last-batch") }
     if a.loss.kind != b.loss.kind { d.append("--loss") }

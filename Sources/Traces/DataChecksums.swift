@@ -3,8 +3,8 @@ import Datasets
 /// Checksums of the data a run trains and evaluates on, for the trace's `data_checksums` attribute.
 ///
 /// Each is the SHA-256 of the decompressed IDX file as the data set distributes it (header and payload),
-/// rebuilt from the bytes thermo holds in memory: the same checksum `thermo data verify` prints and that
-/// `../shared/data/README.md` lists for MNIST, and that `sha256sum` gives on the gunzipped file. In Python,
+/// rebuilt from the bytes thermo holds in memory: the same checksum `thermo data verify` prints (and checks
+/// against the canonical MNIST values), and that `sha256sum` gives on the gunzipped file. In Python,
 /// `hashlib.sha256(gzip.open("train-images-idx3-ubyte.gz").read()).hexdigest()`. Written as "sha256:" and
 /// 64 lower-case hexadecimal digits.
 public enum DataChecksums {

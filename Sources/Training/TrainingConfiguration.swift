@@ -23,6 +23,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var trainSubset: Int? = nil
     /// Hold this many training images (a seeded random choice) out of training as a validation set.
     public var validation: Int = 0
+    /// The seed of the two data-split streams (the `trainSubset` choice and the `validation` hold-out); nil: `seed`.
+    /// Fixing it keeps the same images in every run of a study while `seed` varies initialisation and data order.
+    public var splitSeed: UInt64? = nil
     /// Standardise pixels to zero mean and unit variance over the training images (one mean and one standard
     /// deviation for all pixels, as torchvision's `Normalize((0.1307,), (0.3081,))` does for MNIST); when false,
     /// pixels are only scaled to [0, 1].

@@ -20,17 +20,19 @@ public struct TrainingData: Sendable {
     public let shift: Float
 
     /// Selects the subset and validation split of `configuration` with their own seeded streams
-    /// (purposes `"subset"` and `"validation"`), so the split never depends on anything else.
+    /// (purposes `"subset"` and `"validation"`, seeded by `splitSeed`, else `seed`), so the split never depends
+    /// on anything else.
     public init(_ dataSet: DataSet, configuration: TrainingConfiguration) {
         self.dataSet = dataSet
+        let splitSeed = configuration.splitSeed ?? configuration.seed
         var pool = (0..<Int32(dataSet.train.count)).map { $0 }
         if let subset = configuration.trainSubset, subset < pool.count {
-            var random = RandomStream(seed: configuration.seed, purpose: "subset")
+            var random = RandomStream(seed: splitSeed, purpose: "subset")
             let order = random.permutation(pool.count)
             pool = order.prefix(subset).map { pool[Int($0)] }.sorted()
         }
         if configuration.validation > 0 {
-            var random = RandomStream(seed: configuration.seed, purpose: "validation")
+            var random = RandomStream(seed: splitSeed, purpose: "validation")
             let order = random.permutation(pool.count)
             let held = Set(order.prefix(configuration.validation).map { pool[Int($0)] })
             validationIndices = pool.filter { held.contains($0) }

@@ -3,7 +3,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Where data sets are looked for: --data, then $THERMO_DATA, then ./data/NAME, then ../shared/data/NAME.
+/// Where data sets are looked for: --data, then $THERMO_DATA, then the per-user folder $XDG_DATA_HOME/thermo/NAME,
+/// then ./data/NAME.
 struct DataSetLocationTests {
     /// A scratch tree: root/work/pkg is the current folder, with every candidate place able to hold mnist.
     struct Tree {
@@ -13,7 +14,9 @@ struct DataSetLocationTests {
         var flag: String { root + "/flag" }
         var env: String { root + "/env" }
         var local: String { package + "/data/mnist" }
-        var shared: String { root + "/work/shared/data/mnist" }
+        var user: String { root + "/xdg/thermo/mnist" }
+        /// The environment without THERMO_DATA: XDG_DATA_HOME points into the tree.
+        var bare: [String: String] { ["XDG_DATA_HOME": root + "/xdg"] }
 
         /// Puts the four file names (empty files: only their presence matters here) into `folder`.
         func fill(_ folder: String, gzip: Bool = true, except: String? = nil) throws {
@@ -25,21 +28,30 @@ struct DataSetLocationTests {
         }
     }
 
-    @Test func lookupOrderIsFlagThenEnvironmentThenLocalThenShared() throws {
+    @Test func lookupOrderIsFlagThenEnvironmentThenUserFolderThenLocal() throws {
         let t = Tree()
         try FileManager.default.createDirectory(atPath: t.package, withIntermediateDirectories: true)
         try t.fill(t.flag)
         try t.fill(t.env + "/mnist")
+        try t.fill(t.user)
         try t.fill(t.local, gzip: false)
-        try t.fill(t.shared)
-        let env = ["THERMO_DATA": t.env]
+        var env = t.bare
+        env["THERMO_DATA"] = t.env
 
         #expect(try locateDataSet(named: "mnist", directory: t.flag, environment: env, currentDirectory: t.package) == t.flag)
         #expect(try locateDataSet(named: "mnist", directory: nil, environment: env, currentDirectory: t.package)
                 == t.env + "/mnist")
-        #expect(try locateDataSet(named: "mnist", directory: nil, environment: [:], currentDirectory: t.package) == t.local)
-        try FileManager.default.removeItem(atPath: t.local)
-        #expect(try locateDataSet(named: "mnist", directory: nil, environment: [:], currentDirectory: t.package) == t.shared)
+        #expect(try locateDataSet(named: "mnist", directory: nil, environment: t.bare, currentDirectory: t.package) == t.user)
+        try FileManager.default.removeItem(atPath: t.user)
+        #expect(try locateDataSet(named: "mnist", directory: nil, environment: t.bare, currentDirectory: t.package) == t.local)
+    }
+
+    @Test func userFolderFollowsXDGWithHomeAsDefault() {
+        #expect(userDataFolder(environment: ["XDG_DATA_HOME": "/x/y", "HOME": "/home/u"]) == "/x/y/thermo")
+        #expect(userDataFolder(environment: ["HOME": "/home/u"]) == "/home/u/.local/share/thermo")
+        // A relative XDG_DATA_HOME is invalid by the specification and ignored.
+        #expect(userDataFolder(environment: ["XDG_DATA_HOME": "rel", "HOME": "/home/u"]) == "/home/u/.local/share/thermo")
+        #expect(userDataFolder(environment: [:]) == nil)
     }
 
     @Test func flagAndEnvironmentTakeEitherForm() throws {
@@ -57,9 +69,10 @@ struct DataSetLocationTests {
     @Test func anEnvironmentFolderWithoutTheDataSetFallsThrough() throws {
         let t = Tree()
         try FileManager.default.createDirectory(atPath: t.env + "/kmnist", withIntermediateDirectories: true)
-        try t.fill(t.shared)
-        #expect(try locateDataSet(named: "mnist", directory: nil, environment: ["THERMO_DATA": t.env],
-                                  currentDirectory: t.package) == t.shared)
+        try t.fill(t.user)
+        var env = t.bare
+        env["THERMO_DATA"] = t.env
+        #expect(try locateDataSet(named: "mnist", directory: nil, environment: env, currentDirectory: t.package) == t.user)
     }
 
     @Test func aGivenFlagDoesNotFallThrough() throws {
@@ -76,17 +89,18 @@ struct DataSetLocationTests {
         try t.fill(t.local, except: DataSetFileRole.testLabels.fileName)
         var caught: DataSetError?
         do {
-            _ = try locateDataSet(named: "mnist", directory: nil, environment: ["THERMO_DATA": t.env],
-                                  currentDirectory: t.package)
+            var env = t.bare
+            env["THERMO_DATA"] = t.env
+            _ = try locateDataSet(named: "mnist", directory: nil, environment: env, currentDirectory: t.package)
         } catch let error as DataSetError {
             caught = error
         }
         guard case .notFound(let name, let places) = caught else { Issue.record("got \(String(describing: caught))"); return }
         #expect(name == "mnist")
-        #expect(places.map(\.path) == [t.env, t.env + "/mnist", t.local, t.shared])
-        #expect(places.map(\.origin) == ["$THERMO_DATA", "$THERMO_DATA", "./data/mnist", "../shared/data/mnist"])
-        #expect(places[2].finding == "missing t10k-labels-idx1-ubyte[.gz]")
-        #expect(places[3].finding == "no such folder")
+        #expect(places.map(\.path) == [t.env, t.env + "/mnist", t.user, t.local])
+        #expect(places.map(\.origin) == ["$THERMO_DATA", "$THERMO_DATA", "$XDG_DATA_HOME/thermo/mnist", "./data/mnist"])
+        #expect(places[2].finding == "no such folder")
+        #expect(places[3].finding == "missing t10k-labels-idx1-ubyte[.gz]")
 
         let message = caught?.description ?? ""
         #expect(!message.contains("\n"))

@@ -127,6 +127,13 @@ public final class BackgroundReader: @unchecked Sendable {
 /// forked while another test is opening an HDF5 file would hold a copy of its descriptor, and so its flock()
 /// lock, until it execs, and that test's next open of the file fails with "unable to lock file, errno = 11".
 /// (posix_spawn returns after the exec.) Every test that starts a program starts it through this.
+///
+/// The child gets `XDG_DATA_HOME` pointed at a folder that does not exist (unless the test sets it), so that
+/// data sets in the machine's per-user data folder (`~/.local/share/thermo`) never change what a test sees.
+/// A test that fetches into the default folder sets `XDG_DATA_HOME` itself.
 public func launch(_ process: Process) throws {
+    var environment = process.environment ?? ProcessInfo.processInfo.environment
+    if environment["XDG_DATA_HOME"] == nil { environment["XDG_DATA_HOME"] = NSTemporaryDirectory() + "thermo-tests-unused-xdg-data-home" }
+    process.environment = environment
     try Library.withExclusiveAccess { try process.run() }
 }

@@ -91,9 +91,13 @@ struct DataCommandTests {
         let server = try LoopbackServer(serving: copyOfMNIST())
         defer { server.stop() }
         let work = scratch.folder("work")
-        let run = try runThermo(["data", "fetch", "mnist", "--mirror", server.url], in: work)
+        // Without --to, the files go to the per-user data folder $XDG_DATA_HOME/thermo/NAME, where every
+        // command then finds them.
+        let xdg = work.appendingPathComponent("xdg")
+        let run = try runThermo(["data", "fetch", "mnist", "--mirror", server.url], in: work,
+                                environment: ["XDG_DATA_HOME": xdg.path])
         #expect(run.status == 0, "stderr: \(run.stderr)")
-        let target = work.appendingPathComponent("data/mnist")
+        let target = xdg.appendingPathComponent("thermo/mnist")
         #expect(contents(target) == Self.fileNames, "only the four files, no temporaries left")
         for name in Self.fileNames {
             let fetched = try Data(contentsOf: target.appendingPathComponent(name))

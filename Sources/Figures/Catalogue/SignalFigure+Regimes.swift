@@ -3,7 +3,7 @@ import Foundation
 
 extension SignalPanel {
     /// The regime boundaries of `layers` as the Analysis module finds them (`regimeAnalysis`, the analysis of
-    /// `thermo regimes`; docs/science.md, "Dynamical regimes"): the median over layers of the epoch where S_l
+    /// `thermo regimes`; docs/definitions.md, "Dynamical regimes"): the median over layers of the epoch where S_l
     /// peaks (the start of the short noise-dominated transition), unless every layer peaks at its first point,
     /// and the onset e* of the late common cooling (nested model on the signal curves, ΔAIC ≤ 2). Each detector
     /// also returns one line of evidence, so that a caller can say why a boundary is missing.

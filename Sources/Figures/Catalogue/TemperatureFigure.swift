@@ -23,7 +23,7 @@ public struct QuantileBand: Sendable, Equatable {
 }
 
 /// One layer's temperature T_l(e) = σ_l(e)² and, optionally, quantile bands and the median of its per-weight
-/// gradient variances v_ω(e) (docs/science.md: the weights of one layer do not share one temperature).
+/// gradient variances v_ω(e) (docs/definitions.md: the weights of one layer do not share one temperature).
 public struct TemperatureSeries: Sendable, Equatable {
     /// The layer's label.
     public var layer: String
