@@ -31,6 +31,10 @@ struct StepBenchmark {
         var batch: Int
         var threads: Int
         var blas: String
+        /// The OpenBLAS kernel family that ran (`Haswell`, `Cooperlake`, …) and, when the environment forced it.
+        var blasKernel: String
+        /// Set when `OPENBLAS_CORETYPE` forces a kernel older than the CPU supports: what that costs.
+        var blasKernelNote: String?
         var stepMilliseconds: Stat
         var gemmMilliseconds: Stat
         var ratio: Stat
@@ -49,6 +53,8 @@ struct StepBenchmark {
         func table(threads: Int) -> String {
             var s = "thermo bench — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), \(threads) BLAS threads\n"
             s += "OpenBLAS: \(blas)\n"
+            s += "\(blasKernel)\n"
+            if let blasKernelNote { s += "note: \(blasKernelNote)\n" }
             s += String(format: "training step          %7.2f ms (min %.2f, max %.2f)   %8.0f samples/s   %6.1f GFLOP/s\n",
                         stepMilliseconds.median, stepMilliseconds.min, stepMilliseconds.max, samplesPerSecond, achievedGFLOPS)
             s += String(format: "its GEMMs alone        %7.2f ms (min %.2f, max %.2f)   %.3f GFLOP per step\n",
@@ -209,7 +215,9 @@ struct StepBenchmark {
         let samplesPerSecond: Double = Double(batch) / stepMedian * 1000
         let achieved: Double = flops / stepMedian / 1e6
         let partMedians: [String: Double] = parts.mapValues { median($0) }
+        let kernel = BLASKernel.current
         return Report(layers: widths, batch: batch, threads: BLAS.threads, blas: BLAS.configuration,
+                      blasKernel: kernel.description, blasKernelNote: kernel.note,
                       stepMilliseconds: stat(stepTimes), gemmMilliseconds: stat(gemmTimes), ratio: stat(ratios),
                       samplesPerSecond: samplesPerSecond, stepGFLOP: flops / 1e9,
                       achievedGFLOPS: achieved, shapes: shapeRates, peak2048GFLOPS: median(peaks),

@@ -247,7 +247,9 @@ struct TrainCommand: ParsableCommand {
             let start = trainer.completedEpochs > 0 ? ", resuming after epoch \(trainer.completedEpochs)" : ""
             print("thermo \(thermoVersion): \(config.architecture) on \(config.dataset) (\(trainer.data.trainIndices.count) training images from \(dataSet.directory)), "
                   + "\(config.loss.name), lr \(config.optimizer.learningRate), momentum \(config.optimizer.momentum), "
-                  + "batch \(config.batchSize), \(config.epochs) epochs, seed \(config.seed), \(threadCount) BLAS threads\(start)")
+                  + "batch \(config.batchSize), \(config.epochs) epochs, seed \(config.seed), \(threadCount) BLAS threads, "
+                  + "\(BLASKernel.current)\(start)")
+            if let note = BLASKernel.current.note { printError("note: \(note)") }
         }
 
         var status = "completed", message: String? = nil, failure: Error? = nil

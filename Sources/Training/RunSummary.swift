@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// The result of a run, written as JSON by `thermo train --summary FILE`.
 public struct RunSummary: Codable, Sendable {
@@ -17,6 +18,10 @@ public struct RunSummary: Codable, Sendable {
     public var testImages: Int
     public var blasThreads: Int
     public var blas: String
+    /// The OpenBLAS kernel family that ran, e.g. `OpenBLAS kernel Haswell (forced by OPENBLAS_CORETYPE=Haswell)`.
+    public var blasKernel: String?
+    /// Set when `OPENBLAS_CORETYPE` forced a kernel older than the CPU supports: what that costs.
+    public var blasKernelNote: String?
     public var epochs: [EpochMetrics]
     public var bestTestAccuracy: Double?
     public var bestEpoch: Int?
@@ -46,6 +51,9 @@ public struct RunSummary: Codable, Sendable {
         self.testImages = trainer.data.dataSet.test.count
         self.blasThreads = blasThreads
         self.blas = blas
+        let kernel = BLASKernel.current
+        self.blasKernel = kernel.description
+        self.blasKernelNote = kernel.note
         self.epochs = trainer.history
         let best = trainer.history.max { a, b in a.testAccuracy < b.testAccuracy || (a.testAccuracy == b.testAccuracy && a.epoch > b.epoch) }
         self.bestTestAccuracy = best?.testAccuracy
