@@ -300,7 +300,15 @@ enum AnalysisInput {
         }
         let epochCount = try reader.rowCount("epochs/epoch")
         guard epochCount > 0 else {
-            throw AnalysisCommandError("trace \(path) has no complete epochs yet (status \(reader.progress.status)); wait for the run's first epoch, or run 'thermo inspect \(path)'")
+            let status = reader.progress.status
+            switch status {
+            case .running:
+                throw AnalysisCommandError("trace \(path) has no complete epochs yet (status running); wait for the run's first epoch, or run 'thermo inspect \(path)'")
+            case .diverged:
+                throw AnalysisCommandError("trace \(path) has no complete epoch: its run diverged during the first epoch, so there is nothing to analyse; 'thermo inspect \(path)' shows where, and the run needs other settings")
+            default:
+                throw AnalysisCommandError("trace \(path) has no complete epoch: its run ended (\(status)) during the first epoch; continue it with 'thermo train --resume CKPT --trace \(path)' or record it again")
+            }
         }
         let epochs = try reader.read("epochs/epoch").values
         guard let first = epochs.firstIndex(where: { request.epochs.contains($0) }),

@@ -21,13 +21,13 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Layer widths.", valueName: "n0,…,nL"))
     var layers = "784,784,784,784,10"
-    @Option(help: "Mini-batch size.")
+    @Option(parsing: .unconditional, help: "Mini-batch size.")
     var batchSize = 256
-    @Option(help: "BLAS threads (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "BLAS threads (default: the number of cores).")
     var threads: Int?
-    @Option(help: "Steps per repetition.")
+    @Option(parsing: .unconditional, help: "Steps per repetition.")
     var steps = 20
-    @Option(help: "Repetitions (the median is reported).")
+    @Option(parsing: .unconditional, help: "Repetitions (the median is reported).")
     var reps = 9
     @Flag(help: "Also time PLA steps (y = 4, R = 0.01) for U = {1}, …, {L−1}, hidden and all, shared-prefix and naive.")
     var smoothing = false
@@ -37,7 +37,7 @@ struct BenchCommand: ParsableCommand {
     var analysis = false
     @Option(help: ArgumentHelp("With --analysis: keep the synthetic 120-epoch trace at FILE (to time 'thermo temperature FILE' with other tools).", valueName: "FILE"))
     var keepTrace: String?
-    @Option(help: ArgumentHelp("With --recording: the steps per epoch over which each epoch's writing is spread.", valueName: "M"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --recording: the steps per epoch over which each epoch's writing is spread.", valueName: "M"))
     var stepsPerEpoch = 234
     @Flag(help: "Print the figures as JSON.")
     var json = false
@@ -45,7 +45,7 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard batchSize > 0, steps > 0, reps > 0 else { throw ValidationError("--batch-size, --steps and --reps must be positive") }
         guard stepsPerEpoch > 0 else { throw ValidationError("--steps-per-epoch must be positive") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try validateThreadCount(threads)
         if analysis && (recording || smoothing) { throw ValidationError("--analysis cannot be combined with --recording or --smoothing") }
         if keepTrace != nil && !analysis { throw ValidationError("--keep-trace goes with --analysis") }
     }
@@ -63,8 +63,8 @@ struct BenchCommand: ParsableCommand {
         do { try sized.checkMemory(physicalMemory: Int(clamping: ProcessInfo.processInfo.physicalMemory)) } catch {
             throw ValidationError(error.description)
         }
-        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        BLAS.threads = threadCount
+        BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let threadCount = BLAS.threads  // what OpenBLAS runs (it caps the count at its build's maximum)
         if analysis {
             let report = try AnalysisBenchmark(reps: reps, keepTrace: keepTrace).run()
             if json { try printJSON(report) } else { print(report.table(), terminator: "") }

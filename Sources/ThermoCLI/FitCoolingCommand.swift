@@ -38,32 +38,32 @@ struct FitCoolingCommand: ParsableCommand {
     var model: CoolingModel = .nested
     @Option(help: "Curves fitted: signal (default), noise or both.")
     var curves: CurveSelection = .signal
-    @Option(help: ArgumentHelp("First epoch of the window (default: e* from the regimes analysis).", valueName: "EPOCH"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("First epoch of the window (default: e* from the regimes analysis).", valueName: "EPOCH"))
     var from: Double?
-    @Option(help: ArgumentHelp("Last epoch of the window (default: the last epoch).", valueName: "EPOCH"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Last epoch of the window (default: the last epoch).", valueName: "EPOCH"))
     var to: Double?
     @Option(help: ArgumentHelp("Layers to fit, e.g. 1,3 (default: all).", valueName: "L1,L2,…"))
     var layers: String?
-    @Option(help: ArgumentHelp("Fit statistics over windows of N steps from the per-step record instead of epochs.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fit statistics over windows of N steps from the per-step record instead of epochs.", valueName: "N"))
     var window: Int?
     @Option(parsing: .unconditional, help: ArgumentHelp("Bootstrap replicates: over epochs in blocks (one run) or over traces (several runs); 0 for none.", valueName: "N"))
     var bootstrap: Int = 0
-    @Option(help: ArgumentHelp("Block length of the block bootstrap, in epochs (default ⌈n^(1/3)⌉).", valueName: "B"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Block length of the block bootstrap, in epochs (default ⌈n^(1/3)⌉).", valueName: "B"))
     var blockLength: Int?
-    @Option(help: "Seed of the bootstrap's resampling.")
+    @Option(parsing: .unconditional, help: "Seed of the bootstrap's resampling.")
     var seed: UInt64 = 0
-    @Option(help: ArgumentHelp("Confidence level of the intervals.", valueName: "P"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Confidence level of the intervals.", valueName: "P"))
     var level: Double = 0.95
     @Option(name: .customLong("bound"),
             help: ArgumentHelp("A parameter's box for the chosen model, e.g. beta=-2:2 or tau=1:1e6 (repeatable).", valueName: "NAME=LO:HI"))
     var bounds: [String] = []
-    @Option(help: ArgumentHelp("Levenberg–Marquardt's iteration limit.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Levenberg–Marquardt's iteration limit.", valueName: "N"))
     var maxIterations: Int = 200
     @Flag(help: "Also print the fitted parameters against the window start and the effective exponents.")
     var scan = false
-    @Option(help: ArgumentHelp("With --scan: about how many window starts.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --scan: about how many window starts.", valueName: "N"))
     var scanStarts: Int = 20
-    @Option(help: ArgumentHelp("With --scan: the half-width h in ln e of the effective exponent's smoothing.", valueName: "H"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --scan: the half-width h in ln e of the effective exponent's smoothing.", valueName: "H"))
     var halfWidth: Double = 0.25
     @Option(help: "Output: table (default) or json.")
     var format: AnalysisOutputFormat = .table
@@ -74,6 +74,8 @@ struct FitCoolingCommand: ParsableCommand {
         if let from, let to, from > to { throw ValidationError("--from \(formatNumber(from)) is after --to \(formatNumber(to)): the window is empty") }
         if let from, !from.isFinite { throw ValidationError("--from takes a finite epoch") }
         if let to, !to.isFinite { throw ValidationError("--to takes a finite epoch") }
+        if let from, from <= 0 { throw ValidationError("--from takes an epoch > 0 (epochs are numbered from 1), got \(formatNumber(from))") }
+        if let to, to <= 0 { throw ValidationError("--to takes an epoch > 0 (epochs are numbered from 1), got \(formatNumber(to))") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap takes a number of replicates ≥ 0") }
         if let blockLength, blockLength < 1 { throw ValidationError("--block-length takes a positive number of epochs") }
         guard level > 0 && level < 1 else { throw ValidationError("--level takes a confidence level in (0, 1), e.g. 0.95") }

@@ -21,7 +21,7 @@ struct InspectCommand: ParsableCommand {
     var file: String
     @Flag(help: "Keep printing new epochs until the run ends.")
     var follow = false
-    @Option(help: ArgumentHelp("Seconds between polls with --follow.", valueName: "S"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seconds between polls with --follow.", valueName: "S"))
     var interval = 2.0
     @Option(help: "Output format: text or json (with --follow, one JSON object per line).")
     var format: OutputFormat = .text
@@ -58,14 +58,20 @@ struct InspectCommand: ParsableCommand {
                         print("run \(progress.status): \(progress.completedEpochs) complete epochs of \(progress.plannedEpochs)")
                     }
                 }
-                return
+                // A script following a run learns how it ended: 0 only when it completed (3 when it diverged, as
+                // thermo train's own status; 1 when it was interrupted or failed).
+                switch progress.status {
+                case .completed: return
+                case .diverged: throw ExitCode(3)
+                default: throw ExitCode.failure
+                }
             }
             lastStatus = progress.status
             if try !writerAlive(progress.writerProcess) && !writerReturns(reader) {
-                printError("the writer (pid \(progress.writerProcess)) is gone but the trace says running: the run was killed. "
+                printError("error: the writer (pid \(progress.writerProcess)) is gone but the trace says running: the run was killed. "
                     + "Its \(progress.completedEpochs) complete epochs are safe; 'thermo recover \(file)' makes the file readable by other tools, "
                     + "'thermo train --resume CKPT --trace \(file)' continues it.")
-                return
+                throw ExitCode.failure
             }
         }
     }

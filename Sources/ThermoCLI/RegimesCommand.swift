@@ -36,7 +36,7 @@ struct RegimesCommand: ParsableCommand {
     var model: CoolingModel = .nested
     @Option(parsing: .unconditional, help: ArgumentHelp("ΔAIC threshold of the onset criterion.", valueName: "D"))
     var threshold: Double = 2
-    @Option(help: ArgumentHelp("About how many window starts the onset test tries.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("About how many window starts the onset test tries.", valueName: "N"))
     var candidates: Int = 20
     @Option(help: "Output: table (default) or json.")
     var format: AnalysisOutputFormat = .table

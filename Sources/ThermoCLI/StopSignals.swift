@@ -1,14 +1,15 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Sweeps
 
-/// The signal that asked the run to stop (SIGINT or SIGTERM), or 0. Written only by the handler below (a
+/// The signal that asked the run to stop (SIGINT, SIGTERM or SIGQUIT), or 0. Written only by the handler below (a
 /// 32-bit store, atomic on every platform Swift runs on) and read between training steps.
 nonisolated(unsafe) private var pendingStopSignal: Int32 = 0
 
-/// SIGINT and SIGTERM (what Slurm sends before preemption or at its time limit) ask training to stop at the
-/// next step boundary; a second SIGINT or SIGTERM exits at once (status 128 + signal), which still leaves a
-/// readable trace and every checkpoint written so far.
+/// SIGINT, SIGTERM (what Slurm sends before preemption or at its time limit) and SIGQUIT (Ctrl-\, which would
+/// otherwise reach the Swift runtime's crash reporter) ask training to stop at the next step boundary; a second
+/// one exits at once (status 128 + signal), which still leaves a readable trace and every checkpoint written so far.
 enum StopSignals {
     /// Installs the handlers.
     static func install() {
@@ -18,20 +19,20 @@ enum StopSignals {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        signal(SIGQUIT, handler)
         // A parent may have started us with these signals blocked (the mask is inherited across exec):
         // unblock them, or a scheduler's SIGTERM would never reach the handler.
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGQUIT)
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// The pending signal, or nil.
     static var pending: Int32? { pendingStopSignal == 0 ? nil : pendingStopSignal }
 
-    /// "SIGINT", "SIGTERM" or "signal N".
-    static func name(_ signal: Int32) -> String {
-        signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal \(signal)"
-    }
+    /// "SIGINT", "SIGTERM", "SIGQUIT" or "signal N".
+    static func name(_ signal: Int32) -> String { signalName(signal) }
 }

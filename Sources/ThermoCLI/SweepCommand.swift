@@ -33,16 +33,16 @@ struct SweepCommand: ParsableCommand {
     var gridSettings: [String] = []
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The sweep folder.", valueName: "DIR"))
     var output: String?
-    @Option(help: "Cells run at once (default: cores ÷ threads; with --slurm: at most this many array tasks at once).")
+    @Option(parsing: .unconditional, help: "Cells run at once (default: cores ÷ threads; with --slurm: at most this many array tasks at once).")
     var jobs: Int?
-    @Option(help: "BLAS threads per cell (default 1; jobs × threads ≤ cores).")
+    @Option(parsing: .unconditional, help: "BLAS threads per cell (default 1; jobs × threads ≤ cores).")
     var threads: Int?
     @Flag(help: "Replace a different sweep in DIR (cells both grids share keep their results; the others move to DIR/discarded/).")
     var force = false
     @Flag(help: "Print the cells and their thermo train flags; run and write nothing.")
     var dryRun = false
 
-    @Option(help: ArgumentHelp("Run cell I of the sweep folder GRID in this process (what each Slurm task and local job does).", valueName: "I"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run cell I of the sweep folder GRID in this process (what each Slurm task and local job does).", valueName: "I"))
     var cell: Int?
 
     @Option(name: .customLong("summary"), help: ArgumentHelp("Print the results of the sweep in DIR: best and final test accuracy, mean ± sd over seeds.", valueName: "DIR"))
@@ -60,7 +60,7 @@ struct SweepCommand: ParsableCommand {
     var partition: String?
     @Option(help: "With --slurm: each task's time limit (e.g. 04:00:00).")
     var time: String?
-    @Option(help: "With --slurm: CPUs of each task, used as its BLAS threads (default 1).")
+    @Option(parsing: .unconditional, help: "With --slurm: CPUs of each task, used as its BLAS threads (default 1).")
     var cpusPerTask: Int?
     @Option(help: "With --slurm: memory of each task (e.g. 4G).")
     var mem: String?
@@ -328,12 +328,3 @@ func trainInProcess(_ arguments: [String]) -> Int32 {
     }
 }
 
-/// SIGINT, SIGTERM, … by number.
-func signalName(_ signal: Int32) -> String {
-    switch signal {
-    case SIGINT: return "SIGINT"
-    case SIGTERM: return "SIGTERM"
-    case SIGHUP: return "SIGHUP"
-    default: return "signal \(signal)"
-    }
-}

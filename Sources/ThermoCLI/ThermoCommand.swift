@@ -27,6 +27,9 @@ public struct ThermoCommand: ParsableCommand {
         // A file size limit (ulimit -f, a batch system's) then makes a write fail with EFBIG, reported like a full
         // disk (temporary files removed, existing outputs untouched), instead of killing thermo mid-write.
         signal(SIGXFSZ, SIG_IGN)
+        // SIGQUIT (Ctrl-\) ends a command the standard way (the Swift runtime would report it as a crash);
+        // training and sweeps catch it themselves and stop in order, as for SIGTERM.
+        signal(SIGQUIT, SIG_DFL)
         let command: ParsableCommand
         do {
             command = try parseAsRoot()
@@ -42,13 +45,13 @@ public struct ThermoCommand: ParsableCommand {
             // swift-argument-parser (1.6 and later) reports from the help command's run().
             if error is ValidationError {
                 // A usage error found while running: the subcommand's usage line, not the root's.
-                printError("Error: \(error)\n" + command.usageHint)
+                printError("Error: \(escapingControlCharacters(String(describing: error)))\n" + command.usageHint)
                 exit(withError: ExitCode.validationFailure)
             }
             exit(withError: error)
         } catch {
-            let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
-            printError("error: \(line)")
+            // One line: a newline inside a file name is shown as \n, not obeyed.
+            printError("error: \(escapingControlCharacters(String(describing: error)))")
             exit(withError: ExitCode.failure)
         }
     }

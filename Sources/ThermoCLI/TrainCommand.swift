@@ -31,27 +31,27 @@ struct TrainCommand: ParsableCommand {
     var activation: Activation?
     @Option(help: "Weight initialisation: kaiming-normal (default), kaiming-uniform or pytorch-default.")
     var `init`: Initialization?
-    @Option(help: "Learning rate η (default 1e-4).")
+    @Option(parsing: .unconditional, help: "Learning rate η (default 1e-4).")
     var lr: Double?
-    @Option(help: "Momentum μ (default 0.9).")
+    @Option(parsing: .unconditional, help: "Momentum μ (default 0.9).")
     var momentum: Double?
     @Flag(help: "Use Nesterov momentum.")
     var nesterov = false
-    @Option(help: "Weight decay λ (default 0).")
+    @Option(parsing: .unconditional, help: "Weight decay λ (default 0).")
     var weightDecay: Double?
-    @Option(help: "Mini-batch size (default 256).")
+    @Option(parsing: .unconditional, help: "Mini-batch size (default 256).")
     var batchSize: Int?
-    @Option(help: "Number of epochs (default 120).")
+    @Option(parsing: .unconditional, help: "Number of epochs (default 120).")
     var epochs: Int?
-    @Option(help: "Seed of every random stream (default 1).")
+    @Option(parsing: .unconditional, help: "Seed of every random stream (default 1).")
     var seed: UInt64?
-    @Option(help: "BLAS threads (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "BLAS threads (default: the number of cores).")
     var threads: Int?
-    @Option(help: "Train on a seeded random subset of N training images.")
+    @Option(parsing: .unconditional, help: "Train on a seeded random subset of N training images.")
     var trainSubset: Int?
-    @Option(help: "Hold N training images out as a validation set.")
+    @Option(parsing: .unconditional, help: "Hold N training images out as a validation set.")
     var validation: Int?
-    @Option(help: "Seed of the --train-subset and --validation choices (default: --seed), to keep the same images while --seed varies.")
+    @Option(parsing: .unconditional, help: "Seed of the --train-subset and --validation choices (default: --seed), to keep the same images while --seed varies.")
     var splitSeed: UInt64?
     @Option(help: "Pixel scaling: standardized (zero mean, unit variance over the training images; default) or unit ([0, 1]).")
     var pixels: PixelScaling?
@@ -62,15 +62,15 @@ struct TrainCommand: ParsableCommand {
     var loss: LossConfiguration.Kind?
     @Option(help: ArgumentHelp("Weight layers to smooth over (1…L): e.g. 2 or 1,3; hidden = 1…L−1 (the paper's isotropic set); all = 1…L.", valueName: "LAYERS"))
     var smooth: String?
-    @Option(help: "R, the half-edge of the hypercube of displacements (uniform kernel).")
+    @Option(parsing: .unconditional, help: "R, the half-edge of the hypercube of displacements (uniform kernel).")
     var radius: Double?
-    @Option(help: "y, the number of displaced samples per step (default 4).")
+    @Option(parsing: .unconditional, help: "y, the number of displaced samples per step (default 4).")
     var samples: Int?
-    @Option(help: "k, the kernel's sharpness (default: infinite, the hard hypercube).")
+    @Option(parsing: .unconditional, help: "k, the kernel's sharpness (default: infinite, the hard hypercube).")
     var sharpness: Double?
     @Option(help: "Displacement law: uniform (default) or gaussian (N(0, 1/γ), with --gamma).")
     var kernel: LossConfiguration.Kernel?
-    @Option(help: "γ of the Gaussian kernel (variance 1/γ).")
+    @Option(parsing: .unconditional, help: "γ of the Gaussian kernel (variance 1/γ).")
     var gamma: Double?
     @Option(help: "Smoothing evaluation: shared (shared prefix, default) or naive (y+1 full passes, the reference).")
     var smoothingPath: LossConfiguration.Path?
@@ -79,7 +79,7 @@ struct TrainCommand: ParsableCommand {
     var summary: String?
     @Option(help: ArgumentHelp("Checkpoint file (default: thermo.ckpt, or the --resume file).", valueName: "FILE"))
     var checkpoint: String?
-    @Option(help: ArgumentHelp("Write a checkpoint every N epochs (and after the last).", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Write a checkpoint every N epochs (and after the last).", valueName: "N"))
     var checkpointEvery: Int?
     @Option(help: ArgumentHelp("Continue the run saved in CKPT (to --epochs, if larger).", valueName: "CKPT"))
     var resume: String?
@@ -87,17 +87,20 @@ struct TrainCommand: ParsableCommand {
     var trace: String?
     @Option(help: ArgumentHelp("What the trace records (repeatable or comma-separated): layers (minimal), moments (default: layers + per-weight epoch moments), per-weight[:every=K] (moments + per-weight snapshots every K epochs), batch-variance[:every=K] (within-batch variance from per-sample gradients; cross-entropy only).", valueName: "LEVEL"))
     var record: [String] = []
+    @Flag(help: "With --resume: continue although the data's checksums differ from those the run started with (the trace's sessions record the change).")
+    var allowDataChange = false
     @Flag(help: "Overwrite existing output files.")
     var force = false
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try validateThreadCount(threads)
         if let checkpointEvery, checkpointEvery < 1 {
             throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)")
         }
         if !record.isEmpty && trace == nil { throw ValidationError("--record needs --trace FILE.h5 to record into") }
+        if allowDataChange && resume == nil { throw ValidationError("--allow-data-change goes with --resume CKPT") }
         do { _ = try TraceRecording(parsing: record) } catch { throw ValidationError(error.description) }
     }
 
@@ -156,8 +159,8 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        BLAS.threads = threadCount
+        BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let threadCount = BLAS.threads  // what OpenBLAS runs (it caps the count at its build's maximum), as recorded
 
         // Everything that can be checked is checked before any work: flags, then outputs, then the data.
         let resumed = try resume.map { try Checkpoint(contentsOf: $0) }
@@ -215,6 +218,18 @@ struct TrainCommand: ParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
+        // The data's checksums go into every checkpoint and the trace; a resume must read the data it started with.
+        let checksums = DataChecksums.compute(dataSet)
+        trainer.dataChecksums = checksums
+        if let resumed, let saved = resumed.header.dataChecksums, saved != checksums {
+            let changed = saved.keys.sorted().filter { saved[$0] != checksums[$0] }.joined(separator: ", ")
+            guard allowDataChange else {
+                throw ValidationError("--resume: the data in \(dataSet.directory) is not the data \(resume!) was trained on "
+                    + "(\(changed) differ); point --data at the original files, or pass --allow-data-change to continue "
+                    + "on these (the trace's sessions then record the change)")
+            }
+            if !quiet { printError("warning: continuing \(resume!) on other data (\(changed) differ), as --allow-data-change asks") }
+        }
 
         let progress = ProgressDisplay(quiet: quiet)
         trainer.observers.append(progress)
@@ -222,7 +237,7 @@ struct TrainCommand: ParsableCommand {
         var recorder: TraceRecorder? = nil
         if let trace, let recording {
             let provenance = TraceProvenance(thermoVersion: thermoVersion, command: CommandLine.arguments,
-                                             dataChecksums: DataChecksums.compute(dataSet), blasThreads: threadCount,
+                                             dataChecksums: checksums, blasThreads: threadCount,
                                              blas: BLAS.configuration)
             recorder = continuesTrace
                 ? try TraceRecorder(resuming: trace, trainer: trainer, recording: record.isEmpty ? nil : recording,
@@ -309,6 +324,7 @@ extension TrainCommand {
         if let trace { command += ["--trace", trace] }
         if let summary { command += ["--summary", summary] }
         if let checkpointEvery { command += ["--checkpoint-every", String(checkpointEvery)] }
+        if allowDataChange { command.append("--allow-data-change") }
         if quiet { command.append("--quiet") }
         let done = snapshot.header.completedEpochs
         printError("stopped by \(StopSignals.name(signal)) at epoch \(epoch), step \(step); "

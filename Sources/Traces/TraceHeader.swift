@@ -39,6 +39,10 @@ public struct TraceSession: Codable, Sendable, Equatable {
     public var firstEpoch: Int
     /// thermo's version.
     public var thermoVersion: String
+    /// Checksums of the data this session read (see ``DataChecksums``); nil in traces of thermo before 0.2. A
+    /// resume that reads other data than the run started with (`thermo train --resume … --allow-data-change`)
+    /// shows here.
+    public var dataChecksums: [String: String]? = nil
 }
 
 /// The root attributes of a trace: what the file is and where the run comes from. Written when the trace is

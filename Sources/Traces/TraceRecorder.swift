@@ -114,7 +114,8 @@ public final class TraceRecorder: TrainingObserver {
         let formatter = ISO8601DateFormatter()
         return TraceSession(started: formatter.string(from: Date()), command: provenance.command,
                             host: TraceMaintenance.hostName, pid: Int(ProcessInfo.processInfo.processIdentifier),
-                            firstEpoch: firstEpoch, thermoVersion: provenance.thermoVersion)
+                            firstEpoch: firstEpoch, thermoVersion: provenance.thermoVersion,
+                            dataChecksums: provenance.dataChecksums)
     }
 
     /// Checks that the trace read by `reader` is the run that `trainer` resumes, and returns the rows to keep:

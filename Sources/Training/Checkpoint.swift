@@ -33,6 +33,8 @@ public struct Checkpoint {
         public var elapsedSeconds: Double
         public var blasThreads: Int
         public var created: String
+        /// Checksums of the data the run read (see `DataChecksums`); nil in checkpoints of thermo before 0.2.
+        public var dataChecksums: [String: String]? = nil
     }
 
     /// The configuration, position and metrics.
@@ -50,7 +52,7 @@ public struct Checkpoint {
         header = Header(thermoVersion: thermoVersion, configuration: trainer.configuration,
                         completedEpochs: trainer.completedEpochs, globalStep: trainer.globalStep,
                         history: trainer.history, elapsedSeconds: trainer.elapsedSeconds, blasThreads: blasThreads,
-                        created: ISO8601DateFormatter().string(from: Date()))
+                        created: ISO8601DateFormatter().string(from: Date()), dataChecksums: trainer.dataChecksums)
         parameters = trainer.network.parameters.array
         velocity = trainer.optimizer.velocity.array
     }

@@ -25,6 +25,9 @@ public final class Trainer {
     public let objective: TrainingObjective
     /// Observers, called in order.
     public var observers: [TrainingObserver] = []
+    /// Checksums of the data the run reads (`DataChecksums.compute`), when the caller computed them: written
+    /// into every checkpoint, so that a resume can tell whether it reads the same data.
+    public var dataChecksums: [String: String]? = nil
     /// Polled before every step; when it returns true the run stops at that step boundary with
     /// `TrainingError.interrupted`.
     public var stopRequested: () -> Bool = { false }
@@ -116,7 +119,7 @@ public final class Trainer {
                 guard value.loss.isFinite else {
                     globalStep -= 1
                     throw TrainingError.diverged(epoch: epoch, step: step, globalStep: globalStep + 1, loss: value.loss,
-                                                 learningRate: configuration.optimizer.learningRate)
+                                                 advice: configuration.divergenceAdvice)
                 }
                 if !observers.isEmpty {
                     let event = StepEvent(epoch: epoch, step: step, stepsPerEpoch: steps, globalStep: globalStep,

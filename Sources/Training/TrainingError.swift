@@ -1,17 +1,48 @@
+import Foundation
+import Smoothing
+
 /// Why a run stopped early.
 public enum TrainingError: Error, CustomStringConvertible {
-    /// The loss became NaN or infinite.
-    case diverged(epoch: Int, step: Int, globalStep: Int, loss: Double, learningRate: Double)
-    /// A stop was requested (SIGINT, SIGTERM) and honoured at a step boundary.
+    /// The loss became NaN or infinite; `advice` names the settings most likely to blame (see
+    /// `TrainingConfiguration.divergenceAdvice`).
+    case diverged(epoch: Int, step: Int, globalStep: Int, loss: Double, advice: String)
+    /// A stop was requested (SIGINT, SIGTERM, SIGQUIT) and honoured at a step boundary.
     case interrupted(epoch: Int, step: Int)
 
     public var description: String {
         switch self {
-        case let .diverged(epoch, step, globalStep, loss, lr):
+        case let .diverged(epoch, step, globalStep, loss, advice):
             return "training diverged: the loss is \(loss) at epoch \(epoch), step \(step) (global step \(globalStep)). "
-                + "Lower the learning rate (--lr \(lr) now, try \(lr / 10)), or check the data and the initialisation."
+                + advice
         case let .interrupted(epoch, step):
             return "training interrupted at epoch \(epoch), step \(step)"
         }
+    }
+}
+
+extension TrainingConfiguration {
+    /// What to change after a divergence, most likely culprit first: a displacement radius or Gaussian spread far
+    /// beyond the weights' own scale (Kaiming's √(2/n_{l−1}), about 0.05 for 784 inputs), a weight decay with
+    /// η·λ ≥ 1 (each step then more than cancels the weights), else the learning rate.
+    public var divergenceAdvice: String {
+        let lr = optimizer.learningRate
+        var causes: [String] = []
+        let fanIn = architecture.widths.first.map(Double.init) ?? 784
+        let weightScale = (2 / fanIn).squareRoot()
+        if !loss.isCrossEntropy {
+            let spread = loss.kernel == .uniform ? loss.radius : (loss.gamma.map { 1 / $0.squareRoot() } ?? 0)
+            if spread > 10 * weightScale {
+                let flag = loss.kernel == .uniform ? "--radius \(loss.radius)" : "--gamma \(loss.gamma ?? 0)"
+                let fix = loss.kernel == .uniform ? "try --radius \(loss.radius / 100)" : "try a γ 10⁴ times larger"
+                causes.append("\(flag) displaces the weights by far more than their own scale (about "
+                    + String(format: "%.3g", weightScale) + "): \(fix)")
+            }
+        }
+        if optimizer.weightDecay * lr >= 1 || optimizer.weightDecay > 1 {
+            causes.append("--weight-decay \(optimizer.weightDecay) is beyond any useful value (λ ≤ 1e-2 is usual): try 1e-4")
+        }
+        causes.append("lower the learning rate (--lr \(lr) now, try \(lr / 10))")
+        let first = causes[0].prefix(1).uppercased() + causes[0].dropFirst()
+        return ([first] + causes.dropFirst()).joined(separator: "; or ") + "; or check the data and the initialisation."
     }
 }

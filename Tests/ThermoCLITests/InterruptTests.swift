@@ -55,6 +55,60 @@ import TestSupport
         #expect(inspect.stdout.contains("12 complete epochs"))
     }
 
+    @Test("SIGQUIT (Ctrl-\\) stops training like SIGTERM: no crash report, a checkpoint, the resume command, status 131",
+          .enabled(if: TestPaths.sharedMNIST != nil, "real MNIST is not in ../shared/data/mnist"))
+    func sigquitStopsInOrder() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out.txt"), err = folder.appendingPathComponent("err.txt")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let process = Process()
+        process.executableURL = TestPaths.thermoBinary
+        process.arguments = ["train", "--train-subset", "3000", "--layers", "784,32,10", "--lr", "0.05", "--epochs", "50",
+                             "--threads", "1", "--data", TestPaths.sharedMNIST!.path, "--summary", "run.json"]
+        process.currentDirectoryURL = folder
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try launch(process)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !((try? String(contentsOf: out, encoding: .utf8)) ?? "").contains("epoch  1/50") {
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGQUIT)
+        process.waitUntilExit()
+        let stderr = try String(contentsOf: err, encoding: .utf8)
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + 3, "stderr: \(stderr)")
+        #expect(stderr.contains("stopped by SIGQUIT") && stderr.contains("Continue with: thermo train --resume thermo.ckpt"))
+        #expect(!stderr.contains("crash"), "no crash report: \(stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("thermo.ckpt").path))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("run.json"))) as! [String: Any]
+        #expect(summary["status"] as? String == "interrupted")
+    }
+
+    @Test("SIGQUIT ends any other command the standard way (killed by the signal), never with a crash report and status 0")
+    func sigquitEndsOtherCommands() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A benchmark of many steps is a command that runs long enough to be signalled.
+        let process = Process()
+        process.executableURL = TestPaths.thermoBinary
+        process.arguments = ["bench", "--steps", "100000", "--reps", "1", "--threads", "1"]
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        let err = Pipe()
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try launch(process)
+        usleep(1_500_000)
+        kill(process.processIdentifier, SIGQUIT)
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGQUIT, "stderr: \(stderr)")
+        #expect(!stderr.contains("crash"), "\(stderr)")
+    }
+
     @Test("A second SIGINT exits at once (status 130) and still leaves a trace that inspect reads and recover restores for h5dump")
     func secondSignalExitsAtOnce() throws {
         // The second signal must land while the first still waits for its step boundary or writes its

@@ -89,9 +89,23 @@ func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
             #expect(!loss.isFinite)
             #expect(epoch >= 1 && step >= 1 && globalStep >= 1)
             #expect(trainer.globalStep == globalStep - 1)
-            #expect(TrainingError.diverged(epoch: epoch, step: step, globalStep: globalStep, loss: loss, learningRate: 1e6)
-                .description.contains("--lr"))
+            #expect(TrainingError.diverged(epoch: epoch, step: step, globalStep: globalStep, loss: loss,
+                                           advice: c.divergenceAdvice).description.contains("--lr 1000000.0"))
         }
+    }
+
+    @Test("The divergence advice blames an absurd radius or weight decay before the learning rate")
+    func divergenceAdviceNamesTheCulprit() {
+        var c = smallConfiguration(epochs: 1)
+        #expect(c.divergenceAdvice.hasPrefix("Lower the learning rate"))
+        c.loss.kind = .pla
+        c.loss.layers = [1]
+        c.loss.radius = 50
+        #expect(c.divergenceAdvice.hasPrefix("--radius 50.0 displaces the weights"), "\(c.divergenceAdvice)")
+        #expect(c.divergenceAdvice.contains("--lr"), "the learning rate stays a suspect")
+        c.loss = .crossEntropy
+        c.optimizer.weightDecay = 1e5
+        #expect(c.divergenceAdvice.hasPrefix("--weight-decay 100000.0"), "\(c.divergenceAdvice)")
     }
 
     @Test("Invalid hyper-parameters are rejected before any work, naming the flag",

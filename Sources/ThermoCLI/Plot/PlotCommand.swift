@@ -33,11 +33,11 @@ struct PlotOptions: ParsableArguments {
     var title: String?
     @Option(help: ArgumentHelp("The size in cm (default: the figure's own).", valueName: "W,H"))
     var size: String?
-    @Option(help: "Dots per inch of a PNG (default 300).")
+    @Option(parsing: .unconditional, help: "Dots per inch of a PNG (default 300).")
     var dpi: Double?
     @Option(help: "Font family for pdf, png and svg (default Helvetica).")
     var font: String?
-    @Option(help: "Font size in points (default 9).")
+    @Option(parsing: .unconditional, help: "Font size in points (default 9).")
     var fontSize: Double?
     @Option(help: ArgumentHelp("Range of the horizontal axis; either end may be empty or *.", valueName: "FROM:TO"))
     var xrange: String?

@@ -20,9 +20,9 @@ struct PlotCoolingCommand: ParsableCommand {
     var model: String = "nested"
     @Option(help: "Curves fitted: signal (default), noise or both.")
     var curves: String = "signal"
-    @Option(help: ArgumentHelp("First epoch of the fit window (default: e* from the regimes analysis).", valueName: "EPOCH"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("First epoch of the fit window (default: e* from the regimes analysis).", valueName: "EPOCH"))
     var from: Double?
-    @Option(help: ArgumentHelp("Last epoch of the fit window.", valueName: "EPOCH"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Last epoch of the fit window.", valueName: "EPOCH"))
     var to: Double?
     @Option(help: "Model of the window-start scan: power (default), nested, exponential, stretched or none.")
     var scanModel: String = "power"

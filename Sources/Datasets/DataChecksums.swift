@@ -1,4 +1,3 @@
-import Datasets
 
 /// Checksums of the data a run trains and evaluates on, for the trace's `data_checksums` attribute.
 ///
