@@ -243,8 +243,8 @@ enum AnalysisInput {
             throw AnalysisCommandError("--window \(window) forms statistics from the per-step record of a trace; \(path) is a table of per-epoch values. Drop --window, or give the trace")
         }
         let table: LongTable
-        do { table = try LongTable(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw AnalysisCommandError("\(path): \(error.description)")
+        do { table = try LongTable(contentsOfFile: path) } catch {
+            throw AnalysisCommandError(error.description)
         }
         if request.needsNoise && !table.hasNoise {
             throw AnalysisCommandError("\(path) has no noise column, which this analysis needs; add one (epoch, layer, signal, noise)")
@@ -257,25 +257,23 @@ enum AnalysisInput {
         }
         let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let runLabels: [String?] = table.runs.isEmpty ? [nil] : table.runs.map { Optional($0) }
-        var grouped: [String: [LongTable.Row]] = [:]
-        for row in table.rows where request.epochs.contains(row.epoch) {
-            grouped["\(row.run ?? "")\u{1}\(row.layer)", default: []].append(row)
-        }
-        guard !grouped.isEmpty else {
-            let epochs = table.rows.map(\.epoch)
-            throw AnalysisCommandError("\(path) has no row in --epochs \(request.epochs.description)"
-                + (epochs.isEmpty ? "; it has no data rows" : "; it holds epochs \(formatNumber(epochs.min()!)) … \(formatNumber(epochs.max()!))"))
-        }
         let layers = request.layers.map { wanted in table.layers.filter { wanted.contains($0) } } ?? table.layers
-        return runLabels.map { run in
-            let series = layers.compactMap { layer -> LayerStatisticsSeries? in
-                guard let rows = grouped["\(run ?? "")\u{1}\(layer)"]?.sorted(by: { $0.epoch < $1.epoch }) else { return nil }
-                return LayerStatisticsSeries(layer: layer, positions: rows.map(\.epoch), lastSteps: nil, stepCounts: nil,
-                                             signal: rows.map(\.signal), noise: table.hasNoise ? rows.map { $0.noise ?? .nan } : nil)
+        let runs = runLabels.map { run in
+            let series = table.series.filter { $0.run == run && layers.contains($0.layer) }.compactMap { s -> LayerStatisticsSeries? in
+                let kept = s.epochs.indices.filter { request.epochs.contains(s.epochs[$0]) }
+                guard !kept.isEmpty else { return nil }
+                return LayerStatisticsSeries(layer: s.layer, positions: kept.map { s.epochs[$0] }, lastSteps: nil, stepCounts: nil,
+                                             signal: kept.map { s.signal![$0] }, noise: s.noise.map { noise in kept.map { noise[$0] } })
             }
             return RunStatistics(label: run ?? base, path: path, kind: "table", resolution: .epochs, stepsPerEpoch: nil,
                                  recording: nil, layers: series)
         }
+        guard runs.contains(where: { !$0.layers.isEmpty }) else {
+            let epochs = table.series.flatMap(\.epochs)
+            throw AnalysisCommandError("\(path) has no row in --epochs \(request.epochs.description)"
+                + (epochs.isEmpty ? "; it has no data rows" : "; it holds epochs \(formatNumber(epochs.min()!)) … \(formatNumber(epochs.max()!))"))
+        }
+        return runs
     }
 
     // MARK: Traces
