@@ -1,179 +1,152 @@
 import Foundation
 
-/// Why a long table could not be read; each case reads as one clear line naming the line and column.
-public enum LongTableError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The file could not be read.
-    case unreadable(path: String, reason: String)
-    /// No header line (the table is empty or only comments).
-    case noHeader
-    /// Required columns are missing from the header.
-    case missingColumns([String], header: [String])
-    /// A data line has fewer fields than the columns it needs.
-    case tooFewFields(line: Int, found: Int, needed: Int)
-    /// A cell that must be a number is not.
-    case nonNumeric(line: Int, column: String, cell: String)
-    /// Two rows for the same (run, epoch, layer).
-    case duplicateRow(line: Int, firstLine: Int, epoch: Double, layer: String, run: String?)
-    /// The header names a column twice.
-    case duplicateColumn(String)
-
-    public var description: String {
-        switch self {
-        case .unreadable(let path, let reason):
-            return "cannot read \(path): \(reason)"
-        case .noHeader:
-            return "the table has no header line (expected columns epoch, layer, signal[, noise])"
-        case .missingColumns(let missing, let header):
-            return "missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (header: \(header.joined(separator: ", ")))"
-        case .tooFewFields(let line, let found, let needed):
-            return "line \(line): \(found) field\(found == 1 ? "" : "s"), at least \(needed) needed"
-        case .nonNumeric(let line, let column, let cell):
-            return "line \(line), column \(column): \"\(cell)\" is not a number"
-        case .duplicateRow(let line, let firstLine, let epoch, let layer, let run):
-            return "line \(line) repeats epoch \(formatEpoch(epoch)) of layer \(layer)\(run.map { " in run \($0)" } ?? "") (first on line \(firstLine))"
-        case .duplicateColumn(let name):
-            return "the header names column \(name) twice"
-        }
-    }
+/// A value column of a long table.
+public enum LongTableValue: String, CaseIterable, Sendable {
+    /// S_l, the layer signal.
+    case signal
+    /// σ_l, the layer noise.
+    case noise
+    /// T_l, the layer temperature.
+    case temperature
 }
 
-/// A long table of layer curves, one row per (epoch, layer): columns `epoch`, `layer`, `signal` and optionally
-/// `noise` and `run` (aliases `seed`, `trace`), so that traces from other tools can be fitted.
+/// A long table of layer curves, one row per (run, epoch, layer): thermo's one reader of CSV/TSV tables, used by
+/// the analyses (`temperature`, `regimes`, `fit-cooling`) and the figures (`plot signal|temperature|cooling`).
 ///
-/// Format: the first line that is neither blank nor a comment is the header; a line whose first non-blank
-/// character is `#` is a comment. The delimiter is a tab if the header contains one, else a comma. Column
-/// names are matched case-insensitively after trimming blanks and double quotes; other columns are ignored.
-/// Numbers are read with Swift's `Double(_:)` (so `1e-3`, `nan`, `inf` parse; the fit rejects the last two with
-/// a clear error). Layers keep their labels; they are ordered numerically when every label is an integer,
-/// otherwise by first appearance. Line numbers in errors count every line of the file from 1.
+/// Format (docs/analysis.md, "Long tables"):
+/// - UTF-8 text (a UTF-8 byte-order mark is skipped); lines end in LF or CRLF;
+/// - the first line that is neither blank nor a comment is the header; a line whose first non-blank character
+///   is `#` is a comment; blank lines are skipped;
+/// - the delimiter is a tab if the header contains one, else a comma; cells are trimmed of spaces and tabs and
+///   of one pair of surrounding double quotes (there is no quoting of delimiters);
+/// - column names are matched case-insensitively: `epoch`, `layer`, the values `signal`, `noise`,
+///   `temperature`, the run `run` (aliases `seed`, `trace`, in that order) and quantiles of the per-weight
+///   temperatures `q<percent>` (`q5`, `q2.5`, 0 < percent < 100); other columns are ignored; a name given twice
+///   is refused;
+/// - epochs are finite numbers; layers are whole numbers 0, 1, 2, … (written with digits only); values are
+///   numbers as C's `strtod` reads them (`1e-3`, `nan`, `inf`); a NUL byte is refused;
+/// - one row per (run, epoch, layer): a repeated one is refused, naming both lines.
+///
+/// Layers are ordered numerically, runs by first appearance, each series by epoch. Parsing is one pass over
+/// the bytes (linear in the file's size: 10⁶ rows in well under a second).
 public struct LongTable: Sendable {
-    /// One data row.
-    public struct Row: Sendable, Equatable {
-        /// The row's line number in the file.
-        public var line: Int
+    /// One (run, layer) curve set, sorted by epoch.
+    public struct Series: Sendable, Equatable {
+        /// The run (nil without a run column).
         public var run: String?
-        public var epoch: Double
+        /// The layer, as a decimal number ("1").
         public var layer: String
-        public var signal: Double
-        public var noise: Double?
+        /// The epochs, increasing.
+        public var epochs: [Double]
+        /// The line of each point in the file (from 1).
+        public var lines: [Int]
+        /// The values of each value column the table has, per epoch.
+        public var signal: [Double]?, noise: [Double]?, temperature: [Double]?
+        /// The quantile columns' values, one array per level of ``LongTable/quantileLevels``.
+        public var quantiles: [[Double]]
     }
-    public var rows: [Row]
-    /// The delimiter detected from the header.
+
+    /// The delimiter found in the header.
     public var delimiter: Character
-    /// Whether a `noise` column is present.
-    public var hasNoise: Bool
-    /// The layers, in order (see the type's documentation).
+    /// The value columns present.
+    public var values: Set<LongTableValue>
+    /// The quantile levels of the `q<percent>` columns, in (0, 1), increasing.
+    public var quantileLevels: [Double]
+    /// The layers, in numeric order.
     public var layers: [String]
-    /// The runs, in order of first appearance (empty without a run column).
+    /// The runs in order of first appearance (empty without a run column).
     public var runs: [String]
+    /// Every (run, layer) series: runs in order, then layers in order.
+    public var series: [Series]
+    /// The number of data rows.
+    public var rowCount: Int
 
-    /// Parses the text of a table.
-    public init(parsing text: String) throws(LongTableError) {
-        // Lines split on LF (a CR before it is dropped), working on UTF-8 bytes: fast for large tables.
-        let lines: [Substring] = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { bytes in
-            var line = Substring(bytes)
-            if line.utf8.last == UInt8(ascii: "\r") { line = Substring(line.utf8.dropLast()) }
-            return line
-        }
-        /// The cell without surrounding blanks (spaces, tabs) and double quotes.
-        func clean(_ s: Substring) -> String {
-            var bytes = s.utf8[...]
-            let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            while let b = bytes.first, blank(b) { bytes = bytes.dropFirst() }
-            while let b = bytes.last, blank(b) { bytes = bytes.dropLast() }
-            let quote = UInt8(ascii: "\"")
-            if bytes.count >= 2, bytes.first == quote, bytes.last == quote { bytes = bytes.dropFirst().dropLast() }
-            return String(Substring(bytes))
-        }
-        func isSkipped(_ line: Substring) -> Bool {
-            guard let b = line.utf8.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) else { return true }
-            return b == UInt8(ascii: "#")
-        }
-        guard let headerIndex = lines.firstIndex(where: { !isSkipped($0) }) else { throw .noHeader }
-        let headerLine = lines[headerIndex]
-        let delimiter: Character = headerLine.contains("\t") ? "\t" : ","
-        let header = headerLine.split(separator: delimiter, omittingEmptySubsequences: false).map(clean)
-        let lower = header.map { $0.lowercased() }
-        for (i, name) in lower.enumerated() where !name.isEmpty && lower[..<i].contains(name) {
-            throw .duplicateColumn(header[i])
-        }
-        let missing = ["epoch", "layer", "signal"].filter { !lower.contains($0) }
-        guard missing.isEmpty else { throw .missingColumns(missing, header: header) }
-        let epochColumn = lower.firstIndex(of: "epoch")!
-        let layerColumn = lower.firstIndex(of: "layer")!
-        let signalColumn = lower.firstIndex(of: "signal")!
-        let noiseColumn = lower.firstIndex(of: "noise")
-        let runColumn = lower.firstIndex(of: "run") ?? lower.firstIndex(of: "seed") ?? lower.firstIndex(of: "trace")
-        let needed = ([epochColumn, layerColumn, signalColumn] + [noiseColumn, runColumn].compactMap { $0 }).max()! + 1
+    /// Whether a `signal` column is present.
+    public var hasSignal: Bool { values.contains(.signal) }
+    /// Whether a `noise` column is present.
+    public var hasNoise: Bool { values.contains(.noise) }
+    /// Whether a `temperature` column is present.
+    public var hasTemperature: Bool { values.contains(.temperature) }
+}
 
-        var rows: [Row] = []
-        struct RowKey: Hashable { let run: String?, layer: String, epoch: Double }
-        var seen: [RowKey: Int] = [:]
-        seen.reserveCapacity(lines.count)
-        rows.reserveCapacity(lines.count)
-        var layerOrder: [String] = [], layerSet = Set<String>()
-        var runOrder: [String] = [], runSet = Set<String>()
-        for index in (headerIndex + 1)..<lines.count where !isSkipped(lines[index]) {
-            let lineNumber = index + 1
-            let fields = lines[index].split(separator: delimiter, omittingEmptySubsequences: false)
-            guard fields.count >= needed else { throw .tooFewFields(line: lineNumber, found: fields.count, needed: needed) }
-            func number(_ column: Int) throws(LongTableError) -> Double {
-                let cell = clean(fields[column])
-                guard let value = Double(cell) else { throw .nonNumeric(line: lineNumber, column: header[column], cell: cell) }
-                return value
-            }
-            let epoch = try number(epochColumn)
-            let signal = try number(signalColumn)
-            let noise = try noiseColumn.map { (c: Int) throws(LongTableError) -> Double in try number(c) }
-            let layer = clean(fields[layerColumn])
-            let run = runColumn.map { clean(fields[$0]) }
-            let key = RowKey(run: run, layer: layer, epoch: epoch)
-            if let first = seen[key] {
-                throw .duplicateRow(line: lineNumber, firstLine: first, epoch: epoch, layer: layer, run: run)
-            }
-            seen[key] = lineNumber
-            if layerSet.insert(layer).inserted { layerOrder.append(layer) }
-            if let run, runSet.insert(run).inserted { runOrder.append(run) }
-            rows.append(Row(line: lineNumber, run: run, epoch: epoch, layer: layer, signal: signal, noise: noise))
-        }
-        if layerOrder.allSatisfy({ Int($0) != nil }) { layerOrder.sort { Int($0)! < Int($1)! } }
-        self.rows = rows
-        self.delimiter = delimiter
-        self.hasNoise = noiseColumn != nil
-        self.layers = layerOrder
-        self.runs = runOrder
+extension LongTable {
+    /// Parses the text of a table that must have the value columns `required` (and at least one value column).
+    public init(parsing text: String, requiring required: Set<LongTableValue> = [.signal]) throws(LongTableError) {
+        var text = text
+        let result = text.withUTF8 { bytes in Result { () throws(LongTableError) in try LongTable(bytes: bytes, path: nil, requiring: required) } }
+        self = try result.get()
     }
 
-    /// Reads and parses the table at `url`.
-    public init(contentsOf url: URL) throws(LongTableError) {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw .unreadable(path: url.path, reason: error.localizedDescription)
+    /// Reads and parses the table at `url` (see ``init(parsing:requiring:)``); errors name the file by its path.
+    public init(contentsOf url: URL, requiring required: Set<LongTableValue> = [.signal]) throws(LongTableError) {
+        try self.init(contentsOfFile: url.path, requiring: required)
+    }
+
+    /// Reads and parses the table at `path` (see ``init(parsing:requiring:)``); errors name the file as `path`.
+    public init(contentsOfFile path: String, requiring required: Set<LongTableValue> = [.signal]) throws(LongTableError) {
+        let bytes: [UInt8]
+        do { bytes = try LongTable.contents(of: path) } catch { throw LongTableError(.unreadable(error.reason), path: path) }
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(LongTableError) in try LongTable(bytes: buffer, path: path, requiring: required) }
         }
-        try self.init(parsing: text)
+        self = try result.get()
+    }
+
+    /// Parses the bytes of a table; `path` names the file in errors.
+    public init(bytes: UnsafeBufferPointer<UInt8>, path: String?, requiring required: Set<LongTableValue> = [.signal]) throws(LongTableError) {
+        do { self = try LongTableParser(bytes, requiring: required).parse() } catch { throw error.inFile(path) }
+    }
+
+    /// The series of `layer` in `run` (nil: the table without a run column).
+    public func series(run: String?, layer: String) -> Series? {
+        series.first { $0.run == run && $0.layer == layer }
     }
 
     /// The selected curves, run by run (one run when the table has no run column): per run, the layers in
     /// order, each giving its signal and/or noise curve (signal before noise), points sorted by epoch.
-    /// Asking for noise from a table without a noise column throws `missingColumns`.
+    /// Asking for a curve whose column the table lacks throws `missingColumns`.
     public func curves(_ selection: CurveSelection = .signal) throws(LongTableError) -> [[CoolingCurve]] {
-        if selection != .signal && !hasNoise { throw .missingColumns(["noise"], header: ["epoch", "layer", "signal"]) }
+        let header = ["epoch", "layer"] + LongTableValue.allCases.filter { values.contains($0) }.map(\.rawValue)
+        if selection.includes(.signal) && !hasSignal { throw LongTableError(.missingColumns(["signal"], header: header)) }
+        if selection.includes(.noise) && !hasNoise { throw LongTableError(.missingColumns(["noise"], header: header)) }
         let runLabels: [String?] = runs.isEmpty ? [nil] : runs.map { Optional($0) }
-        var grouped: [String: [Row]] = [:]
-        for row in rows { grouped["\(row.run ?? "")\u{1}\(row.layer)", default: []].append(row) }
         return runLabels.map { run in
             var curves: [CoolingCurve] = []
-            for layer in layers {
-                guard let group = grouped["\(run ?? "")\u{1}\(layer)"]?.sorted(by: { $0.epoch < $1.epoch }) else { continue }
-                let epochs = group.map(\.epoch)
-                if selection.includes(.signal) {
-                    curves.append(CoolingCurve(layer: layer, kind: .signal, run: run, epochs: epochs, values: group.map(\.signal)))
+            for s in series where s.run == run {
+                if selection.includes(.signal), let signal = s.signal {
+                    curves.append(CoolingCurve(layer: s.layer, kind: .signal, run: run, epochs: s.epochs, values: signal))
                 }
-                if selection.includes(.noise) {
-                    curves.append(CoolingCurve(layer: layer, kind: .noise, run: run, epochs: epochs, values: group.map { $0.noise ?? .nan }))
+                if selection.includes(.noise), let noise = s.noise {
+                    curves.append(CoolingCurve(layer: s.layer, kind: .noise, run: run, epochs: s.epochs, values: noise))
                 }
             }
             return curves
+        }
+    }
+
+    /// A file that cannot be read, with the system's reason.
+    struct ReadFailure: Error { let reason: String }
+
+    /// The bytes of the file at `path`, read with POSIX calls so that failures carry the system's reason
+    /// ("No such file or directory", "Is a directory", "Permission denied").
+    static func contents(of path: String) throws(ReadFailure) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw ReadFailure(reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw ReadFailure(reason: String(cString: strerror(errno))) }
+        if (status.st_mode & S_IFMT) == S_IFDIR { throw ReadFailure(reason: String(cString: strerror(EISDIR))) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(max(0, status.st_size)) + 1)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReadFailure(reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
         }
     }
 }

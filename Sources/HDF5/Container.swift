@@ -82,6 +82,15 @@ public class Container: HDF5Object, @unchecked Sendable {
         })
     }
 
+    /// Removes the link at `path` (a dataset or group: its storage is freed once nothing else links to it).
+    /// Refused while the file is written in SWMR mode.
+    public func removeLink(_ path: String) throws {
+        try withHandle("remove", { location in
+            try refuseIfSWMRWriting(location, operation: "remove", object: displayName(of: path))
+            try check(H5Ldelete(location, path, thermo_H5P_DEFAULT()), "remove", displayName(of: path))
+        })
+    }
+
     /// What `path` names, or nil when nothing exists there.
     public func kind(of path: String) throws -> ObjectKind? {
         guard try exists(path) else { return nil }

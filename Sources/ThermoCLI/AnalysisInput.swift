@@ -243,8 +243,8 @@ enum AnalysisInput {
             throw AnalysisCommandError("--window \(window) forms statistics from the per-step record of a trace; \(path) is a table of per-epoch values. Drop --window, or give the trace")
         }
         let table: LongTable
-        do { table = try LongTable(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw AnalysisCommandError("\(path): \(error.description)")
+        do { table = try LongTable(contentsOfFile: path) } catch {
+            throw AnalysisCommandError(error.description)
         }
         if request.needsNoise && !table.hasNoise {
             throw AnalysisCommandError("\(path) has no noise column, which this analysis needs; add one (epoch, layer, signal, noise)")
@@ -257,25 +257,23 @@ enum AnalysisInput {
         }
         let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let runLabels: [String?] = table.runs.isEmpty ? [nil] : table.runs.map { Optional($0) }
-        var grouped: [String: [LongTable.Row]] = [:]
-        for row in table.rows where request.epochs.contains(row.epoch) {
-            grouped["\(row.run ?? "")\u{1}\(row.layer)", default: []].append(row)
-        }
-        guard !grouped.isEmpty else {
-            let epochs = table.rows.map(\.epoch)
-            throw AnalysisCommandError("\(path) has no row in --epochs \(request.epochs.description)"
-                + (epochs.isEmpty ? "; it has no data rows" : "; it holds epochs \(formatNumber(epochs.min()!)) … \(formatNumber(epochs.max()!))"))
-        }
         let layers = request.layers.map { wanted in table.layers.filter { wanted.contains($0) } } ?? table.layers
-        return runLabels.map { run in
-            let series = layers.compactMap { layer -> LayerStatisticsSeries? in
-                guard let rows = grouped["\(run ?? "")\u{1}\(layer)"]?.sorted(by: { $0.epoch < $1.epoch }) else { return nil }
-                return LayerStatisticsSeries(layer: layer, positions: rows.map(\.epoch), lastSteps: nil, stepCounts: nil,
-                                             signal: rows.map(\.signal), noise: table.hasNoise ? rows.map { $0.noise ?? .nan } : nil)
+        let runs = runLabels.map { run in
+            let series = table.series.filter { $0.run == run && layers.contains($0.layer) }.compactMap { s -> LayerStatisticsSeries? in
+                let kept = s.epochs.indices.filter { request.epochs.contains(s.epochs[$0]) }
+                guard !kept.isEmpty else { return nil }
+                return LayerStatisticsSeries(layer: s.layer, positions: kept.map { s.epochs[$0] }, lastSteps: nil, stepCounts: nil,
+                                             signal: kept.map { s.signal![$0] }, noise: s.noise.map { noise in kept.map { noise[$0] } })
             }
             return RunStatistics(label: run ?? base, path: path, kind: "table", resolution: .epochs, stepsPerEpoch: nil,
                                  recording: nil, layers: series)
         }
+        guard runs.contains(where: { !$0.layers.isEmpty }) else {
+            let epochs = table.series.flatMap(\.epochs)
+            throw AnalysisCommandError("\(path) has no row in --epochs \(request.epochs.description)"
+                + (epochs.isEmpty ? "; it has no data rows" : "; it holds epochs \(formatNumber(epochs.min()!)) … \(formatNumber(epochs.max()!))"))
+        }
+        return runs
     }
 
     // MARK: Traces
@@ -437,14 +435,23 @@ enum AnalysisInput {
 func formatNumber(_ x: Double) -> String {
     guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
     if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-    return String(format: "%.6g", x)
+    return cFormat("%.6g", x)
+}
+
+/// `x` formatted by C's snprintf with a one-number `format` such as "%.4g": the same text as
+/// `String(format:)`, without Foundation's cost per call (tables of 10⁶ rows format millions of cells).
+func cFormat(_ format: String, _ x: Double) -> String {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+        _ = withVaList([x]) { vsnprintf(buffer.baseAddress!, 64, format, $0) }
+        return String(cString: buffer.baseAddress!)
+    }
 }
 
 /// A value for tables: 4 significant digits, "—" for nil, "∞" for infinity.
 func formatCell(_ x: Double?) -> String {
     guard let x else { return "—" }
     guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
-    return String(format: "%.4g", x)
+    return cFormat("%.4g", x)
 }
 
 /// Prints `value` as pretty JSON with sorted keys; non-finite numbers are written as the strings "inf",

@@ -223,8 +223,13 @@ func alignedColumns(_ lines: [[String]]) -> String {
     let columns = lines.map(\.count).max() ?? 0
     var widths = [Int](repeating: 0, count: columns)
     for line in lines { for (j, cell) in line.enumerated() { widths[j] = max(widths[j], cell.count) } }
-    return lines.map { line in
-        line.enumerated().map { j, cell in j == line.count - 1 ? cell : cell.padding(toLength: widths[j], withPad: " ", startingAt: 0) }
-            .joined(separator: "  ")
-    }.joined(separator: "\n") + "\n"
+    var out = ""
+    for line in lines {
+        for (j, cell) in line.enumerated() {
+            out += cell
+            if j < line.count - 1 { out += String(repeating: " ", count: widths[j] - cell.count + 2) }
+        }
+        out += "\n"
+    }
+    return out
 }

@@ -83,11 +83,13 @@ enum TraceMaintenance {
     /// Cuts every appendable dataset of the trace back to `steps` rows (`/steps`), `epochs` rows (`/epochs`)
     /// and `snapshots` snapshots (`/weights/layer_<l>`), and sets the three `completed_*` markers to them.
     /// The markers are written and flushed first: a process killed in the middle leaves markers that count no
-    /// more rows than any dataset holds, which is all a reader needs.
+    /// more rows than any dataset holds, which is all a reader needs. They are lowered in the reverse of the
+    /// order a writer raises them (epochs, snapshots, then steps), so that at every moment the steps counted
+    /// cover the epochs counted (``TraceValidation``'s rule 5).
     static func truncate(_ file: File, header: TraceHeader, steps: Int, epochs: Int, snapshots: Int) throws -> TruncatedRows {
-        try writeMarker(file, .completedSteps, steps)
         try writeMarker(file, .completedEpochs, epochs)
         try writeMarker(file, .completedSnapshots, snapshots)
+        try writeMarker(file, .completedSteps, steps)
         try file.flush()
         var removed = TruncatedRows(steps: 0, epochs: 0, snapshots: 0)
         func cut(_ name: String, to rows: Int) throws -> Int {

@@ -43,7 +43,8 @@ public struct TraceArray: Sendable, Equatable {
 /// thermo reads, and gives every variable cut to the rows that the markers say are complete.
 ///
 /// Errors are ``TraceError``s that say what is wrong: not a file, not HDF5, not a thermo trace, a newer
-/// major version, a missing dataset.
+/// major version, a missing dataset, or any other rule of ``TraceValidation``, which every open and every
+/// ``refresh()`` runs.
 public final class TraceReader {
     /// The trace's path.
     public let path: String
@@ -53,16 +54,16 @@ public final class TraceReader {
     public private(set) var progress: TraceProgress
     private let file: File
 
-    /// Opens and validates the trace at `path`.
+    /// Opens the trace at `path` and validates it (``TraceValidation``).
     public init(contentsOf path: String) throws {
         self.path = path
         file = try TraceReader.openFile(path)
-        try TraceReader.checkFormat(file, path: path)
-        header = try TraceHeader.read(from: file, path: path)
-        try TraceReader.checkHeader(header, path: path)
-        try TraceReader.checkDatasets(file, header: header, path: path)
-        try TraceReader.checkShapes(file, header: header, path: path)
-        progress = try TraceReader.readProgress(file, path: path)
+        do {
+            (header, progress) = try TraceValidation.validate(file, path: path)
+        } catch {
+            try? file.close()
+            throw error
+        }
     }
 
     /// The phrase of the error about a file left open for plain writing (see ``TraceRecovery``).
@@ -118,130 +119,8 @@ public final class TraceReader {
         }
     }
 
-    /// Refuses files that are not thermo traces, or of a newer major version.
-    private static func checkFormat(_ file: File, path: String) throws {
-        guard try file.hasAttribute("format"),
-              let format = try? file.attribute("format", as: String.self), format == TraceFormat.name else {
-            throw TraceError(path: path, "is an HDF5 file but not a thermo trace (its root lacks the attribute format = \"\(TraceFormat.name)\"); thermo reads traces written by 'thermo train --trace'")
-        }
-        guard let major = try? file.attribute("format_version_major", as: Int.self) else {
-            throw TraceError(path: path, "is a thermo trace without a readable 'format_version_major' attribute; the file is damaged")
-        }
-        let minor = (try? file.attribute("format_version_minor", as: Int.self)) ?? 0
-        guard major <= TraceFormat.majorVersion else {
-            throw TraceError(path: path, "is a thermo trace of format version \(major).\(minor), newer than the version \(TraceFormat.majorVersion) this thermo reads; update thermo to read it")
-        }
-        guard major >= 1 else {
-            throw TraceError(path: path, "claims format version \(major).\(minor), which never existed; the file is damaged")
-        }
-    }
-
-    /// The widest layer a trace may declare: far beyond any network thermo trains, small enough that products
-    /// of two widths (weights per layer) cannot overflow.
-    static let maximumWidth = 1 << 24
-    /// The largest count a marker or header number may hold (2^40 epochs or steps is beyond any run).
-    static let maximumCount = 1 << 40
-
-    /// The header's numbers must describe a run that can exist: at least two widths, each from 1 to
-    /// ``maximumWidth``; at least one step per epoch; a first epoch from 1 on.
-    private static func checkHeader(_ header: TraceHeader, path: String) throws {
-        guard header.widths.count >= 2, header.widths.allSatisfy({ (1...maximumWidth).contains($0) }) else {
-            throw TraceError(path: path, "declares impossible layer widths \(header.widths) in its 'widths' attribute (at least two, each from 1 to \(maximumWidth)); the file is damaged")
-        }
-        for (name, value) in [("steps_per_epoch", header.stepsPerEpoch), ("first_epoch", header.firstEpoch)]
-            where !(1...maximumCount).contains(value) {
-            throw TraceError(path: path, "declares \(name) = \(value) in its root attributes, which no run has (it is at least 1); the file is damaged")
-        }
-        for (name, value) in [("train_images", header.trainImages), ("validation_images", header.validationImages),
-                              ("test_images", header.testImages)] where !(0...maximumCount).contains(value) {
-            throw TraceError(path: path, "declares \(name) = \(value) in its root attributes, which no run has; the file is damaged")
-        }
-    }
-
-    /// Every variable has the rank and the sizes along its axes after the first that the header implies
-    /// (L layers, the quantile levels, the histogram bins; a snapshot is n_l × n_{l−1}), so that no read can
-    /// index outside what it reads.
-    private static func checkShapes(_ file: File, header: TraceHeader, path: String) throws {
-        func shape(_ name: String) throws -> [Int] { try file.openDataset(name).shape }
-        let quantiles = try shape("\(TraceFormat.epochsGroup)/quantile"), bins = try shape("\(TraceFormat.epochsGroup)/bin")
-        for (name, s) in [("quantile", quantiles), ("bin", bins)] where s.count != 1 {
-            throw TraceError(path: path, "has a /\(TraceFormat.epochsGroup)/\(name) coordinate of shape \(s), not a list; the file is damaged")
-        }
-        if header.recording.weightMoments && quantiles[0] != TemperatureDistribution.levels.count {
-            throw TraceError(path: path, "has \(quantiles[0]) quantile levels where a version-1 trace has \(TemperatureDistribution.levels.count); the file is damaged")
-        }
-        func expect(_ name: String, _ sizes: [Int]) throws {
-            let actual = try shape(name)
-            guard actual.count == sizes.count + 1, Array(actual.dropFirst()) == sizes else {
-                let wanted = (["rows"] + sizes.map(String.init)).joined(separator: " × ")
-                throw TraceError(path: path, "has /\(name) of shape \(actual.map(String.init).joined(separator: " × ")) where its header implies \(wanted); the file is damaged")
-            }
-        }
-        for group in [TraceFormat.stepsGroup, TraceFormat.epochsGroup] {
-            for variable in TraceVariable.variables(in: group, recording: header.recording, smoothing: header.smoothing) {
-                try expect(variable.path, variable.axes.map { $0 == "layer" ? header.layerCount : $0 == "quantile" ? quantiles[0] : bins[0] })
-            }
-        }
-        if header.recording.takesSnapshots {
-            for l in 1...header.layerCount {
-                let group = TraceFormat.snapshotGroup(layer: l)
-                try expect(group + "/epoch", [])
-                for variable in SnapshotVariable.variables(for: header.recording) {
-                    try expect(group + "/" + variable.name, [header.widths[l], header.widths[l - 1]])
-                }
-            }
-        }
-    }
-
-    /// Every dataset that the header's recording implies must exist.
-    private static func checkDatasets(_ file: File, header: TraceHeader, path: String) throws {
-        var required = TraceMarker.allCases.map(\.rawValue)
-        for group in [TraceFormat.stepsGroup, TraceFormat.epochsGroup] {
-            required += TraceVariable.variables(in: group, recording: header.recording, smoothing: header.smoothing).map(\.path)
-        }
-        required += ["\(TraceFormat.epochsGroup)/layer", "\(TraceFormat.epochsGroup)/quantile", "\(TraceFormat.epochsGroup)/bin"]
-        if header.recording.takesSnapshots {
-            for l in 1...header.layerCount {
-                required.append(TraceFormat.snapshotGroup(layer: l) + "/epoch")
-                required += SnapshotVariable.variables(for: header.recording).map { TraceFormat.snapshotGroup(layer: l) + "/" + $0.name }
-            }
-        }
-        for name in required where try file.kind(of: name) != .dataset {
-            throw TraceError(path: path, "lacks the dataset /\(name) that a version-1 trace recording \(header.recording) has; the file is damaged or incomplete")
-        }
-    }
-
-    /// Reads the markers.
-    private static func readProgress(_ file: File, path: String) throws -> TraceProgress {
-        func int(_ marker: TraceMarker) throws -> Int {
-            let dataset = try file.openDataset(marker.rawValue)
-            try dataset.refresh()
-            return Int(try dataset.read(as: Int64.self).first ?? 0)
-        }
-        let update = try file.openDataset(TraceMarker.lastUpdate.rawValue)
-        try update.refresh()
-        let code = try int(.status)
-        guard let status = TraceStatus(rawValue: Int64(code)) else {
-            throw TraceError(path: path, "has an unknown status code \(code); it may come from a newer thermo")
-        }
-        for marker in [TraceMarker.completedEpochs, .completedSteps, .completedSnapshots, .plannedEpochs] {
-            let value = try int(marker)
-            guard (0...maximumCount).contains(value) else {
-                throw TraceError(path: path, "has the impossible marker /\(marker.rawValue) = \(value); the file is damaged (a marker counts complete rows, from 0)")
-            }
-        }
-        let completed = try int(.completedEpochs), planned = try int(.plannedEpochs)
-        guard completed <= planned else {
-            throw TraceError(path: path, "counts \(completed) complete epochs of \(planned) planned in its markers; the file is damaged")
-        }
-        return TraceProgress(completedEpochs: try int(.completedEpochs), completedSteps: try int(.completedSteps),
-                             completedSnapshots: try int(.completedSnapshots), status: status,
-                             plannedEpochs: try int(.plannedEpochs), writerProcess: try int(.writerProcess),
-                             lastUpdate: try update.read(as: Double.self).first ?? 0)
-    }
-
-    /// Reads the markers again (to follow a trace being written).
-    public func refresh() throws { progress = try TraceReader.readProgress(file, path: path) }
+    /// Reads the markers again and validates the rows they count (to follow a trace being written).
+    public func refresh() throws { progress = try TraceValidation.validate(file, path: path, header: header).progress }
 
     /// Closes the file.
     public func close() throws { try file.close() }
@@ -310,16 +189,7 @@ public final class TraceReader {
         try dataset.refresh()
         var shape = try dataset.shape
         shape[0] = range.count
-        var start = [Int](repeating: 0, count: shape.count)
-        start[0] = range.lowerBound
-        if range.isEmpty { return TraceArray(shape: shape, values: []) }
-        let values: [Double]
-        switch try dataset.elementType {
-        case .int64: values = try dataset.read(as: Int64.self, start: start, count: shape).map { Double($0) }
-        case .float32: values = try dataset.read(as: Float.self, start: start, count: shape).map { Double($0) }
-        default: values = try dataset.read(as: Double.self, start: start, count: shape)
-        }
-        return TraceArray(shape: shape, values: values)
+        return TraceArray(shape: shape, values: try dataset.doubles(rows: range))
     }
 
     /// A fixed variable of `/epochs` (`layer`, `quantile`, `bin`, `bin_lower`, `bin_upper`, `weight_count`,
@@ -339,7 +209,7 @@ public final class TraceReader {
     /// range) is a damaged file.
     private func counts(_ values: [Double], _ name: String) throws -> [Int] {
         try values.map { value in
-            guard let n = Int(exactly: value), (0...TraceReader.maximumCount).contains(n) else {
+            guard let n = Int(exactly: value), (0...TraceValidation.maximumCount).contains(n) else {
                 throw TraceError(path: path, "holds \(value) in /\(name), which is no epoch or step number; the file is damaged")
             }
             return n

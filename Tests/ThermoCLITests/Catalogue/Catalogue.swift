@@ -14,7 +14,8 @@ private let thirtyEpochs = Fixtures.tinyRun.map { $0 == "2" ? "30" : $0 }
 
 extension BadInput {
     /// Every case, command by command. Add a command's cases as rows here.
-    static let catalogue: [BadInput] = train + dataCommands + traceCommands + analyses + plots + sweep + bench + probe
+    static let catalogue: [BadInput] = train + dataCommands + traceCommands + analyses + plots + inconsistentTraceReaders
+        + longTables + sweep + bench + probe
 
     // MARK: thermo train
 
@@ -169,8 +170,8 @@ extension BadInput {
                      try loss.write([Double.nan], start: [1], count: [1])
                      try f.openDataset("epochs/layer_signal").write([Double.infinity, -Double.infinity], start: [1, 0], count: [1, 2])
                  } }, unchanged: ["run.h5"]),
-        BadInput(command: "inspect", name: "a variable shorter than the markers", arguments: ["inspect", "run.h5"], status: 0,
-                 message: "progress       2 complete epochs (1…2) of 2 planned",
+        .failure("inspect", "a variable emptied below the markers", ["inspect", "run.h5"],
+                 "has 0 rows of /epochs/layer_signal where /completed_epochs counts 2 complete epochs",
                  setup: { try $0.trace { f in
                      let signal = try f.openDataset("epochs/layer_signal")
                      try signal.resize(to: [0, 2])
@@ -195,9 +196,9 @@ extension BadInput {
             .failure(command, "a missing input (the message names both kinds)", [command, "gone.h5"], "give a trace written by 'thermo train --trace"),
             .failure(command, "CSV without the needed columns", [command, "t.csv"], "missing columns epoch, layer, signal",
                      setup: { try $0.write("t.csv", "hello\n") }, unchanged: ["t.csv"]),
-            .failure(command, "CSV with a non-numeric cell", [command, "t.csv"], "line 4, column signal: \"high\" is not a number",
+            .failure(command, "CSV with a non-numeric cell", [command, "t.csv"], "t.csv:4:5: column signal: \"high\" is not a number",
                      setup: { try $0.write("t.csv", table { $0[3] = "2,1,high,0.1" }) }),
-            .failure(command, "CSV with a short line", [command, "t.csv"], "line 4: 2 fields, at least 4 needed",
+            .failure(command, "CSV with a short line", [command, "t.csv"], "t.csv:4: 2 fields, at least 4 needed",
                      setup: { try $0.write("t.csv", table { $0[3] = "2,1" }) }),
             .failure(command, "CSV with a header only", [command, "t.csv"], "it has no data rows",
                      setup: { try $0.write("t.csv", "epoch,layer,signal,noise\n") }),
@@ -293,9 +294,9 @@ extension BadInput {
                    setup: { try $0.write("t.csv", "epoch,layer,loss\n1,1,0.5\n") }),
             .usage(command, "CSV without a layer column", plot + ["t.csv"], "missing column layer",
                    setup: { try $0.write("t.csv", "epoch,signal\n1,0.5\n") }),
-            .usage(command, "CSV with a non-numeric cell", plot + ["t.csv"], "line 4, column signal: \"high\" is not a number",
+            .usage(command, "CSV with a non-numeric cell", plot + ["t.csv"], "t.csv:4:5: column signal: \"high\" is not a number",
                    setup: { try $0.write("t.csv", table { $0[3] = "2,1,high,0.1" }) }),
-            .usage(command, "CSV with a short line", plot + ["t.csv"], "line 4: 2 fields, at least 4 needed",
+            .usage(command, "CSV with a short line", plot + ["t.csv"], "t.csv:4: 2 fields, at least 4 needed",
                    setup: { try $0.write("t.csv", table { $0[3] = "2,1" }) }),
             .usage(command, "CSV with a header only", plot + ["t.csv"], "holds no data rows", setup: { try $0.write("t.csv", "epoch,layer,signal\n") }),
             .usage(command, "input of an unknown kind", plot + ["run.json"], "cannot read run.json: the accepted inputs are",
