@@ -112,16 +112,18 @@ def write_csv(path, rows, columns):
             w.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
 
 
-def pct(m, sd):
-    return f"{100 * m:.2f} ± {100 * sd:.2f}" if not math.isnan(sd) else f"{100 * m:.2f}"
+def pct(m, sd, signed=False):
+    """m ± sd in percent (points), or m alone when sd is undefined (fewer than two seeds)."""
+    text = f"{100 * m:+.2f}" if signed else f"{100 * m:.2f}"
+    return text if math.isnan(sd) else f"{text} ± {100 * sd:.2f}"
 
 
 def print_table(table):
     print("| images | loss | U | R | n | test at best val. % | final test % | paired Δ best (pts) | wins | paired Δ final (pts) | wins |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for e in table:
-        d = (f"{100 * e['diff_best_mean']:+.2f} ± {100 * e['diff_best_sd']:.2f} | {e['wins_best']}/{e['paired_n']} | "
-             f"{100 * e['diff_final_mean']:+.2f} ± {100 * e['diff_final_sd']:.2f} | {e['wins_final']}/{e['paired_n']}"
+        d = (f"{pct(e['diff_best_mean'], e['diff_best_sd'], True)} | {e['wins_best']}/{e['paired_n']} | "
+             f"{pct(e['diff_final_mean'], e['diff_final_sd'], True)} | {e['wins_final']}/{e['paired_n']}"
              if "paired_n" in e else " | | | ")
         print(f"| {e['train_images']} | {e['loss']} | {e['smooth'] or '—'} | {e['radius'] or '—'} | {e['n']} | "
               f"{pct(e['best_mean'], e['best_sd'])} | {pct(e['final_mean'], e['final_sd'])} | {d} |")
@@ -171,11 +173,9 @@ set logscale x; set xlabel 'R'; set ylabel 'test accuracy (%)'; set grid; set ke
 set style fill transparent solid 0.2 noborder
 ce = {ce_m:.4f}; cesd = {ce_sd:.4f}
 set title 'PLA'
-plot [0.002:0.15] {band}, \\
-     {plots('pla')}
+plot [0.002:0.15] {band}{", " + chr(92) + chr(10) + "     " + plots('pla') if plots('pla') else ""}
 set title 'PLEA'
-plot [0.002:0.15] {band}, \\
-     {plots('plea')}
+plot [0.002:0.15] {band}{", " + chr(92) + chr(10) + "     " + plots('plea') if plots('plea') else ""}
 unset multiplot
 set terminal pngcairo size 900,560 font 'Liberation Sans,12'
 set output 'paper-budget-paired.png'
