@@ -49,7 +49,7 @@ extension BadInput {
         BadInput(command: "train", name: "--summary - writes the JSON to standard output", arguments: tiny + ["--summary", "-"], status: 0,
                  message: "\"status\" : \"completed\"", setup: { try $0.data() }),
         .usage("train", "--force over a trace whose writer is alive", tiny + ["--trace", "old.h5", "--force"],
-               "--trace old.h5 is being written by thermo process \(getpid()) on this host; --force never replaces the trace of a live run",
+               "on this host; --force never replaces the trace of a live run",
                setup: { w in
                    // The writer named in the trace is this test process (its name holds "thermo"), status running.
                    try w.trace("old.h5") { file in
