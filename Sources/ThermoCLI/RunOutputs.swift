@@ -108,13 +108,15 @@ final class RunOutputs {
     }
 
     /// The path to write the checkpoint of a stopped run to, claimed: its own path when this run already
-    /// claimed it, or when it is free and absent (or `mayReplace`); else the first free `STEM-N.ckpt`.
+    /// claimed it, or when it is free and absent (or `mayReplace`); else the first free `STEM-N.ckpt`. When no
+    /// lock file can be made there, `path` unclaimed (its write then reports why it fails).
     func stopCheckpoint(_ path: String, mayReplace: Bool) throws -> String {
         if claims.contains(where: { $0.path == path }) { return path }
         let stem = (path as NSString).deletingPathExtension
-        for n in 1... {
+        for n in 1...1000 {
             let candidate = n == 1 ? path : "\(stem)-\(n).ckpt"
-            guard let claim = try? OutputClaim(candidate) else { continue }
+            let claim: OutputClaim
+            do { claim = try OutputClaim(candidate) } catch is OutputClaim.Held { continue } catch { break }
             if (n == 1 && mayReplace) || !FileManager.default.fileExists(atPath: candidate) {
                 claims.append(claim)
                 return candidate
