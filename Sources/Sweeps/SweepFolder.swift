@@ -109,9 +109,16 @@ public struct SweepFolder: Sendable {
         if fm.fileExists(atPath: root.path, isDirectory: &isFolder) && !isFolder.boolValue {
             throw SweepError.conflict("\(root.path) is a file; give -o a folder for the sweep")
         }
-        let madeRoot = !fm.fileExists(atPath: root.path)
+        // mkdir(2) says atomically whether this process made the folder: only then may a failure remove it
+        // (another sweep started at the same moment may have made it, and be writing its manifest there).
+        let madeRoot: Bool
         do {
-            try fm.createDirectory(at: root, withIntermediateDirectories: true)
+            try fm.createDirectory(at: root.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if mkdir(root.path, 0o777) == 0 { madeRoot = true } else if errno == EEXIST { madeRoot = false } else {
+                // Foundation's error, for its wording ("You don't have permission").
+                try fm.createDirectory(at: root, withIntermediateDirectories: false)
+                madeRoot = true
+            }
         } catch {
             throw SweepError.io("cannot create \(root.path): \(error.localizedDescription.trimmingCharacters(in: CharacterSet(charactersIn: ".")))"
                                 + "; choose a folder you can write with -o")

@@ -95,8 +95,9 @@ public final class OutputClaim {
                 throw Failure(description: "cannot claim \(path): \(lockPath) exists and is not a thermo lock file; move it away")
             }
             let record = Array("thermo \(getpid())\n".utf8)
-            _ = ftruncate(fd, 0)
+            // Written before the old record is cut, so that a reader never finds it empty once it was not.
             _ = record.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+            _ = ftruncate(fd, off_t(record.count))
             descriptor = fd
             return
         }
