@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// A sweep's output folder:
 ///
@@ -97,6 +98,10 @@ public struct SweepFolder: Sendable {
     /// sweep, or, with `force`, replaces another grid's manifest, keeping the results of the cells both grids
     /// share (matched by their `thermo train` arguments) and moving the others to `DIR/discarded/TIME/`. Without
     /// `force` a different grid, or a non-empty folder that is not a sweep, is refused.
+    ///
+    /// Two sweeps started together on one folder never both go ahead: the manifest is read, compared and
+    /// written under an exclusive lock on it (an ``OutputClaim`` on `DIR/manifest.json`, waited for), so the
+    /// second one finds the first one's manifest and continues it (same grid) or is refused (another grid).
     public func prepare(grid: Grid, cells: [Cell], workingDirectory: String, thermoVersion: String,
                         force: Bool) throws -> (Manifest, Preparation) {
         let fm = FileManager.default
@@ -104,6 +109,43 @@ public struct SweepFolder: Sendable {
         if fm.fileExists(atPath: root.path, isDirectory: &isFolder) && !isFolder.boolValue {
             throw SweepError.conflict("\(root.path) is a file; give -o a folder for the sweep")
         }
+        // mkdir(2) says atomically whether this process made the folder: only then may a failure remove it
+        // (another sweep started at the same moment may have made it, and be writing its manifest there).
+        let madeRoot: Bool
+        do {
+            try fm.createDirectory(at: root.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if mkdir(root.path, 0o777) == 0 { madeRoot = true } else if errno == EEXIST { madeRoot = false } else {
+                // Foundation's error, for its wording ("You don't have permission").
+                try fm.createDirectory(at: root, withIntermediateDirectories: false)
+                madeRoot = true
+            }
+        } catch {
+            throw SweepError.io("cannot create \(root.path): \(error.localizedDescription.trimmingCharacters(in: CharacterSet(charactersIn: ".")))"
+                                + "; choose a folder you can write with -o")
+        }
+        let lock: OutputClaim
+        do { lock = try OutputClaim(manifestURL.path, waiting: true) } catch {
+            if madeRoot { try? fm.removeItem(at: root) }
+            throw SweepError.io("\(error)")
+        }
+        defer { lock.release() }
+        do {
+            return try prepareHoldingLock(grid: grid, cells: cells, workingDirectory: workingDirectory,
+                                          thermoVersion: thermoVersion, force: force, madeRoot: madeRoot)
+        } catch {
+            // Leave nothing behind: the folder this call made holds nothing yet.
+            if madeRoot { try? fm.removeItem(at: root) }
+            throw error
+        }
+    }
+
+    /// ``prepare(grid:cells:workingDirectory:thermoVersion:force:)`` once the folder exists and is locked;
+    /// `madeRoot` says whether that call made it.
+    private func prepareHoldingLock(grid: Grid, cells: [Cell], workingDirectory: String, thermoVersion: String,
+                                    force: Bool, madeRoot: Bool) throws -> (Manifest, Preparation) {
+        let fm = FileManager.default
+        var isFolder: ObjCBool = false
+        _ = fm.fileExists(atPath: root.path, isDirectory: &isFolder)
         let fresh = Manifest(grid: grid, cells: cells, workingDirectory: workingDirectory, thermoVersion: thermoVersion)
         if hasManifest {
             // A Result rather than `catch .notASweep`: that typed-throws pattern crashes Swift 6.3.1's SIL verifier.
@@ -131,7 +173,6 @@ public struct SweepFolder: Sendable {
                     + "\(entries.count) entr\(entries.count == 1 ? "y" : "ies")); choose another -o folder, or pass --force to add the sweep to it")
             }
         }
-        let madeRoot = !fm.fileExists(atPath: root.path)
         let madeCells = !fm.fileExists(atPath: cellsFolder.path)
         do {
             try fm.createDirectory(at: cellsFolder, withIntermediateDirectories: true)

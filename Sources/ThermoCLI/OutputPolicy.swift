@@ -1,32 +1,6 @@
 import ArgumentParser
 import Foundation
 
-/// Existing outputs are never overwritten without `--force`; this checks them all before any work starts.
-struct OutputPolicy {
-    let force: Bool
-
-    func check(_ paths: [String]) throws {
-        let fm = FileManager.default
-        for path in paths {
-            var isDir: ObjCBool = false
-            if fm.fileExists(atPath: path, isDirectory: &isDir) {
-                if isDir.boolValue { throw ValidationError("\(path) is a folder; give a file name") }
-                if !force {
-                    throw ValidationError("\(path) already exists; pass --force to overwrite it, or choose another name")
-                }
-            }
-            let folder = (path as NSString).deletingLastPathComponent
-            let dir = folder.isEmpty ? "." : folder
-            if !fm.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue {
-                throw ValidationError("the folder \(dir) of \(path) does not exist; create it first")
-            }
-            if !fm.isWritableFile(atPath: dir) {
-                throw ValidationError("the folder \(dir) of \(path) is not writable; choose another place")
-            }
-        }
-    }
-}
-
 /// Writes one line to standard error, with control characters (other than the line breaks the message means)
 /// escaped, so that a file name holding an escape sequence or a carriage return cannot rewrite the terminal.
 func printError(_ line: String) {

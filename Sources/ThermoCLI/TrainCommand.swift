@@ -75,7 +75,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Smoothing evaluation: shared (shared prefix, default) or naive (y+1 full passes, the reference).")
     var smoothingPath: LossConfiguration.Path?
 
-    @Option(help: ArgumentHelp("Write the run's summary as JSON to FILE.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Write the run's summary as JSON to FILE (- for standard output; a FIFO or device is written through).", valueName: "FILE"))
     var summary: String?
     @Option(help: ArgumentHelp("Checkpoint file (default: thermo.ckpt, or the --resume file).", valueName: "FILE"))
     var checkpoint: String?
@@ -186,14 +186,11 @@ struct TrainCommand: ParsableCommand {
             config = try configuration(base: TrainingConfiguration())
         }
         let checkpointPath = checkpoint ?? resume ?? "thermo.ckpt"
-        var outputs: [String] = []
-        // A resumed run may replace the summary its own interrupted session wrote.
-        if let summary, !(resumed != nil && isInterruptedSummary(summary)) { outputs.append(summary) }
-        if checkpointEvery != nil && checkpointPath != resume { outputs.append(checkpointPath) }
         // With --resume an existing trace is the run's own and is continued, not overwritten.
         let continuesTrace = resumed != nil && trace.map { FileManager.default.fileExists(atPath: $0) } == true
-        if let trace, !continuesTrace { outputs.append(trace) }
-        try OutputPolicy(force: force).check(outputs)
+        // Every output is checked and claimed now, and released when the run ends (see RunOutputs).
+        let outputs = try plannedOutputs(checkpointPath: checkpointPath, resumed: resumed != nil, continuesTrace: continuesTrace)
+        defer { outputs.release() }
         var recording: TraceRecording? = nil
         if trace != nil {
             do { recording = try TraceRecording(parsing: record) } catch { throw ValidationError(error.description) }
@@ -287,10 +284,10 @@ struct TrainCommand: ParsableCommand {
         var result = RunSummary(trainer, status: status, message: message, command: CommandLine.arguments,
                                 thermoVersion: thermoVersion, blasThreads: threadCount, blas: BLAS.configuration)
         result.trace = trace
-        if let summary { try writeAtomically([UInt8](try result.json()), to: summary) }
+        if summary != nil { try outputs.writeSummary([UInt8](try result.json())) }
         if let stop = failure as? TrainingError, case let .interrupted(epoch, step) = stop, let signal = StopSignals.pending {
             try reportInterruption(signal: signal, epoch: epoch, step: step, snapshot: snapshot.latest,
-                                   checkpointPath: checkpointPath, epochs: config.epochs, threads: threadCount)
+                                   checkpointPath: checkpointPath, epochs: config.epochs, threads: threadCount, outputs: outputs)
             throw ExitCode(128 + signal)
         }
         if let failure {
@@ -308,16 +305,9 @@ extension TrainCommand {
     /// After a stop signal: writes the checkpoint of the last epoch boundary (to the checkpoint path, or to a
     /// new name when that path holds something this run may not replace) and prints the command that continues.
     func reportInterruption(signal: Int32, epoch: Int, step: Int, snapshot: Checkpoint?, checkpointPath: String,
-                            epochs: Int, threads: Int) throws {
+                            epochs: Int, threads: Int, outputs: RunOutputs) throws {
         guard let snapshot else { return }
-        var path = checkpointPath
-        let mayReplace = force || checkpointEvery != nil || path == resume || !FileManager.default.fileExists(atPath: path)
-        if !mayReplace {
-            let stem = (path as NSString).deletingPathExtension
-            var n = 2
-            while FileManager.default.fileExists(atPath: "\(stem)-\(n).ckpt") { n += 1 }
-            path = "\(stem)-\(n).ckpt"
-        }
+        let path = try outputs.stopCheckpoint(checkpointPath, mayReplace: force || checkpointEvery != nil || checkpointPath == resume)
         try snapshot.write(to: path)
         var command = ["thermo", "train", "--resume", path, "--epochs", String(epochs), "--threads", String(threads)]
         if let data = data.data { command += ["--data", data] }
