@@ -9,7 +9,8 @@ import Foundation
 /// on a 2-core AMD EPYC (family 26, AVX-512) with OpenBLAS 0.3.21, `Haswell` (AVX2) reaches 198 GFLOP/s on
 /// SGEMM 2048³ where `Cooperlake` (AVX-512 BF16), which OpenBLAS picks there by itself, reaches 390, and the
 /// 784→784→784→784→10 step at batch 256 takes 16.3 ms against 8.0 ms (`thermo bench --reps 3`, once with the
-/// variable and once without, on such a machine). On a CPU without AVX-512 (e.g. AMD family 25 with AVX2 only)
+/// variable and once without, on such a machine; figures reported in the project's issue tracker, not
+/// re-measured here, since this session's machine has no AVX-512). On a CPU without AVX-512 (e.g. AMD family 25 with AVX2 only)
 /// `Haswell` is already the newest family, and nothing is lost.
 public struct BLASKernel: Sendable, Equatable, CustomStringConvertible {
     /// The kernel family OpenBLAS runs, as it names it (e.g. `Haswell`, `SkylakeX`, `Cooperlake`).
@@ -76,8 +77,8 @@ public struct BLASKernel: Sendable, Equatable, CustomStringConvertible {
     public var note: String? {
         guard isForcedOlder, let forcedCoreType, let supportedCore else { return nil }
         return "OPENBLAS_CORETYPE=\(forcedCoreType) makes OpenBLAS run its \(core) kernels, although this CPU supports "
-            + "\(supportedCore), which OpenBLAS would otherwise pick: matrix products run at about half the speed "
-            + "(SGEMM 198 against 390 GFLOP/s on a 2-core AMD EPYC with OpenBLAS 0.3.21). The variable is set on "
+            + "\(supportedCore), which OpenBLAS would otherwise pick: matrix products run slower (compare "
+            + "'thermo bench' with and without the variable). The variable is set on "
             + "purpose where an older OpenBLAS computes wrong results with the newer kernels; unset it (and "
             + "OPENBLAS_L2_SIZE) only if your OpenBLAS is known to be correct on this CPU."
     }
