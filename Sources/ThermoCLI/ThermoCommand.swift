@@ -30,6 +30,14 @@ public struct ThermoCommand: ParsableCommand {
         // SIGQUIT (Ctrl-\) ends a command the standard way (the Swift runtime would report it as a crash);
         // training and sweeps catch it themselves and stop in order, as for SIGTERM.
         signal(SIGQUIT, SIG_DFL)
+        // A parent may start thermo with signals blocked (the mask is inherited across exec; threads of test
+        // runners and job launchers often block nearly all): a blocked SIGQUIT, SIGINT or SIGTERM would stay
+        // pending and never end or stop the command. Unblock them before any thread starts, so that every thread
+        // inherits the unblocked mask.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        for stop in [SIGINT, SIGTERM, SIGQUIT, SIGHUP] { sigaddset(&stopSignals, stop) }
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         let command: ParsableCommand
         do {
             command = try parseAsRoot()

@@ -136,4 +136,24 @@ public func launch(_ process: Process) throws {
     if environment["XDG_DATA_HOME"] == nil { environment["XDG_DATA_HOME"] = NSTemporaryDirectory() + "thermo-tests-unused-xdg-data-home" }
     process.environment = environment
     try Library.withExclusiveAccess { try process.run() }
+    ChildWatchdog.watch(process)
+}
+
+/// Ends any child that outlives `THERMO_TEST_CHILD_SECONDS` (default 600 s): a child that hangs (a signal that never
+/// arrives, a lock never released) then fails its test with status 128 + 9 and a line on standard error naming
+/// it, instead of holding up the whole suite until CI's time runs out. No test's child needs more than a minute.
+public enum ChildWatchdog {
+    /// The longest a child may run.
+    public static let seconds: Double = ProcessInfo.processInfo.environment["THERMO_TEST_CHILD_SECONDS"].flatMap(Double.init) ?? 600
+
+    /// Schedules the check for `process`, which has just started.
+    static func watch(_ process: Process) {
+        let pid = process.processIdentifier
+        let started = process.arguments ?? []
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+            guard process.isRunning, process.processIdentifier == pid else { return }
+            FileHandle.standardError.write(Data("test watchdog: pid \(pid) (\(process.executableURL?.lastPathComponent ?? "?") \(started.joined(separator: " "))) ran over \(Int(seconds)) s; killed\n".utf8))
+            kill(pid, SIGKILL)
+        }
+    }
 }
