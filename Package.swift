@@ -28,10 +28,12 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["NumericCore", "CZlib"]),
         /// Dense layers, activations, initialisation, forward/backward pairs, softmax cross-entropy.
         .target(name: "Networks", dependencies: ["NumericCore"]),
+        /// The vocabulary of training settings: names (flags and grid keys), kinds of value, help texts.
+        .target(name: "Settings"),
         /// Perturbations of layer sets, PLA/PLEA losses and kernels, shared-prefix evaluation.
-        .target(name: "Smoothing", dependencies: ["NumericCore", "Networks"]),
+        .target(name: "Smoothing", dependencies: ["NumericCore", "Networks", "Settings"]),
         /// The optimiser, the epoch/step loop, observers, checkpoints.
-        .target(name: "Training", dependencies: ["NumericCore", "Networks", "Smoothing", "Datasets"]),
+        .target(name: "Training", dependencies: ["NumericCore", "Networks", "Smoothing", "Datasets", "Settings"]),
         /// A Swift layer over HDF5's C API: files, groups, datasets, attributes, dimension scales, errors.
         .target(name: "HDF5", dependencies: ["CHDF5", "HDF5Shim"]),
         /// The trace format v1: the recorder (a training observer), reader, validation, recovery.
@@ -41,10 +43,10 @@ let package = Package(
         /// gnuplot figures: scripts and data files written beside every figure, rendering, terminals.
         .target(name: "Figures", dependencies: ["Analysis", "Smoothing", "NumericCore"]),
         /// Sweeps: grid parsing, the local parallel runner, Slurm array scripts, collection of results.
-        .target(name: "Sweeps", dependencies: ["Training", "NumericCore"]),
+        .target(name: "Sweeps", dependencies: ["Training", "NumericCore", "Settings"]),
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
-            "NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces", "Analysis", "Figures", "Sweeps",
+            "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "Analysis", "Figures", "Sweeps",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Sweeps", "Training", "ThermoCLI", "TestSupport"]),
         .testTarget(name: "SmoothingTests", dependencies: ["Smoothing", "Networks", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Networks", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Settings
 
 /// Which loss the training steps minimise, and, for the smoothing losses, how the loss is smoothed.
 ///
@@ -69,34 +70,34 @@ public struct LossConfiguration: Codable, Sendable, Equatable {
     public func validate(layerCount: Int) throws(LossConfigurationError) {
         guard kind != .ce else { return }
         guard !layers.isEmpty else {
-            throw LossConfigurationError(flag: "--smooth", "is needed with --loss \(kind.rawValue): a layer set such as 2, 1,3, hidden or all")
+            throw LossConfigurationError(.smooth, "is needed with --loss \(kind.rawValue): a layer set such as 2, 1,3, hidden or all")
         }
         if let bad = layers.first(where: { $0 < 1 || $0 > layerCount }) {
-            throw LossConfigurationError(flag: "--smooth", "names layer \(bad), but the network's weight layers are 1…\(layerCount)")
+            throw LossConfigurationError(.smooth, "names layer \(bad), but the network's weight layers are 1…\(layerCount)")
         }
         guard layers == Array(Set(layers)).sorted() else {
-            throw LossConfigurationError(flag: "--smooth", "must list each layer once, ascending")
+            throw LossConfigurationError(.smooth, "must list each layer once, ascending")
         }
         guard samples >= 0, samples <= 1024 else {
-            throw LossConfigurationError(flag: "--samples", "must be between 0 and 1024, got \(samples)")
+            throw LossConfigurationError(.samples, "must be between 0 and 1024, got \(samples)")
         }
         switch kernel {
         case .uniform:
             guard radius >= 0, radius.isFinite else {
-                throw LossConfigurationError(flag: "--radius", "must be a finite number ≥ 0, got \(radius)")
+                throw LossConfigurationError(.radius, "must be a finite number ≥ 0, got \(radius)")
             }
             if let k = sharpness, !(k > 0 && k.isFinite) {
-                throw LossConfigurationError(flag: "--sharpness", "must be a positive finite number (omit it for k = ∞), got \(k)")
+                throw LossConfigurationError(.sharpness, "must be a positive finite number (omit it for k = ∞), got \(k)")
             }
             if gamma != nil {
-                throw LossConfigurationError(flag: "--gamma", "belongs to --kernel gaussian")
+                throw LossConfigurationError(.gamma, "belongs to --kernel gaussian")
             }
         case .gaussian:
             guard let gamma, gamma > 0, gamma.isFinite else {
-                throw LossConfigurationError(flag: "--gamma", "is needed with --kernel gaussian and must be positive (the variance is 1/γ)")
+                throw LossConfigurationError(.gamma, "is needed with --kernel gaussian and must be positive (the variance is 1/γ)")
             }
             if sharpness != nil {
-                throw LossConfigurationError(flag: "--sharpness", "belongs to the uniform kernel, not --kernel gaussian")
+                throw LossConfigurationError(.sharpness, "belongs to the uniform kernel, not --kernel gaussian")
             }
         }
     }
@@ -114,11 +115,13 @@ public struct LossConfiguration: Codable, Sendable, Equatable {
 
 /// An invalid smoothing setting, named by its flag.
 public struct LossConfigurationError: Error, CustomStringConvertible, Equatable {
-    /// The flag, e.g. `--smooth`.
-    public let flag: String
+    /// The setting.
+    public let setting: TrainingSetting
     /// What is wrong and what is accepted.
     public let message: String
-    public init(flag: String, _ message: String) { self.flag = flag; self.message = message }
+    public init(_ setting: TrainingSetting, _ message: String) { self.setting = setting; self.message = message }
+    /// The flag, e.g. `--smooth`.
+    public var flag: String { setting.flag }
     public var description: String { "\(flag) \(message)" }
 }
 
@@ -129,13 +132,13 @@ public func parseLayerSet(_ text: String, layerCount: Int) throws(LossConfigurat
     case "all":
         return Array(1...layerCount)
     case "hidden":
-        guard layerCount > 1 else { throw LossConfigurationError(flag: "--smooth", "hidden: this network has no hidden layer") }
+        guard layerCount > 1 else { throw LossConfigurationError(.smooth, "hidden: this network has no hidden layer") }
         return Array(1..<layerCount)
     default:
         var set: [Int] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             guard let l = Int(part.trimmingCharacters(in: .whitespaces)) else {
-                throw LossConfigurationError(flag: "--smooth", "takes layer indices like 2 or 1,3, or all / hidden; '\(part)' is not one")
+                throw LossConfigurationError(.smooth, "takes layer indices like 2 or 1,3, or all / hidden; '\(part)' is not one")
             }
             set.append(l)
         }

@@ -1,62 +1,12 @@
-/// A setting that a sweep can vary: the name of a `thermo train` flag (without `--`) and the values it takes.
-public struct GridKey: Sendable, Equatable {
-    /// What values a key accepts; checked when the grid is read, so a typo fails before any run starts.
-    public enum Kind: Sendable, Equatable {
-        /// Whole numbers ≥ `minimum`.
-        case integer(minimum: Int)
-        /// Finite decimal numbers (`0.01`, `1e-3`).
-        case number
-        /// One of a fixed list of words.
-        case choice([String])
-        /// A set of weight layers: `2`, `1,3`, `hidden` or `all`.
-        case layerSet
-        /// Layer widths: `784,256,10`.
-        case widths
-        /// Any text without control characters (a data folder, a data-set name).
-        case text
-        /// `yes` or `no`: a flag without a value (`--nesterov`) that is given or not.
-        case flag
-    }
+import Settings
 
-    /// The key as written in a grid, which is also the flag's long name (`weight-decay` → `--weight-decay`).
-    public let name: String
-    /// What it accepts.
-    public let kind: Kind
-    /// Whether the key only means something for the smoothing losses; cells whose `loss` is `ce` drop it.
-    public let isSmoothing: Bool
+/// A setting that a sweep can vary: one of the training settings, named as its `thermo train` flag without `--`.
+/// Grids accept exactly the settings of the vocabulary (``TrainingSetting``), and check their values by its kinds.
+public typealias GridKey = TrainingSetting
 
-    init(_ name: String, _ kind: Kind, smoothing: Bool = false) {
-        self.name = name
-        self.kind = kind
-        self.isSmoothing = smoothing
-    }
-
-    /// The `thermo train` flag it sets.
-    public var flag: String { "--" + name }
-
+extension TrainingSetting {
     /// Every key a grid may vary, in the order `thermo train --help` lists their flags.
-    public static let all: [GridKey] = [
-        GridKey("data", .text), GridKey("dataset", .text),
-        GridKey("layers", .widths), GridKey("activation", .choice(["relu", "tanh"])),
-        GridKey("init", .choice(["kaiming-normal", "kaiming-uniform", "pytorch-default"])),
-        GridKey("lr", .number), GridKey("momentum", .number), GridKey("nesterov", .flag),
-        GridKey("weight-decay", .number), GridKey("batch-size", .integer(minimum: 1)),
-        GridKey("epochs", .integer(minimum: 1)), GridKey("seed", .integer(minimum: 0)),
-        GridKey("train-subset", .integer(minimum: 1)), GridKey("validation", .integer(minimum: 0)),
-        GridKey("split-seed", .integer(minimum: 0)),
-        GridKey("pixels", .choice(["standardized", "unit"])), GridKey("keep-last-batch", .flag),
-        GridKey("loss", .choice(["ce", "pla", "plea"])),
-        GridKey("smooth", .layerSet, smoothing: true), GridKey("radius", .number, smoothing: true),
-        GridKey("samples", .integer(minimum: 0), smoothing: true), GridKey("sharpness", .number, smoothing: true),
-        GridKey("kernel", .choice(["uniform", "gaussian"]), smoothing: true), GridKey("gamma", .number, smoothing: true),
-        GridKey("smoothing-path", .choice(["shared", "naive"]), smoothing: true),
-    ]
-
-    /// The key named `name` (`_` may stand for `-`), or nil.
-    public static func named(_ name: String) -> GridKey? {
-        let canonical = name.replacingOccurrences(of: "_", with: "-")
-        return all.first { $0.name == canonical }
-    }
+    public static var all: [GridKey] { allCases }
 
     /// `thermo train` flags that the sweep sets itself for every cell; a grid may neither vary nor fix them.
     public static let reservedFlags: [String: String] = [

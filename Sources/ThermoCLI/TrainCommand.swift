@@ -4,6 +4,7 @@ import Foundation
 import HDF5
 import Networks
 import NumericCore
+import Settings
 import Smoothing
 import Traces
 import Training
@@ -25,54 +26,54 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: ArgumentHelp("Layer widths from the input size to the class count.", valueName: "n0,n1,…,nL"))
+    @Option(help: .setting(.layers))
     var layers: String?
-    @Option(help: "Hidden nonlinearity: relu or tanh.")
+    @Option(help: .setting(.activation))
     var activation: Activation?
-    @Option(help: "Weight initialisation: kaiming-normal (default), kaiming-uniform or pytorch-default.")
+    @Option(help: .setting(.`init`))
     var `init`: Initialization?
-    @Option(parsing: .unconditional, help: "Learning rate η (default 1e-4).")
+    @Option(parsing: .unconditional, help: .setting(.lr))
     var lr: Double?
-    @Option(parsing: .unconditional, help: "Momentum μ (default 0.9).")
+    @Option(parsing: .unconditional, help: .setting(.momentum))
     var momentum: Double?
-    @Flag(help: "Use Nesterov momentum.")
+    @Flag(help: .setting(.nesterov))
     var nesterov = false
-    @Option(parsing: .unconditional, help: "Weight decay λ (default 0).")
+    @Option(parsing: .unconditional, help: .setting(.weightDecay))
     var weightDecay: Double?
-    @Option(parsing: .unconditional, help: "Mini-batch size (default 256).")
+    @Option(parsing: .unconditional, help: .setting(.batchSize))
     var batchSize: Int?
-    @Option(parsing: .unconditional, help: "Number of epochs (default 120).")
+    @Option(parsing: .unconditional, help: .setting(.epochs))
     var epochs: Int?
-    @Option(parsing: .unconditional, help: "Seed of every random stream (default 1).")
+    @Option(parsing: .unconditional, help: .setting(.seed))
     var seed: UInt64?
     @Option(parsing: .unconditional, help: "BLAS threads (default: the number of cores).")
     var threads: Int?
-    @Option(parsing: .unconditional, help: "Train on a seeded random subset of N training images.")
+    @Option(parsing: .unconditional, help: .setting(.trainSubset))
     var trainSubset: Int?
-    @Option(parsing: .unconditional, help: "Hold N training images out as a validation set.")
+    @Option(parsing: .unconditional, help: .setting(.validation))
     var validation: Int?
-    @Option(parsing: .unconditional, help: "Seed of the --train-subset and --validation choices (default: --seed), to keep the same images while --seed varies.")
+    @Option(parsing: .unconditional, help: .setting(.splitSeed))
     var splitSeed: UInt64?
-    @Option(help: "Pixel scaling: standardized (zero mean, unit variance over the training images; default) or unit ([0, 1]).")
+    @Option(help: .setting(.pixels))
     var pixels: PixelScaling?
-    @Flag(help: "Keep the last, smaller mini-batch of each epoch (dropped by default).")
+    @Flag(help: .setting(.keepLastBatch))
     var keepLastBatch = false
 
-    @Option(help: "Loss: ce (cross-entropy, default), pla (partial local average, eq. 23) or plea (partial local entropy, eq. 22).")
+    @Option(help: .setting(.loss))
     var loss: LossConfiguration.Kind?
-    @Option(help: ArgumentHelp("Weight layers to smooth over (1…L): e.g. 2 or 1,3; hidden = 1…L−1 (the paper's isotropic set); all = 1…L.", valueName: "LAYERS"))
+    @Option(help: .setting(.smooth))
     var smooth: String?
-    @Option(parsing: .unconditional, help: "R, the half-edge of the hypercube of displacements (uniform kernel).")
+    @Option(parsing: .unconditional, help: .setting(.radius))
     var radius: Double?
-    @Option(parsing: .unconditional, help: "y, the number of displaced samples per step (default 4).")
+    @Option(parsing: .unconditional, help: .setting(.samples))
     var samples: Int?
-    @Option(parsing: .unconditional, help: "k, the kernel's sharpness (default: infinite, the hard hypercube).")
+    @Option(parsing: .unconditional, help: .setting(.sharpness))
     var sharpness: Double?
-    @Option(help: "Displacement law: uniform (default) or gaussian (N(0, 1/γ), with --gamma).")
+    @Option(help: .setting(.kernel))
     var kernel: LossConfiguration.Kernel?
-    @Option(parsing: .unconditional, help: "γ of the Gaussian kernel (variance 1/γ).")
+    @Option(parsing: .unconditional, help: .setting(.gamma))
     var gamma: Double?
-    @Option(help: "Smoothing evaluation: shared (shared prefix, default) or naive (y+1 full passes, the reference).")
+    @Option(help: .setting(.smoothingPath))
     var smoothingPath: LossConfiguration.Path?
 
     @Option(help: ArgumentHelp("Write the run's summary as JSON to FILE (- for standard output; a FIFO or device is written through).", valueName: "FILE"))
@@ -111,7 +112,7 @@ struct TrainCommand: ParsableCommand {
         if layers != nil || activation != nil {
             let widths = try layers.map(parseWidths) ?? c.architecture.widths
             guard widths.count >= 2, widths.allSatisfy({ $0 > 0 }) else {
-                throw ValidationError("--layers needs at least two positive widths, e.g. 784,256,10")
+                throw ValidationError("\(TrainingSetting.layers.flag) needs at least two positive widths, e.g. 784,256,10")
             }
             c.architecture = Architecture(widths: widths, activation: activation ?? c.architecture.activation)
         }
@@ -141,10 +142,11 @@ struct TrainCommand: ParsableCommand {
         if let gamma { c.loss.gamma = gamma }
         if let smoothingPath { c.loss.path = smoothingPath }
         if c.loss.kind != .ce && c.loss.kernel == .uniform && radius == nil && base.loss.kind == .ce {
-            throw ValidationError("--radius is needed with --loss \(c.loss.kind.rawValue) (e.g. --radius 0.01)")
+            throw ValidationError("\(TrainingSetting.radius.flag) is needed with \(TrainingSetting.loss.flag) \(c.loss.kind.rawValue) (e.g. \(TrainingSetting.radius.flag) 0.01)")
         }
         if c.loss.kind == .ce && (smooth != nil || radius != nil || sharpness != nil || gamma != nil) {
-            throw ValidationError("--smooth, --radius, --sharpness and --gamma need --loss pla or plea")
+            let smoothing: [TrainingSetting] = [.smooth, .radius, .sharpness, .gamma]
+            throw ValidationError(smoothing.dropLast().map(\.flag).joined(separator: ", ") + " and \(TrainingSetting.gamma.flag) need \(TrainingSetting.loss.flag) pla or plea")
         }
         do { try c.validate() } catch { throw ValidationError(error.description) }
         return c
@@ -153,7 +155,7 @@ struct TrainCommand: ParsableCommand {
     func parseWidths(_ text: String) throws -> [Int] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         return try parts.map { part in
-            guard let n = Int(part) else { throw ValidationError("--layers takes comma-separated widths like 784,256,10; '\(part)' is not a whole number") }
+            guard let n = Int(part) else { throw ValidationError("\(TrainingSetting.layers.flag) takes comma-separated widths like 784,256,10; '\(part)' is not a whole number") }
             return n
         }
     }
@@ -173,7 +175,7 @@ struct TrainCommand: ParsableCommand {
             var comparable = config
             comparable.epochs = saved.epochs
             guard comparable == saved else {
-                throw ValidationError("--resume: the flags change the run saved in \(resume!) (\(differences(saved, comparable))); "
+                throw ValidationError("--resume: the flags change the run saved in \(resume!) (\(saved.differences(from: comparable))); "
                     + "only --epochs may differ. Drop those flags to continue it.")
             }
             guard config.epochs >= resumed.header.completedEpochs else {
@@ -343,35 +345,6 @@ extension TrainCommand {
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
         return object["status"] as? String == "interrupted"
     }
-}
-
-/// Names the configuration fields that differ, for resume errors.
-func differences(_ a: TrainingConfiguration, _ b: TrainingConfiguration) -> String {
-    var d: [String] = []
-    if a.dataset != b.dataset { d.append("--dataset") }
-    if a.architecture.widths != b.architecture.widths { d.append("--layers") }
-    if a.architecture.activation != b.architecture.activation { d.append("--activation") }
-    if a.initialization != b.initialization { d.append("--init") }
-    if a.optimizer.learningRate != b.optimizer.learningRate { d.append("--lr") }
-    if a.optimizer.momentum != b.optimizer.momentum { d.append("--momentum") }
-    if a.optimizer.nesterov != b.optimizer.nesterov { d.append("--nesterov") }
-    if a.optimizer.weightDecay != b.optimizer.weightDecay { d.append("--weight-decay") }
-    if a.batchSize != b.batchSize { d.append("--batch-size") }
-    if a.seed != b.seed { d.append("--seed") }
-    if a.trainSubset != b.trainSubset { d.append("--train-subset") }
-    if a.validation != b.validation { d.append("--validation") }
-    if a.splitSeed != b.splitSeed { d.append("--split-seed") }
-    if a.standardize != b.standardize { d.append("--pixels") }
-    if a.keepLastBatch != b.keepLastBatch { d.append("--keep-last-batch") }
-    if a.loss.kind != b.loss.kind { d.append("--loss") }
-    if a.loss.layers != b.loss.layers { d.append("--smooth") }
-    if a.loss.radius != b.loss.radius { d.append("--radius") }
-    if a.loss.samples != b.loss.samples { d.append("--samples") }
-    if a.loss.sharpness != b.loss.sharpness { d.append("--sharpness") }
-    if a.loss.kernel != b.loss.kernel { d.append("--kernel") }
-    if a.loss.gamma != b.loss.gamma { d.append("--gamma") }
-    if a.loss.path != b.loss.path { d.append("--smoothing-path") }
-    return d.isEmpty ? "other settings" : d.joined(separator: ", ")
 }
 
 /// How pixels become inputs (`--pixels`).

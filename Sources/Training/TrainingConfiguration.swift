@@ -1,5 +1,6 @@
 import Foundation
 import Networks
+import Settings
 import Smoothing
 
 /// Everything that determines a training run's numbers: with the same configuration, data and BLAS thread
@@ -40,29 +41,29 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Checks every value before any work is done; the error names the command-line flag.
     public func validate() throws(ConfigurationError) {
         let w = architecture.widths
-        guard w.count >= 2 else { throw ConfigurationError(flag: "--layers", "needs at least an input and an output width, e.g. 784,256,10") }
-        guard w.allSatisfy({ $0 > 0 }) else { throw ConfigurationError(flag: "--layers", "widths must be positive, got \(w.map(String.init).joined(separator: ","))") }
+        guard w.count >= 2 else { throw ConfigurationError(.layers, "needs at least an input and an output width, e.g. 784,256,10") }
+        guard w.allSatisfy({ $0 > 0 }) else { throw ConfigurationError(.layers, "widths must be positive, got \(w.map(String.init).joined(separator: ","))") }
         try checkMemory(physicalMemory: Int(clamping: ProcessInfo.processInfo.physicalMemory))
         guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
-            throw ConfigurationError(flag: "--lr", "must be a positive number, got \(optimizer.learningRate)")
+            throw ConfigurationError(.lr, "must be a positive number, got \(optimizer.learningRate)")
         }
         guard optimizer.momentum >= 0, optimizer.momentum < 1 else {
-            throw ConfigurationError(flag: "--momentum", "must be in [0, 1), got \(optimizer.momentum)")
+            throw ConfigurationError(.momentum, "must be in [0, 1), got \(optimizer.momentum)")
         }
         guard !optimizer.nesterov || optimizer.momentum > 0 else {
-            throw ConfigurationError(flag: "--nesterov", "needs a positive --momentum")
+            throw ConfigurationError(.nesterov, "needs a positive --momentum")
         }
         guard optimizer.weightDecay >= 0, optimizer.weightDecay.isFinite else {
-            throw ConfigurationError(flag: "--weight-decay", "must be ≥ 0, got \(optimizer.weightDecay)")
+            throw ConfigurationError(.weightDecay, "must be ≥ 0, got \(optimizer.weightDecay)")
         }
-        guard batchSize > 0 else { throw ConfigurationError(flag: "--batch-size", "must be at least 1, got \(batchSize)") }
-        guard epochs > 0 else { throw ConfigurationError(flag: "--epochs", "must be at least 1, got \(epochs)") }
+        guard batchSize > 0 else { throw ConfigurationError(.batchSize, "must be at least 1, got \(batchSize)") }
+        guard epochs > 0 else { throw ConfigurationError(.epochs, "must be at least 1, got \(epochs)") }
         if let trainSubset, trainSubset <= 0 {
-            throw ConfigurationError(flag: "--train-subset", "must be at least 1, got \(trainSubset)")
+            throw ConfigurationError(.trainSubset, "must be at least 1, got \(trainSubset)")
         }
-        guard validation >= 0 else { throw ConfigurationError(flag: "--validation", "must be ≥ 0, got \(validation)") }
+        guard validation >= 0 else { throw ConfigurationError(.validation, "must be ≥ 0, got \(validation)") }
         do { try loss.validate(layerCount: architecture.layerCount) } catch {
-            throw ConfigurationError(flag: error.flag, error.message)
+            throw ConfigurationError(error.setting, error.message)
         }
     }
 
@@ -92,11 +93,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public func checkMemory(physicalMemory: Int) throws(ConfigurationError) {
         let w = architecture.widths.map(String.init).joined(separator: ",")
         guard let bytes = estimatedMemory else {
-            throw ConfigurationError(flag: "--layers", "\(w) has more parameters than any machine holds; choose narrower layers")
+            throw ConfigurationError(.layers, "\(w) has more parameters than any machine holds; choose narrower layers")
         }
         guard bytes <= physicalMemory else {
             let gib = { (b: Int) in String(format: "%.1f GiB", Double(b) / Double(1 << 30)) }
-            throw ConfigurationError(flag: "--layers", "\(w) at --batch-size \(batchSize) needs about \(gib(bytes)), more than this machine's \(gib(physicalMemory)) of memory; choose narrower layers or a smaller batch")
+            throw ConfigurationError(.layers, "\(w) at --batch-size \(batchSize) needs about \(gib(bytes)), more than this machine's \(gib(physicalMemory)) of memory; choose narrower layers or a smaller batch")
         }
     }
 
@@ -104,21 +105,21 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public func validate(inputs: Int, classes: Int, trainCount: Int) throws(ConfigurationError) {
         let w = architecture.widths
         guard w[0] == inputs else {
-            throw ConfigurationError(flag: "--layers", "must start with the input size \(inputs) of \(dataset) (got \(w[0]))")
+            throw ConfigurationError(.layers, "must start with the input size \(inputs) of \(dataset) (got \(w[0]))")
         }
         guard w[w.count - 1] == classes else {
-            throw ConfigurationError(flag: "--layers", "must end with the class count \(classes) of \(dataset) (got \(w[w.count - 1]))")
+            throw ConfigurationError(.layers, "must end with the class count \(classes) of \(dataset) (got \(w[w.count - 1]))")
         }
         let available = min(trainSubset ?? trainCount, trainCount)
         if let trainSubset, trainSubset > trainCount {
-            throw ConfigurationError(flag: "--train-subset", "asks for \(trainSubset) images but \(dataset) has \(trainCount)")
+            throw ConfigurationError(.trainSubset, "asks for \(trainSubset) images but \(dataset) has \(trainCount)")
         }
         guard validation < available else {
-            throw ConfigurationError(flag: "--validation", "holds out \(validation) of the \(available) training images, leaving none to train on")
+            throw ConfigurationError(.validation, "holds out \(validation) of the \(available) training images, leaving none to train on")
         }
         let training = available - validation
         guard keepLastBatch || training >= batchSize else {
-            throw ConfigurationError(flag: "--batch-size", "\(batchSize) is larger than the \(training) training images; lower it or pass --keep-last-batch")
+            throw ConfigurationError(.batchSize, "\(batchSize) is larger than the \(training) training images; lower it or pass --keep-last-batch")
         }
     }
 }
@@ -135,5 +136,52 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
         self.message = message
     }
 
+    /// An invalid value of `setting`.
+    public init(_ setting: TrainingSetting, _ message: String) {
+        self.init(flag: setting.flag, message)
+    }
+
     public var description: String { "\(flag) \(message)" }
+}
+
+extension TrainingSetting {
+    /// Whether two configurations differ in this setting (the data folder is no part of a configuration).
+    public func differs(_ a: TrainingConfiguration, _ b: TrainingConfiguration) -> Bool {
+        switch self {
+        case .data: false
+        case .dataset: a.dataset != b.dataset
+        case .layers: a.architecture.widths != b.architecture.widths
+        case .activation: a.architecture.activation != b.architecture.activation
+        case .`init`: a.initialization != b.initialization
+        case .lr: a.optimizer.learningRate != b.optimizer.learningRate
+        case .momentum: a.optimizer.momentum != b.optimizer.momentum
+        case .nesterov: a.optimizer.nesterov != b.optimizer.nesterov
+        case .weightDecay: a.optimizer.weightDecay != b.optimizer.weightDecay
+        case .batchSize: a.batchSize != b.batchSize
+        case .epochs: a.epochs != b.epochs
+        case .seed: a.seed != b.seed
+        case .trainSubset: a.trainSubset != b.trainSubset
+        case .validation: a.validation != b.validation
+        case .splitSeed: a.splitSeed != b.splitSeed
+        case .pixels: a.standardize != b.standardize
+        case .keepLastBatch: a.keepLastBatch != b.keepLastBatch
+        case .loss: a.loss.kind != b.loss.kind
+        case .smooth: a.loss.layers != b.loss.layers
+        case .radius: a.loss.radius != b.loss.radius
+        case .samples: a.loss.samples != b.loss.samples
+        case .sharpness: a.loss.sharpness != b.loss.sharpness
+        case .kernel: a.loss.kernel != b.loss.kernel
+        case .gamma: a.loss.gamma != b.loss.gamma
+        case .smoothingPath: a.loss.path != b.loss.path
+        }
+    }
+}
+
+extension TrainingConfiguration {
+    /// The flags of the settings in which `self` and `other` differ, e.g. "--lr, --smooth" ("other settings" if
+    /// none: then they differ in nothing a flag sets).
+    public func differences(from other: TrainingConfiguration) -> String {
+        let flags = TrainingSetting.allCases.filter { $0.differs(self, other) }.map(\.flag)
+        return flags.isEmpty ? "other settings" : flags.joined(separator: ", ")
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Settings
 import Smoothing
 
 /// Why a run stopped early.
@@ -32,16 +33,17 @@ extension TrainingConfiguration {
         if !loss.isCrossEntropy {
             let spread = loss.kernel == .uniform ? loss.radius : (loss.gamma.map { 1 / $0.squareRoot() } ?? 0)
             if spread > 10 * weightScale {
-                let flag = loss.kernel == .uniform ? "--radius \(loss.radius)" : "--gamma \(loss.gamma ?? 0)"
-                let fix = loss.kernel == .uniform ? "try --radius \(loss.radius / 100)" : "try a γ 10⁴ times larger"
+                let radius = TrainingSetting.radius.flag
+                let flag = loss.kernel == .uniform ? "\(radius) \(loss.radius)" : "\(TrainingSetting.gamma.flag) \(loss.gamma ?? 0)"
+                let fix = loss.kernel == .uniform ? "try \(radius) \(loss.radius / 100)" : "try a γ 10⁴ times larger"
                 causes.append("\(flag) displaces the weights by far more than their own scale (about "
                     + String(format: "%.3g", weightScale) + "): \(fix)")
             }
         }
         if optimizer.weightDecay * lr >= 1 || optimizer.weightDecay > 1 {
-            causes.append("--weight-decay \(optimizer.weightDecay) is beyond any useful value (λ ≤ 1e-2 is usual): try 1e-4")
+            causes.append("\(TrainingSetting.weightDecay.flag) \(optimizer.weightDecay) is beyond any useful value (λ ≤ 1e-2 is usual): try 1e-4")
         }
-        causes.append("lower the learning rate (--lr \(lr) now, try \(lr / 10))")
+        causes.append("lower the learning rate (\(TrainingSetting.lr.flag) \(lr) now, try \(lr / 10))")
         let first = causes[0].prefix(1).uppercased() + causes[0].dropFirst()
         return ([first] + causes.dropFirst()).joined(separator: "; or ") + "; or check the data and the initialisation."
     }
