@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// Why fetching a data set failed, as one line that says what to do. Whatever the failure, the target
 /// folder's existing files are left as they were and no temporary file is left behind.
@@ -65,7 +66,7 @@ public func fetchDataSet(named name: String, to folder: String? = nil, mirrors: 
     var ancestor = target
     while !ancestor.isEmpty && ancestor != "/" && !manager.fileExists(atPath: ancestor) {
         createdFolders.append(ancestor)
-        ancestor = (ancestor as NSString).deletingLastPathComponent
+        ancestor = folderOfPath(ancestor)
     }
     do {
         try manager.createDirectory(atPath: target, withIntermediateDirectories: true)

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Foundation
+import NumericCore
 
 /// One file `thermo train` may write, named by one flag: what it is, and the checks that can be made on its
 /// name before any work (``check()``), so that no run trains for hours to fail on an output it cannot write.
@@ -130,7 +131,7 @@ struct OutputFile: Equatable {
 
     /// The folder of `path`: "." for a bare name.
     static func folder(of path: String) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = folderOfPath(path)
         return folder.isEmpty ? "." : folder
     }
 

@@ -219,7 +219,7 @@ public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         unlink(temporary)
         throw FileWriteError(path: path, errno: e)
     }
-    let folder = (path as NSString).deletingLastPathComponent
+    let folder = folderOfPath(path)
     let dfd = open(folder.isEmpty ? "." : folder, O_RDONLY)
     if dfd >= 0 { fsync(dfd); close(dfd) }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import NumericCore
 
 /// An exclusive claim on an output path, held by the one process that will write it, from before the
 /// existence check to the end of the run: an `flock` on a lock file beside it, `.NAME.thermo-lock`, which
@@ -51,7 +52,7 @@ public final class OutputClaim {
     /// at `path` itself, so that a link and its target share one claim).
     public static func lockName(of path: String) -> String {
         let target = resolvedLink(path)
-        let folder = (target as NSString).deletingLastPathComponent
+        let folder = folderOfPath(target)
         let name = "." + (target as NSString).lastPathComponent + lockSuffix
         return folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name)
     }

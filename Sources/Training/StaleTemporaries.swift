@@ -2,6 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import NumericCore
 
 /// Removes the temporary files that processes killed mid-write left beside `path`: names of the form
 /// `BASENAME` + `marker` + `PID` (e.g. `run.json.tmp-4711`, `run.h5.partial-4711`) whose process no longer
@@ -10,7 +11,7 @@ import Glibc
 /// hold nothing a reader trusted. Returns the names removed.
 @discardableResult
 public func removeStaleTemporaries(of path: String, marker: String) -> [String] {
-    let folder = (path as NSString).deletingLastPathComponent
+    let folder = folderOfPath(path)
     let base = (path as NSString).lastPathComponent
     let prefix = base + marker
     guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder) else { return [] }

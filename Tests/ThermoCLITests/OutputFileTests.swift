@@ -101,3 +101,19 @@ import TestSupport
         #expect(refusal { try file("/dev/thermo-nothing").check() }?.contains("does not create files under /dev") == true)
     }
 }
+
+/// Outputs whose names have one character (Foundation's path functions trap on them).
+@Suite struct ShortOutputNameTests {
+    @Test("A run whose trace, summary and checkpoint are named t, s and c writes all three")
+    func oneCharacterNames() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Fixtures.shared.data, to: folder.appendingPathComponent("data"))
+        let run = try runThermo(Fixtures.tinyRun + ["--trace", "t", "--summary", "s", "--checkpoint", "c", "--checkpoint-every", "1"],
+                                in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        for name in ["t", "s", "c"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name) is missing")
+        }
+    }
+}
