@@ -194,14 +194,20 @@ struct PreparedCurves: Sendable {
     func single(_ c: Int) -> PreparedCurves {
         var copy = self
         let range = curveStart[c]..<curveStart[c + 1]
-        let used: [Int32] = Array(Set(pointEpoch[range])).sorted()
-        var newIndex = [Int32: Int32]()
-        for (k, j) in used.enumerated() { newIndex[j] = Int32(k) }
+        // A curve's epoch indices never decrease (its points are sorted by epoch), so one pass finds the epochs
+        // it uses, in order, and each point's index among them.
+        var used: [Int32] = [], reindexed: [Int32] = []
+        used.reserveCapacity(range.count)
+        reindexed.reserveCapacity(range.count)
+        for j in pointEpoch[range] {
+            if used.last != j { used.append(j) }
+            reindexed.append(Int32(used.count - 1))
+        }
         copy.names = [names[c]]
         copy.epochs = used.map { epochs[Int($0)] }
         copy.lnEpochs = used.map { lnEpochs[Int($0)] }
         copy.curveStart = [0, range.count]
-        copy.pointEpoch = pointEpoch[range].map { newIndex[$0]! }
+        copy.pointEpoch = reindexed
         copy.logValues = Array(logValues[range])
         copy.sharedGrid = true
         copy.window = EpochWindow(from: copy.epochs.first, to: copy.epochs.last)
