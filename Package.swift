@@ -44,9 +44,11 @@ let package = Package(
         .target(name: "Figures", dependencies: ["Analysis", "Smoothing", "NumericCore"]),
         /// Sweeps: grid parsing, the local parallel runner, Slurm array scripts, collection of results.
         .target(name: "Sweeps", dependencies: ["Training", "NumericCore", "Settings"]),
+        /// Benchmarks of the training step, the smoothing losses and recording, driving the public training step.
+        .target(name: "Benchmarks", dependencies: ["NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces"]),
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
-            "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "Analysis", "Figures", "Sweeps",
+            "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "Analysis", "Figures", "Sweeps", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarks
 import Foundation
 import Networks
 import Smoothing
@@ -72,7 +73,7 @@ struct BenchCommand: ParsableCommand {
         }
         if recording {
             let report = try RecordingBenchmark(widths: widths, batch: batchSize, steps: steps, reps: reps,
-                                                stepsPerEpoch: stepsPerEpoch).run()
+                                                stepsPerEpoch: stepsPerEpoch, thermoVersion: thermoVersion).run()
             if json { try printJSON(report) } else { print(report.table(), terminator: "") }
             return
         }
@@ -89,7 +90,7 @@ struct BenchCommand: ParsableCommand {
                 return ("PLA y=4 \(name)", c)
             }
         }
-        let report = benchmark.run()
+        let report = try benchmark.run()
         if json { try printJSON(report) } else { print(report.table(threads: threadCount)) }
     }
 }

@@ -101,6 +101,31 @@ public final class Trainer {
         }
     }
 
+    /// One step on the training images `rows` (indices into the training set), as step `step` of epoch `epoch`:
+    /// gather them → the objective's forward, loss and backward (∇L in `network.gradients`) → a non-finite loss
+    /// stops here with `TrainingError.diverged`, before any update → observers see the step → SGD updates the
+    /// parameters. `run` takes its steps through this; benchmarks time it.
+    @discardableResult
+    public func trainStep(on rows: UnsafeBufferPointer<Int32>, epoch: Int, step: Int) throws -> ObjectiveValue {
+        let batch = rows.count
+        data.gather(data.dataSet.train, rows, into: pass.input, labels: pass.labels)
+        let value = objective.lossAndGradient(network, pass: pass, batch: batch, step: globalStep + 1)
+        guard value.loss.isFinite else {
+            throw TrainingError.diverged(epoch: epoch, step: step, globalStep: globalStep + 1, loss: value.loss,
+                                         advice: configuration.divergenceAdvice)
+        }
+        globalStep += 1
+        if !observers.isEmpty {
+            let event = StepEvent(epoch: epoch, step: step, stepsPerEpoch: stepsPerEpoch, globalStep: globalStep,
+                                  batchSize: batch, loss: value.loss, crossEntropy: value.crossEntropy,
+                                  learningRate: configuration.optimizer.learningRate, network: network,
+                                  pass: pass, sampleLosses: objective.sampleLosses, sampleWeights: objective.sampleWeights)
+            for observer in observers { try observer.stepDidComputeGradients(event) }
+        }
+        optimizer.step(parameters: network.parameters, gradients: network.gradients)
+        return value
+    }
+
     func trainEpoch(_ epoch: Int) throws -> EpochMetrics {
         let clock = ContinuousClock()
         let start = clock.now
@@ -111,28 +136,11 @@ public final class Trainer {
             for step in 1...steps {
                 if stopRequested() { throw TrainingError.interrupted(epoch: epoch, step: step) }
                 let lo = (step - 1) * b, hi = min(lo + b, order.count)
-                let batch = hi - lo
-                data.gather(data.dataSet.train, UnsafeBufferPointer(rebasing: order[lo..<hi]),
-                            into: pass.input, labels: pass.labels)
-                let value = objective.lossAndGradient(network, pass: pass, batch: batch, step: globalStep + 1)
-                globalStep += 1
-                guard value.loss.isFinite else {
-                    globalStep -= 1
-                    throw TrainingError.diverged(epoch: epoch, step: step, globalStep: globalStep + 1, loss: value.loss,
-                                                 advice: configuration.divergenceAdvice)
-                }
-                if !observers.isEmpty {
-                    let event = StepEvent(epoch: epoch, step: step, stepsPerEpoch: steps, globalStep: globalStep,
-                                          batchSize: batch, loss: value.loss, crossEntropy: value.crossEntropy,
-                                          learningRate: configuration.optimizer.learningRate, network: network,
-                                          pass: pass, sampleLosses: objective.sampleLosses, sampleWeights: objective.sampleWeights)
-                    for observer in observers { try observer.stepDidComputeGradients(event) }
-                }
-                optimizer.step(parameters: network.parameters, gradients: network.gradients)
+                let value = try trainStep(on: UnsafeBufferPointer(rebasing: order[lo..<hi]), epoch: epoch, step: step)
                 objectiveSum += value.loss
                 lossSum += value.crossEntropy
                 correct += value.correct
-                seen += batch
+                seen += hi - lo
             }
         }
         let trainingSeconds = seconds(start.duration(to: clock.now))

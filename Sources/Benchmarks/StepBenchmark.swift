@@ -9,16 +9,24 @@ import Training
 
 /// Times a training step and the GEMMs it is made of, interleaved repetition by repetition so that a noisy
 /// neighbour affects both alike.
-struct StepBenchmark {
-    let widths: [Int]
-    let batch: Int
-    let steps: Int
-    let reps: Int
+public struct StepBenchmark {
+    public let widths: [Int]
+    public let batch: Int
+    public let steps: Int
+    public let reps: Int
     /// Smoothing losses to time against the plain step (name, configuration).
-    var smoothing: [(String, LossConfiguration)] = []
+    public var smoothing: [(String, LossConfiguration)] = []
+
+    /// A benchmark of the step of a ReLU network of `widths`, `steps` steps per timed block, `reps` blocks.
+    public init(widths: [Int], batch: Int, steps: Int, reps: Int) {
+        self.widths = widths
+        self.batch = batch
+        self.steps = steps
+        self.reps = reps
+    }
 
     /// One GEMM of the step: C(m×n) = op(A)·op(B), with k the inner dimension.
-    struct Shape: Codable, Hashable {
+    public struct Shape: Codable, Hashable {
         let role: String
         let m: Int, n: Int, k: Int
         let transposeA: Bool, transposeB: Bool
@@ -26,7 +34,7 @@ struct StepBenchmark {
     }
 
     /// What the benchmark found.
-    struct Report: Codable {
+    public struct Report: Codable {
         var layers: [Int]
         var batch: Int
         var threads: Int
@@ -50,7 +58,7 @@ struct StepBenchmark {
         var smoothing: [SmoothingRate]
         var pytorchReference: String
 
-        func table(threads: Int) -> String {
+        public func table(threads: Int) -> String {
             var s = "thermo bench — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), \(threads) BLAS threads\n"
             s += "OpenBLAS: \(blas)\n"
             s += "\(blasKernel)\n"
@@ -82,15 +90,15 @@ struct StepBenchmark {
         }
     }
 
-    struct Stat: Codable { var min: Double, median: Double, max: Double }
-    struct SmoothingRate: Codable {
+    public struct Stat: Codable { public var min: Double, median: Double, max: Double }
+    public struct SmoothingRate: Codable {
         var loss: String
         var sharedMilliseconds: Double
         var sharedRatio: Stat
         var naiveMilliseconds: Double
         var naiveRatio: Stat
     }
-    struct ShapeRate: Codable { var role: String, m: Int, n: Int, k: Int, milliseconds: Double, gflops: Double }
+    public struct ShapeRate: Codable { var role: String, m: Int, n: Int, k: Int, milliseconds: Double, gflops: Double }
 
     var shapes: [Shape] {
         var s: [Shape] = []
@@ -103,34 +111,15 @@ struct StepBenchmark {
         return s
     }
 
-    func run() -> Report {
-        // The real training path: Trainer-equivalent pieces on random bytes.
-        var random = RandomStream(seed: 1, purpose: "bench")
-        let model = BenchmarkModel(widths: widths, batch: batch, random: &random)
-        let (architecture, network, sgd, pass, objective) = (model.architecture, model.network, model.sgd, model.pass, model.objective)
-        let imageCount = model.imageCount
-        let pixels = (0..<(imageCount * widths[0])).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-        let labels = (0..<imageCount).map { _ in UInt8(random.nextIndex(below: widths.last!)) }
-        let order = random.permutation(imageCount)
-
-        func gather(_ t: Int) {
-            let lo = (t * batch) % (imageCount - batch + 1)
-            order.withUnsafeBufferPointer { o in
-                pixels.withUnsafeBufferPointer { px in
-                    for r in 0..<batch {
-                        let src = px.baseAddress! + Int(o[lo + r]) * widths[0]
-                        let dst = pass.input + r * widths[0]
-                        for j in 0..<widths[0] { dst[j] = Float(src[j]) * (1 / 255) }
-                        pass.labels[r] = Int32(labels[Int(o[lo + r])])
-                    }
-                }
-            }
-        }
-        func step(_ t: Int, _ objective: TrainingObjective = objective) {
-            gather(t)
-            _ = objective.lossAndGradient(network, pass: pass, batch: batch, step: t + 1)
-            sgd.step(parameters: network.parameters, gradients: network.gradients)
-        }
+    /// Runs the benchmark: the training step (``Trainer/trainStep(on:epoch:step:)`` on random bytes) against its
+    /// GEMMs alone, interleaved repetition by repetition; the GEMM shapes one by one; SGEMM 2048³; the parts of a
+    /// step; and, with ``smoothing``, smoothing-loss steps against cross-entropy steps.
+    public func run() throws -> Report {
+        let bench = try BenchmarkTrainer(widths: widths, batch: batch)
+        let trainer = bench.trainer
+        let (network, sgd, pass) = (trainer.network, trainer.optimizer, trainer.pass)
+        var random = RandomStream(seed: 2, purpose: "bench operands")
+        func step(_ t: Int) throws { try bench.step(t) }
 
         // Operands for the GEMMs alone, each shape with its own buffers.
         let operands = shapes.map { s in (FloatBuffer(count: s.m * s.k).filledRandomly(&random),
@@ -143,19 +132,14 @@ struct StepBenchmark {
         }
         func gemms() { for i in shapes.indices { gemm(i) } }
 
-        let clock = ContinuousClock()
-        func time(_ body: () -> Void) -> Double {
-            let start = clock.now
-            body()
-            return secondsOf(start.duration(to: clock.now)) * 1000
-        }
+        func time(_ body: () throws -> Void) rethrows -> Double { try milliseconds(body) }
         // Warm up both.
-        for t in 0..<3 { step(t) }
+        for t in 0..<3 { try step(t) }
         for _ in 0..<3 { gemms() }
         var stepTimes: [Double] = [], gemmTimes: [Double] = [], ratios: [Double] = []
         var t = 0
         for _ in 0..<reps {
-            let s = time { for _ in 0..<steps { step(t); t += 1 } } / Double(steps)
+            let s = try time { for _ in 0..<steps { try step(t); t += 1 } } / Double(steps)
             let g = time { for _ in 0..<steps { gemms() } } / Double(steps)
             stepTimes.append(s); gemmTimes.append(g); ratios.append(s / g)
         }
@@ -178,7 +162,7 @@ struct StepBenchmark {
         var parts: [String: [Double]] = [:]
         for _ in 0..<reps {
             let per = Double(steps)
-            let g: Double = time { for i in 0..<steps { gather(i) } } / per
+            let g: Double = time { for i in 0..<steps { bench.gather(i) } } / per
             let f: Double = time { for _ in 0..<steps { pass.forward(network, batch: batch) } } / per
             let b: Double = time { for _ in 0..<steps { pass.backward(network, batch: batch) } } / per
             let u: Double = time { for _ in 0..<steps { sgd.step(parameters: network.parameters, gradients: network.gradients) } } / per
@@ -190,21 +174,20 @@ struct StepBenchmark {
         // Smoothing losses against the plain step, interleaved repetition by repetition.
         var smoothingRows: [SmoothingRate] = []
         for (name, configuration) in smoothing {
-            let shared = makeObjective(configuration, architecture: architecture, batchCapacity: batch, seed: 1,
-                                       threads: BLAS.threads)
             var naiveConfiguration = configuration
             naiveConfiguration.path = .naive
-            let naive = makeObjective(naiveConfiguration, architecture: architecture, batchCapacity: batch, seed: 1,
-                                      threads: BLAS.threads)
-            step(0, shared)
-            step(0, naive)
+            // Three trainers from the same weights: cross-entropy, the shared-prefix and the naive smoothing path.
+            let ce = try BenchmarkTrainer(widths: widths, batch: batch)
+            let shared = try BenchmarkTrainer(widths: widths, batch: batch, loss: configuration)
+            let naive = try BenchmarkTrainer(widths: widths, batch: batch, loss: naiveConfiguration)
+            for trainer in [ce, shared, naive] { try trainer.step(0) }
             var sharedRatios: [Double] = [], naiveRatios: [Double] = [], sharedMs: [Double] = [], naiveMs: [Double] = []
             let n = max(1, steps / 4)
             for _ in 0..<reps {
-                let ce = time { for i in 0..<n { step(i) } } / Double(n)
-                let sh = time { for i in 0..<n { step(i, shared) } } / Double(n)
-                let nv = time { for i in 0..<n { step(i, naive) } } / Double(n)
-                sharedRatios.append(sh / ce); naiveRatios.append(nv / ce); sharedMs.append(sh); naiveMs.append(nv)
+                let c = try time { for i in 0..<n { try ce.step(i) } } / Double(n)
+                let sh = try time { for i in 0..<n { try shared.step(i) } } / Double(n)
+                let nv = try time { for i in 0..<n { try naive.step(i) } } / Double(n)
+                sharedRatios.append(sh / c); naiveRatios.append(nv / c); sharedMs.append(sh); naiveMs.append(nv)
             }
             smoothingRows.append(SmoothingRate(loss: name, sharedMilliseconds: median(sharedMs), sharedRatio: stat(sharedRatios),
                                                naiveMilliseconds: median(naiveMs), naiveRatio: stat(naiveRatios)))
@@ -226,42 +209,5 @@ struct StepBenchmark {
                       pytorchReference: "PyTorch 2.13 CPU, same step, 2 threads: 19.1 ms = 1.42× its GEMMs (measured with its baseline script bench_train.py --threads 2 on 2026-11-29, 2-core AMD EPYC; not measured in this run: scripts/bench-vs-pytorch measures both side by side)")
     }
 
-    func median(_ x: [Double]) -> Double { let s = x.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
     func stat(_ x: [Double]) -> Stat { Stat(min: x.min() ?? 0, median: median(x), max: x.max() ?? 0) }
-}
-
-/// The network, optimiser, buffers and objective a benchmark times: a ReLU network of `widths` with
-/// Kaiming-normal weights, SGD (η 1e-4, μ 0.9) on the BLAS thread count, plain cross-entropy, batches of `batch`
-/// drawn from `imageCount` random images.
-struct BenchmarkModel {
-    let architecture: Architecture
-    let network: Network
-    let sgd: SGD
-    let pass: Pass
-    let objective: CrossEntropyObjective
-    let imageCount: Int
-
-    init(widths: [Int], batch: Int, random: inout RandomStream) {
-        architecture = Architecture(widths: widths, activation: .relu)
-        network = Network(architecture, initialization: .kaimingNormal, random: &random)
-        sgd = SGD(SGDConfiguration(learningRate: 1e-4, momentum: 0.9), parameterCount: network.layout.count)
-        sgd.threads = BLAS.threads
-        pass = Pass(architecture, capacity: batch)
-        objective = CrossEntropyObjective()
-        imageCount = max(batch * 4, 2048)
-    }
-}
-
-extension FloatBuffer {
-    func filledRandomly(_ random: inout RandomStream) -> FloatBuffer {
-        for i in 0..<count { pointer[i] = random.nextSymmetric(1) }
-        return self
-    }
-}
-
-/// The process's peak resident set size (getrusage's ru_maxrss, kilobytes on Linux), in MB.
-func peakResidentMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
 }

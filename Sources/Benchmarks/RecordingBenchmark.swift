@@ -17,15 +17,28 @@ import Training
 /// where each level's block of steps is paired with a block without recording run just before it.
 /// Finally a 120-epoch trace of the minimal and of the default record is written with the real layout and
 /// random statistics (which compress worse than real ones), and its size reported.
-struct RecordingBenchmark {
-    let widths: [Int]
-    let batch: Int
-    let steps: Int
-    let reps: Int
-    let stepsPerEpoch: Int
+public struct RecordingBenchmark {
+    public let widths: [Int]
+    public let batch: Int
+    public let steps: Int
+    public let reps: Int
+    public let stepsPerEpoch: Int
+    /// The version written into the benchmark's traces.
+    public let thermoVersion: String
+
+    /// A benchmark of recording on a ReLU network of `widths`: blocks of `steps` steps, `reps` repetitions, the
+    /// epoch cost spread over `stepsPerEpoch` steps.
+    public init(widths: [Int], batch: Int, steps: Int, reps: Int, stepsPerEpoch: Int, thermoVersion: String) {
+        self.widths = widths
+        self.batch = batch
+        self.steps = steps
+        self.reps = reps
+        self.stepsPerEpoch = stepsPerEpoch
+        self.thermoVersion = thermoVersion
+    }
 
     /// One level's figures.
-    struct Level: Codable {
+    public struct Level: Codable {
         var level: String
         /// Median ms per step.
         var stepMilliseconds: Double
@@ -40,7 +53,7 @@ struct RecordingBenchmark {
     }
 
     /// What the benchmark found.
-    struct Report: Codable {
+    public struct Report: Codable {
         var layers: [Int]
         var batch: Int
         var threads: Int
@@ -50,7 +63,7 @@ struct RecordingBenchmark {
         /// Size of a synthetic 120-epoch trace, by level, in MB.
         var traceMegabytes120Epochs: [String: Double]
 
-        func table() -> String {
+        public func table() -> String {
             var s = "thermo bench --recording — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), \(threads) threads\n"
             s += String(format: "step without recording  %.2f ms (median)\n", noneMilliseconds)
             s += "level                     ms/step   step ratio (min–max)    recorder alone ms/step (% of a step)   epoch end ms   epoch overhead (M = \(stepsPerEpoch))\n"
@@ -69,19 +82,14 @@ struct RecordingBenchmark {
         }
     }
 
-    func run() throws -> Report {
-        var random = RandomStream(seed: 1, purpose: "bench")
-        let model = BenchmarkModel(widths: widths, batch: batch, random: &random)
-        let (architecture, network, sgd, pass, objective) = (model.architecture, model.network, model.sgd, model.pass, model.objective)
-        let imageCount = model.imageCount
-        let pixels = (0..<(imageCount * widths[0])).map { _ in Float(UInt8(truncatingIfNeeded: random.next())) / 255 }
-        let labels = (0..<imageCount).map { _ in Int32(random.nextIndex(below: widths.last!)) }
-
-        var configuration = TrainingConfiguration()
-        configuration.architecture = architecture
-        configuration.batchSize = batch
+    /// Runs the benchmark (see the type's description).
+    public func run() throws -> Report {
+        let bench = try BenchmarkTrainer(widths: widths, batch: batch)
+        let trainer = bench.trainer
+        let (network, pass) = (trainer.network, trainer.pass)
+        var configuration = trainer.configuration
         configuration.epochs = 1_000_000
-        let run = TraceRun(configuration: configuration, stepsPerEpoch: stepsPerEpoch, trainImages: imageCount,
+        let run = TraceRun(configuration: configuration, stepsPerEpoch: stepsPerEpoch, trainImages: trainer.data.trainIndices.count,
                            validationImages: 0, testImages: 0, dataDirectory: "(bench)", firstEpoch: 1)
         let provenance = TraceProvenance(thermoVersion: thermoVersion, command: CommandLine.arguments, dataChecksums: [:],
                                          blasThreads: BLAS.threads, blas: BLAS.configuration)
@@ -98,35 +106,26 @@ struct RecordingBenchmark {
                                                 recording: $0, provenance: provenance, replacing: true) }
         }
 
-        func step(_ t: Int, _ recorder: TraceRecorder?) {
-            let lo = (t * batch) % (imageCount - batch + 1)
-            pixels.withUnsafeBufferPointer { pass.input.update(from: $0.baseAddress! + lo * widths[0], count: batch * widths[0]) }
-            for r in 0..<batch { pass.labels[r] = labels[lo + r] }
-            let value = objective.lossAndGradient(network, pass: pass, batch: batch, step: t + 1)
-            recorder?.statistics.observeStep(network: network, pass: pass, epoch: 1, step: t + 1, batchSize: batch,
-                                             loss: value.loss, crossEntropy: value.crossEntropy, learningRate: 1e-4)
-            sgd.step(parameters: network.parameters, gradients: network.gradients)
+        // A level's steps are the training's own, with its recorder as the trainer's one observer.
+        func step(_ t: Int, _ recorder: TraceRecorder?) throws {
+            trainer.observers = recorder.map { [$0] } ?? []
+            try bench.step(t)
         }
-        let clock = ContinuousClock()
-        func time(_ body: () throws -> Void) rethrows -> Double {
-            let start = clock.now
-            try body()
-            return secondsOf(start.duration(to: clock.now)) * 1000
-        }
+        func time(_ body: () throws -> Void) rethrows -> Double { try milliseconds(body) }
 
         var stepTimes = [[Double]](repeating: [], count: levels.count)
         var ratios = [[Double]](repeating: [], count: levels.count)
         var epochTimes = [[Double]](repeating: [], count: levels.count)
         var t = 0
-        func block(_ index: Int) -> Double {
+        func block(_ index: Int) throws -> Double {
             pass.retainsErrors = levels[index].1?.batchVariance == true
-            return time { for _ in 0..<steps { step(t, recorders[index]); t += 1 } } / Double(steps)
+            return try time { for _ in 0..<steps { try step(t, recorders[index]); t += 1 } } / Double(steps)
         }
-        for index in levels.indices { _ = block(index) }  // warm up every path
+        for index in levels.indices { _ = try block(index) }  // warm up every path
         for rep in 0..<(reps + 1) {
             // Each level's block right after a block without recording: the pair sees the same machine.
             for index in 1..<levels.count {
-                let none = block(0), ms = block(index)
+                let none = try block(0), ms = try block(index)
                 let metrics = EpochMetrics(epoch: rep + 1, steps: steps, trainObjective: 1, trainLoss: 1, trainAccuracy: 0,
                                            testLoss: 1, testAccuracy: 0, trainingSeconds: 0, seconds: 0)
                 let epochMs = try time { try recorders[index]!.recordEpoch(metrics, network: network) }
@@ -142,7 +141,7 @@ struct RecordingBenchmark {
         var alone = [Double](repeating: 0, count: levels.count)
         for index in 1..<levels.count {
             pass.retainsErrors = levels[index].1?.batchVariance == true
-            step(t, nil)
+            try step(t, nil)
             let statistics = recorders[index]!.statistics
             statistics.discardEpoch()
             var times: [Double] = []
@@ -159,6 +158,7 @@ struct RecordingBenchmark {
         }
         for recorder in recorders { try recorder?.finish(.completed) }
         pass.retainsErrors = false
+        trainer.observers = []
 
         let none = median(stepTimes[0])
         var rows: [Level] = []
@@ -214,11 +214,5 @@ struct RecordingBenchmark {
         try recorder.finish(.completed)
         let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.doubleValue ?? 0
         return bytes / 1e6
-    }
-
-    func median(_ x: [Double]) -> Double {
-        let s = x.sorted()
-        guard !s.isEmpty else { return 0 }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }
