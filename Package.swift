@@ -26,7 +26,7 @@ let package = Package(
         /// Contiguous Float32 buffers, the BLAS wrappers, seeded random streams.
         .target(name: "NumericCore", dependencies: ["CBLAS"]),
         /// IDX reading and verification, data-set lookup and fetch, checksums (SHA-256 and MD5 from swift-crypto).
-        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Datasets", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         /// Dense layers, activations, initialisation, forward/backward pairs, softmax cross-entropy.
         .target(name: "Networks", dependencies: ["NumericCore"]),
         /// Perturbations of layer sets, PLA/PLEA losses and kernels, shared-prefix evaluation.

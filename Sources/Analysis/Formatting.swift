@@ -2,15 +2,6 @@ import Foundation
 
 // Number formatting for messages and the quotable summary sentence.
 
-/// x with `digits` significant digits in fixed notation ("0.2134", "12.3", "3810").
-func formatSignificant(_ x: Double, digits: Int) -> String {
-    guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
-    if x == 0 { return "0" }
-    let exponent = Int(floor(log10(abs(x))))
-    let decimals = max(0, digits - 1 - exponent)
-    return String(format: "%.\(decimals)f", x)
-}
-
 /// x in scientific notation with `digits` significant digits ("1.23e-10").
 func formatScientific(_ x: Double, digits: Int) -> String {
     String(format: "%.\(max(0, digits - 1))e", x)

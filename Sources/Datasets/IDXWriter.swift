@@ -16,9 +16,6 @@ extension IDXFile {
         return header
     }
 
-    /// The whole decompressed IDX stream: header, then data.
-    public func encoded() -> [UInt8] { header + data }
-
     /// Writes `data` with `dimensions` as an IDX file at `path`, gzip-compressed when `gzip` is true.
     public static func write(dimensions: [Int], data: [UInt8], to path: String, gzip: Bool) throws {
         precondition(dimensions.reduce(1, *) == data.count, "data size does not match the dimensions")
