@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 // Number formatting for messages and the quotable summary sentence.
 
@@ -40,8 +41,4 @@ func formatValueWithInterval(_ value: Double, lower: Double, upper: Double) -> S
 
 /// An epoch for messages: integers without decimals, fractional epochs (windows of steps) with up to 6
 /// significant digits and no trailing zeros ("0.12", "1.7094").
-func formatEpoch(_ e: Double) -> String {
-    if e == e.rounded(), abs(e) < 1e15 { return String(Int(e)) }
-    guard e.isFinite else { return formatShort(e) }
-    return String(format: "%.6g", e)
-}
+func formatEpoch(_ e: Double) -> String { NumberText.wholeOrSignificant(e, digits: 6, symbols: true) }
