@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // MARK: C libraries, each entering through one small target.
@@ -24,8 +25,8 @@ let package = Package(
         // analysis, figures → CLI.
         /// Contiguous Float32 buffers, the BLAS wrappers, seeded random streams.
         .target(name: "NumericCore", dependencies: ["CBLAS"]),
-        /// IDX reading and verification, data-set lookup and fetch, checksums.
-        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib"]),
+        /// IDX reading and verification, data-set lookup and fetch, checksums (SHA-256 and MD5 from swift-crypto).
+        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         /// Dense layers, activations, initialisation, forward/backward pairs, softmax cross-entropy.
         .target(name: "Networks", dependencies: ["NumericCore"]),
         /// The vocabulary of training settings: names (flags and grid keys), kinds of value, help texts.
@@ -57,7 +58,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NumericCore", "Datasets", "Networks", "Training", "HDF5", "CZlib"],
                 path: "Tests/TestSupport"),
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport",
+                                                         .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Sweeps", "Training", "ThermoCLI", "TestSupport"]),
         .testTarget(name: "SmoothingTests", dependencies: ["Smoothing", "Networks", "TestSupport"]),

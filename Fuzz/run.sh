@@ -21,9 +21,11 @@ scratch="$root/.build-fuzz"
 swift build --scratch-path "$scratch" --target ThermoCLI -Xswiftc -sanitize=fuzzer,address >&2
 products="$scratch/x86_64-unknown-linux-gnu/debug"
 [[ -d "$products" ]] || products="$scratch/debug"
-modules=(NumericCore Datasets Networks Smoothing Training HDF5 Traces Analysis Figures Sweeps ThermoCLI ArgumentParser ArgumentParserToolInfo)
+modules=(NumericCore Datasets Networks Smoothing Training HDF5 Traces Analysis Figures Sweeps ThermoCLI ArgumentParser ArgumentParserToolInfo
+         Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims)
 objects=()
-for m in "${modules[@]}"; do objects+=("$products/$m.build"/*.o); done
+# swift-crypto's BoringSSL keeps its objects in subfolders, hence find.
+for m in "${modules[@]}"; do while IFS= read -r o; do objects+=("$o"); done < <(find "$products/$m.build" -name '*.o' | sort); done
 objects+=("$products/HDF5Shim.build"/*.o)
 binary="$scratch/fuzz-$target"
 swiftc -parse-as-library -sanitize=fuzzer,address -g -Onone -module-name "Fuzz_$target" \
@@ -35,7 +37,7 @@ swiftc -parse-as-library -sanitize=fuzzer,address -g -Onone -module-name "Fuzz_$
   -Xcc -I -Xcc "$root/Sources/HDF5Shim/include" \
   $(pkg-config --cflags openblas hdf5-serial zlib | sed 's/-I/-Xcc -I/g') \
   "$harness" "${objects[@]}" \
-  $(pkg-config --libs openblas hdf5-serial zlib) -o "$binary" >&2
+  $(pkg-config --libs openblas hdf5-serial zlib) -lstdc++ -o "$binary" >&2
 
 if [[ "$mode" == repro ]]; then
   exec "$binary" -runs=1 "$@"

@@ -160,16 +160,6 @@ final class CoolingLeastSquares: LeastSquaresProblem {
         return (amplitudes, means, residuals)
     }
 
-    /// The fitted values ŷ (ln scale) in point order, given the amplitudes at θ.
-    func fittedLogValues(_ u: [Double], amplitudes: [Double]) -> [Double] {
-        _ = model.evaluateDecay(u, epochs: epochs, lnEpochs: lnEpochs, count: epochCount, g: g, d0: nil, d1: nil)
-        var fitted = [Double](repeating: 0, count: pointCount)
-        for c in 0..<curveCount {
-            for i in curveStart[c]..<curveStart[c + 1] { fitted[i] = amplitudes[c] - g[Int(pointEpoch[i])] }
-        }
-        return fitted
-    }
-
     /// A starting point by profiling: the model is written g = c·h(e; ν) with c entering linearly; for each ν
     /// on a grid, c is the least-squares solution c = −Σ ỹ·h̃ / Σ h̃² (tildes: centred per curve) and the
     /// χ² = Σ ỹ² − (Σ ỹ·h̃)²/Σ h̃²; the grid point with the least χ² (and an admissible c) wins.

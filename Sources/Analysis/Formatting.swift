@@ -1,15 +1,7 @@
 import Foundation
+import NumericCore
 
 // Number formatting for messages and the quotable summary sentence.
-
-/// x with `digits` significant digits in fixed notation ("0.2134", "12.3", "3810").
-func formatSignificant(_ x: Double, digits: Int) -> String {
-    guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
-    if x == 0 { return "0" }
-    let exponent = Int(floor(log10(abs(x))))
-    let decimals = max(0, digits - 1 - exponent)
-    return String(format: "%.\(decimals)f", x)
-}
 
 /// x in scientific notation with `digits` significant digits ("1.23e-10").
 func formatScientific(_ x: Double, digits: Int) -> String {
@@ -49,8 +41,4 @@ func formatValueWithInterval(_ value: Double, lower: Double, upper: Double) -> S
 
 /// An epoch for messages: integers without decimals, fractional epochs (windows of steps) with up to 6
 /// significant digits and no trailing zeros ("0.12", "1.7094").
-func formatEpoch(_ e: Double) -> String {
-    if e == e.rounded(), abs(e) < 1e15 { return String(Int(e)) }
-    guard e.isFinite else { return formatShort(e) }
-    return String(format: "%.6g", e)
-}
+func formatEpoch(_ e: Double) -> String { NumberText.wholeOrSignificant(e, digits: 6, symbols: true) }

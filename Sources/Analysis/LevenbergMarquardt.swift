@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 // Levenberg–Marquardt with box bounds, in Float64, on problems that supply their own normal equations.
 
@@ -268,7 +269,4 @@ public enum LevenbergMarquardt {
 
 /// A number in at most 4 significant digits, trailing zeros dropped (C's %.4g: "0.2134", "-3", "1e-10"), for
 /// messages.
-func formatShort(_ x: Double) -> String {
-    guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
-    return String(format: "%.4g", x)
-}
+func formatShort(_ x: Double) -> String { NumberText.short(x) }

@@ -1,3 +1,5 @@
+import Crypto
+
 
 /// Checksums of the data a run trains and evaluates on, for the trace's `data_checksums` attribute.
 ///
@@ -29,8 +31,8 @@ public enum DataChecksums {
 
     static func sha256(header: [UInt8], payload: [UInt8]) -> String {
         var hash = SHA256()
-        hash.update(header)
-        payload.withUnsafeBytes { hash.update($0) }
+        header.withUnsafeBytes { hash.update(bufferPointer: $0) }
+        payload.withUnsafeBytes { hash.update(bufferPointer: $0) }
         return "sha256:" + hexString(hash.finalize())
     }
 }

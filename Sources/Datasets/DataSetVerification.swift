@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// What checking one file of a data set found.
@@ -139,12 +140,12 @@ public func md5OfFile(_ path: String) throws -> String {
     let chunk = 1 << 20
     let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
     defer { buffer.deallocate() }
-    var hasher = MD5()
+    var hasher = Insecure.MD5()
     var offset = 0
     while true {
         let n = try file.read(into: buffer, count: chunk, at: offset)
         if n == 0 { break }
-        hasher.update(UnsafeRawBufferPointer(start: buffer, count: n))
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(start: buffer, count: n))
         offset += n
     }
     return hexString(hasher.finalize())

@@ -1,3 +1,5 @@
+import Crypto
+
 /// How an IDX file is stored on disk (told by its first bytes, not by its name).
 public enum IDXStorage: String, Sendable {
     /// The IDX bytes as they are.
@@ -38,9 +40,9 @@ public struct IDXFile: Sendable {
     /// The SHA-256 of the decompressed IDX bytes (header and data), the form canonical checksums take.
     public func sha256() -> [UInt8] {
         var hasher = SHA256()
-        hasher.update(header)
-        hasher.update(data)
-        return hasher.finalize()
+        header.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        data.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return Array(hasher.finalize())
     }
 
     /// Makes an IDX file value from parts (for tests and writers); `data.count` must be the product of

@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 
 /// Writing IDX files: used by tests (here and in other modules) to make small synthetic data sets, and by
@@ -15,9 +14,6 @@ extension IDXFile {
         }
         return header
     }
-
-    /// The whole decompressed IDX stream: header, then data.
-    public func encoded() -> [UInt8] { header + data }
 
     /// Writes `data` with `dimensions` as an IDX file at `path`, gzip-compressed when `gzip` is true.
     public static func write(dimensions: [Int], data: [UInt8], to path: String, gzip: Bool) throws {
@@ -41,41 +37,13 @@ public func writeDataSetFiles(train: LabeledImages, test: LabeledImages, to fold
     }
 }
 
-/// gzip compression with zlib (`deflateInit2`, windowBits 31: a gzip header and trailer).
+/// gzip compression (a gzip header and trailer around a deflate stream), through `Deflate`.
 public enum Gzip {
     /// A compression failure (zlib's return code).
-    public struct Failure: Error, CustomStringConvertible {
-        /// zlib's return code.
-        public let code: Int32
-        /// One line.
-        public var description: String { "gzip compression failed (zlib code \(code))" }
-    }
+    public typealias Failure = Deflate.Failure
 
     /// `bytes` as one gzip member, at compression `level` (0…9).
     public static func compress(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer { stream.deinitialize(count: 1); stream.deallocate() }
-        var rc = deflateInit2_(stream, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
-                               Int32(MemoryLayout<z_stream>.size))
-        guard rc == Z_OK else { throw Failure(code: rc) }
-        defer { deflateEnd(stream) }
-        let bound = Int(deflateBound(stream, uLong(bytes.count))) + 32
-        var output = [UInt8](repeating: 0, count: bound)
-        var produced = 0
-        rc = bytes.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                stream.pointee.avail_in = uInt(input.count)
-                stream.pointee.next_out = out.baseAddress
-                stream.pointee.avail_out = uInt(out.count)
-                let result = deflate(stream, Z_FINISH)
-                produced = out.count - Int(stream.pointee.avail_out)
-                return result
-            }
-        }
-        guard rc == Z_STREAM_END else { throw Failure(code: rc) }
-        output.removeSubrange(produced...)
-        return output
+        try bytes.withUnsafeBufferPointer { try Deflate.compress($0, level: level, container: .gzip, strategy: .standard) }
     }
 }

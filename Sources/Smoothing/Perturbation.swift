@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import NumericCore
 
@@ -60,8 +59,7 @@ public final class PerturbationSampler: @unchecked Sendable {
             self.partials[c] = self.fill(base + lo, output + lo, hi - lo, &random)
         }
         if threads > 1 && chunks > 1 {
-            let shared = UnsafeSendable(work)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in shared.value(c) }
+            ConcurrentWork.forEach(iterations: chunks, work)
         } else {
             for c in 0..<chunks { work(c) }
         }
@@ -148,10 +146,4 @@ struct UniformLanes {
         let low = SIMD8<Int32>(truncatingIfNeeded: (x &>> 16) & 0xff_ffff)
         return (SIMD8<Float>(high) * 0x1p-24, SIMD8<Float>(low) * 0x1p-24)
     }
-}
-
-/// Carries a pointer into a concurrent closure whose chunks touch disjoint ranges.
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// Reads grids: files of settings, one per line, and `--grid` flags, one setting each.
 ///
@@ -250,7 +251,7 @@ public struct GridParser {
 
     /// A range's value as text: 6 significant digits, no trailing zeros (0.00215443, 0.01, 25).
     static func format(_ x: Double) -> String {
-        String(format: "%.6g", x)
+        NumberText.significant(x, digits: 6)
     }
 
     /// Checks one value against its key and returns it in the form passed to `thermo train`.

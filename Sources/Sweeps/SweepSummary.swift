@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// Mean and sample standard deviation of a set of values.
 public struct MeanDeviation: Codable, Sendable, Equatable {
@@ -148,7 +149,7 @@ public struct SweepSummary: Codable, Sendable, Equatable {
         func field(_ s: String) -> String {
             s.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
-        func number(_ x: Double?) -> String { x.map { String(format: "%.6g", $0) } ?? "" }
+        func number(_ x: Double?) -> String { x.map { NumberText.significant($0, digits: 6) } ?? "" }
         var lines: [String] = []
         if perCell {
             let names = columns + (variesSeed ? ["seed"] : [])

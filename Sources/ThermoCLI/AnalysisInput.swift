@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import NumericCore
 import Traces
 
 // The inputs of `thermo temperature`, `regimes` and `fit-cooling`: thermo traces, read through `TraceReader`
@@ -433,25 +434,13 @@ enum AnalysisInput {
 
 /// A number for messages: integers plainly, others with up to 6 significant digits.
 func formatNumber(_ x: Double) -> String {
-    guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-    return cFormat("%.6g", x)
-}
-
-/// `x` formatted by C's snprintf with a one-number `format` such as "%.4g": the same text as
-/// `String(format:)`, without Foundation's cost per call (tables of 10⁶ rows format millions of cells).
-func cFormat(_ format: String, _ x: Double) -> String {
-    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
-        _ = withVaList([x]) { vsnprintf(buffer.baseAddress!, 64, format, $0) }
-        return String(cString: buffer.baseAddress!)
-    }
+    NumberText.wholeOrSignificant(x, digits: 6, symbols: true)
 }
 
 /// A value for tables: 4 significant digits, "—" for nil, "∞" for infinity.
 func formatCell(_ x: Double?) -> String {
     guard let x else { return "—" }
-    guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
-    return cFormat("%.4g", x)
+    return NumberText.short(x)
 }
 
 /// Prints `value` as pretty JSON with sorted keys; non-finite numbers are written as the strings "inf",

@@ -1,4 +1,4 @@
-import Dispatch
+import NumericCore
 
 /// The hot loops of the recorder, over contiguous Float32 entries of one layer, with a summation order that
 /// is fixed by the code rather than by the vectoriser or the number of threads.
@@ -135,30 +135,15 @@ enum GradientKernels {
     static func forEachBlock(count: Int, threads: Int, _ body: (Int, Int, Int) -> Void) {
         let blocks = blockCount(count)
         let ranges = count >= 1 << 15 ? Swift.max(1, Swift.min(threads, blocks)) : 1
-        if ranges == 1 {
-            for b in 0..<blocks { body(b, b * blockSize, Swift.min(blockSize, count - b * blockSize)) }
-            return
-        }
-        let perRange = (blocks + ranges - 1) / ranges
-        withoutActuallyEscaping(body) { body in
-            // Each range touches only its own blocks' entries and slots: sharing the closure is safe.
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: ranges) { r in
-                let lo = r * perRange, hi = Swift.min(blocks, lo + perRange)
-                var b = lo
-                while b < hi {
-                    shared.value(b, b * blockSize, Swift.min(blockSize, count - b * blockSize))
-                    b += 1
-                }
+        // Each range touches only its own blocks' entries and slots.
+        ConcurrentWork.forEachRange(count: blocks, parts: ranges) { lo, hi in
+            var b = lo
+            while b < hi {
+                body(b, b * blockSize, Swift.min(blockSize, count - b * blockSize))
+                b += 1
             }
         }
     }
-}
-
-/// A value handed to concurrent work that touches disjoint memory, which the compiler cannot see.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
 
 /// Per-block Float64 totals of one layer (one slot per block and per quantity), allocated once.

@@ -1,5 +1,5 @@
-import CZlib
-import Dispatch
+import Datasets
+import NumericCore
 
 /// Compresses per-weight snapshots into HDF5 chunks on several threads, exactly as HDF5's filter pipeline
 /// of the snapshot datasets (shuffle, then deflate) would, so that ``TraceWriter`` only hands HDF5 finished
@@ -31,7 +31,7 @@ enum SnapshotChunks {
         defer { results.deinitialize(count: max(1, jobs.count)); results.deallocate() }
         let shared = UncheckedSendable((jobs, matrices, results))
         let workers = max(1, min(threads, jobs.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        ConcurrentWork.forEach(iterations: workers) { w in
             let (jobs, matrices, results) = shared.value
             var j = w
             while j < jobs.count {
@@ -60,24 +60,13 @@ enum SnapshotChunks {
                 out[3 * n + i] = p[3]
             }
         }
-        var compressed = [UInt8](repeating: 0, count: Int(compressBound(uLong(shuffled.count))))
-        var stream = z_stream()
         // Z_RLE: on shuffled gradients the same ratio as the default strategy (≈ 0.55), at twice the speed.
-        var status = deflateInit2_(&stream, level, Z_DEFLATED, 15, 8, Z_RLE, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        precondition(status == Z_OK, "zlib deflateInit2 failed (\(status))")
-        let written: Int = compressed.withUnsafeMutableBufferPointer { target in
-            shuffled.withUnsafeMutableBufferPointer { source in
-                stream.next_in = source.baseAddress
-                stream.avail_in = uInt(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = uInt(target.count)
-                status = deflate(&stream, Z_FINISH)
-                return Int(stream.total_out)
+        do {
+            return try shuffled.withUnsafeBufferPointer {
+                try Deflate.compress($0, level: level, container: .zlib, strategy: .runLength)
             }
+        } catch {
+            preconditionFailure("zlib \(error)")
         }
-        precondition(status == Z_STREAM_END, "zlib deflate did not finish (\(status)) in a buffer of compressBound bytes")
-        deflateEnd(&stream)
-        compressed.removeSubrange(written...)
-        return compressed
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import NumericCore
 
 /// Stochastic gradient descent with momentum, in PyTorch's convention (`torch.optim.SGD`, dampening 0):
@@ -46,15 +45,9 @@ public final class SGD: @unchecked Sendable {
         precondition(parameters.count == velocity.count && gradients.count == velocity.count)
         let n = velocity.count
         let chunks = n >= 1 << 16 ? max(1, threads) : 1
-        if chunks == 1 {
-            update(parameters.pointer, gradients.pointer, velocity.pointer, n)
-        } else {
-            let size = (n + chunks - 1) / chunks
-            let velocity = self.velocity
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * size, hi = min(n, lo + size)
-                if lo < hi { self.update(parameters.pointer + lo, gradients.pointer + lo, velocity.pointer + lo, hi - lo) }
-            }
+        let velocity = self.velocity
+        ConcurrentWork.forEachRange(count: n, parts: chunks) { lo, hi in
+            update(parameters.pointer + lo, gradients.pointer + lo, velocity.pointer + lo, hi - lo)
         }
     }
 

@@ -13,13 +13,13 @@ struct LinearAlgebraTests {
         for i in 0..<3 { #expect(abs(solved.solution[i] - x[i]) < 1e-13) }
     }
 
-    @Test func pivotedLDLTHandlesASemidefiniteMatrix() {
+    @Test func pivotedCholeskyHandlesASemidefiniteMatrix() {
         // Rank one: v·vᵀ with v = (1, 2, 3); b in the range of A.
         let v = [1.0, 2, 3]
         let a = (0..<9).map { v[$0 / 3] * v[$0 % 3] }
         let b = v.map { $0 * 14 }  // A·(1, 2, 3)ᵀ = v·14
         let solved = SymmetricLinearAlgebra.solve(a, b, dimension: 3)
-        #expect(solved.factorization == .pivotedLDLT)
+        #expect(solved.factorization == .pivotedCholesky)
         #expect(solved.rank == 1)
         // A·x reproduces b.
         for i in 0..<3 {
@@ -37,7 +37,7 @@ struct LinearAlgebraTests {
                 #expect(abs(s - (i == j ? 1 : 0)) < 1e-13)
             }
         }
-        // An indefinite but regular matrix goes through LDLᵀ.
+        // An indefinite but regular matrix goes through the eigendecomposition.
         let b = [1.0, 2, 2, 1]
         let binv = try SymmetricLinearAlgebra.inverse(b, dimension: 2)
         #expect(abs(binv[0] - (-1.0 / 3)) < 1e-14 && abs(binv[1] - 2.0 / 3) < 1e-14)

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import NumericCore
 
 extension SignalPanel {
     /// The regime boundaries of `layers` as the Analysis module finds them (`regimeAnalysis`, the analysis of
@@ -41,8 +42,4 @@ extension SignalPanel {
 }
 
 /// A number for a label: integers plainly, others with up to 4 significant digits.
-func shortNumber(_ x: Double) -> String {
-    guard x.isFinite else { return "\(x)" }
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-    return String(format: "%.4g", x)
-}
+func shortNumber(_ x: Double) -> String { NumberText.wholeOrSignificant(x, digits: 4, symbols: false) }

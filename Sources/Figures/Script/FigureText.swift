@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// How a terminal reads text: gnuplot's enhanced-text markup (pdfcairo, pngcairo, svg) or LaTeX (cairolatex).
 enum TextMode: Sendable {
@@ -107,7 +108,7 @@ func gnuplotString(_ text: String) -> String {
 func gnuplotNumber(_ x: Double, digits: Int? = nil) -> String {
     precondition(x.isFinite, "gnuplotNumber: \(x) is not finite")
     if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-    if let digits { return String(format: "%.\(digits)g", x) }
+    if let digits { return NumberText.significant(x, digits: digits) }
     return "\(x)"
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NumericCore
 import Sweeps
 
 /// The fields of a `thermo train --summary` file that the figures use, read leniently (other fields are ignored,
@@ -117,6 +118,5 @@ func describe(_ error: Error) -> String {
 
 /// A number for a label: up to 4 significant digits, integers plainly.
 func shortValue(_ x: Double) -> String {
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-    return String(format: "%.4g", x)
+    NumberText.wholeOrSignificant(x, digits: 4, symbols: false)
 }

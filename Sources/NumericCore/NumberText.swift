@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Numbers as text for messages, tables, labels and CSV, in C's `%g` notation: the one number formatter the
+/// modules above share (each module's own short names only pick a style).
+public enum NumberText {
+    /// x with `digits` significant digits in C's `%.{digits}g` notation, trailing zeros dropped ("0.2134",
+    /// "-3", "1e-10"); non-finite values as C writes them ("nan", "inf", "-inf"). Made by `vsnprintf`: the
+    /// same text as `String(format:)`, without Foundation's cost per call (tables of 10⁶ rows format
+    /// millions of cells).
+    public static func significant(_ x: Double, digits: Int) -> String {
+        guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            _ = withVaList([x]) { vsnprintf(buffer.baseAddress!, 64, "%.\(digits)g", $0) }
+            return String(cString: buffer.baseAddress!)
+        }
+    }
+
+    /// A non-finite value as a reader expects it: "NaN", "∞", "−∞".
+    public static func symbol(_ x: Double) -> String {
+        x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞")
+    }
+
+    /// x with `digits` significant digits (default 4); non-finite values as "NaN", "∞", "−∞". For messages
+    /// and tables.
+    public static func short(_ x: Double, digits: Int = 4) -> String {
+        x.isFinite ? significant(x, digits: digits) : symbol(x)
+    }
+
+    /// Whole numbers (|x| < 10¹⁵) without decimals, others with `digits` significant digits; non-finite
+    /// values as "NaN", "∞", "−∞" when `symbols`, else as C writes them ("nan", "inf", "-inf").
+    public static func wholeOrSignificant(_ x: Double, digits: Int, symbols: Bool) -> String {
+        if x.isFinite, x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        return symbols ? short(x, digits: digits) : significant(x, digits: digits)
+    }
+}
