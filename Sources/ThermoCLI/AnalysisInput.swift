@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import LayerStatistics
 import Traces
 
 // The inputs of `thermo temperature`, `regimes` and `fit-cooling`: thermo traces, read through `TraceReader`
@@ -133,11 +134,11 @@ struct LayerStatisticsSeries: Codable {
     var quantileLevels: [Double] = []
     var quantiles: [[Double]] = []
 
-    /// T_l = σ_l².
-    var temperature: [Double]? { noise?.map { $0 * $0 } }
-    /// SNR_l = S_l/σ_l (+∞ when σ = 0).
+    /// T_l = σ_l² (``SignalAndNoise/temperature(noise:)``).
+    var temperature: [Double]? { noise?.map(SignalAndNoise.temperature(noise:)) }
+    /// SNR_l = S_l/σ_l, +∞ when σ = 0 (``SignalAndNoise/signalToNoise(signal:noise:)``).
     var signalToNoise: [Double]? {
-        noise.map { n in zip(signal, n).map { s, n in n > 0 ? s / n : .infinity } }
+        noise.map { n in zip(signal, n).map { SignalAndNoise.signalToNoise(signal: $0, noise: $1) } }
     }
 }
 
