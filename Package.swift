@@ -38,9 +38,12 @@ let package = Package(
         /// A Swift layer over HDF5's C API: files, groups, datasets, attributes, dimension scales, errors.
         .target(name: "HDF5", dependencies: ["CHDF5", "HDF5Shim"]),
         /// The trace format v1: the recorder (a training observer), reader, validation, recovery.
-        .target(name: "Traces", dependencies: ["HDF5", "Training", "Networks", "NumericCore", "Datasets", "CZlib"]),
+        .target(name: "Traces", dependencies: ["HDF5", "Training", "Networks", "NumericCore", "Datasets", "CZlib",
+                                               "LayerStatistics"]),
+        /// The one definition of the layer signal S, noise σ, temperature T and the SNRs, with their edge cases.
+        .target(name: "LayerStatistics"),
         /// Levenberg–Marquardt, cooling models, bootstrap, information criteria, regimes.
-        .target(name: "Analysis", dependencies: ["NumericCore"]),
+        .target(name: "Analysis", dependencies: ["NumericCore", "LayerStatistics"]),
         /// gnuplot figures: scripts and data files written beside every figure, rendering, terminals.
         .target(name: "Figures", dependencies: ["Analysis", "Smoothing", "NumericCore"]),
         /// Sweeps: grid parsing, the local parallel runner, Slurm array scripts, collection of results.
@@ -49,7 +52,8 @@ let package = Package(
         .target(name: "Benchmarks", dependencies: ["NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces"]),
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
-            "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "Analysis", "Figures", "Sweeps", "Benchmarks",
+            "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "LayerStatistics",
+            "Analysis", "Figures", "Sweeps", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
@@ -66,7 +70,8 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Networks", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Training", "HDF5", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
+        .testTarget(name: "LayerStatisticsTests", dependencies: ["LayerStatistics"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "LayerStatistics", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Analysis", "TestSupport"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "TestSupport"]),
         .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "Analysis", "Traces", "HDF5", "TestSupport"]),

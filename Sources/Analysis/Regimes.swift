@@ -1,4 +1,5 @@
 import Foundation
+import LayerStatistics
 
 // The dynamical regimes of docs/definitions.md: per layer the signal peak and the SNR = 1 crossing, and for all
 // layers together the onset e* of the late common cooling. Every detector returns its evidence.
@@ -59,7 +60,7 @@ public func layerRegimes(layer: String, positions: [Double], signal: [Double], n
     let peakNote = atFirst
         ? "the signal is largest at the first point (\(formatEpoch(positions[0]))): the early regime is shorter than this resolution"
         : "the signal peaks at \(formatEpoch(positions[peak])) (S = \(formatShort(signal[peak])))"
-    let layerMean = zip(signal, noise).map { s, n in n > 0 ? s / n : Double.infinity }
+    let layerMean = zip(signal, noise).map { SignalAndNoise.signalToNoise(signal: $0, noise: $1) }
     var crossings = [snrCrossing(positions: positions, snr: layerMean, kind: .layerMean)]
     if let perWeightSNR {
         precondition(perWeightSNR.count == positions.count, "layerRegimes: perWeightSNR has the wrong length")

@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import LayerStatistics
 import NumericCore
 import Traces
 
@@ -134,11 +135,11 @@ struct LayerStatisticsSeries: Codable {
     var quantileLevels: [Double] = []
     var quantiles: [[Double]] = []
 
-    /// T_l = σ_l².
-    var temperature: [Double]? { noise?.map { $0 * $0 } }
-    /// SNR_l = S_l/σ_l (+∞ when σ = 0).
+    /// T_l = σ_l² (``SignalAndNoise/temperature(noise:)``).
+    var temperature: [Double]? { noise?.map(SignalAndNoise.temperature(noise:)) }
+    /// SNR_l = S_l/σ_l, +∞ when σ = 0 (``SignalAndNoise/signalToNoise(signal:noise:)``).
     var signalToNoise: [Double]? {
-        noise.map { n in zip(signal, n).map { s, n in n > 0 ? s / n : .infinity } }
+        noise.map { n in zip(signal, n).map { SignalAndNoise.signalToNoise(signal: $0, noise: $1) } }
     }
 }
 
@@ -297,7 +298,7 @@ enum AnalysisInput {
         } else {
             indices = Array(0..<L)
         }
-        let epochCount = try reader.rowCount("epochs/epoch")
+        let epochCount = try reader.rowCount(.epoch)
         guard epochCount > 0 else {
             let status = reader.progress.status
             switch status {
@@ -309,7 +310,7 @@ enum AnalysisInput {
                 throw AnalysisCommandError("trace \(path) has no complete epoch: its run ended (\(status)) during the first epoch; continue it with 'thermo train --resume CKPT --trace \(path)' or record it again")
             }
         }
-        let epochs = try reader.read("epochs/epoch").values
+        let epochs = try reader.read(.epoch).values
         guard let first = epochs.firstIndex(where: { request.epochs.contains($0) }),
               let last = epochs.lastIndex(where: { request.epochs.contains($0) }) else {
             throw AnalysisCommandError("trace \(path) has no epoch in --epochs \(request.epochs.description); it holds epochs \(formatNumber(epochs.first!)) … \(formatNumber(epochs.last!))")
@@ -326,13 +327,13 @@ enum AnalysisInput {
             }
             return run
         }
-        func columns(_ name: String) throws -> [[Double]] {
-            let array = try reader.read(name, rows: rows)
+        func columns(_ variable: TraceVariable) throws -> [[Double]] {
+            let array = try reader.read(variable, rows: rows)
             return indices.map { i in array.column(i) }
         }
-        let signal = try columns("epochs/layer_signal"), noise = try columns("epochs/layer_noise")
-        let steps = try reader.read("epochs/steps", rows: rows).values.map { Int($0) }
-        let lastSteps = try reader.read("epochs/last_step", rows: rows).values.map { Int($0) }
+        let signal = try columns(.layerSignal), noise = try columns(.layerNoise)
+        let steps = try reader.read(.epochSteps, rows: rows).values.map { Int($0) }
+        let lastSteps = try reader.read(.lastStep, rows: rows).values.map { Int($0) }
         let positions = Array(epochs[rows])
         run.layers = indices.enumerated().map { k, i in
             LayerStatisticsSeries(layer: labels[i], positions: positions, lastSteps: lastSteps, stepCounts: steps,
@@ -343,12 +344,12 @@ enum AnalysisInput {
             run.notes.append("per-weight quantities (‖μ‖, ‖√v‖, their SNR, temperature quantiles) need the 'moments' recording level; this trace records \(header.recording.levels.joined(separator: ", "))")
             return run
         }
-        let weightSNR = try columns("epochs/weight_signal_to_noise")
-        let meanNorm = try columns("epochs/mean_gradient_norm")
-        let stdNorm = try columns("epochs/gradient_std_norm")
-        let temperatureMean = try columns("epochs/weight_temperature_mean")
-        let levels = try reader.readFixed("epochs/quantile")
-        let q = try reader.read("epochs/weight_temperature_quantiles", rows: rows)  // (epoch, layer, quantile)
+        let weightSNR = try columns(.weightSignalToNoise)
+        let meanNorm = try columns(.meanGradientNorm)
+        let stdNorm = try columns(.gradientStdNorm)
+        let temperatureMean = try columns(.weightTemperatureMean)
+        let levels = try reader.readFixed(.quantile)
+        let q = try reader.read(.weightTemperatureQuantiles, rows: rows)  // (epoch, layer, quantile)
         for (k, i) in indices.enumerated() {
             run.layers[k].weightSignalToNoise = weightSNR[k]
             run.layers[k].meanGradientNorm = meanNorm[k]
@@ -372,20 +373,20 @@ enum AnalysisInput {
                             into run: inout RunStatistics) throws {
         let path = reader.path
         let M = reader.header.stepsPerEpoch
-        let totalSteps = try reader.rowCount("steps/step")
+        let totalSteps = try reader.rowCount(.step)
         guard totalSteps > 0 else {
             throw AnalysisCommandError("trace \(path) has no complete steps; --window needs the per-step record")
         }
-        let lastOfEpoch = try reader.read("epochs/last_step", rows: epochRows).values.map { Int($0) }
-        let stepsOfEpoch = try reader.read("epochs/steps", rows: epochRows).values.map { Int($0) }
-        let firstStepNumber = Int(try reader.read("steps/step", rows: 0..<1).values[0])
+        let lastOfEpoch = try reader.read(.lastStep, rows: epochRows).values.map { Int($0) }
+        let stepsOfEpoch = try reader.read(.epochSteps, rows: epochRows).values.map { Int($0) }
+        let firstStepNumber = Int(try reader.read(.step, rows: 0..<1).values[0])
         let firstStep = lastOfEpoch[0] - stepsOfEpoch[0] + 1, lastStep = lastOfEpoch[lastOfEpoch.count - 1]
         let rows = (firstStep - firstStepNumber)..<min(totalSteps, lastStep - firstStepNumber + 1)
         guard rows.lowerBound >= 0, rows.count > 0 else {
             throw AnalysisCommandError("trace \(path): the per-step record does not cover steps \(firstStep) … \(lastStep) of the chosen epochs; the file may be damaged ('thermo inspect \(path)')")
         }
         // The per-step record must be contiguous: check the ends of the range.
-        let ends = try reader.read("steps/step", rows: (rows.upperBound - 1)..<rows.upperBound).values[0]
+        let ends = try reader.read(.step, rows: (rows.upperBound - 1)..<rows.upperBound).values[0]
         guard Int(ends) == firstStepNumber + rows.upperBound - 1 else {
             throw AnalysisCommandError("trace \(path): the per-step record is not contiguous (row \(rows.upperBound - 1) holds step \(Int(ends))); the file may be damaged")
         }
@@ -401,7 +402,7 @@ enum AnalysisInput {
         var consumed = 0  // steps of the range already assigned to complete windows
         while start < rows.upperBound {
             let end = min(start + stepBlockRows, rows.upperBound)
-            let block = try reader.read("steps/layer_signal", rows: start..<end)
+            let block = try reader.read(.stepLayerSignal, rows: start..<end)
             for (k, i) in indices.enumerated() {
                 var values = carry[k]
                 values.reserveCapacity(values.count + block.rowCount)

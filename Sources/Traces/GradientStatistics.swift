@@ -1,3 +1,4 @@
+import LayerStatistics
 import Networks
 import NumericCore
 
@@ -15,7 +16,9 @@ import NumericCore
 /// g_n = B·δ_{l,n} ⊗ a_{l−1,n}), one extra GEMM per layer.
 ///
 /// Per epoch (``finishEpoch(network:)``): S_l, σ_l (population, over the epoch's M steps), T_l = σ_l²,
-/// SNR_l = S_l/σ_l, ‖W_l‖₂; with moments v_ω = M2_ω/M, ‖μ_l‖₂, ‖√v_l‖₂, their ratio, and the distribution of
+/// SNR_l = S_l/σ_l (all four as ``SignalAndNoise`` defines them, +∞ when σ_l = 0), ‖W_l‖₂; with moments
+/// v_ω = M2_ω/M, ‖μ_l‖₂, ‖√v_l‖₂, their ratio (``SignalAndNoise/weightSignalToNoise(meanGradientNorm:gradientStdNorm:)``),
+/// and the distribution of
 /// v_ω (``TemperatureDistribution``). After `finishEpoch`, ``means(layer:)`` holds μ_ω, ``variances(layer:)``
 /// v_ω and ``withinBatchVarianceMeans(layer:)`` (1/M) Σ_t v^B_ω, until the next epoch's first step.
 public final class GradientStatistics: @unchecked Sendable {
@@ -179,16 +182,13 @@ public final class GradientStatistics: @unchecked Sendable {
         var result = LayerEpochStatistics(steps: M, layerSignal: [], layerNoise: [], layerTemperature: [],
                                           signalToNoise: [], gradientNormMean: [], weightNorm: [])
         for l in 0..<L {
-            var signal = 0.0, normSum = 0.0
-            for t in 0..<M { signal += rows.layerSignal[t * L + l]; normSum += rows.gradientNorm[t * L + l] }
-            signal /= Double(M)
-            var squares = 0.0
-            for t in 0..<M { let d = rows.layerSignal[t * L + l] - signal; squares += d * d }
-            let noise = (squares / Double(M)).squareRoot()
-            result.layerSignal.append(signal)
-            result.layerNoise.append(noise)
-            result.layerTemperature.append(noise * noise)
-            result.signalToNoise.append(signal / noise)
+            let layer = SignalAndNoise(steps: M) { t in rows.layerSignal[t * L + l] }
+            var normSum = 0.0
+            for t in 0..<M { normSum += rows.gradientNorm[t * L + l] }
+            result.layerSignal.append(layer.signal)
+            result.layerNoise.append(layer.noise)
+            result.layerTemperature.append(layer.temperature)
+            result.signalToNoise.append(layer.signalToNoise)
             result.gradientNormMean.append(normSum / Double(M))
             result.weightNorm.append(weightNorm(network, layer: l + 1))
         }
@@ -249,7 +249,7 @@ public final class GradientStatistics: @unchecked Sendable {
             }
             meanNorms.append(squares.squareRoot())
             stdNorms.append(variances.squareRoot())
-            ratios.append(squares.squareRoot() / variances.squareRoot())
+            ratios.append(SignalAndNoise.weightSignalToNoise(meanGradientNorm: squares.squareRoot(), gradientStdNorm: variances.squareRoot()))
             temperatureMeans.append(variances / Double(n))
             let sorted = sortBuffer.pointer
             sorted.update(from: v, count: n)

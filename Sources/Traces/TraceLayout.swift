@@ -6,21 +6,38 @@ import HDF5
 enum TraceLayout {
     /// The chunk shape of an appendable variable: one HDF5 chunk holds many rows (written once per epoch).
     static func chunks(for variable: TraceVariable, layerCount: Int) -> [Int] {
-        let perStep = variable.group == TraceFormat.stepsGroup
+        let perStep = variable.group == .steps
         switch variable.axes {
         case []: return [perStep ? 4096 : 512]
-        case ["layer"]: return [perStep ? 1024 : 128, layerCount]
-        case ["layer", "quantile"]: return [64, layerCount, TemperatureDistribution.levels.count]
+        case [.layer]: return [perStep ? 1024 : 128, layerCount]
+        case [.layer, .quantile]: return [64, layerCount, TemperatureDistribution.levels.count]
         default: return [16, layerCount, TemperatureDistribution.binCount]
         }
     }
 
     /// The size of each non-first axis.
-    static func size(of axis: String, layerCount: Int) -> Int {
+    static func size(of axis: TraceDimension, layerCount: Int) -> Int {
         switch axis {
-        case "layer": layerCount
-        case "quantile": TemperatureDistribution.levels.count
-        default: TemperatureDistribution.binCount
+        case .layer: layerCount
+        case .quantile: TemperatureDistribution.levels.count
+        case .bin: TemperatureDistribution.binCount
+        case .step, .epoch: preconditionFailure("\(axis) is a group's unlimited first axis")
+        }
+    }
+
+    /// The values of a scale or fixed variable in a trace of these layer widths n_0 … n_L.
+    static func fixedValues(of variable: TraceVariable, widths: [Int]) -> TraceColumn {
+        let L = widths.count - 1
+        switch variable {
+        case .stepLayer, .epochLayer: return .int((1...L).map { Int64($0) })
+        case .quantile: return .double(TemperatureDistribution.levels)
+        case .bin: return .int((0..<TemperatureDistribution.binCount).map { Int64($0) })
+        case .weightCount: return .int((1...L).map { Int64(widths[$0] * widths[$0 - 1]) })
+        case .fanIn: return .int((1...L).map { Int64(widths[$0 - 1]) })
+        case .fanOut: return .int((1...L).map { Int64(widths[$0]) })
+        case .binLower: return .double(TemperatureDistribution.lowerEdges)
+        case .binUpper: return .double(TemperatureDistribution.upperEdges)
+        default: preconditionFailure("\(variable.path) is an appendable record, not a fixed variable")
         }
     }
 
@@ -35,36 +52,26 @@ enum TraceLayout {
         try header.write(to: file)
         try buildMarkers(in: file, plannedEpochs: plannedEpochs)
         let L = header.layerCount
-        let layers = (1...L).map { Int64($0) }
+        let shapes = header.widths
         let recording = header.recording, smoothing = header.smoothing
 
-        // /steps: scales step (unlimited) and layer.
-        let steps = try file.createGroup(TraceFormat.stepsGroup)
-        try steps.setAttribute("long_name", "per-step record")
-        let stepLayer = try fixedScale(steps, "layer", layers, longName: "weight layer l (1 = first, L = output)")
-        try buildVariables(in: steps, TraceVariable.variables(in: TraceFormat.stepsGroup, recording: recording, smoothing: smoothing),
-                           layerCount: L, axisScales: ["layer": stepLayer])
-
-        // /epochs: scales epoch (unlimited), layer, quantile, bin, and the fixed per-layer and per-bin facts.
-        let epochs = try file.createGroup(TraceFormat.epochsGroup)
-        try epochs.setAttribute("long_name", "per-epoch record")
-        let epochLayer = try fixedScale(epochs, "layer", layers, longName: "weight layer l (1 = first, L = output)")
-        let quantile = try fixedScale(epochs, "quantile", TemperatureDistribution.levels, longName: "quantile level p")
-        let bin = try fixedScale(epochs, "bin", (0..<TemperatureDistribution.binCount).map { Int64($0) },
-                                 longName: "histogram bin of per-weight temperatures")
-        let shapes = header.widths
-        try fixedVariable(epochs, "weight_count", (1...L).map { Int64(shapes[$0] * shapes[$0 - 1]) }, scale: epochLayer,
-                          longName: "weights in the layer", definition: "N_l = n_l * n_{l-1}, the size of Omega_l (biases excluded)")
-        try fixedVariable(epochs, "fan_in", (1...L).map { Int64(shapes[$0 - 1]) }, scale: epochLayer,
-                          longName: "inputs of the layer", definition: "n_{l-1}")
-        try fixedVariable(epochs, "fan_out", (1...L).map { Int64(shapes[$0]) }, scale: epochLayer,
-                          longName: "outputs of the layer", definition: "n_l")
-        try fixedVariable(epochs, "bin_lower", TemperatureDistribution.lowerEdges, scale: bin,
-                          longName: "lower edge of the bin", definition: "0 for bin 0, else 10^((bin-1)/4 - 20); a bin holds v with bin_lower <= v < bin_upper")
-        try fixedVariable(epochs, "bin_upper", TemperatureDistribution.upperEdges, scale: bin,
-                          longName: "upper edge of the bin", definition: "10^(bin/4 - 20), inf for the last bin")
-        try buildVariables(in: epochs, TraceVariable.variables(in: TraceFormat.epochsGroup, recording: recording, smoothing: smoothing),
-                           layerCount: L, axisScales: ["layer": epochLayer, "quantile": quantile, "bin": bin])
+        // /steps: scales step (unlimited) and layer; /epochs: scales epoch (unlimited), layer, quantile, bin, and
+        // the fixed per-layer and per-bin facts.
+        for group in TraceGroup.allCases {
+            let created = try file.createGroup(group.rawValue)
+            try created.setAttribute("long_name", group.longName)
+            var scales: [TraceDimension: Dataset] = [:]
+            for variable in TraceVariable.all(in: group) where variable.kind != .record {
+                let values = fixedValues(of: variable, widths: header.widths)
+                if variable.kind == .scale {
+                    scales[variable.axes[0]] = try fixedScale(created, variable, values)
+                } else {
+                    try fixedVariable(created, variable, values, scale: scales[variable.axes[0]]!)
+                }
+            }
+            try buildVariables(in: created, TraceVariable.records(in: group, recording: recording, smoothing: smoothing),
+                               layerCount: L, axisScales: scales)
+        }
 
         // /weights/layer_<l>: scales epoch (unlimited: the snapshot epochs), row, column.
         guard recording.takesSnapshots else { return }
@@ -75,11 +82,12 @@ enum TraceLayout {
             try group.setAttribute("long_name", "per-weight snapshots of layer \(l), W_l[row, column]")
             try group.setAttribute("layer", l)
             try group.setAttribute("snapshot_every", recording.snapshotEvery)
-            let epoch = try group.createAppendableDataset("epoch", of: Int64.self, chunking: .explicit([512]))
+            let epoch = try group.createAppendableDataset(SnapshotScale.epoch.rawValue, of: Int64.self, chunking: .explicit([512]))
             try epoch.makeDimensionScale()
-            try epoch.setAttribute("long_name", "epoch of the snapshot (epochs e with e mod snapshot_every = 0)")
-            let row = try fixedScale(group, "row", (0..<rows).map { Int64($0) }, longName: "output unit i of W_l[i, j] (from 0)")
-            let column = try fixedScale(group, "column", (0..<columns).map { Int64($0) }, longName: "input unit j of W_l[i, j] (from 0)")
+            try epoch.setAttribute("long_name", SnapshotScale.epoch.longName)
+            let row = try fixedScale(group, SnapshotScale.row.rawValue, (0..<rows).map { Int64($0) }, longName: SnapshotScale.row.longName)
+            let column = try fixedScale(group, SnapshotScale.column.rawValue, (0..<columns).map { Int64($0) },
+                                        longName: SnapshotScale.column.longName)
             let chunkRows = max(1, min(rows, 65536 / max(1, columns)))
             for variable in variables {
                 let dataset = try group.createDataset(variable.name, of: Float.self, shape: [0, rows, columns],
@@ -91,7 +99,7 @@ enum TraceLayout {
                 try dataset.attachDimensionScale(column, axis: 2)
                 try dataset.setAttribute("long_name", variable.longName)
                 try dataset.setAttribute("definition", variable.definition)
-                try dataset.setAttribute("units", "1")
+                try dataset.setAttribute("units", variable.units)
             }
         }
     }
@@ -137,19 +145,33 @@ enum TraceLayout {
         return dataset
     }
 
-    /// A fixed-length variable along one scale.
-    private static func fixedVariable<T: HDF5Element>(_ group: Group, _ name: String, _ values: [T], scale: Dataset,
-                                                     longName: String, definition: String) throws {
-        let dataset = try group.createDataset(name, of: T.self, shape: [values.count])
-        try dataset.write(values)
+    /// A scale of ``TraceVariable`` holding `values`.
+    private static func fixedScale(_ group: Group, _ variable: TraceVariable, _ values: TraceColumn) throws -> Dataset {
+        switch values {
+        case .int(let values): try fixedScale(group, variable.name, values, longName: variable.longName)
+        case .double(let values): try fixedScale(group, variable.name, values, longName: variable.longName)
+        }
+    }
+
+    /// A fixed-length variable of ``TraceVariable`` along one scale.
+    private static func fixedVariable(_ group: Group, _ variable: TraceVariable, _ values: TraceColumn, scale: Dataset) throws {
+        let dataset: Dataset
+        switch values {
+        case .int(let values):
+            dataset = try group.createDataset(variable.name, of: Int64.self, shape: [values.count])
+            try dataset.write(values)
+        case .double(let values):
+            dataset = try group.createDataset(variable.name, of: Double.self, shape: [values.count])
+            try dataset.write(values)
+        }
         try dataset.attachDimensionScale(scale, axis: 0)
-        try dataset.setAttribute("long_name", longName)
-        try dataset.setAttribute("definition", definition)
+        try dataset.setAttribute("long_name", variable.longName)
+        try dataset.setAttribute("definition", variable.definition ?? "")
     }
 
     /// The appendable variables of one group; the first is the group's unlimited scale.
     private static func buildVariables(in group: Group, _ variables: [TraceVariable], layerCount: Int,
-                                       axisScales: [String: Dataset]) throws {
+                                       axisScales: [TraceDimension: Dataset]) throws {
         var first: Dataset? = nil
         for variable in variables {
             let rowShape = variable.axes.map { size(of: $0, layerCount: layerCount) }
@@ -174,8 +196,8 @@ enum TraceLayout {
                 first = dataset
             }
             try dataset.setAttribute("long_name", variable.longName)
-            try dataset.setAttribute("definition", variable.definition)
-            try dataset.setAttribute("units", variable.units)
+            try dataset.setAttribute("definition", variable.definition ?? "")
+            try dataset.setAttribute("units", variable.units ?? "1")
         }
     }
 }

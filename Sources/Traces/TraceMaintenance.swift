@@ -102,18 +102,17 @@ enum TraceMaintenance {
             }
             return extra
         }
-        for variable in TraceVariable.variables(in: TraceFormat.stepsGroup, recording: header.recording, smoothing: header.smoothing) {
+        for variable in TraceVariable.records(in: .steps, recording: header.recording, smoothing: header.smoothing) {
             removed.steps = max(removed.steps, try cut(variable.path, to: steps))
         }
-        for variable in TraceVariable.variables(in: TraceFormat.epochsGroup, recording: header.recording, smoothing: header.smoothing) {
+        for variable in TraceVariable.records(in: .epochs, recording: header.recording, smoothing: header.smoothing) {
             removed.epochs = max(removed.epochs, try cut(variable.path, to: epochs))
         }
         if header.recording.takesSnapshots {
             for l in 1...header.layerCount {
-                let group = TraceFormat.snapshotGroup(layer: l)
-                removed.snapshots = max(removed.snapshots, try cut(group + "/epoch", to: snapshots))
+                removed.snapshots = max(removed.snapshots, try cut(SnapshotScale.epoch.path(layer: l), to: snapshots))
                 for variable in SnapshotVariable.variables(for: header.recording) {
-                    removed.snapshots = max(removed.snapshots, try cut(group + "/" + variable.name, to: snapshots))
+                    removed.snapshots = max(removed.snapshots, try cut(variable.path(layer: l), to: snapshots))
                 }
             }
         }

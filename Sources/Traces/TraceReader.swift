@@ -127,27 +127,45 @@ public final class TraceReader {
 
     // MARK: Reading variables
 
-    /// Whether the trace has the dataset at `path` (e.g. "epochs/weight_temperature_quantiles").
-    public func has(_ path: String) throws -> Bool { try file.kind(of: path) == .dataset }
+    /// Whether the trace has `variable` (e.g. ``TraceVariable/weightTemperatureQuantiles``, recorded with moments).
+    public func has(_ variable: TraceVariable) throws -> Bool { try has(variable.path) }
 
-    /// The complete rows of an appendable variable of `/steps` or `/epochs`, e.g. `read("epochs/layer_signal")`:
-    /// at most the marker's count, and at most the shortest of the variable and its group's scale (metadata of
-    /// a live or killed writer can reach the disk one row apart). Integers are returned as Float64.
-    public func read(_ variablePath: String) throws -> TraceArray {
+    /// The complete rows of a record of `/steps` or `/epochs`, e.g. `read(.layerSignal)`: at most the marker's
+    /// count, and at most the shortest of the variable and its group's scale (metadata of a live or killed
+    /// writer can reach the disk one row apart). Integers are returned as Float64.
+    public func read(_ variable: TraceVariable) throws -> TraceArray { try read(variable.path) }
+
+    /// The number of complete rows of a record (see ``read(_:)``), without reading it.
+    public func rowCount(_ variable: TraceVariable) throws -> Int { try rowCount(variable.path) }
+
+    /// Rows `rows` of a record of `/steps` or `/epochs`, e.g. a block of steps of ``TraceVariable/stepLayerSignal``,
+    /// so that long records can be read block by block (streamed) rather than whole. The range must lie within
+    /// the complete rows (``rowCount(_:)``).
+    public func read(_ variable: TraceVariable, rows: Range<Int>) throws -> TraceArray { try read(variable.path, rows: rows) }
+
+    /// A scale or fixed variable of `/steps` or `/epochs` (``TraceVariable/quantile``, ``TraceVariable/binLower``,
+    /// ``TraceVariable/weightCount``, …) as Float64.
+    public func readFixed(_ variable: TraceVariable) throws -> [Double] { try readFixed(variable.path) }
+
+    // By path: for the trace's own validation and maintenance, and for tests that name datasets as a user would.
+
+    /// Whether the trace has the dataset at `path`.
+    func has(_ path: String) throws -> Bool { try file.kind(of: path) == .dataset }
+
+    /// ``read(_:)`` of the record at `variablePath` (`group/name`).
+    func read(_ variablePath: String) throws -> TraceArray {
         let (rows, _) = try completeRows(variablePath)
         return try readRows(variablePath, rows: rows)
     }
 
-    /// The number of complete rows of an appendable variable (see ``read(_:)``), without reading it.
-    public func rowCount(_ variablePath: String) throws -> Int {
+    /// ``rowCount(_:)`` of the record at `variablePath`.
+    func rowCount(_ variablePath: String) throws -> Int {
         let (rows, _) = try completeRows(variablePath)
         return rows
     }
 
-    /// Rows `rows` of an appendable variable of `/steps` or `/epochs`, e.g. a block of steps of
-    /// `steps/layer_signal`, so that long records can be read block by block (streamed) rather than whole.
-    /// The range must lie within the complete rows (``rowCount(_:)``).
-    public func read(_ variablePath: String, rows: Range<Int>) throws -> TraceArray {
+    /// ``read(_:rows:)`` of the record at `variablePath`.
+    func read(_ variablePath: String, rows: Range<Int>) throws -> TraceArray {
         let (complete, _) = try completeRows(variablePath)
         guard rows.lowerBound >= 0, rows.upperBound <= complete else {
             throw TraceError(path: path, "has \(complete) complete rows of /\(variablePath); rows \(rows.lowerBound)..<\(rows.upperBound) are out of range")
@@ -160,10 +178,10 @@ public final class TraceReader {
         let group = variablePath.split(separator: "/").first.map(String.init) ?? ""
         let marker: Int
         let scale: String
-        switch group {
-        case TraceFormat.stepsGroup: marker = progress.completedSteps; scale = "\(group)/step"
-        case TraceFormat.epochsGroup: marker = progress.completedEpochs; scale = "\(group)/epoch"
-        default: throw TraceError(path: path, "has no appendable variable \(variablePath); use steps/NAME or epochs/NAME")
+        switch TraceGroup(rawValue: group) {
+        case .steps: marker = progress.completedSteps; scale = TraceGroup.steps.rowScale.path
+        case .epochs: marker = progress.completedEpochs; scale = TraceGroup.epochs.rowScale.path
+        case nil: throw TraceError(path: path, "has no appendable variable \(variablePath); use steps/NAME or epochs/NAME")
         }
         guard try has(variablePath) else {
             throw TraceError(path: path, "has no variable /\(variablePath) (recorded: \(header.recording); run 'thermo inspect' to list what it holds)")
@@ -192,18 +210,17 @@ public final class TraceReader {
         return TraceArray(shape: shape, values: try dataset.doubles(rows: range))
     }
 
-    /// A fixed variable of `/epochs` (`layer`, `quantile`, `bin`, `bin_lower`, `bin_upper`, `weight_count`,
-    /// `fan_in`, `fan_out`) as Float64.
-    public func readFixed(_ variablePath: String) throws -> [Double] {
+    /// ``readFixed(_:)`` of the dataset at `variablePath`.
+    func readFixed(_ variablePath: String) throws -> [Double] {
         guard try has(variablePath) else { throw TraceError(path: path, "has no variable /\(variablePath)") }
         return try readRows(variablePath, rows: try length(of: variablePath)).values
     }
 
     /// The epoch numbers of the complete epochs.
-    public func epochs() throws -> [Int] { try counts(read("epochs/epoch").values, "epochs/epoch") }
+    public func epochs() throws -> [Int] { try counts(read(.epoch).values, TraceVariable.epoch.path) }
 
     /// The global step numbers of the complete steps.
-    public func steps() throws -> [Int] { try counts(read("steps/step").values, "steps/step") }
+    public func steps() throws -> [Int] { try counts(read(.step).values, TraceVariable.step.path) }
 
     /// Values that number epochs or steps as integers; a value that cannot be one (NaN, ±∞, a fraction, out of
     /// range) is a damaged file.
@@ -218,15 +235,20 @@ public final class TraceReader {
 
     /// The epochs of layer l's complete snapshots.
     public func snapshotEpochs(layer l: Int) throws -> [Int] {
-        let name = TraceFormat.snapshotGroup(layer: l) + "/epoch"
+        let name = SnapshotScale.epoch.path(layer: l)
         guard header.recording.takesSnapshots, try has(name) else { return [] }
         let rows = min(progress.completedSnapshots, try length(of: name))
         return try counts(readRows(name, rows: rows).values, name)
     }
 
-    /// Snapshot `index` (0-based, among ``snapshotEpochs(layer:)``) of `variable` (`gradient_mean`,
-    /// `gradient_variance`, `within_batch_variance`) of layer l: W_l's shape (n_l, n_{l−1}), row-major.
-    public func snapshot(_ variable: String, layer l: Int, index: Int) throws -> [Float] {
+    /// Snapshot `index` (0-based, among ``snapshotEpochs(layer:)``) of `variable` of layer l: W_l's shape
+    /// (n_l, n_{l−1}), row-major.
+    public func snapshot(_ variable: SnapshotVariable, layer l: Int, index: Int) throws -> [Float] {
+        try snapshot(variable.name, layer: l, index: index)
+    }
+
+    /// ``snapshot(_:layer:index:)`` of the snapshot variable named `variable`.
+    func snapshot(_ variable: String, layer l: Int, index: Int) throws -> [Float] {
         let name = TraceFormat.snapshotGroup(layer: l) + "/" + variable
         guard try has(name) else { throw TraceError(path: path, "has no snapshot variable /\(name) (recorded: \(header.recording))") }
         let available = min(progress.completedSnapshots, try length(of: name))

@@ -138,7 +138,7 @@ public final class TraceRecorder: TrainingObserver {
         guard (epochs.last ?? first - 1) >= done else {
             throw TraceError(path: path, "holds epochs up to \(epochs.last ?? 0) but the checkpoint is at epoch \(done); the trace cannot be continued without a gap (start a new trace)")
         }
-        let testLoss = try reader.read("epochs/test_loss").values, trainLoss = try reader.read("epochs/train_loss").values
+        let testLoss = try reader.read(.testLoss).values, trainLoss = try reader.read(.trainLoss).values
         for (row, epoch) in epochs.enumerated() where epoch <= done {
             let metrics = trainer.history[epoch - 1]
             guard metrics.testLoss == testLoss[row] && metrics.trainLoss == trainLoss[row] else {
@@ -184,10 +184,10 @@ public final class TraceRecorder: TrainingObserver {
         let statistics = self.statistics
         let snapshot: ((SnapshotVariable, Int) -> UnsafeBufferPointer<Float>)? = recording.isSnapshotEpoch(metrics.epoch)
             ? { variable, l in
-                switch variable.name {
-                case "gradient_mean": statistics.means(layer: l)
-                case "gradient_variance": statistics.variances(layer: l)
-                default: statistics.withinBatchVarianceMeans(layer: l)
+                switch variable {
+                case .gradientMean: statistics.means(layer: l)
+                case .gradientVariance: statistics.variances(layer: l)
+                case .withinBatchVariance: statistics.withinBatchVarianceMeans(layer: l)
                 }
             } : nil
         try writer.appendEpoch(rows: statistics.rows, metrics: metrics, statistics: epochStatistics, snapshot: snapshot)

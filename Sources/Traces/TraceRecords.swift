@@ -59,7 +59,7 @@ public struct LayerEpochStatistics: Sendable, Equatable {
     public var layerNoise: [Double]
     /// T_l = σ_l².
     public var layerTemperature: [Double]
-    /// SNR_l = S_l / σ_l (+∞ when σ_l = 0 < S_l).
+    /// SNR_l = S_l / σ_l (+∞ when σ_l = 0, S_l = 0 included: ``SignalAndNoise``).
     public var signalToNoise: [Double]
     /// (1/M) Σ_t ‖∂L/∂W_l‖₂ at step t.
     public var gradientNormMean: [Double]

@@ -37,17 +37,16 @@ struct TraceRowValidation {
             }
         }
         let recording = header.recording, smoothing = header.smoothing
-        for variable in TraceVariable.variables(in: TraceFormat.epochsGroup, recording: recording, smoothing: smoothing) {
+        for variable in TraceVariable.records(in: .epochs, recording: recording, smoothing: smoothing) {
             try expect(variable.path, rows: epochs, counted: "/completed_epochs counts \(epochs) complete epochs")
         }
-        for variable in TraceVariable.variables(in: TraceFormat.stepsGroup, recording: recording, smoothing: smoothing) {
+        for variable in TraceVariable.records(in: .steps, recording: recording, smoothing: smoothing) {
             try expect(variable.path, rows: steps, counted: "its \(epochs) complete epochs of \(header.stepsPerEpoch) steps hold \(steps) steps")
         }
         guard recording.takesSnapshots else { return }
         for l in 1...header.layerCount {
-            let group = TraceFormat.snapshotGroup(layer: l)
-            for name in ["epoch"] + SnapshotVariable.variables(for: recording).map(\.name) {
-                try expect(group + "/" + name, rows: snapshots, counted: "/completed_snapshots counts \(snapshots) complete snapshots")
+            for name in [SnapshotScale.epoch.path(layer: l)] + SnapshotVariable.variables(for: recording).map({ $0.path(layer: l) }) {
+                try expect(name, rows: snapshots, counted: "/completed_snapshots counts \(snapshots) complete snapshots")
             }
         }
     }
@@ -79,12 +78,12 @@ struct TraceRowValidation {
 
     /// The epoch coordinate counts up by one from `first_epoch`; every complete epoch has M steps. Returns it.
     private func checkEpochs(_ count: Int) throws -> [Int] {
-        let name = "\(TraceFormat.epochsGroup)/epoch"
+        let name = TraceVariable.epoch.path
         let epochs = try counts(try file.openDataset(name).doubles(rows: 0..<count), name)
         if let fault = countingFault(epochs, from: header.firstEpoch, name: name, unit: "epoch") {
             throw TraceError(path: path, "\(fault); epochs count up by one from first_epoch = \(header.firstEpoch); \(damaged)")
         }
-        let stepsName = "\(TraceFormat.epochsGroup)/steps"
+        let stepsName = TraceVariable.epochSteps.path
         let steps = try file.openDataset(stepsName).doubles(rows: 0..<count)
         if let row = steps.indices.first(where: { steps[$0] != Double(header.stepsPerEpoch) }) {
             throw TraceError(path: path, "records \(TraceValidation.shown(steps[row])) steps for epoch \(epochs[row]) in /\(stepsName) where its steps_per_epoch attribute says \(header.stepsPerEpoch): the header disagrees with the rows; \(damaged)")
@@ -97,8 +96,8 @@ struct TraceRowValidation {
     private func checkSteps(epochs: [Int]) throws {
         let M = header.stepsPerEpoch, rows = epochs.count * M
         guard rows > 0 else { return }
-        let stepName = "\(TraceFormat.stepsGroup)/step", epochOfStepName = "\(TraceFormat.stepsGroup)/epoch_of_step"
-        let lastStepName = "\(TraceFormat.epochsGroup)/last_step"
+        let stepName = TraceVariable.step.path, epochOfStepName = TraceVariable.epochOfStep.path
+        let lastStepName = TraceVariable.lastStep.path
         let stepSet = try file.openDataset(stepName), epochOfStepSet = try file.openDataset(epochOfStepName)
         let lastSteps = try counts(try file.openDataset(lastStepName).doubles(rows: 0..<epochs.count), lastStepName)
         var previous: Int? = nil
@@ -130,7 +129,7 @@ struct TraceRowValidation {
     /// Layer l's snapshot epochs increase.
     private func checkSnapshotEpochs(layer l: Int, count: Int) throws {
         guard count > 1 else { return }
-        let name = TraceFormat.snapshotGroup(layer: l) + "/epoch"
+        let name = SnapshotScale.epoch.path(layer: l)
         let epochs = try counts(try file.openDataset(name).doubles(rows: 0..<count), name)
         for k in 1..<epochs.count where epochs[k] <= epochs[k - 1] {
             let what = epochs[k] == epochs[k - 1] ? "repeats epoch \(epochs[k])" : "runs backwards from epoch \(epochs[k - 1]) to \(epochs[k])"

@@ -1,5 +1,6 @@
-/// The trace format, version 1: names, groups, shapes and meanings of everything a trace holds. The writer
-/// creates, and the reader expects, exactly what is listed here; docs/trace-format.md describes the same.
+/// The trace format, version 1: the groups, and the version attributes every thermo trace carries. What each
+/// group holds is ``TraceVariable`` (per-step, per-epoch and fixed variables) and ``SnapshotVariable``
+/// (per-weight snapshots); docs/trace-format.md's variable tables are generated from them.
 public enum TraceFormat {
     /// The root attribute `format` of every thermo trace.
     public static let name = "thermo-trace"
@@ -10,14 +11,42 @@ public enum TraceFormat {
     /// "1.0".
     public static var version: String { "\(majorVersion).\(minorVersion)" }
 
-    /// The group of per-step variables (dimension `step`).
-    public static let stepsGroup = "steps"
-    /// The group of per-epoch variables (dimension `epoch`).
-    public static let epochsGroup = "epochs"
     /// The group holding one group `layer_<l>` of per-weight snapshots per layer.
     public static let weightsGroup = "weights"
     /// The snapshot group of layer l (1-based): `weights/layer_<l>`.
     public static func snapshotGroup(layer l: Int) -> String { "\(weightsGroup)/layer_\(l)" }
+}
+
+/// A group of a trace whose variables share their first axis: one row per optimizer step, or per epoch.
+public enum TraceGroup: String, CaseIterable, Sendable {
+    /// `/steps`, one row per optimizer step t.
+    case steps
+    /// `/epochs`, one row per epoch e.
+    case epochs
+
+    /// The group's unlimited first dimension: `step` or `epoch`.
+    public var rowDimension: TraceDimension { self == .steps ? .step : .epoch }
+    /// The group's `long_name` attribute.
+    public var longName: String { self == .steps ? "per-step record" : "per-epoch record" }
+    /// The dimension scale of the group's rows (`steps/step`, `epochs/epoch`).
+    public var rowScale: TraceVariable { self == .steps ? .step : .epoch }
+    /// The group's `layer` coordinate (`steps/layer`, `epochs/layer`).
+    public var layerScale: TraceVariable { self == .steps ? .stepLayer : .epochLayer }
+}
+
+/// A dimension of the variables of `/steps` and `/epochs`; each is a dimension scale of the same name in the
+/// variable's group (h5netcdf and xarray take a dimension's name from its scale).
+public enum TraceDimension: String, Sendable {
+    /// t, the optimizer step (unlimited, `/steps`).
+    case step
+    /// e, the epoch (unlimited, `/epochs`).
+    case epoch
+    /// l = 1…L, the weight layer.
+    case layer
+    /// p, the quantile levels of ``TemperatureDistribution/levels``.
+    case quantile
+    /// The histogram bins of ``TemperatureDistribution``.
+    case bin
 }
 
 /// The element type of a trace variable.
@@ -52,199 +81,339 @@ public enum TraceRequirement: String, Sendable {
     }
 }
 
-/// One appendable variable of `/steps` or `/epochs`: its first axis is the group's `step` or `epoch`
-/// dimension, its other axes are among `layer`, `quantile`, `bin`.
-public struct TraceVariable: Sendable, Hashable {
+/// How a variable of `/steps` or `/epochs` is stored, which decides the attributes it carries.
+public enum TraceVariableKind: String, Sendable {
+    /// Appendable along its group's first dimension (chunked, compressed); attributes `long_name`,
+    /// `definition`, `units`. The first record of a group is that group's unlimited dimension scale.
+    case record
+    /// A fixed-length dimension scale (`layer`, `quantile`, `bin`); attribute `long_name`.
+    case scale
+    /// A fixed-length variable along one scale (`weight_count`, `bin_lower`, …); attributes `long_name`, `definition`.
+    case fixed
+}
+
+/// The variables of `/steps` and `/epochs`, the one list from which the writer creates and fills a trace,
+/// the readers and the validation name what they read, and docs/trace-format.md's tables are generated.
+/// Cases are in creation order within each group.
+public enum TraceVariable: CaseIterable, Sendable, Hashable {
+    // MARK: /steps
+    /// `steps/layer`, the layer coordinate (scale).
+    case stepLayer
+    /// `steps/step`, t (the unlimited scale).
+    case step
+    /// `steps/epoch_of_step`, e of step t.
+    case epochOfStep
+    /// `steps/batch_size`, B of the step.
+    case batchSize
+    /// `steps/loss`, the objective minimised on the mini-batch.
+    case loss
+    /// `steps/cross_entropy`, the mini-batch's mean cross-entropy.
+    case crossEntropy
+    /// `steps/learning_rate`, η.
+    case learningRate
+    /// `steps/layer_signal`, s_l(t).
+    case stepLayerSignal
+    /// `steps/gradient_norm`, ‖∂L/∂W_l‖₂ at step t.
+    case stepGradientNorm
+    /// `steps/within_batch_variance`, the layer-mean within-batch variance at step t.
+    case stepWithinBatchVariance
+
+    // MARK: /epochs
+    /// `epochs/layer`, the layer coordinate (scale).
+    case epochLayer
+    /// `epochs/quantile`, the quantile levels p (scale).
+    case quantile
+    /// `epochs/bin`, the histogram bins (scale).
+    case bin
+    /// `epochs/weight_count`, N_l.
+    case weightCount
+    /// `epochs/fan_in`, n_{l−1}.
+    case fanIn
+    /// `epochs/fan_out`, n_l.
+    case fanOut
+    /// `epochs/bin_lower`, the bins' lower edges.
+    case binLower
+    /// `epochs/bin_upper`, the bins' upper edges.
+    case binUpper
+    /// `epochs/epoch`, e (the unlimited scale).
+    case epoch
+    /// `epochs/steps`, M, the steps of the epoch.
+    case epochSteps
+    /// `epochs/last_step`, t of the epoch's last step.
+    case lastStep
+    /// `epochs/train_objective`.
+    case trainObjective
+    /// `epochs/train_loss`.
+    case trainLoss
+    /// `epochs/train_accuracy`.
+    case trainAccuracy
+    /// `epochs/test_loss`.
+    case testLoss
+    /// `epochs/test_accuracy`.
+    case testAccuracy
+    /// `epochs/validation_loss`.
+    case validationLoss
+    /// `epochs/validation_accuracy`.
+    case validationAccuracy
+    /// `epochs/training_seconds`.
+    case trainingSeconds
+    /// `epochs/seconds`.
+    case epochSeconds
+    /// `epochs/layer_signal`, S_l(e).
+    case layerSignal
+    /// `epochs/layer_noise`, σ_l(e).
+    case layerNoise
+    /// `epochs/layer_temperature`, T_l(e) = σ_l(e)².
+    case layerTemperature
+    /// `epochs/signal_to_noise`, S_l(e)/σ_l(e).
+    case signalToNoise
+    /// `epochs/gradient_norm_mean`.
+    case gradientNormMean
+    /// `epochs/weight_norm`, ‖W_l‖₂.
+    case weightNorm
+    /// `epochs/mean_gradient_norm`, ‖μ_l(e)‖₂.
+    case meanGradientNorm
+    /// `epochs/gradient_std_norm`, ‖√v_l(e)‖₂.
+    case gradientStdNorm
+    /// `epochs/weight_signal_to_noise`, ‖μ_l‖₂/‖√v_l‖₂.
+    case weightSignalToNoise
+    /// `epochs/weight_temperature_mean`, (1/N_l) Σ_ω v_ω.
+    case weightTemperatureMean
+    /// `epochs/weight_temperature_quantiles`.
+    case weightTemperatureQuantiles
+    /// `epochs/weight_temperature_histogram`.
+    case weightTemperatureHistogram
+    /// `epochs/within_batch_variance`, the epoch mean of the step's layer-mean within-batch variance.
+    case withinBatchVariance
+    /// `epochs/sample_weight_max` (PLA/PLEA).
+    case sampleWeightMax
+    /// `epochs/sample_weight_unperturbed` (PLA/PLEA).
+    case sampleWeightUnperturbed
+    /// `epochs/sample_effective_count` (PLA/PLEA).
+    case sampleEffectiveCount
+    /// `epochs/perturbed_loss_increase` (PLA/PLEA).
+    case perturbedLossIncrease
+
+    /// Everything the format says about one variable.
+    public struct Entry: Sendable, Hashable {
+        /// `steps` or `epochs`.
+        public let group: TraceGroup
+        /// The dataset name.
+        public let name: String
+        /// Every axis, the first being the group's row dimension for records.
+        public let dimensions: [TraceDimension]
+        /// The element type.
+        public let element: TraceElement
+        /// How it is stored.
+        public let kind: TraceVariableKind
+        /// When it is present (scales and fixed variables: always).
+        public let requirement: TraceRequirement
+        /// The `long_name` attribute, a short title.
+        public let longName: String
+        /// The `definition` attribute, with its formula in ASCII; nil for scales, which have none.
+        public let definition: String?
+        /// The `units` attribute ("1" dimensionless, "s" seconds); nil for scales and fixed variables.
+        public let units: String?
+    }
+
+    // The one table of the format. Appendable records: (group, name, axes after the first, element,
+    // requirement, long_name, definition, units).
+    private static func record(_ group: TraceGroup, _ name: String, _ axes: [TraceDimension], _ element: TraceElement,
+                               _ requirement: TraceRequirement, _ longName: String, _ definition: String,
+                               units: String = "1") -> Entry {
+        Entry(group: group, name: name, dimensions: [group.rowDimension] + axes, element: element, kind: .record,
+                    requirement: requirement, longName: longName, definition: definition, units: units)
+    }
+
+    private static func scale(_ group: TraceGroup, _ name: TraceDimension, _ element: TraceElement, _ longName: String) -> Entry {
+        Entry(group: group, name: name.rawValue, dimensions: [name], element: element, kind: .scale,
+                    requirement: .always, longName: longName, definition: nil, units: nil)
+    }
+
+    private static func fixed(_ name: String, along dimension: TraceDimension, _ element: TraceElement, _ longName: String,
+                              _ definition: String) -> Entry {
+        Entry(group: .epochs, name: name, dimensions: [dimension], element: element, kind: .fixed,
+                    requirement: .always, longName: longName, definition: definition, units: nil)
+    }
+
+    /// Everything the format says about this variable.
+    public var entry: Entry {
+        let s = TraceGroup.steps, e = TraceGroup.epochs
+        switch self {
+        case .stepLayer: return Self.scale(s, .layer, .int64, "weight layer l (1 = first, L = output)")
+        case .step: return Self.record(s, "step", [], .int64, .always, "optimizer step",
+                                       "t, the optimizer step counted over the whole run, from 1 (dimension scale)")
+        case .epochOfStep: return Self.record(s, "epoch_of_step", [], .int64, .always, "epoch of the step", "e, the epoch that step t belongs to, from 1")
+        case .batchSize: return Self.record(s, "batch_size", [], .int64, .always, "mini-batch size", "B, the number of samples in the step's mini-batch")
+        case .loss: return Self.record(s, "loss", [], .float64, .always, "mini-batch objective",
+                                       "the objective minimised on the step's mini-batch: mean cross-entropy, or L_PLA / L_PLEA")
+        case .crossEntropy: return Self.record(s, "cross_entropy", [], .float64, .always, "mini-batch cross-entropy",
+                                               "(1/B) sum_n l_n(W), the mean cross-entropy at the unperturbed weights, before the update")
+        case .learningRate: return Self.record(s, "learning_rate", [], .float64, .always, "learning rate", "eta of the step")
+        case .stepLayerSignal: return Self.record(s, "layer_signal", [.layer], .float64, .always, "layer signal s_l(t)",
+                                                  "s_l(t) = (1/N_l) sum_{w in Omega_l} |dL/dw|: the mean absolute gradient entry of W_l (biases excluded)")
+        case .stepGradientNorm: return Self.record(s, "gradient_norm", [.layer], .float64, .always, "gradient norm",
+                                                   "||dL/dW_l||_2 = (sum_{w in Omega_l} (dL/dw)^2)^(1/2) (biases excluded)")
+        case .stepWithinBatchVariance: return Self.record(s, "within_batch_variance", [.layer], .float64, .batchVariance, "within-batch gradient variance",
+                                                          "(1/N_l) sum_w [(1/B) sum_n g_{n,w}^2 - (dL/dw)^2], g_{n,w} the gradient of sample n's loss")
+
+        case .epochLayer: return Self.scale(e, .layer, .int64, "weight layer l (1 = first, L = output)")
+        case .quantile: return Self.scale(e, .quantile, .float64, "quantile level p")
+        case .bin: return Self.scale(e, .bin, .int64, "histogram bin of per-weight temperatures")
+        case .weightCount: return Self.fixed("weight_count", along: .layer, .int64, "weights in the layer",
+                                             "N_l = n_l * n_{l-1}, the size of Omega_l (biases excluded)")
+        case .fanIn: return Self.fixed("fan_in", along: .layer, .int64, "inputs of the layer", "n_{l-1}")
+        case .fanOut: return Self.fixed("fan_out", along: .layer, .int64, "outputs of the layer", "n_l")
+        case .binLower: return Self.fixed("bin_lower", along: .bin, .float64, "lower edge of the bin",
+                                          "0 for bin 0, else 10^((bin-1)/4 - 20); a bin holds v with bin_lower <= v < bin_upper")
+        case .binUpper: return Self.fixed("bin_upper", along: .bin, .float64, "upper edge of the bin", "10^(bin/4 - 20), inf for the last bin")
+        case .epoch: return Self.record(e, "epoch", [], .int64, .always, "epoch", "e, numbered from 1 (dimension scale)")
+        case .epochSteps: return Self.record(e, "steps", [], .int64, .always, "steps in the epoch", "M, the number of mini-batch steps of epoch e")
+        case .lastStep: return Self.record(e, "last_step", [], .int64, .always, "last step of the epoch", "t of the epoch's last step")
+        case .trainObjective: return Self.record(e, "train_objective", [], .float64, .always, "train objective",
+                                                 "mean over the epoch's mini-batches of the objective minimised, each before its update")
+        case .trainLoss: return Self.record(e, "train_loss", [], .float64, .always, "train loss",
+                                            "mean over the epoch's mini-batches of the mean cross-entropy, each before its update")
+        case .trainAccuracy: return Self.record(e, "train_accuracy", [], .float64, .always, "train accuracy",
+                                                "fraction of the epoch's training samples classified correctly, before each update")
+        case .testLoss: return Self.record(e, "test_loss", [], .float64, .always, "test loss", "mean cross-entropy on the test split after the epoch")
+        case .testAccuracy: return Self.record(e, "test_accuracy", [], .float64, .always, "test accuracy", "fraction of the test split classified correctly after the epoch")
+        case .validationLoss: return Self.record(e, "validation_loss", [], .float64, .always, "validation loss",
+                                                 "mean cross-entropy on the held-out validation images after the epoch (NaN without validation)")
+        case .validationAccuracy: return Self.record(e, "validation_accuracy", [], .float64, .always, "validation accuracy",
+                                                     "accuracy on the held-out validation images after the epoch (NaN without validation)")
+        case .trainingSeconds: return Self.record(e, "training_seconds", [], .float64, .always, "training time", "seconds spent in the epoch's steps", units: "s")
+        case .epochSeconds: return Self.record(e, "seconds", [], .float64, .always, "epoch time", "seconds for the whole epoch, evaluation included", units: "s")
+        case .layerSignal: return Self.record(e, "layer_signal", [.layer], .float64, .always, "layer signal S_l(e)",
+                                              "S_l(e) = (1/M) sum_t s_l(t) over the epoch's M steps")
+        case .layerNoise: return Self.record(e, "layer_noise", [.layer], .float64, .always, "layer noise sigma_l(e)",
+                                             "sigma_l(e) = ((1/M) sum_t (s_l(t) - S_l(e))^2)^(1/2), the population standard deviation")
+        case .layerTemperature: return Self.record(e, "layer_temperature", [.layer], .float64, .always, "layer temperature T_l(e)", "T_l(e) = sigma_l(e)^2")
+        case .signalToNoise: return Self.record(e, "signal_to_noise", [.layer], .float64, .always, "layer signal-to-noise ratio",
+                                                "SNR_l(e) = S_l(e) / sigma_l(e) (inf when sigma_l(e) = 0)")
+        case .gradientNormMean: return Self.record(e, "gradient_norm_mean", [.layer], .float64, .always, "mean gradient norm",
+                                                   "(1/M) sum_t ||dL/dW_l||_2 at step t")
+        case .weightNorm: return Self.record(e, "weight_norm", [.layer], .float64, .always, "weight norm",
+                                             "||W_l||_2, the Frobenius norm of the weights after the epoch's last update (biases excluded)")
+        case .meanGradientNorm: return Self.record(e, "mean_gradient_norm", [.layer], .float64, .moments, "norm of the epoch-mean gradient",
+                                                   "||mu_l(e)||_2 = (sum_w mu_w^2)^(1/2), mu_w the mean of dL/dw over the epoch's steps")
+        case .gradientStdNorm: return Self.record(e, "gradient_std_norm", [.layer], .float64, .moments, "norm of the per-weight standard deviations",
+                                                  "||sqrt(v_l(e))||_2 = (sum_w v_w)^(1/2), v_w = (1/M) sum_t (dL/dw - mu_w)^2 (Welford)")
+        case .weightSignalToNoise: return Self.record(e, "weight_signal_to_noise", [.layer], .float64, .moments, "per-weight signal-to-noise ratio",
+                                                      "||mu_l(e)||_2 / ||sqrt(v_l(e))||_2")
+        case .weightTemperatureMean: return Self.record(e, "weight_temperature_mean", [.layer], .float64, .moments, "mean per-weight temperature",
+                                                        "(1/N_l) sum_w v_w")
+        case .weightTemperatureQuantiles:
+            return Self.record(e, "weight_temperature_quantiles", [.layer, .quantile], .float64, .moments,
+                               "quantiles of the per-weight temperatures",
+                               "quantiles of v_w over Omega_l at the levels of the quantile coordinate (linear interpolation, numpy's default)")
+        case .weightTemperatureHistogram:
+            return Self.record(e, "weight_temperature_histogram", [.layer, .bin], .int64, .moments,
+                               "histogram of the per-weight temperatures",
+                               "number of weights w in Omega_l with v_w in [bin_lower, bin_upper)")
+        case .withinBatchVariance: return Self.record(e, "within_batch_variance", [.layer], .float64, .batchVariance, "within-batch gradient variance",
+                                                      "(1/M) sum_t of the step's within_batch_variance")
+        case .sampleWeightMax: return Self.record(e, "sample_weight_max", [], .float64, .smoothing, "largest sample weight",
+                                                  "(1/M) sum_t max_a w_a, w_a the weight of sample a's gradient in the step's gradient")
+        case .sampleWeightUnperturbed: return Self.record(e, "sample_weight_unperturbed", [], .float64, .smoothing, "weight of the unperturbed sample",
+                                                          "(1/M) sum_t w_0")
+        case .sampleEffectiveCount: return Self.record(e, "sample_effective_count", [], .float64, .smoothing, "effective number of samples",
+                                                       "(1/M) sum_t exp(-sum_a p_a ln p_a), p_a = w_a / sum_b w_b (1 ... y+1)")
+        case .perturbedLossIncrease: return Self.record(e, "perturbed_loss_increase", [], .float64, .smoothing, "loss increase under perturbation",
+                                                        "(1/M) sum_t [(1/y) sum_{a>=1} L_a - L_0]")
+        }
+    }
+
     /// `steps` or `epochs`.
-    public let group: String
+    public var group: TraceGroup { entry.group }
     /// The dataset name.
-    public let name: String
-    /// The axes after the first: [], ["layer"], ["layer", "quantile"] or ["layer", "bin"].
-    public let axes: [String]
-    /// The element type.
-    public let element: TraceElement
-    /// When it is present.
-    public let requirement: TraceRequirement
-    /// A short title (the `long_name` attribute).
-    public let longName: String
-    /// The definition, with its formula (the `definition` attribute).
-    public let definition: String
-    /// The unit (the `units` attribute): "1" for dimensionless, "s" for seconds.
-    public let units: String
-
+    public var name: String { entry.name }
     /// The HDF5 path: `group/name`.
-    public var path: String { "\(group)/\(name)" }
+    public var path: String { "\(group.rawValue)/\(name)" }
+    /// The axes after the group's row dimension (records), e.g. [layer] or [layer, quantile]; a scale's or
+    /// fixed variable's only axis.
+    public var axes: [TraceDimension] { kind == .record ? Array(entry.dimensions.dropFirst()) : entry.dimensions }
+    /// The element type.
+    public var element: TraceElement { entry.element }
+    /// How it is stored.
+    public var kind: TraceVariableKind { entry.kind }
+    /// When it is present.
+    public var requirement: TraceRequirement { entry.requirement }
+    /// The `long_name` attribute.
+    public var longName: String { entry.longName }
+    /// The `definition` attribute (nil for scales).
+    public var definition: String? { entry.definition }
+    /// The `units` attribute (nil for scales and fixed variables).
+    public var units: String? { entry.units }
 
-    init(_ group: String, _ name: String, _ axes: [String], _ element: TraceElement, _ requirement: TraceRequirement,
-         _ longName: String, _ definition: String, units: String = "1") {
-        self.group = group
-        self.name = name
-        self.axes = axes
-        self.element = element
-        self.requirement = requirement
-        self.longName = longName
-        self.definition = definition
-        self.units = units
+    /// The appendable records of a trace with this recording and loss, in a group, in creation order (the
+    /// group's unlimited scale first).
+    public static func records(in group: TraceGroup, recording: TraceRecording, smoothing: Bool) -> [TraceVariable] {
+        allCases.filter { $0.group == group && $0.kind == .record && $0.requirement.isMet(by: recording, smoothing: smoothing) }
     }
+
+    /// Every variable of a group, scales and fixed variables included, in creation order.
+    public static func all(in group: TraceGroup) -> [TraceVariable] { allCases.filter { $0.group == group } }
 }
 
-extension TraceVariable {
-    private static let s = TraceFormat.stepsGroup
-    private static let e = TraceFormat.epochsGroup
+/// A per-weight snapshot variable of `/weights/layer_<l>`: shape (snapshot, row, column), Float32, attributes
+/// `long_name`, `definition`, `units` ("1").
+public enum SnapshotVariable: String, CaseIterable, Sendable, Hashable {
+    /// μ_ω of the snapshot epoch.
+    case gradientMean = "gradient_mean"
+    /// v_ω, the per-weight temperature, of the snapshot epoch.
+    case gradientVariance = "gradient_variance"
+    /// (1/M) Σ_t v^B_ω of the snapshot epoch (batch-variance snapshots).
+    case withinBatchVariance = "within_batch_variance"
 
-    /// Every variable of `/steps`, in creation order (the scale `step` first).
-    public static let stepVariables: [TraceVariable] = [
-        TraceVariable(s, "step", [], .int64, .always, "optimizer step",
-                      "t, the optimizer step counted over the whole run, from 1 (dimension scale)"),
-        TraceVariable(s, "epoch_of_step", [], .int64, .always, "epoch of the step", "e, the epoch that step t belongs to, from 1"),
-        TraceVariable(s, "batch_size", [], .int64, .always, "mini-batch size", "B, the number of samples in the step's mini-batch"),
-        TraceVariable(s, "loss", [], .float64, .always, "mini-batch objective",
-                      "the objective minimised on the step's mini-batch: mean cross-entropy, or L_PLA / L_PLEA"),
-        TraceVariable(s, "cross_entropy", [], .float64, .always, "mini-batch cross-entropy",
-                      "(1/B) sum_n l_n(W), the mean cross-entropy at the unperturbed weights, before the update"),
-        TraceVariable(s, "learning_rate", [], .float64, .always, "learning rate", "eta of the step"),
-        TraceVariable(s, "layer_signal", ["layer"], .float64, .always, "layer signal s_l(t)",
-                      "s_l(t) = (1/N_l) sum_{w in Omega_l} |dL/dw|: the mean absolute gradient entry of W_l (biases excluded)"),
-        TraceVariable(s, "gradient_norm", ["layer"], .float64, .always, "gradient norm",
-                      "||dL/dW_l||_2 = (sum_{w in Omega_l} (dL/dw)^2)^(1/2) (biases excluded)"),
-        TraceVariable(s, "within_batch_variance", ["layer"], .float64, .batchVariance, "within-batch gradient variance",
-                      "(1/N_l) sum_w [(1/B) sum_n g_{n,w}^2 - (dL/dw)^2], g_{n,w} the gradient of sample n's loss"),
-    ]
-
-    /// Every variable of `/epochs`, in creation order (the scale `epoch` first).
-    public static let epochVariables: [TraceVariable] = [
-        TraceVariable(e, "epoch", [], .int64, .always, "epoch", "e, numbered from 1 (dimension scale)"),
-        TraceVariable(e, "steps", [], .int64, .always, "steps in the epoch", "M, the number of mini-batch steps of epoch e"),
-        TraceVariable(e, "last_step", [], .int64, .always, "last step of the epoch", "t of the epoch's last step"),
-        TraceVariable(e, "train_objective", [], .float64, .always, "train objective",
-                      "mean over the epoch's mini-batches of the objective minimised, each before its update"),
-        TraceVariable(e, "train_loss", [], .float64, .always, "train loss",
-                      "mean over the epoch's mini-batches of the mean cross-entropy, each before its update"),
-        TraceVariable(e, "train_accuracy", [], .float64, .always, "train accuracy",
-                      "fraction of the epoch's training samples classified correctly, before each update"),
-        TraceVariable(e, "test_loss", [], .float64, .always, "test loss", "mean cross-entropy on the test split after the epoch"),
-        TraceVariable(e, "test_accuracy", [], .float64, .always, "test accuracy", "fraction of the test split classified correctly after the epoch"),
-        TraceVariable(e, "validation_loss", [], .float64, .always, "validation loss",
-                      "mean cross-entropy on the held-out validation images after the epoch (NaN without validation)"),
-        TraceVariable(e, "validation_accuracy", [], .float64, .always, "validation accuracy",
-                      "accuracy on the held-out validation images after the epoch (NaN without validation)"),
-        TraceVariable(e, "training_seconds", [], .float64, .always, "training time", "seconds spent in the epoch's steps", units: "s"),
-        TraceVariable(e, "seconds", [], .float64, .always, "epoch time", "seconds for the whole epoch, evaluation included", units: "s"),
-        TraceVariable(e, "layer_signal", ["layer"], .float64, .always, "layer signal S_l(e)",
-                      "S_l(e) = (1/M) sum_t s_l(t) over the epoch's M steps"),
-        TraceVariable(e, "layer_noise", ["layer"], .float64, .always, "layer noise sigma_l(e)",
-                      "sigma_l(e) = ((1/M) sum_t (s_l(t) - S_l(e))^2)^(1/2), the population standard deviation"),
-        TraceVariable(e, "layer_temperature", ["layer"], .float64, .always, "layer temperature T_l(e)", "T_l(e) = sigma_l(e)^2"),
-        TraceVariable(e, "signal_to_noise", ["layer"], .float64, .always, "layer signal-to-noise ratio",
-                      "SNR_l(e) = S_l(e) / sigma_l(e) (inf when sigma_l(e) = 0)"),
-        TraceVariable(e, "gradient_norm_mean", ["layer"], .float64, .always, "mean gradient norm",
-                      "(1/M) sum_t ||dL/dW_l||_2 at step t"),
-        TraceVariable(e, "weight_norm", ["layer"], .float64, .always, "weight norm",
-                      "||W_l||_2, the Frobenius norm of the weights after the epoch's last update (biases excluded)"),
-        TraceVariable(e, "mean_gradient_norm", ["layer"], .float64, .moments, "norm of the epoch-mean gradient",
-                      "||mu_l(e)||_2 = (sum_w mu_w^2)^(1/2), mu_w the mean of dL/dw over the epoch's steps"),
-        TraceVariable(e, "gradient_std_norm", ["layer"], .float64, .moments, "norm of the per-weight standard deviations",
-                      "||sqrt(v_l(e))||_2 = (sum_w v_w)^(1/2), v_w = (1/M) sum_t (dL/dw - mu_w)^2 (Welford)"),
-        TraceVariable(e, "weight_signal_to_noise", ["layer"], .float64, .moments, "per-weight signal-to-noise ratio",
-                      "||mu_l(e)||_2 / ||sqrt(v_l(e))||_2"),
-        TraceVariable(e, "weight_temperature_mean", ["layer"], .float64, .moments, "mean per-weight temperature",
-                      "(1/N_l) sum_w v_w"),
-        TraceVariable(e, "weight_temperature_quantiles", ["layer", "quantile"], .float64, .moments,
-                      "quantiles of the per-weight temperatures",
-                      "quantiles of v_w over Omega_l at the levels of the quantile coordinate (linear interpolation, numpy's default)"),
-        TraceVariable(e, "weight_temperature_histogram", ["layer", "bin"], .int64, .moments,
-                      "histogram of the per-weight temperatures",
-                      "number of weights w in Omega_l with v_w in [bin_lower, bin_upper)"),
-        TraceVariable(e, "within_batch_variance", ["layer"], .float64, .batchVariance, "within-batch gradient variance",
-                      "(1/M) sum_t of the step's within_batch_variance"),
-        TraceVariable(e, "sample_weight_max", [], .float64, .smoothing, "largest sample weight",
-                      "(1/M) sum_t max_a w_a, w_a the weight of sample a's gradient in the step's gradient"),
-        TraceVariable(e, "sample_weight_unperturbed", [], .float64, .smoothing, "weight of the unperturbed sample",
-                      "(1/M) sum_t w_0"),
-        TraceVariable(e, "sample_effective_count", [], .float64, .smoothing, "effective number of samples",
-                      "(1/M) sum_t exp(-sum_a p_a ln p_a), p_a = w_a / sum_b w_b (1 ... y+1)"),
-        TraceVariable(e, "perturbed_loss_increase", [], .float64, .smoothing, "loss increase under perturbation",
-                      "(1/M) sum_t [(1/y) sum_{a>=1} L_a - L_0]"),
-    ]
-
-    /// The variables of a trace with this recording and loss, in a group.
-    public static func variables(in group: String, recording: TraceRecording, smoothing: Bool) -> [TraceVariable] {
-        let all = group == TraceFormat.stepsGroup ? stepVariables : epochVariables
-        return all.filter { $0.requirement.isMet(by: recording, smoothing: smoothing) }
-    }
-}
-
-/// A per-weight snapshot variable of `/weights/layer_<l>`: shape (snapshot, row, column), Float32.
-public struct SnapshotVariable: Sendable, Hashable {
     /// The dataset name.
-    public let name: String
+    public var name: String { rawValue }
     /// Whether it needs moment snapshots (else batch-variance snapshots).
-    public let fromMoments: Bool
-    /// A short title.
-    public let longName: String
-    /// The definition.
-    public let definition: String
-
-    /// The three snapshot variables.
-    public static let all: [SnapshotVariable] = [
-        SnapshotVariable(name: "gradient_mean", fromMoments: true, longName: "per-weight gradient mean",
-                         definition: "mu_w = (1/M) sum_t dL/dw over the snapshot epoch's M steps, for w = W_l[row, column]"),
-        SnapshotVariable(name: "gradient_variance", fromMoments: true, longName: "per-weight temperature",
-                         definition: "v_w = (1/M) sum_t (dL/dw - mu_w)^2 over the snapshot epoch's steps (Welford)"),
-        SnapshotVariable(name: "within_batch_variance", fromMoments: false, longName: "per-weight within-batch variance",
-                         definition: "(1/M) sum_t [(1/B) sum_n g_{n,w}^2 - (dL/dw)^2] over the snapshot epoch's steps"),
-    ]
+    public var fromMoments: Bool { self != .withinBatchVariance }
+    /// The `long_name` attribute.
+    public var longName: String {
+        switch self {
+        case .gradientMean: "per-weight gradient mean"
+        case .gradientVariance: "per-weight temperature"
+        case .withinBatchVariance: "per-weight within-batch variance"
+        }
+    }
+    /// The `definition` attribute.
+    public var definition: String {
+        switch self {
+        case .gradientMean: "mu_w = (1/M) sum_t dL/dw over the snapshot epoch's M steps, for w = W_l[row, column]"
+        case .gradientVariance: "v_w = (1/M) sum_t (dL/dw - mu_w)^2 over the snapshot epoch's steps (Welford)"
+        case .withinBatchVariance: "(1/M) sum_t [(1/B) sum_n g_{n,w}^2 - (dL/dw)^2] over the snapshot epoch's steps"
+        }
+    }
+    /// The `units` attribute.
+    public var units: String { "1" }
+    /// The HDF5 path in layer l's snapshot group: `weights/layer_<l>/NAME`.
+    public func path(layer l: Int) -> String { TraceFormat.snapshotGroup(layer: l) + "/" + name }
 
     /// The snapshot variables a recording writes.
     public static func variables(for recording: TraceRecording) -> [SnapshotVariable] {
-        all.filter { $0.fromMoments ? recording.snapshotMoments : recording.snapshotBatchVariance }
+        allCases.filter { $0.fromMoments ? recording.snapshotMoments : recording.snapshotBatchVariance }
     }
 }
 
-/// The run-level facts that change while a trace is written, kept in scalar datasets at the root (HDF5 1.10
-/// cannot change attributes under SWMR). The markers are written after the rows they count, and flushed:
-/// a reader trusts them, never the datasets' own lengths.
-public enum TraceMarker: String, CaseIterable, Sendable {
-    /// The number of complete rows of `/epochs`.
-    case completedEpochs = "completed_epochs"
-    /// The number of complete rows of `/steps`.
-    case completedSteps = "completed_steps"
-    /// The number of complete snapshots in each `/weights/layer_<l>`.
-    case completedSnapshots = "completed_snapshots"
-    /// The run's state, a ``TraceStatus`` code.
-    case status
-    /// E, the number of epochs the run was asked for (it grows when a resumed run asks for more).
-    case plannedEpochs = "planned_epochs"
-    /// The process id of the last writer.
-    case writerProcess = "writer_pid"
-    /// When the markers were last written, in seconds since 1970-01-01 UTC (Float64).
-    case lastUpdate = "last_update"
-}
+/// The dimension scales of a snapshot group `/weights/layer_<l>`.
+public enum SnapshotScale: String, CaseIterable, Sendable {
+    /// The snapshot epochs (unlimited).
+    case epoch
+    /// Output unit i of W_l[i, j].
+    case row
+    /// Input unit j of W_l[i, j].
+    case column
 
-/// The state of the run that writes a trace, stored as an Int64 code in the `status` dataset.
-public enum TraceStatus: Int64, CaseIterable, Sendable, CustomStringConvertible {
-    /// Being written, or its writer was killed before it could say otherwise.
-    case running = 0
-    /// Every planned epoch was recorded.
-    case completed = 1
-    /// Stopped by a request (SIGINT/SIGTERM) at a step boundary.
-    case interrupted = 2
-    /// Stopped because the loss became non-finite.
-    case diverged = 3
-    /// Stopped by an error (e.g. a full disk).
-    case failed = 4
-    /// The writer was killed; `thermo recover` restored the file.
-    case recovered = 5
-
-    /// The code's name: running, completed, interrupted, diverged, failed, recovered.
-    public var description: String {
+    /// The HDF5 path in layer l's snapshot group.
+    public func path(layer l: Int) -> String { TraceFormat.snapshotGroup(layer: l) + "/" + rawValue }
+    /// The `long_name` attribute.
+    public var longName: String {
         switch self {
-        case .running: "running"
-        case .completed: "completed"
-        case .interrupted: "interrupted"
-        case .diverged: "diverged"
-        case .failed: "failed"
-        case .recovered: "recovered"
+        case .epoch: "epoch of the snapshot (epochs e with e mod snapshot_every = 0)"
+        case .row: "output unit i of W_l[i, j] (from 0)"
+        case .column: "input unit j of W_l[i, j] (from 0)"
         }
     }
 }

@@ -128,15 +128,15 @@ public struct TraceSummary: Codable, Sendable {
         let epochs = try reader.epochs()
         guard start < epochs.count else { return [] }
         let moments = reader.header.recording.weightMoments, batch = reader.header.recording.batchVariance
-        let trainLoss = try reader.read("epochs/train_loss"), trainAccuracy = try reader.read("epochs/train_accuracy")
-        let testLoss = try reader.read("epochs/test_loss"), testAccuracy = try reader.read("epochs/test_accuracy")
-        let signal = try reader.read("epochs/layer_signal"), noise = try reader.read("epochs/layer_noise")
-        let temperature = try reader.read("epochs/layer_temperature"), snr = try reader.read("epochs/signal_to_noise")
-        let weightNorm = try reader.read("epochs/weight_norm")
-        let meanNorm = moments ? try reader.read("epochs/mean_gradient_norm") : nil
-        let stdNorm = moments ? try reader.read("epochs/gradient_std_norm") : nil
-        let quantiles = moments ? try reader.read("epochs/weight_temperature_quantiles") : nil
-        let within = batch ? try reader.read("epochs/within_batch_variance") : nil
+        let trainLoss = try reader.read(.trainLoss), trainAccuracy = try reader.read(.trainAccuracy)
+        let testLoss = try reader.read(.testLoss), testAccuracy = try reader.read(.testAccuracy)
+        let signal = try reader.read(.layerSignal), noise = try reader.read(.layerNoise)
+        let temperature = try reader.read(.layerTemperature), snr = try reader.read(.signalToNoise)
+        let weightNorm = try reader.read(.weightNorm)
+        let meanNorm = moments ? try reader.read(.meanGradientNorm) : nil
+        let stdNorm = moments ? try reader.read(.gradientStdNorm) : nil
+        let quantiles = moments ? try reader.read(.weightTemperatureQuantiles) : nil
+        let within = batch ? try reader.read(.withinBatchVariance) : nil
         let L = reader.header.layerCount
         // Every variable is cut to its complete rows on its own; a damaged trace may hold fewer rows in one than
         // in another (and than the markers): only rows that every variable holds are shown.

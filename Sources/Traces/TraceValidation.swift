@@ -99,15 +99,15 @@ enum TraceValidation {
     /// Every dataset that the header's recording implies must exist.
     private static func checkDatasets(_ file: File, header: TraceHeader, path: String) throws {
         var required = TraceMarker.allCases.map(\.rawValue)
-        for group in [TraceFormat.stepsGroup, TraceFormat.epochsGroup] {
-            required += TraceVariable.variables(in: group, recording: header.recording, smoothing: header.smoothing).map(\.path)
-            required.append("\(group)/layer")
+        for group in TraceGroup.allCases {
+            required += TraceVariable.records(in: group, recording: header.recording, smoothing: header.smoothing).map(\.path)
+            required.append(group.layerScale.path)
         }
-        required += ["\(TraceFormat.epochsGroup)/quantile", "\(TraceFormat.epochsGroup)/bin"]
+        required += [TraceVariable.quantile.path, TraceVariable.bin.path]
         if header.recording.takesSnapshots {
             for l in 1...header.layerCount {
-                required.append(TraceFormat.snapshotGroup(layer: l) + "/epoch")
-                required += SnapshotVariable.variables(for: header.recording).map { TraceFormat.snapshotGroup(layer: l) + "/" + $0.name }
+                required.append(SnapshotScale.epoch.path(layer: l))
+                required += SnapshotVariable.variables(for: header.recording).map { $0.path(layer: l) }
             }
         }
         for name in required where try file.kind(of: name) != .dataset {
@@ -120,9 +120,9 @@ enum TraceValidation {
     /// index outside what it reads; the `layer` coordinates hold 1…L.
     private static func checkShapes(_ file: File, header: TraceHeader, path: String) throws {
         func shape(_ name: String) throws -> [Int] { try file.openDataset(name).shape }
-        let quantiles = try shape("\(TraceFormat.epochsGroup)/quantile"), bins = try shape("\(TraceFormat.epochsGroup)/bin")
-        for (name, s) in [("quantile", quantiles), ("bin", bins)] where s.count != 1 {
-            throw TraceError(path: path, "has a /\(TraceFormat.epochsGroup)/\(name) coordinate of shape \(s), not a list; the file is damaged")
+        let quantiles = try shape(TraceVariable.quantile.path), bins = try shape(TraceVariable.bin.path)
+        for (scale, s) in [(TraceVariable.quantile, quantiles), (.bin, bins)] where s.count != 1 {
+            throw TraceError(path: path, "has a /\(scale.path) coordinate of shape \(s), not a list; the file is damaged")
         }
         if header.recording.weightMoments && quantiles[0] != TemperatureDistribution.levels.count {
             throw TraceError(path: path, "has \(quantiles[0]) quantile levels where a version-1 trace has \(TemperatureDistribution.levels.count); the file is damaged")
@@ -135,13 +135,13 @@ enum TraceValidation {
                 throw TraceError(path: path, "has /\(name) of shape \(actual.map(String.init).joined(separator: " × ")) where its header implies \(wanted); the file is damaged")
             }
         }
-        for group in [TraceFormat.stepsGroup, TraceFormat.epochsGroup] {
-            for variable in TraceVariable.variables(in: group, recording: header.recording, smoothing: header.smoothing) {
-                try expect(variable.path, variable.axes.map { $0 == "layer" ? L : $0 == "quantile" ? quantiles[0] : bins[0] })
+        for group in TraceGroup.allCases {
+            for variable in TraceVariable.records(in: group, recording: header.recording, smoothing: header.smoothing) {
+                try expect(variable.path, variable.axes.map { $0 == .layer ? L : $0 == .quantile ? quantiles[0] : bins[0] })
             }
         }
-        for group in [TraceFormat.stepsGroup, TraceFormat.epochsGroup] {
-            let name = "\(group)/layer"
+        for group in TraceGroup.allCases {
+            let name = group.layerScale.path
             let dataset = try file.openDataset(name)
             guard try dataset.shape == [L] else {
                 throw TraceError(path: path, "has a /\(name) coordinate of shape \(try dataset.shape) where its header (layer_count = \(L)) implies [\(L)]; \(damaged)")
@@ -153,10 +153,9 @@ enum TraceValidation {
         }
         if header.recording.takesSnapshots {
             for l in 1...L {
-                let group = TraceFormat.snapshotGroup(layer: l)
-                try expect(group + "/epoch", [])
+                try expect(SnapshotScale.epoch.path(layer: l), [])
                 for variable in SnapshotVariable.variables(for: header.recording) {
-                    try expect(group + "/" + variable.name, [header.widths[l], header.widths[l - 1]])
+                    try expect(variable.path(layer: l), [header.widths[l], header.widths[l - 1]])
                 }
             }
         }

@@ -10,55 +10,51 @@ enum TraceColumn {
     case double([Double])
     case int([Int64])
 
-    /// The column of `/steps` variable `name` from the epoch's step rows.
-    static func step(_ name: String, _ rows: StepRows) -> TraceColumn? {
-        switch name {
-        case "step": .int(rows.step)
-        case "epoch_of_step": .int(rows.epoch)
-        case "batch_size": .int(rows.batchSize)
-        case "loss": .double(rows.loss)
-        case "cross_entropy": .double(rows.crossEntropy)
-        case "learning_rate": .double(rows.learningRate)
-        case "layer_signal": .double(rows.layerSignal)
-        case "gradient_norm": .double(rows.gradientNorm)
-        case "within_batch_variance": .double(rows.withinBatchVariance)
-        default: nil
-        }
-    }
-
-    /// The column of `/epochs` variable `name` for one epoch.
-    static func epoch(_ name: String, metrics m: EpochMetrics, statistics s: LayerEpochStatistics, lastStep: Int) -> TraceColumn? {
-        switch name {
-        case "epoch": .int([Int64(m.epoch)])
-        case "steps": .int([Int64(s.steps)])
-        case "last_step": .int([Int64(lastStep)])
-        case "train_objective": .double([m.trainObjective])
-        case "train_loss": .double([m.trainLoss])
-        case "train_accuracy": .double([m.trainAccuracy])
-        case "test_loss": .double([m.testLoss])
-        case "test_accuracy": .double([m.testAccuracy])
-        case "validation_loss": .double([m.validationLoss ?? .nan])
-        case "validation_accuracy": .double([m.validationAccuracy ?? .nan])
-        case "training_seconds": .double([m.trainingSeconds])
-        case "seconds": .double([m.seconds])
-        case "layer_signal": .double(s.layerSignal)
-        case "layer_noise": .double(s.layerNoise)
-        case "layer_temperature": .double(s.layerTemperature)
-        case "signal_to_noise": .double(s.signalToNoise)
-        case "gradient_norm_mean": .double(s.gradientNormMean)
-        case "weight_norm": .double(s.weightNorm)
-        case "mean_gradient_norm": s.meanGradientNorm.map { .double($0) }
-        case "gradient_std_norm": s.gradientStdNorm.map { .double($0) }
-        case "weight_signal_to_noise": s.weightSignalToNoise.map { .double($0) }
-        case "weight_temperature_mean": s.weightTemperatureMean.map { .double($0) }
-        case "weight_temperature_quantiles": s.weightTemperatureQuantiles.map { .double($0) }
-        case "weight_temperature_histogram": s.weightTemperatureHistogram.map { .int($0) }
-        case "within_batch_variance": s.withinBatchVariance.map { .double($0) }
-        case "sample_weight_max": .double([s.samples?.maximumWeight ?? .nan])
-        case "sample_weight_unperturbed": .double([s.samples?.unperturbedWeight ?? .nan])
-        case "sample_effective_count": .double([s.samples?.effectiveSamples ?? .nan])
-        case "perturbed_loss_increase": .double([s.samples?.lossIncrease ?? .nan])
-        default: nil
+    /// The column of record `variable` for one epoch: its step rows for a `/steps` record, its one row for an
+    /// `/epochs` record; nil for scales and fixed variables (written once, by ``TraceLayout``) and for a
+    /// record whose values were not computed (a recording that does not hold it).
+    static func of(_ variable: TraceVariable, rows: StepRows, metrics m: EpochMetrics, statistics s: LayerEpochStatistics,
+                   lastStep: Int) -> TraceColumn? {
+        switch variable {
+        case .stepLayer, .epochLayer, .quantile, .bin, .weightCount, .fanIn, .fanOut, .binLower, .binUpper: nil
+        case .step: .int(rows.step)
+        case .epochOfStep: .int(rows.epoch)
+        case .batchSize: .int(rows.batchSize)
+        case .loss: .double(rows.loss)
+        case .crossEntropy: .double(rows.crossEntropy)
+        case .learningRate: .double(rows.learningRate)
+        case .stepLayerSignal: .double(rows.layerSignal)
+        case .stepGradientNorm: .double(rows.gradientNorm)
+        case .stepWithinBatchVariance: .double(rows.withinBatchVariance)
+        case .epoch: .int([Int64(m.epoch)])
+        case .epochSteps: .int([Int64(s.steps)])
+        case .lastStep: .int([Int64(lastStep)])
+        case .trainObjective: .double([m.trainObjective])
+        case .trainLoss: .double([m.trainLoss])
+        case .trainAccuracy: .double([m.trainAccuracy])
+        case .testLoss: .double([m.testLoss])
+        case .testAccuracy: .double([m.testAccuracy])
+        case .validationLoss: .double([m.validationLoss ?? .nan])
+        case .validationAccuracy: .double([m.validationAccuracy ?? .nan])
+        case .trainingSeconds: .double([m.trainingSeconds])
+        case .epochSeconds: .double([m.seconds])
+        case .layerSignal: .double(s.layerSignal)
+        case .layerNoise: .double(s.layerNoise)
+        case .layerTemperature: .double(s.layerTemperature)
+        case .signalToNoise: .double(s.signalToNoise)
+        case .gradientNormMean: .double(s.gradientNormMean)
+        case .weightNorm: .double(s.weightNorm)
+        case .meanGradientNorm: s.meanGradientNorm.map { .double($0) }
+        case .gradientStdNorm: s.gradientStdNorm.map { .double($0) }
+        case .weightSignalToNoise: s.weightSignalToNoise.map { .double($0) }
+        case .weightTemperatureMean: s.weightTemperatureMean.map { .double($0) }
+        case .weightTemperatureQuantiles: s.weightTemperatureQuantiles.map { .double($0) }
+        case .weightTemperatureHistogram: s.weightTemperatureHistogram.map { .int($0) }
+        case .withinBatchVariance: s.withinBatchVariance.map { .double($0) }
+        case .sampleWeightMax: .double([s.samples?.maximumWeight ?? .nan])
+        case .sampleWeightUnperturbed: .double([s.samples?.unperturbedWeight ?? .nan])
+        case .sampleEffectiveCount: .double([s.samples?.effectiveSamples ?? .nan])
+        case .perturbedLossIncrease: .double([s.samples?.lossIncrease ?? .nan])
         }
     }
 }
@@ -78,8 +74,8 @@ final class TraceWriter {
     let layerCount: Int
     /// Threads that compress snapshot chunks.
     let threads: Int
-    private let stepSets: [(String, Dataset)]
-    private let epochSets: [(String, Dataset)]
+    private let stepSets: [(TraceVariable, Dataset)]
+    private let epochSets: [(TraceVariable, Dataset)]
     private let snapshotScales: [Dataset]
     private let snapshotSets: [[(SnapshotVariable, Dataset)]]
     private let markers: [TraceMarker: Dataset]
@@ -121,15 +117,15 @@ final class TraceWriter {
         self.file = file
         layerCount = header.layerCount
         let smoothing = header.smoothing, recording = header.recording
-        stepSets = try TraceVariable.variables(in: TraceFormat.stepsGroup, recording: recording, smoothing: smoothing)
-            .map { ($0.name, try file.openDataset($0.path)) }
-        epochSets = try TraceVariable.variables(in: TraceFormat.epochsGroup, recording: recording, smoothing: smoothing)
-            .map { ($0.name, try file.openDataset($0.path)) }
+        stepSets = try TraceVariable.records(in: .steps, recording: recording, smoothing: smoothing)
+            .map { ($0, try file.openDataset($0.path)) }
+        epochSets = try TraceVariable.records(in: .epochs, recording: recording, smoothing: smoothing)
+            .map { ($0, try file.openDataset($0.path)) }
         let snapshotVariables = SnapshotVariable.variables(for: recording)
         let layers = recording.takesSnapshots ? Array(1...header.layerCount) : []
-        snapshotScales = try layers.map { try file.openDataset(TraceFormat.snapshotGroup(layer: $0) + "/epoch") }
+        snapshotScales = try layers.map { try file.openDataset(SnapshotScale.epoch.path(layer: $0)) }
         snapshotSets = try layers.map { l in
-            try snapshotVariables.map { ($0, try file.openDataset(TraceFormat.snapshotGroup(layer: l) + "/" + $0.name)) }
+            try snapshotVariables.map { ($0, try file.openDataset($0.path(layer: l))) }
         }
         var markers: [TraceMarker: Dataset] = [:]
         for marker in TraceMarker.allCases { markers[marker] = try file.openDataset(marker.rawValue) }
@@ -143,12 +139,10 @@ final class TraceWriter {
     /// per layer, whose values `snapshot(variable, l)` provides; then flushes and advances the markers.
     func appendEpoch(rows: StepRows, metrics: EpochMetrics, statistics: LayerEpochStatistics,
                      snapshot: ((SnapshotVariable, Int) -> UnsafeBufferPointer<Float>)?) throws {
-        for (name, dataset) in stepSets {
-            try append(TraceColumn.step(name, rows), to: dataset, name: name)
-        }
         let lastStep = Int(rows.step.last ?? Int64(completedSteps))
-        for (name, dataset) in epochSets {
-            try append(TraceColumn.epoch(name, metrics: metrics, statistics: statistics, lastStep: lastStep), to: dataset, name: name)
+        for (variable, dataset) in stepSets + epochSets {
+            let column = TraceColumn.of(variable, rows: rows, metrics: metrics, statistics: statistics, lastStep: lastStep)
+            try append(column, to: dataset, name: variable.name)
         }
         if let snapshot { try appendSnapshot(epoch: metrics.epoch, snapshot) }
         try file.flush()

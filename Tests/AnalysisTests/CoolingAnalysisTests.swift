@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Analysis
+import LayerStatistics
 
 @Suite("The cooling analysis: comparison, commonality, intervals, sentence, JSON")
 struct CoolingAnalysisTests {

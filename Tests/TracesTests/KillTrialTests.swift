@@ -137,8 +137,8 @@ struct TraceContents {
         completedEpochs = reader.progress.completedEpochs
         status = reader.progress.status
         let header = reader.header
-        for group in [TraceFormat.stepsGroup, TraceFormat.epochsGroup] {
-            for variable in TraceVariable.variables(in: group, recording: header.recording, smoothing: header.smoothing)
+        for group in TraceGroup.allCases {
+            for variable in TraceVariable.records(in: group, recording: header.recording, smoothing: header.smoothing)
                 where !["seconds", "training_seconds"].contains(variable.name) && !variable.name.hasSuffix("_seconds") {
                 let array = try reader.read(variable.path)
                 rows[variable.path] = (0..<array.rowCount).map { r in array.row(r).map(\.bitPattern) }

@@ -24,7 +24,7 @@ struct PythonTests {
         #expect(epochs.variables["weight_temperature_histogram"] == ["epoch", "layer", "bin"])
         #expect(epochs.variables["bin_lower"] == ["bin"] && epochs.variables["weight_count"] == ["layer"])
         // Every variable the schema lists is there.
-        for variable in TraceVariable.variables(in: "epochs", recording: recording, smoothing: false).dropFirst() {
+        for variable in TraceVariable.records(in: .epochs, recording: recording, smoothing: false).dropFirst() {
             #expect(epochs.variables[variable.name] != nil, "\(variable.name)")
         }
 

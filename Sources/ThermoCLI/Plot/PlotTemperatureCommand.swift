@@ -1,5 +1,6 @@
 import ArgumentParser
 import Figures
+import LayerStatistics
 
 /// `thermo plot temperature`: layer temperatures with bands of per-weight variance quantiles.
 struct PlotTemperatureCommand: ParsableCommand {
@@ -21,7 +22,7 @@ struct PlotTemperatureCommand: ParsableCommand {
         let chosen = try selectRun(try loadLayerSeries(inputs), named: runName)
         var notes: [String] = []
         let layers = try chosen.layers.map { record -> TemperatureSeries in
-            guard let temperature = record.temperature ?? record.noise?.map({ $0 * $0 }) else {
+            guard let temperature = record.temperature ?? record.noise?.map(SignalAndNoise.temperature(noise:)) else {
                 throw ValidationError("\(chosen.path) has neither a temperature nor a noise column; T_l needs one of them")
             }
             var bands: [QuantileBand] = []
@@ -40,7 +41,7 @@ struct PlotTemperatureCommand: ParsableCommand {
         }
         for note in Set(notes).sorted() { plot.note(note) }
         if plot.logy ?? true {
-            let temperatures: (LayerRecord) -> [Double]? = { $0.temperature ?? $0.noise?.map { $0 * $0 } }
+            let temperatures: (LayerRecord) -> [Double]? = { $0.temperature ?? $0.noise?.map(SignalAndNoise.temperature(noise:)) }
             for note in undrawableValueNotes([chosen], quantities: [("temperature", temperatures)]) { plot.note(note) }
         }
         try plot.render(TemperatureFigure(layers: layers), inputs: inputs)

@@ -1,40 +1,10 @@
 import Foundation
 import Testing
 @testable import Analysis
+import LayerStatistics
 
-@Suite("Layer signal statistics and regimes")
-struct LayerStatisticsTests {
-    @Test func layerSignalIsTheMeanAbsoluteGradient() {
-        #expect(layerSignal(gradient: [Float(1), -2, 3, -4]) == 2.5)
-    }
-
-    @Test func statisticsPerEpochUseThePopulationStandardDeviation() throws {
-        let steps = [1.0, 2, 3, 4, 10, 10]
-        let stats = layerSignalStatistics(steps: steps, epochOfStep: [1, 1, 1, 1, 2, 2])
-        #expect(stats.count == 2)
-        #expect(stats[0].position == 1 && stats[0].firstStep == 0 && stats[0].stepCount == 4)
-        #expect(stats[0].signal == 2.5)
-        #expect(abs(stats[0].temperature - 1.25) < 1e-15)  // Σ(s − 2.5)²/4
-        #expect(abs(stats[0].noise - 1.25.squareRoot()) < 1e-15)
-        #expect(abs(try #require(stats[0].signalToNoise) - 2.5 / 1.25.squareRoot()) < 1e-14)
-        #expect(stats[1].noise == 0 && stats[1].signalToNoise == nil)
-    }
-
-    @Test func statisticsOverWindowsOfSteps() {
-        let steps = (0..<10).map(Double.init)
-        let dropped = layerSignalStatistics(steps: steps, windowSteps: 4)
-        #expect(dropped.map(\.stepCount) == [4, 4])
-        #expect(dropped.map(\.position) == [4, 8])
-        let kept = layerSignalStatistics(steps: steps, windowSteps: 4, stepsPerEpoch: 4, keepPartialWindow: true)
-        #expect(kept.map(\.stepCount) == [4, 4, 2])
-        #expect(kept.map(\.position) == [1, 2, 2.5])
-        #expect(kept[2].signal == 8.5)
-    }
-
-    @Test func perWeightRatio() {
-        #expect(Analysis.perWeightSignalToNoise(means: [3.0, 4], variances: [16.0, 9]) == 1)
-    }
-
+@Suite("Regimes of layer statistics")
+struct RegimeTests {
     @Test func regimesFindThePeakAndTheCrossing() {
         // Signal rises to a peak at 3 and decays; noise grows: SNR crosses 1 between 4 and 5.
         let positions = [1.0, 2, 3, 4, 5, 6]
