@@ -38,13 +38,16 @@ let package = Package(
         .target(name: "Traces", dependencies: ["HDF5", "Training", "Networks", "NumericCore", "Datasets", "CZlib"]),
         /// Levenberg–Marquardt, cooling models, bootstrap, information criteria, regimes.
         .target(name: "Analysis", dependencies: ["NumericCore"]),
+        /// Studies of a run: traces and long tables read into one run-series type, and the temperature, regimes
+        /// and cooling studies as functions returning reports.
+        .target(name: "Studies", dependencies: ["Analysis", "Traces"]),
         /// gnuplot figures: scripts and data files written beside every figure, rendering, terminals.
         .target(name: "Figures", dependencies: ["Analysis", "Smoothing", "NumericCore"]),
         /// Sweeps: grid parsing, the local parallel runner, Slurm array scripts, collection of results.
         .target(name: "Sweeps", dependencies: ["Training", "NumericCore"]),
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
-            "NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces", "Analysis", "Figures", "Sweeps",
+            "NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces", "Analysis", "Studies", "Figures", "Sweeps",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
@@ -60,8 +63,9 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Training", "HDF5", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies", "Analysis", "Traces", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Analysis", "TestSupport"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "TestSupport"]),
-        .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "Analysis", "Traces", "HDF5", "TestSupport"]),
+        .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "Analysis", "Studies", "Traces", "HDF5", "TestSupport"]),
     ]
 )
