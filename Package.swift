@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "HDF5Shim", dependencies: ["CHDF5"]),
 
         // MARK: The library, by dependency: numeric core → networks and losses → training → recording,
-        // analysis, figures → CLI.
+        // analysis → studies → figures → CLI.
         /// Contiguous Float32 buffers, the BLAS wrappers, seeded random streams.
         .target(name: "NumericCore", dependencies: ["CBLAS"]),
         /// IDX reading and verification, data-set lookup and fetch, checksums.

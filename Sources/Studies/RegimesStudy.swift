@@ -113,3 +113,10 @@ public struct RegimesReport: Codable, Sendable {
         return out
     }
 }
+
+/// The regimes of one run's layers as the signal figure marks them (`thermo plot signal`): `regimeAnalysis`
+/// with its defaults (nested model on the signal curves, ΔAIC ≤ 2) on every layer's S_l and σ_l, σ standing in
+/// as S where a table lacks it (`LayerSeries.regimeSeries`); only the signal peaks and e* are used.
+public func signalRegimes(_ run: RunSeries) -> RegimeAnalysis {
+    regimeAnalysis(run.layers.compactMap { $0.regimeSeries(run: nil) })
+}

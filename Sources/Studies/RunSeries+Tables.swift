@@ -23,6 +23,11 @@ extension RunSeries {
         do { table = try LongTable(contentsOfFile: path, requiring: request.drawing ? [] : [.signal]) } catch {
             throw StudyError(.input, error.description)
         }
+        return try runs(of: table, path: path, request: request)
+    }
+
+    /// The runs of a long table already parsed from `path` (see `readTable`).
+    public static func runs(of table: LongTable, path: String, request: SeriesRequest) throws(StudyError) -> [RunSeries] {
         if request.needsNoise && !request.drawing && !table.hasNoise {
             throw StudyError(.input, "\(path) has no noise column, which this analysis needs; add one (epoch, layer, signal, noise)")
         }

@@ -53,7 +53,14 @@ enum Fixtures {
     }
 
     static var cooling: CoolingFigure {
-        get throws { try CoolingFigure.analysed(coolingCurves(), model: .nested, window: EpochWindow(from: 8, to: nil)) }
+        get throws {
+            // The results the figure draws, made as the cooling study makes them for `thermo plot cooling`.
+            let curves = coolingCurves()
+            let fit = try coolingFit(curves, model: .nested, window: EpochWindow(from: 8, to: nil))
+            let scan = try windowScan(curves, model: .power)
+            let exponents = try effectiveExponents(curves)
+            return CoolingFigure(curves: curves, fit: fit, scan: scan, effectiveExponents: exponents)
+        }
     }
 
     static var sweep: SweepFigure {

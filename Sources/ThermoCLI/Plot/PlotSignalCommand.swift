@@ -37,7 +37,7 @@ struct PlotSignalCommand: ParsableCommand {
             let title = label.isEmpty ? run.label : label[i]
             var panel = SignalPanel(title: title, layers: layers)
             if !noRegimes {
-                let (boundaries, notes) = SignalPanel.detectedBoundaries(layers)
+                let (boundaries, notes) = SignalPanel.boundaries(of: signalRegimes(run))
                 panel.boundaries = boundaries
                 for note in notes { plot.note("\(title): \(note)") }
             }
