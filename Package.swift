@@ -42,7 +42,7 @@ let package = Package(
         /// and cooling studies as functions returning reports.
         .target(name: "Studies", dependencies: ["Analysis", "Traces"]),
         /// gnuplot figures: scripts and data files written beside every figure, rendering, terminals.
-        .target(name: "Figures", dependencies: ["Analysis", "Smoothing", "NumericCore"]),
+        .target(name: "Figures", dependencies: ["Studies", "Analysis", "Smoothing", "NumericCore"]),
         /// Sweeps: grid parsing, the local parallel runner, Slurm array scripts, collection of results.
         .target(name: "Sweeps", dependencies: ["Training", "NumericCore"]),
         /// The command line: one file per subcommand, thin.
@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Training", "HDF5", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "Analysis", "Traces", "TestSupport"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Analysis", "TestSupport"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Studies", "Analysis", "TestSupport"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "TestSupport"]),
         .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "Analysis", "Studies", "Traces", "HDF5", "TestSupport"]),
     ]

@@ -28,14 +28,11 @@ struct PlotSignalCommand: ParsableCommand {
         for note in undrawableValueNotes(runs, quantities: [("signal", { $0.signal }), ("noise", { $0.noise })]) { plot.note(note) }
         var panels: [SignalPanel] = []
         for (i, run) in runs.enumerated() {
-            let layers = try run.layers.map { record -> SignalSeries in
-                guard let signal = record.signal else {
-                    throw ValidationError("\(run.path) has no signal column; the signal figure needs epoch, layer, signal[, noise]")
-                }
-                return SignalSeries(layer: record.layer, epochs: record.positions, signal: signal, noise: record.noise)
+            for layer in run.layers where layer.signal == nil {
+                throw ValidationError("\(run.path) has no signal column; the signal figure needs epoch, layer, signal[, noise]")
             }
             let title = label.isEmpty ? run.label : label[i]
-            var panel = SignalPanel(title: title, layers: layers)
+            var panel = SignalPanel(title: title, layers: run.layers)
             if !noRegimes {
                 let (boundaries, notes) = SignalPanel.boundaries(of: signalRegimes(run))
                 panel.boundaries = boundaries
