@@ -41,11 +41,11 @@ enum Fixtures {
 
     static var temperature: TemperatureFigure {
         TemperatureFigure(layers: signalLayers().map { layer in
-            let t = layer.noise!.map { $0 * $0 }
-            return TemperatureSeries(layer: layer.layer, epochs: layer.positions, temperature: t, bands: [
-                QuantileBand(lower: 0.05, upper: 0.95, lowerValues: t.map { $0 * 2 }, upperValues: t.map { $0 * 400 }),
-                QuantileBand(lower: 0.25, upper: 0.75, lowerValues: t.map { $0 * 10 }, upperValues: t.map { $0 * 80 }),
-            ], median: t.map { $0 * 30 })
+            var l = layer
+            let t = layer.temperature!
+            l.quantileLevels = [0.05, 0.25, 0.5, 0.75, 0.95]
+            l.quantiles = [2, 10, 30, 80, 400].map { k in t.map { $0 * k } }
+            return l
         })
     }
 

@@ -20,31 +20,14 @@ struct PlotTemperatureCommand: ParsableCommand {
     func run() throws {
         try plot.checkOutput()
         let chosen = try studied { () throws(StudyError) in try RunSeries.select(try RunSeries.loadFigureInputs(inputs), named: runName) }
-        var notes: [String] = []
-        let layers = try chosen.layers.map { record -> TemperatureSeries in
-            guard let temperature = record.temperature else {
-                throw ValidationError("\(chosen.path) has neither a temperature nor a noise column; T_l needs one of them")
-            }
-            var bands: [QuantileBand] = []
-            var median: [Double]? = nil
-            var paired = Set<Int>()
-            let quantiles = zip(record.quantileLevels, record.quantiles).map { (level: $0.0, values: $0.1) }
-            for (i, q) in quantiles.enumerated() {
-                if abs(q.level - 0.5) < 1e-9 { median = q.values; paired.insert(i); continue }
-                guard q.level < 0.5, let j = quantiles.firstIndex(where: { abs($0.level - (1 - q.level)) < 1e-9 }) else { continue }
-                bands.append(QuantileBand(lower: q.level, upper: quantiles[j].level, lowerValues: q.values, upperValues: quantiles[j].values))
-                paired.formUnion([i, j])
-            }
-            for (i, q) in quantiles.enumerated() where !paired.contains(i) {
-                notes.append("quantile q\(shortValue(100 * q.level)) has no symmetric partner q\(shortValue(100 * (1 - q.level))); left out")
-            }
-            return TemperatureSeries(layer: record.layer, epochs: record.positions, temperature: temperature, bands: bands, median: median)
+        for layer in chosen.layers where layer.temperature == nil {
+            throw ValidationError("\(chosen.path) has neither a temperature nor a noise column; T_l needs one of them")
         }
-        for note in Set(notes).sorted() { plot.note(note) }
+        for note in TemperatureFigure.unpairedQuantileNotes(chosen.layers) { plot.note(note) }
         if plot.logy ?? true {
             let temperatures: (LayerSeries) -> [Double]? = { $0.temperature }
             for note in undrawableValueNotes([chosen], quantities: [("temperature", temperatures)]) { plot.note(note) }
         }
-        try plot.render(TemperatureFigure(layers: layers), inputs: inputs)
+        try plot.render(TemperatureFigure(layers: chosen.layers), inputs: inputs)
     }
 }
