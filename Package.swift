@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "HDF5Shim", dependencies: ["CHDF5"]),
 
         // MARK: The library, by dependency: numeric core → networks and losses → training → recording,
-        // analysis, figures → CLI.
+        // analysis → studies → figures → CLI.
         /// Contiguous Float32 buffers, the BLAS wrappers, seeded random streams.
         .target(name: "NumericCore", dependencies: ["CBLAS"]),
         /// IDX reading and verification, data-set lookup and fetch, checksums (SHA-256 and MD5 from swift-crypto).
@@ -44,8 +44,11 @@ let package = Package(
         .target(name: "LayerStatistics"),
         /// Levenberg–Marquardt, cooling models, bootstrap, information criteria, regimes.
         .target(name: "Analysis", dependencies: ["NumericCore", "LayerStatistics"]),
+        /// Studies of a run: traces and long tables read into one run-series type, and the temperature, regimes
+        /// and cooling studies as functions returning reports.
+        .target(name: "Studies", dependencies: ["Analysis", "Traces", "LayerStatistics"]),
         /// gnuplot figures: scripts and data files written beside every figure, rendering, terminals.
-        .target(name: "Figures", dependencies: ["Analysis", "Smoothing", "NumericCore"]),
+        .target(name: "Figures", dependencies: ["Studies", "Analysis", "Smoothing", "NumericCore"]),
         /// Sweeps: grid parsing, the local parallel runner, Slurm array scripts, collection of results.
         .target(name: "Sweeps", dependencies: ["Training", "NumericCore", "Settings"]),
         /// Benchmarks of the training step, the smoothing losses and recording, driving the public training step.
@@ -53,7 +56,7 @@ let package = Package(
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
             "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "LayerStatistics",
-            "Analysis", "Figures", "Sweeps", "Benchmarks",
+            "Analysis", "Studies", "Figures", "Sweeps", "Benchmarks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
@@ -72,8 +75,9 @@ let package = Package(
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Training", "HDF5", "TestSupport"]),
         .testTarget(name: "LayerStatisticsTests", dependencies: ["LayerStatistics"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "LayerStatistics", "TestSupport"]),
-        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Analysis", "TestSupport"]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies", "Analysis", "Traces", "TestSupport"]),
+        .testTarget(name: "FiguresTests", dependencies: ["Figures", "Studies", "Analysis", "TestSupport"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "TestSupport"]),
-        .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "Analysis", "Traces", "HDF5", "TestSupport"]),
+        .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "Analysis", "Studies", "Traces", "HDF5", "TestSupport"]),
     ]
 )

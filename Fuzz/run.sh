@@ -21,8 +21,8 @@ scratch="$root/.build-fuzz"
 swift build --scratch-path "$scratch" --target ThermoCLI -Xswiftc -sanitize=fuzzer,address >&2
 products="$scratch/x86_64-unknown-linux-gnu/debug"
 [[ -d "$products" ]] || products="$scratch/debug"
-modules=(NumericCore Datasets Networks Smoothing Training HDF5 Traces Analysis Figures Sweeps ThermoCLI ArgumentParser ArgumentParserToolInfo
-         Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims)
+modules=(NumericCore Datasets Networks Settings Smoothing Training HDF5 Traces LayerStatistics Analysis Studies Figures Sweeps Benchmarks ThermoCLI
+         ArgumentParser ArgumentParserToolInfo Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims)
 objects=()
 # swift-crypto's BoringSSL keeps its objects in subfolders, hence find.
 for m in "${modules[@]}"; do while IFS= read -r o; do objects+=("$o"); done < <(find "$products/$m.build" -name '*.o' | sort); done

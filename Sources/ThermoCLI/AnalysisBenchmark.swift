@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import NumericCore
+import Studies
 
 /// `thermo bench --analysis`: the analysis targets, measured in one run.
 ///
@@ -84,6 +85,7 @@ struct AnalysisBenchmark {
         let path = keepTrace ?? folder.appendingPathComponent("bench-120.h5").path
         var synthetic = SyntheticTrace.cooling(epochs: 120, stepsPerEpoch: 234)
         synthetic.widths = [16, 16, 16, 16, 4]
+        synthetic.thermoVersion = thermoVersion
         let writeMs = try milliseconds { try synthetic.write(to: path) }
         var request = SeriesRequest()
         request.perWeight = true
@@ -92,7 +94,7 @@ struct AnalysisBenchmark {
         var bytes = 0
         for _ in 0..<reps {
             inProcess.append(try milliseconds {
-                let runs = try AnalysisInput.load([path], request: request)
+                let runs = try RunSeries.load([path], request: request)
                 bytes = TemperatureReport(runs).table().utf8.count
             })
         }

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 @testable import Figures
+import Studies
 import Testing
 import TestSupport
 
@@ -19,7 +20,7 @@ enum Fixtures {
     static func wiggle(_ i: Int, _ seed: Int) -> Double { sin(Double(i * 7919 + seed * 104729) * 0.618) }
 
     /// Three layers rising to a peak at epoch 4, then decaying as e^−0.8, with noise above the signal.
-    static func signalLayers(epochs: Int = 60, shift: Double = 0) -> [SignalSeries] {
+    static func signalLayers(epochs: Int = 60, shift: Double = 0) -> [LayerSeries] {
         (1...3).map { l in
             let e = (1...epochs).map(Double.init)
             let a = exp(-4 + 0.4 * Double(l) + shift)
@@ -27,7 +28,7 @@ enum Fixtures {
                 (x <= 4 ? a * (0.4 + 0.15 * x) : a * pow(x / 4, -0.8)) * exp(0.03 * wiggle(i, l))
             }
             let n = s.enumerated().map { i, v in v * (i < 3 ? 0.5 : 1.5) * exp(0.04 * wiggle(i, l + 7)) }
-            return SignalSeries(layer: "\(l)", epochs: e, signal: s, noise: n)
+            return LayerSeries(layer: "\(l)", positions: e, signal: s, noise: n)
         }
     }
 
@@ -40,20 +41,27 @@ enum Fixtures {
 
     static var temperature: TemperatureFigure {
         TemperatureFigure(layers: signalLayers().map { layer in
-            let t = layer.noise!.map { $0 * $0 }
-            return TemperatureSeries(layer: layer.layer, epochs: layer.epochs, temperature: t, bands: [
-                QuantileBand(lower: 0.05, upper: 0.95, lowerValues: t.map { $0 * 2 }, upperValues: t.map { $0 * 400 }),
-                QuantileBand(lower: 0.25, upper: 0.75, lowerValues: t.map { $0 * 10 }, upperValues: t.map { $0 * 80 }),
-            ], median: t.map { $0 * 30 })
+            var l = layer
+            let t = layer.temperature!
+            l.quantileLevels = [0.05, 0.25, 0.5, 0.75, 0.95]
+            l.quantiles = [2, 10, 30, 80, 400].map { k in t.map { $0 * k } }
+            return l
         })
     }
 
     static func coolingCurves() -> [CoolingCurve] {
-        signalLayers(epochs: 120).map { CoolingCurve(layer: $0.layer, kind: .signal, epochs: $0.epochs, values: $0.signal) }
+        signalLayers(epochs: 120).map { CoolingCurve(layer: $0.layer, kind: .signal, epochs: $0.positions, values: $0.signal!) }
     }
 
     static var cooling: CoolingFigure {
-        get throws { try CoolingFigure.analysed(coolingCurves(), model: .nested, window: EpochWindow(from: 8, to: nil)) }
+        get throws {
+            // The results the figure draws, made as the cooling study makes them for `thermo plot cooling`.
+            let curves = coolingCurves()
+            let fit = try coolingFit(curves, model: .nested, window: EpochWindow(from: 8, to: nil))
+            let scan = try windowScan(curves, model: .power)
+            let exponents = try effectiveExponents(curves)
+            return CoolingFigure(curves: curves, fit: fit, scan: scan, effectiveExponents: exponents)
+        }
     }
 
     static var sweep: SweepFigure {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Figures
+import Studies
 import Testing
 import TestSupport
 
@@ -24,7 +25,7 @@ struct SafetyTests {
         let evil = Self.hostile(marker)
         var options = Fixtures.smallOptions
         options.title = evil
-        let layers = Fixtures.signalLayers().map { layer -> SignalSeries in
+        let layers = Fixtures.signalLayers().map { layer -> LayerSeries in
             var l = layer
             l.layer = evil
             return l

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import HDF5
+import Studies
 import Testing
 import TestSupport
 @testable import ThermoCLI
@@ -18,6 +19,8 @@ enum AnalysisFixtures {
     /// Writes `trace` to `name` in the fixture folder.
     static func write(_ trace: SyntheticTrace, _ name: String) -> String {
         let path = folder.appendingPathComponent(name).path
+        var trace = trace
+        trace.thermoVersion = thermoVersion
         try! trace.write(to: path)
         return path
     }

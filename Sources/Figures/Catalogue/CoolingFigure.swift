@@ -17,31 +17,13 @@ public struct CoolingFigure: Figure {
     /// The per-curve effective exponents, if computed.
     public var effectiveExponents: [CurveEffectiveExponent]
 
-    /// A figure of a fit made elsewhere (e.g. by `thermo fit-cooling`).
+    /// A figure of a fit made elsewhere (the Studies module's `coolingStudy`, as `thermo plot cooling` makes it):
+    /// the figure draws the results it is handed and fits nothing itself.
     public init(curves: [CoolingCurve], fit: CoolingFit, scan: WindowScan? = nil, effectiveExponents: [CurveEffectiveExponent] = []) {
         self.curves = curves
         self.fit = fit
         self.scan = scan
         self.effectiveExponents = effectiveExponents
-    }
-
-    /// Fits `model` to `curves` on `window` (`coolingFit`), scans the window start with `scanModel`
-    /// (`windowScan` with the window's end; nil: no scan) and computes the effective exponents on all epochs.
-    public static func analysed(_ curves: [CoolingCurve], model: CoolingModel = .nested, window: EpochWindow = EpochWindow(),
-                                scanModel: CoolingModel? = .power) throws(CoolingFitError) -> CoolingFigure {
-        let fit = try coolingFit(curves, model: model, window: window)
-        let scan = try scanModel.map { (m: CoolingModel) throws(CoolingFitError) -> WindowScan in
-            try windowScan(curves, model: m, end: window.to)
-        }
-        let usable = curves.map { curve -> CoolingCurve in
-            var c = curve
-            let points = zip(curve.epochs, curve.values).filter { $0.0 > 0 && $0.1 > 0 && $0.0.isFinite && $0.1.isFinite }
-            c.epochs = points.map(\.0)
-            c.values = points.map(\.1)
-            return c
-        }
-        let exponents = try Analysis.effectiveExponents(usable)
-        return CoolingFigure(curves: curves, fit: fit, scan: scan, effectiveExponents: exponents)
     }
 
     /// "cooling", as in `thermo plot cooling`.

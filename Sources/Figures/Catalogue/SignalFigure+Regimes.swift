@@ -3,22 +3,11 @@ import Foundation
 import NumericCore
 
 extension SignalPanel {
-    /// The regime boundaries of `layers` as the Analysis module finds them (`regimeAnalysis`, the analysis of
-    /// `thermo regimes`; docs/definitions.md, "Dynamical regimes"): the median over layers of the epoch where S_l
-    /// peaks (the start of the short noise-dominated transition), unless every layer peaks at its first point,
-    /// and the onset e* of the late common cooling (nested model on the signal curves, ΔAIC ≤ 2). Each detector
-    /// also returns one line of evidence, so that a caller can say why a boundary is missing.
-    public static func detectedBoundaries(_ layers: [SignalSeries]) -> (boundaries: [RegimeBoundary], notes: [String]) {
-        let usable = layers.filter { !$0.epochs.isEmpty }
-        guard !usable.isEmpty else { return ([], ["no layer has data: no regime boundaries"]) }
-        let series = usable.map { layer in
-            RegimeSeries(layer: layer.layer, positions: layer.epochs, signal: layer.signal, noise: layer.noise ?? layer.signal)
-        }
-        return boundaries(of: regimeAnalysis(series))
-    }
-
-    /// The boundaries to mark for a regime analysis already made (`thermo regimes`' analysis): the median signal
-    /// peak and e*, with one note per detector.
+    /// The boundaries to mark for a regime analysis already made (the Studies module's `signalRegimes`, the
+    /// analysis of `thermo regimes`; docs/definitions.md, "Dynamical regimes"): the median over layers of the
+    /// epoch where S_l peaks (the start of the short noise-dominated transition), unless every layer peaks at
+    /// its first point, and the onset e* of the late common cooling. Each detector also returns one line of
+    /// evidence, so that a caller can say why a boundary is missing.
     public static func boundaries(of analysis: RegimeAnalysis) -> (boundaries: [RegimeBoundary], notes: [String]) {
         var boundaries: [RegimeBoundary] = []
         var notes: [String] = []

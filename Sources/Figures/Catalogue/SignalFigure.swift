@@ -1,24 +1,4 @@
-/// One layer's training signal S_l(e) and noise σ_l(e) against epochs.
-public struct SignalSeries: Sendable, Equatable {
-    /// The layer's label ("1", "fc2").
-    public var layer: String
-    /// Epochs (increasing; fractional for windows of steps).
-    public var epochs: [Double]
-    /// S_l at those epochs.
-    public var signal: [Double]
-    /// σ_l at those epochs, when recorded.
-    public var noise: [Double]?
-
-    /// A layer's series; `noise`, if given, has one value per epoch.
-    public init(layer: String, epochs: [Double], signal: [Double], noise: [Double]? = nil) {
-        precondition(epochs.count == signal.count && (noise?.count ?? epochs.count) == epochs.count,
-                     "SignalSeries \(layer): epochs, signal and noise must have the same length")
-        self.layer = layer
-        self.epochs = epochs
-        self.signal = signal
-        self.noise = noise
-    }
-}
+import Studies
 
 /// A vertical mark at a regime boundary (the signal peak, the onset e* of the late common regime).
 public struct RegimeBoundary: Sendable, Equatable {
@@ -38,13 +18,14 @@ public struct RegimeBoundary: Sendable, Equatable {
 public struct SignalPanel: Sendable, Equatable {
     /// The panel's title ("ReLU"); nil for none.
     public var title: String?
-    /// The layers, in order (colours follow this order).
-    public var layers: [SignalSeries]
+    /// The layers, in order (colours follow this order): each layer's positions (epochs, fractional for
+    /// windows of steps), S_l (required) and σ_l (drawn dashed when present).
+    public var layers: [LayerSeries]
     /// Regime boundaries to mark.
     public var boundaries: [RegimeBoundary]
 
     /// A panel of `layers` with optional `title` and `boundaries`.
-    public init(title: String? = nil, layers: [SignalSeries], boundaries: [RegimeBoundary] = []) {
+    public init(title: String? = nil, layers: [LayerSeries], boundaries: [RegimeBoundary] = []) {
         self.title = title
         self.layers = layers
         self.boundaries = boundaries
@@ -86,7 +67,7 @@ public struct SignalFigure: Figure {
         if shared { figure.reserveKeyStrip(entries: layerCount + (hasNoise ? 2 : 0), columnWidth: 2.8) }
         var keyClauses: [String] = []
         for (p, panel) in panels.enumerated() {
-            guard !panel.layers.isEmpty, panel.layers.contains(where: { !$0.epochs.isEmpty }) else {
+            guard !panel.layers.isEmpty, panel.layers.contains(where: { !$0.positions.isEmpty }) else {
                 throw .invalidData(figure: name, reason: "\(panel.title.map { "run \($0)" } ?? "panel \(p + 1)") has no layer with data")
             }
             var table = DataTable(part: "panel\(p + 1)", description: [
@@ -95,8 +76,12 @@ public struct SignalFigure: Figure {
             ], columns: ["epoch", "signal", "noise"])
             var values: [Double] = []
             for layer in panel.layers {
-                let noise = layer.noise ?? Array(repeating: .nan, count: layer.epochs.count)
-                let rows = (0..<layer.epochs.count).map { [layer.epochs[$0], layer.signal[$0], noise[$0]] }
+                guard let signal = layer.signal, signal.count == layer.positions.count,
+                      (layer.noise?.count ?? signal.count) == signal.count else {
+                    throw .invalidData(figure: name, reason: "layer \(layer.layer) of \(panel.title.map { "run \($0)" } ?? "panel \(p + 1)") needs one signal (and noise) value per epoch")
+                }
+                let noise = layer.noise ?? Array(repeating: .nan, count: layer.positions.count)
+                let rows = (0..<layer.positions.count).map { [layer.positions[$0], signal[$0], noise[$0]] }
                     .filter { !logx || $0[0] > 0 }
                 table.append("layer \(layer.layer)", rows: rows)
                 values += rows.flatMap { [$0[1], $0[2]] }.filter { $0 > 0 && $0.isFinite }
@@ -119,7 +104,7 @@ public struct SignalFigure: Figure {
             var clauses: [String] = []
             for (i, layer) in panel.layers.enumerated() {
                 let colour = Palette.colour(i)
-                let every = max(1, layer.epochs.count / 8)
+                let every = max(1, layer.positions.count / 8)
                 let style = "lw 1.5 lc rgb '\(colour)' dt 1 pt \(Palette.filledPoint(i)) ps 0.5"
                 let title = "title \(figure.quoted(literal: "layer \(layer.layer)"))"
                 clauses.append("\(file) index \(i) using 1:2 with linespoints \(style) pi \(every) \(title)")

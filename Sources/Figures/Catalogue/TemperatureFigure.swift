@@ -1,50 +1,51 @@
 import Foundation
+import Studies
 
 /// A band between two quantiles of the per-weight gradient variances v_ω of one layer, per epoch.
-public struct QuantileBand: Sendable, Equatable {
+struct QuantileBand: Sendable, Equatable {
     /// The quantile levels in [0, 1], lower < upper (e.g. 0.05 and 0.95).
-    public var lower: Double
-    public var upper: Double
+    var lower: Double
+    var upper: Double
     /// The quantiles' values at each epoch.
-    public var lowerValues: [Double]
-    public var upperValues: [Double]
-
-    /// The band between quantile levels `lower` and `upper`.
-    public init(lower: Double, upper: Double, lowerValues: [Double], upperValues: [Double]) {
-        precondition(lowerValues.count == upperValues.count, "QuantileBand: both sides need one value per epoch")
-        self.lower = lower
-        self.upper = upper
-        self.lowerValues = lowerValues
-        self.upperValues = upperValues
-    }
+    var lowerValues: [Double]
+    var upperValues: [Double]
 
     /// "5–95%".
     var label: String { "\(shortNumber(100 * lower))–\(shortNumber(100 * upper))%" }
 }
 
-/// One layer's temperature T_l(e) = σ_l(e)² and, optionally, quantile bands and the median of its per-weight
+/// One layer as the temperature figure draws it: T_l(e) = σ_l(e)² and the bands and median of its per-weight
 /// gradient variances v_ω(e) (docs/definitions.md: the weights of one layer do not share one temperature).
-public struct TemperatureSeries: Sendable, Equatable {
+struct TemperatureSeries: Sendable, Equatable {
     /// The layer's label.
-    public var layer: String
-    public var epochs: [Double]
+    var layer: String
+    var epochs: [Double]
     /// T_l at each epoch.
-    public var temperature: [Double]
-    /// Bands of per-weight variance quantiles, widest first or in any order (drawn widest first).
-    public var bands: [QuantileBand]
+    var temperature: [Double]
+    /// Bands of per-weight variance quantiles (drawn widest first).
+    var bands: [QuantileBand]
     /// The median per-weight variance at each epoch, if known.
-    public var median: [Double]?
+    var median: [Double]?
+    /// The quantile levels that have no symmetric partner (left out).
+    var unpaired: [Double]
 
-    /// A layer's temperatures with optional per-weight bands and median.
-    public init(layer: String, epochs: [Double], temperature: [Double], bands: [QuantileBand] = [], median: [Double]? = nil) {
-        precondition(epochs.count == temperature.count, "TemperatureSeries \(layer): one temperature per epoch")
-        precondition(bands.allSatisfy { $0.lowerValues.count == epochs.count }, "TemperatureSeries \(layer): bands need one value per epoch")
-        precondition((median?.count ?? epochs.count) == epochs.count, "TemperatureSeries \(layer): one median per epoch")
-        self.layer = layer
-        self.epochs = epochs
-        self.temperature = temperature
-        self.bands = bands
-        self.median = median
+    /// The layer's temperature, with its quantile levels paired symmetrically into bands (q5–q95, q25–q75)
+    /// and q50 as the median.
+    init(pairing layer: LayerSeries) {
+        self.layer = layer.layer
+        epochs = layer.positions
+        temperature = layer.temperature ?? []
+        let quantiles = zip(layer.quantileLevels, layer.quantiles).map { (level: $0.0, values: $0.1) }
+        bands = []
+        median = nil
+        var paired = Set<Int>()
+        for (i, q) in quantiles.enumerated() {
+            if abs(q.level - 0.5) < 1e-9 { median = q.values; paired.insert(i); continue }
+            guard q.level < 0.5, let j = quantiles.firstIndex(where: { abs($0.level - (1 - q.level)) < 1e-9 }) else { continue }
+            bands.append(QuantileBand(lower: q.level, upper: quantiles[j].level, lowerValues: q.values, upperValues: quantiles[j].values))
+            paired.formUnion([i, j])
+        }
+        unpaired = quantiles.indices.filter { !paired.contains($0) }.map { quantiles[$0].level }
     }
 }
 
@@ -52,18 +53,30 @@ public struct TemperatureSeries: Sendable, Equatable {
 /// quantiles of each layer. Without bands all layers share one panel; with bands each layer gets its own panel
 /// (same vertical range), so that bands do not hide one another.
 public struct TemperatureFigure: Figure {
-    /// The layers, in order.
-    public var layers: [TemperatureSeries]
+    /// The layers, in order: each layer's positions, T_l (required) and, when known, the quantiles of its
+    /// per-weight temperatures, paired symmetrically into bands (q5–q95, q25–q75) with q50 as the median.
+    public var layers: [LayerSeries]
 
     /// A figure of `layers`.
-    public init(layers: [TemperatureSeries]) {
+    public init(layers: [LayerSeries]) {
         self.layers = layers
     }
+
+    /// One note per quantile level without a symmetric partner (left out of the bands), sorted.
+    public static func unpairedQuantileNotes(_ layers: [LayerSeries]) -> [String] {
+        let notes = layers.flatMap { TemperatureSeries(pairing: $0).unpaired }.map { level in
+            "quantile q\(shortNumber(100 * level)) has no symmetric partner q\(shortNumber(100 * (1 - level))); left out"
+        }
+        return Set(notes).sorted()
+    }
+
+    /// The layers as drawn.
+    var drawn: [TemperatureSeries] { layers.map(TemperatureSeries.init(pairing:)) }
 
     /// "temperature", as in `thermo plot temperature`.
     public var name: String { "temperature" }
 
-    var separatePanels: Bool { layers.count > 1 && layers.contains { !$0.bands.isEmpty || $0.median != nil } }
+    var separatePanels: Bool { layers.count > 1 && drawn.contains { !$0.bands.isEmpty || $0.median != nil } }
 
     var grid: (rows: Int, columns: Int) {
         guard separatePanels else { return (1, 1) }
@@ -80,9 +93,16 @@ public struct TemperatureFigure: Figure {
 
     /// Writes the panels, data tables and plot commands (see the type\'s documentation).
     public func build(_ figure: inout FigureBuilder) throws(FigureError) {
-        guard !layers.isEmpty, layers.contains(where: { !$0.epochs.isEmpty }) else {
+        guard !layers.isEmpty, layers.contains(where: { !$0.positions.isEmpty }) else {
             throw .invalidData(figure: name, reason: "no layer has data")
         }
+        for layer in layers {
+            let n = layer.positions.count
+            guard layer.temperature?.count == n, layer.quantiles.allSatisfy({ $0.count == n }) else {
+                throw .invalidData(figure: name, reason: "layer \(layer.layer) needs one temperature (and quantile) value per epoch")
+            }
+        }
+        let layers = drawn
         let logx = figure.options.logx ?? false
         if logx { try figure.checkLogRange(figure.options.xrange) }
         let logy = figure.options.logy ?? true

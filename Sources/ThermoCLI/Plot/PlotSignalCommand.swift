@@ -1,5 +1,6 @@
 import ArgumentParser
 import Figures
+import Studies
 
 /// `thermo plot signal`: per-layer signal and noise against epochs, runs side by side (Figure 1).
 struct PlotSignalCommand: ParsableCommand {
@@ -7,7 +8,7 @@ struct PlotSignalCommand: ParsableCommand {
         commandName: "signal",
         abstract: "Per-layer signal S (solid) and noise σ (dashed) against epochs on a log axis (Figure 1).",
         discussion: """
-        INPUTS: \(layerSeriesFormats). Each run (each file, or each value of a run column) gets a panel; two runs (ReLU and tanh) are drawn side by side. Regime boundaries — the median signal peak and the onset e* of the late common cooling — are found and marked unless --no-regimes.
+        INPUTS: \(figureInputFormats). Each run (each file, or each value of a run column) gets a panel; two runs (ReLU and tanh) are drawn side by side. Regime boundaries — the median signal peak and the onset e* of the late common cooling — are found and marked unless --no-regimes.
         """)
 
     @OptionGroup var plot: PlotOptions
@@ -20,23 +21,20 @@ struct PlotSignalCommand: ParsableCommand {
 
     func run() throws {
         try plot.checkOutput()
-        let runs = try loadLayerSeries(inputs)
+        let runs = try studied { () throws(StudyError) in try RunSeries.loadFigureInputs(inputs) }
         guard label.isEmpty || label.count == runs.count else {
             throw ValidationError("--label was given \(label.count) time\(label.count == 1 ? "" : "s") for \(runs.count) runs (\(runs.map(\.label).joined(separator: ", "))); give one per run")
         }
         for note in undrawableValueNotes(runs, quantities: [("signal", { $0.signal }), ("noise", { $0.noise })]) { plot.note(note) }
         var panels: [SignalPanel] = []
         for (i, run) in runs.enumerated() {
-            let layers = try run.layers.map { record -> SignalSeries in
-                guard let signal = record.signal else {
-                    throw ValidationError("\(run.path) has no signal column; the signal figure needs epoch, layer, signal[, noise]")
-                }
-                return SignalSeries(layer: record.layer, epochs: record.epochs, signal: signal, noise: record.noise)
+            for layer in run.layers where layer.signal == nil {
+                throw ValidationError("\(run.path) has no signal column; the signal figure needs epoch, layer, signal[, noise]")
             }
             let title = label.isEmpty ? run.label : label[i]
-            var panel = SignalPanel(title: title, layers: layers)
+            var panel = SignalPanel(title: title, layers: run.layers)
             if !noRegimes {
-                let (boundaries, notes) = SignalPanel.detectedBoundaries(layers)
+                let (boundaries, notes) = SignalPanel.boundaries(of: signalRegimes(run))
                 panel.boundaries = boundaries
                 for note in notes { plot.note("\(title): \(note)") }
             }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Figures
-import LayerStatistics
+import Studies
 
 /// `thermo plot temperature`: layer temperatures with bands of per-weight variance quantiles.
 struct PlotTemperatureCommand: ParsableCommand {
@@ -8,7 +8,7 @@ struct PlotTemperatureCommand: ParsableCommand {
         commandName: "temperature",
         abstract: "Layer temperatures T_l = σ_l² against epochs, with bands of per-weight temperature quantiles.",
         discussion: """
-        INPUT: \(layerSeriesFormats). T_l is read from a temperature column, else computed as noise². Quantile columns q<p> are paired symmetrically into bands (q5–q95, q25–q75); q50 is drawn as the median.
+        INPUT: \(figureInputFormats). T_l is read from a temperature column, else computed as noise². Quantile columns q<p> are paired symmetrically into bands (q5–q95, q25–q75); q50 is drawn as the median.
         """)
 
     @OptionGroup var plot: PlotOptions
@@ -19,45 +19,15 @@ struct PlotTemperatureCommand: ParsableCommand {
 
     func run() throws {
         try plot.checkOutput()
-        let chosen = try selectRun(try loadLayerSeries(inputs), named: runName)
-        var notes: [String] = []
-        let layers = try chosen.layers.map { record -> TemperatureSeries in
-            guard let temperature = record.temperature ?? record.noise?.map(SignalAndNoise.temperature(noise:)) else {
-                throw ValidationError("\(chosen.path) has neither a temperature nor a noise column; T_l needs one of them")
-            }
-            var bands: [QuantileBand] = []
-            var median: [Double]? = nil
-            var paired = Set<Int>()
-            for (i, q) in record.quantiles.enumerated() {
-                if abs(q.level - 0.5) < 1e-9 { median = q.values; paired.insert(i); continue }
-                guard q.level < 0.5, let j = record.quantiles.firstIndex(where: { abs($0.level - (1 - q.level)) < 1e-9 }) else { continue }
-                bands.append(QuantileBand(lower: q.level, upper: record.quantiles[j].level, lowerValues: q.values, upperValues: record.quantiles[j].values))
-                paired.formUnion([i, j])
-            }
-            for (i, q) in record.quantiles.enumerated() where !paired.contains(i) {
-                notes.append("quantile q\(shortValue(100 * q.level)) has no symmetric partner q\(shortValue(100 * (1 - q.level))); left out")
-            }
-            return TemperatureSeries(layer: record.layer, epochs: record.epochs, temperature: temperature, bands: bands, median: median)
+        let chosen = try studied { () throws(StudyError) in try RunSeries.select(try RunSeries.loadFigureInputs(inputs), named: runName) }
+        for layer in chosen.layers where layer.temperature == nil {
+            throw ValidationError("\(chosen.path) has neither a temperature nor a noise column; T_l needs one of them")
         }
-        for note in Set(notes).sorted() { plot.note(note) }
+        for note in TemperatureFigure.unpairedQuantileNotes(chosen.layers) { plot.note(note) }
         if plot.logy ?? true {
-            let temperatures: (LayerRecord) -> [Double]? = { $0.temperature ?? $0.noise?.map(SignalAndNoise.temperature(noise:)) }
+            let temperatures: (LayerSeries) -> [Double]? = { $0.temperature }
             for note in undrawableValueNotes([chosen], quantities: [("temperature", temperatures)]) { plot.note(note) }
         }
-        try plot.render(TemperatureFigure(layers: layers), inputs: inputs)
+        try plot.render(TemperatureFigure(layers: chosen.layers), inputs: inputs)
     }
-}
-
-/// The run named `name`, or the only run; an error lists the runs when the choice is ambiguous.
-func selectRun(_ runs: [LayerSeriesRun], named name: String?) throws -> LayerSeriesRun {
-    if let name {
-        guard let run = runs.first(where: { $0.label == name }) else {
-            throw ValidationError("--run \(name) is not among the runs \(runs.map(\.label).joined(separator: ", "))")
-        }
-        return run
-    }
-    guard runs.count == 1 else {
-        throw ValidationError("the inputs hold \(runs.count) runs (\(runs.map(\.label).joined(separator: ", "))); choose one with --run NAME")
-    }
-    return runs[0]
 }

@@ -7,25 +7,42 @@ import Training
 
 /// A trace whose per-step layer signals s_l(t) — and so every per-epoch and per-window statistic — are known
 /// exactly, written through the real recorder (the real layout, statistics and writer), with no training: for
-/// `thermo bench --analysis` and the tests of the analysis commands.
+/// `thermo bench --analysis` and the tests of the studies and the analysis commands.
 ///
 /// Weight i of layer l gets the gradient s_l(t)·f_i·c_i(t), where the f_i spread over two decades with mean 1
 /// (so the per-weight temperatures differ and the layer's mean |gradient| is s_l(t)) and the sign c_i(t) is
 /// +1 for even i and (−1)^t for odd i (so the per-weight SNR ‖μ‖/‖√v‖ lies below S/σ). Gradients are Float32,
 /// so recorded values carry Float32 rounding.
-struct SyntheticTrace {
+public struct SyntheticTrace: Sendable {
     /// Layer widths n_0 … n_L: the statistics do not depend on them, small ones keep writing fast.
-    var widths = [6, 5, 5, 5, 3]
-    var epochs = 120
-    var stepsPerEpoch = 16
-    var recording = TraceRecording.standard
+    public var widths = [6, 5, 5, 5, 3]
+    /// Epochs recorded.
+    public var epochs = 120
+    /// M, steps per epoch.
+    public var stepsPerEpoch = 16
+    /// What the trace records.
+    public var recording = TraceRecording.standard
+    /// The thermo version written into the trace's provenance.
+    public var thermoVersion = "synthetic"
     /// s_l(t) for layer l from 1 and the global step t from 1 (step k = (t − 1) mod M of epoch ⌊(t − 1)/M⌋ + 1).
-    var stepSignal: @Sendable (Int, Int) -> Double
+    public var stepSignal: @Sendable (Int, Int) -> Double
 
-    var layerCount: Int { widths.count - 1 }
+    /// A trace of `epochs` epochs of `stepsPerEpoch` steps whose layer l has the step signal s_l(t) =
+    /// `stepSignal(l, t)`.
+    public init(widths: [Int] = [6, 5, 5, 5, 3], epochs: Int = 120, stepsPerEpoch: Int = 16, recording: TraceRecording = .standard,
+                stepSignal: @escaping @Sendable (Int, Int) -> Double) {
+        self.widths = widths
+        self.epochs = epochs
+        self.stepsPerEpoch = stepsPerEpoch
+        self.recording = recording
+        self.stepSignal = stepSignal
+    }
+
+    /// L, the number of layers.
+    public var layerCount: Int { widths.count - 1 }
 
     /// Writes the trace to `path` (replacing a file there) and marks it completed.
-    func write(to path: String) throws {
+    public func write(to path: String) throws {
         var configuration = TrainingConfiguration()
         configuration.architecture = Architecture(widths: widths, activation: .relu)
         configuration.batchSize = 8
@@ -68,7 +85,7 @@ struct SyntheticTrace {
     /// The step signal of a group of K steps whose mean is `mean` and population standard deviation `sd`:
     /// mean + sd·√(K−1) at the group's first step (k = 0), mean − sd/√(K−1) at the others. Positive when
     /// mean/sd > 1/√(K−1).
-    static func groupStep(mean: Double, sd: Double, k: Int, size: Int) -> Double {
+    public static func groupStep(mean: Double, sd: Double, k: Int, size: Int) -> Double {
         guard size > 1 else { return mean }
         let root = Double(size - 1).squareRoot()
         return k == 0 ? mean + sd * root : mean - sd / root
@@ -78,7 +95,7 @@ struct SyntheticTrace {
     /// common decay), with a rise to the peak before it; σ_l = S_l/SNR(e) with SNR(e) = snrLate +
     /// (snrEarly − snrLate)·exp(−(e − 1)/3), so the layer-mean SNR falls through 1 when snrLate < 1 < snrEarly;
     /// multiplicative log-normal noise exp(sd·η) on S and on σ, seeded.
-    static func cooling(epochs: Int = 200, stepsPerEpoch: Int = 16, model: CoolingModel = .nested, theta: [Double] = [0.9, 0.2],
+    public static func cooling(epochs: Int = 200, stepsPerEpoch: Int = 16, model: CoolingModel = .nested, theta: [Double] = [0.9, 0.2],
                         amplitudes: [Double] = [-2, -3, -3.5, -5], peak: Int = 4, snrEarly: Double = 3, snrLate: Double = 0.7,
                         noise sd: Double = 0.02, seed: UInt64 = 1, recording: TraceRecording = .standard) -> SyntheticTrace {
         let L = amplitudes.count
@@ -100,7 +117,7 @@ struct SyntheticTrace {
 
     /// A trace whose epochs have exactly the given S_l(e) and σ_l(e) (signal[l − 1][e − 1]): each epoch's steps
     /// follow ``groupStep(mean:sd:k:size:)`` (this needs S/σ > 1/√(M−1)).
-    static func table(signal: [[Double]], noise: [[Double]], stepsPerEpoch: Int = 16,
+    public static func table(signal: [[Double]], noise: [[Double]], stepsPerEpoch: Int = 16,
                       recording: TraceRecording = .standard) -> SyntheticTrace {
         let L = signal.count
         precondition(L >= 1 && noise.count == L && signal.allSatisfy { $0.count == signal[0].count }, "SyntheticTrace.table: ragged tables")

@@ -1,0 +1,54 @@
+import Foundation
+
+// Numbers as the studies' messages and reports show them.
+
+/// A number for messages: integers plainly, others with up to 6 significant digits.
+public func formatNumber(_ x: Double) -> String {
+    guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
+    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+    return cFormat("%.6g", x)
+}
+
+/// `x` formatted by C's snprintf with a one-number `format` such as "%.4g": the same text as
+/// `String(format:)`, without Foundation's cost per call (tables of 10⁶ rows format millions of cells).
+public func cFormat(_ format: String, _ x: Double) -> String {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+        _ = withVaList([x]) { vsnprintf(buffer.baseAddress!, 64, format, $0) }
+        return String(cString: buffer.baseAddress!)
+    }
+}
+
+/// A value for tables: 4 significant digits, "—" for nil, "∞" for infinity.
+public func formatCell(_ x: Double?) -> String {
+    guard let x else { return "—" }
+    guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
+    return cFormat("%.4g", x)
+}
+
+/// A number for CSV: the shortest representation that reads back exactly ("inf", "nan" for non-finite).
+public func csvNumber(_ x: Double) -> String {
+    guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+    return "\(x)"
+}
+
+/// Lines of cells padded to aligned columns (two spaces apart), each line ending in a newline.
+public func alignedColumns(_ lines: [[String]]) -> String {
+    let columns = lines.map(\.count).max() ?? 0
+    var widths = [Int](repeating: 0, count: columns)
+    for line in lines { for (j, cell) in line.enumerated() { widths[j] = max(widths[j], cell.count) } }
+    var out = ""
+    for line in lines {
+        for (j, cell) in line.enumerated() {
+            out += cell
+            if j < line.count - 1 { out += String(repeating: " ", count: widths[j] - cell.count + 2) }
+        }
+        out += "\n"
+    }
+    return out
+}
+
+/// Every line indented by two spaces.
+func indent(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+}

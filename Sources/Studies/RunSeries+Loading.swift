@@ -1,0 +1,90 @@
+import Foundation
+
+extension RunSeries {
+    /// The description of the inputs the analyses accept, for help texts.
+    public static let analysisFormats = "thermo traces (.h5, written by 'thermo train --trace') or CSV/TSV long tables (.csv, .tsv, .txt) with columns epoch, layer, signal[, noise][, run]"
+
+    /// The inputs the figures accept, by kind, for help texts and messages.
+    public static let figureFormats = [
+        "CSV/TSV long tables (.csv, .tsv, .txt) with columns epoch, layer, signal[, noise][, temperature][, run][, q5 … q95]",
+        "thermo traces (.h5, .hdf5, written by 'thermo train --trace')",
+    ]
+
+    /// The runs of every input of an analysis, in order: tables by their extension (`isTable`), anything else
+    /// as a trace. Run labels are made unique (a file name repeated gets "#2", …); a note is added to every run
+    /// whose S or σ holds values no recorded run can (`impossibleValuesNote`). Errors are `.input` errors.
+    public static func load(_ paths: [String], request: SeriesRequest) throws(StudyError) -> [RunSeries] {
+        var runs: [RunSeries] = []
+        for path in paths {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw StudyError(.input, "\(path) does not exist; give a trace written by 'thermo train --trace FILE.h5' or a CSV/TSV long table")
+            }
+            runs += isTable(path) ? try readTable(path, request: request) : [try readTrace(path, request: request)]
+        }
+        var seen: [String: Int] = [:]
+        for i in runs.indices {
+            let count = (seen[runs[i].label] ?? 0) + 1
+            seen[runs[i].label] = count
+            if count > 1 { runs[i].label += "#\(count)" }
+            if let note = impossibleValuesNote(runs[i]) { runs[i].notes.append(note) }
+        }
+        return runs
+    }
+
+    /// The runs of every input of a figure (`SeriesRequest.figure`), in order: tables (.csv, .tsv, .txt) and
+    /// traces (.h5, .hdf5). A missing file, a folder, another extension and a table's errors are `.request`
+    /// errors (the figure cannot be drawn from what was named); a trace's are `.input` errors.
+    public static func loadFigureInputs(_ paths: [String]) throws(StudyError) -> [RunSeries] {
+        guard !paths.isEmpty else { throw StudyError(.request, "give at least one input: " + figureFormats.joined(separator: " or ")) }
+        var runs: [RunSeries] = []
+        for path in paths {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw StudyError(.request, "\(path) does not exist") }
+            guard !isFolder.boolValue else { throw StudyError(.request, "\(path) is a folder; give the table file itself") }
+            let read: [RunSeries]
+            if isTable(path) {
+                do { read = try readTable(path, request: .figure) } catch { throw error.reported(as: .request) }
+            } else if ["h5", "hdf5"].contains((path as NSString).pathExtension.lowercased()) {
+                read = [try readTrace(path, request: .figure)]
+            } else {
+                throw StudyError(.request, "cannot read \(path): the accepted inputs are " + figureFormats.joined(separator: ", "))
+            }
+            guard !read.isEmpty, read.contains(where: { !$0.layers.isEmpty }) else { throw StudyError(.request, "\(path) holds no data rows") }
+            runs += read
+        }
+        return runs
+    }
+
+    /// A note when S or σ holds NaN, ±∞ or a negative value, which no recorded run produces (both are means and
+    /// spreads of gradient magnitudes): the input is damaged or was written by something else. The values are
+    /// shown as they are; each analysis says how it treats them.
+    public static func impossibleValuesNote(_ run: RunSeries) -> String? {
+        var count = 0
+        var first: String?
+        for series in run.layers {
+            for (name, values) in [("S", series.signal ?? []), ("σ", series.noise ?? [])] {
+                for (k, v) in values.enumerated() where !v.isFinite || v < 0 {
+                    count += 1
+                    if first == nil { first = "layer \(series.layer), epoch \(formatNumber(series.positions[k])), \(name) = \(formatNumber(v))" }
+                }
+            }
+        }
+        guard count > 0, let first else { return nil }
+        return "\(run.path): \(count) value\(count == 1 ? " of S or σ is" : "s of S or σ are") NaN, infinite or negative "
+            + "(first: \(first)); gradient magnitudes cannot be: the input may be damaged"
+    }
+
+    /// The run named `name`, or the only run; a `.request` error lists the runs when the choice is ambiguous.
+    public static func select(_ runs: [RunSeries], named name: String?) throws(StudyError) -> RunSeries {
+        if let name {
+            guard let run = runs.first(where: { $0.label == name }) else {
+                throw StudyError(.request, "--run \(name) is not among the runs \(runs.map(\.label).joined(separator: ", "))")
+            }
+            return run
+        }
+        guard runs.count == 1 else {
+            throw StudyError(.request, "the inputs hold \(runs.count) runs (\(runs.map(\.label).joined(separator: ", "))); choose one with --run NAME")
+        }
+        return runs[0]
+    }
+}

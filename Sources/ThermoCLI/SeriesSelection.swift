@@ -1,0 +1,75 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Studies
+
+// The flags that choose what the studies read, and how their errors and reports reach the terminal. The inputs
+// themselves (traces and long tables into `RunSeries`) are read by the Studies module.
+
+/// An error found while reading or analysing inputs: one line saying what is wrong and what to do.
+struct AnalysisCommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs a study step: a `.request` error becomes a usage error (ValidationError: the message and the usage
+/// line); an `.input` error is reported as it is (one `error:` line).
+func studied<T>(_ body: () throws(StudyError) -> T) throws -> T {
+    do { return try body() } catch {
+        if error.kind == .request { throw ValidationError(error.description) }
+        throw error
+    }
+}
+
+/// `--epochs A:B`: a closed range of epochs, either end open ("40:", ":200", "40:200").
+extension EpochRange: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// `--layers`, `--epochs` and `--window`: which part of a run an analysis reads, shared by `temperature` and
+/// `regimes`.
+struct SeriesSelection: ParsableArguments {
+    @Option(help: ArgumentHelp("Layers to use, e.g. 1,3 (default: all).", valueName: "L1,L2,…"))
+    var layers: String?
+    @Option(help: ArgumentHelp("Epochs to use: A:B, A: or :B (default: all).", valueName: "A:B"))
+    var epochs: EpochRange?
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Work on windows of N steps from the per-step record instead of epochs.", valueName: "N"))
+    var window: Int?
+
+    func validate() throws {
+        if let window, window < 1 { throw ValidationError("--window takes a positive number of steps") }
+        if let epochs, epochs.isEmpty {
+            throw ValidationError("--epochs \(epochs.description) is empty: its first epoch comes after its last; give A:B with A ≤ B")
+        }
+        _ = try parseLayerList(layers)
+    }
+
+    /// The request for these layers, epochs and windows, with the per-weight quantities and the noise.
+    func request() throws -> SeriesRequest {
+        var request = SeriesRequest()
+        request.layers = try parseLayerList(layers)
+        request.epochs = epochs ?? EpochRange()
+        request.window = window
+        request.perWeight = true
+        request.needsNoise = true
+        return request
+    }
+}
+
+/// Prints `value` as pretty JSON with sorted keys; non-finite numbers are written as the strings "inf",
+/// "-inf" and "nan" (JSON has no infinity).
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// The layer labels of `--layers 1,3` (blank entries ignored).
+func parseLayerList(_ text: String?) throws -> [String]? {
+    guard let text else { return nil }
+    guard let labels = layerLabels(text) else { throw ValidationError("--layers takes layer labels separated by commas, e.g. 1,3") }
+    return labels
+}
