@@ -8,6 +8,8 @@ let package = Package(
     name: "thermo",
     products: [
         .executable(name: "thermo", targets: ["thermo"]),
+        /// The library: `import Thermo` to train, record and study from a Swift program (docs/library.md).
+        .library(name: "Thermo", targets: ["Thermo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -60,6 +62,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
+        /// The library product's one module: re-exports the modules a Swift program trains, records and studies with.
+        .target(name: "Thermo", dependencies: ["Analysis", "Datasets", "Networks", "NumericCore", "Settings", "Smoothing",
+                                               "Studies", "Traces", "Training"]),
+        /// docs/library.md's example, built and run by the tests.
+        .executableTarget(name: "thermo-example-train-and-fit", dependencies: ["Thermo"], path: "Examples/TrainAndFit"),
 
         // MARK: Tests mirror the modules.
         .target(name: "TestSupport", dependencies: ["NumericCore", "Datasets", "Networks", "Training", "HDF5", "CZlib"],
@@ -78,6 +85,7 @@ let package = Package(
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "Analysis", "Traces", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Studies", "Analysis", "TestSupport"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "TestSupport"]),
+        .testTarget(name: "LibraryTests", dependencies: ["TestSupport"]),
         .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "Analysis", "Studies", "Traces", "HDF5", "TestSupport"]),
     ]
 )
