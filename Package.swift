@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["NumericCore", "LayerStatistics"]),
         /// Studies of a run: traces and long tables read into one run-series type, and the temperature, regimes
         /// and cooling studies as functions returning reports.
-        .target(name: "Studies", dependencies: ["Analysis", "Traces", "LayerStatistics"]),
+        .target(name: "Studies", dependencies: ["NumericCore", "Analysis", "Traces", "LayerStatistics"]),
         /// gnuplot figures: scripts and data files written beside every figure, rendering, terminals.
         .target(name: "Figures", dependencies: ["Studies", "Analysis", "Smoothing", "NumericCore"]),
         /// Sweeps: grid parsing, the local parallel runner, Slurm array scripts, collection of results.

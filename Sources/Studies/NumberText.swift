@@ -1,28 +1,17 @@
 import Foundation
+import NumericCore
 
 // Numbers as the studies' messages and reports show them.
 
 /// A number for messages: integers plainly, others with up to 6 significant digits.
 public func formatNumber(_ x: Double) -> String {
-    guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-    return cFormat("%.6g", x)
-}
-
-/// `x` formatted by C's snprintf with a one-number `format` such as "%.4g": the same text as
-/// `String(format:)`, without Foundation's cost per call (tables of 10⁶ rows format millions of cells).
-public func cFormat(_ format: String, _ x: Double) -> String {
-    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
-        _ = withVaList([x]) { vsnprintf(buffer.baseAddress!, 64, format, $0) }
-        return String(cString: buffer.baseAddress!)
-    }
+    NumberText.wholeOrSignificant(x, digits: 6, symbols: true)
 }
 
 /// A value for tables: 4 significant digits, "—" for nil, "∞" for infinity.
 public func formatCell(_ x: Double?) -> String {
     guard let x else { return "—" }
-    guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞") }
-    return cFormat("%.4g", x)
+    return NumberText.short(x, digits: 4)
 }
 
 /// A number for CSV: the shortest representation that reads back exactly ("inf", "nan" for non-finite).
