@@ -20,13 +20,15 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        /// snprintf of one double as a plain C call (Swift reaches variadic C only through boxing withVaList).
+        .target(name: "CNumberFormat"),
         /// Getter functions for HDF5's macros (H5P_DEFAULT, H5T_NATIVE_FLOAT, …), which Swift cannot import.
         .target(name: "HDF5Shim", dependencies: ["CHDF5"]),
 
         // MARK: The library, by dependency: numeric core → networks and losses → training → recording,
         // analysis → studies → figures → CLI.
         /// Contiguous Float32 buffers, the BLAS wrappers, seeded random streams.
-        .target(name: "NumericCore", dependencies: ["CBLAS"]),
+        .target(name: "NumericCore", dependencies: ["CBLAS", "CNumberFormat"]),
         /// IDX reading and verification, data-set lookup and fetch, checksums (SHA-256 and MD5 from swift-crypto).
         .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         /// Dense layers, activations, initialisation, forward/backward pairs, softmax cross-entropy.
