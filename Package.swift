@@ -55,8 +55,10 @@ let package = Package(
         .target(name: "Figures", dependencies: ["Studies", "Analysis", "Smoothing", "NumericCore"]),
         /// Sweeps: grid parsing, the local parallel runner, Slurm array scripts, collection of results.
         .target(name: "Sweeps", dependencies: ["Training", "NumericCore", "Settings"]),
-        /// Benchmarks of the training step, the smoothing losses and recording, driving the public training step.
-        .target(name: "Benchmarks", dependencies: ["NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces"]),
+        /// Benchmarks of the training step, the smoothing losses, recording and the analyses, driving the public
+        /// training step and the studies.
+        .target(name: "Benchmarks", dependencies: ["NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces",
+                                                   "Analysis", "Studies"]),
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
             "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "LayerStatistics",

@@ -87,3 +87,9 @@ extension FloatBuffer {
         return self
     }
 }
+
+/// A benchmark that could not be completed, and why.
+public struct BenchmarkError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

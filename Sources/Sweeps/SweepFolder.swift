@@ -125,7 +125,7 @@ public struct SweepFolder: Sendable {
         }
         let lock: OutputClaim
         do { lock = try OutputClaim(manifestURL.path, waiting: true) } catch {
-            if madeRoot { try? fm.removeItem(at: root) }
+            if madeRoot && !hasManifest { try? fm.removeItem(at: root) }
             throw SweepError.io("\(error)")
         }
         defer { lock.release() }
@@ -133,8 +133,10 @@ public struct SweepFolder: Sendable {
             return try prepareHoldingLock(grid: grid, cells: cells, workingDirectory: workingDirectory,
                                           thermoVersion: thermoVersion, force: force, madeRoot: madeRoot)
         } catch {
-            // Leave nothing behind: the folder this call made holds nothing yet.
-            if madeRoot { try? fm.removeItem(at: root) }
+            // Leave nothing behind: the folder this call made holds nothing yet — unless another sweep, started at
+            // the same moment, took the lock first and wrote its manifest into it (then this one is refused, and
+            // the folder is that sweep's).
+            if madeRoot && !hasManifest { try? fm.removeItem(at: root) }
             throw error
         }
     }

@@ -67,7 +67,7 @@ struct BenchCommand: ParsableCommand {
         BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let threadCount = BLAS.threads  // what OpenBLAS runs (it caps the count at its build's maximum)
         if analysis {
-            let report = try AnalysisBenchmark(reps: reps, keepTrace: keepTrace).run()
+            let report = try AnalysisBenchmark(reps: reps, keepTrace: keepTrace, thermoVersion: thermoVersion).run()
             if json { try printJSON(report) } else { print(report.table(), terminator: "") }
             return
         }

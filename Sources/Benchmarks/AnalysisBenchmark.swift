@@ -12,13 +12,22 @@ import Studies
 /// - `thermo temperature` on a synthetic 120-epoch trace of 4 layers and 234 steps per epoch (moments),
 ///   in-process (open, read, format; median of `reps`) and as a process started `reps` times (median wall time,
 ///   output discarded); target < 0.3 s.
-struct AnalysisBenchmark {
-    let reps: Int
+public struct AnalysisBenchmark {
+    public let reps: Int
     /// Where to keep the synthetic trace (nil: a temporary file, removed).
-    let keepTrace: String?
+    public let keepTrace: String?
+    /// The version written into the synthetic trace.
+    public let thermoVersion: String
+
+    /// A benchmark of `reps` repetitions; the trace kept at `keepTrace` when given.
+    public init(reps: Int, keepTrace: String?, thermoVersion: String) {
+        self.reps = reps
+        self.keepTrace = keepTrace
+        self.thermoVersion = thermoVersion
+    }
 
     /// One measured figure against its target.
-    struct Figure: Codable {
+    public struct Figure: Codable {
         var name: String
         var milliseconds: Double
         var targetMilliseconds: Double
@@ -27,11 +36,11 @@ struct AnalysisBenchmark {
     }
 
     /// What the benchmark found.
-    struct Report: Codable {
+    public struct Report: Codable {
         var figures: [Figure]
         var trace: String?
 
-        func table() -> String {
+        public func table() -> String {
             var s = "thermo bench --analysis\n"
             let width = figures.map(\.name.count).max() ?? 0
             for f in figures {
@@ -44,13 +53,8 @@ struct AnalysisBenchmark {
         }
     }
 
-    func run() throws -> Report {
-        let clock = ContinuousClock()
-        func milliseconds(_ body: () throws -> Void) rethrows -> Double {
-            let start = clock.now
-            try body()
-            return secondsOf(start.duration(to: clock.now)) * 1000
-        }
+    /// Runs the three measurements (see the type's description).
+    public func run() throws -> Report {
         func median(_ x: [Double]) -> Double {
             let s = x.sorted()
             return s.isEmpty ? .nan : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
@@ -113,7 +117,7 @@ struct AnalysisBenchmark {
                     process.waitUntilExit()
                 }
                 guard process.terminationStatus == 0 else {
-                    throw AnalysisCommandError("'\(executable) temperature \(path)' exited with status \(process.terminationStatus)")
+                    throw BenchmarkError("'\(executable) temperature \(path)' exited with status \(process.terminationStatus)")
                 }
                 processTimes.append(ms)
             }
