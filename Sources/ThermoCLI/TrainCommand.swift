@@ -168,25 +168,7 @@ struct TrainCommand: ParsableCommand {
         let resumed = try resume.map { try Checkpoint(contentsOf: $0) }
         // A run killed while writing its checkpoint left CHECKPOINT.tmp-PID beside it: the resume is its continuation.
         if let resume { removeStaleTemporaries(of: resume, marker: ".tmp-") }
-        var config: TrainingConfiguration
-        if let resumed {
-            let saved = resumed.header.configuration
-            config = try configuration(base: saved)
-            var comparable = config
-            comparable.epochs = saved.epochs
-            guard comparable == saved else {
-                throw ValidationError("--resume: the flags change the run saved in \(resume!) (\(saved.differences(from: comparable))); "
-                    + "only --epochs may differ. Drop those flags to continue it.")
-            }
-            guard config.epochs >= resumed.header.completedEpochs else {
-                throw ValidationError("--epochs \(config.epochs) is fewer than the \(resumed.header.completedEpochs) epochs already done in \(resume!)")
-            }
-            if resumed.header.blasThreads != threadCount && !quiet {
-                printError("warning: the checkpoint was written with \(resumed.header.blasThreads) BLAS threads, this run uses \(threadCount); results may differ in the last bits")
-            }
-        } else {
-            config = try configuration(base: TrainingConfiguration())
-        }
+        let config = try runConfiguration(resumed: resumed, threadCount: threadCount)
         let checkpointPath = checkpoint ?? resume ?? "thermo.ckpt"
         // With --resume an existing trace is the run's own and is continued, not overwritten.
         let continuesTrace = resumed != nil && trace.map { FileManager.default.fileExists(atPath: $0) } == true
@@ -200,71 +182,12 @@ struct TrainCommand: ParsableCommand {
         if let recording, recording.batchVariance, !config.loss.isCrossEntropy {
             throw ValidationError("--record batch-variance needs plain cross-entropy: per-sample gradients are not defined for --loss \(config.loss.kind.rawValue)")
         }
+        let (trainer, dataSet, checksums) = try makeTrainer(config, resumed: resumed)
 
-        let dataSet: DataSet
-        do {
-            dataSet = try loadDataSet(named: config.dataset, directory: data.data)
-        } catch {
-            throw CommandError(String(describing: error).replacingOccurrences(of: "<name>", with: config.dataset))
-        }
-        let trainer: Trainer
-        do {
-            if let resumed {
-                trainer = try Trainer(resuming: resumed, dataSet: dataSet, epochs: config.epochs)
-            } else {
-                trainer = try Trainer(configuration: config, dataSet: dataSet)
-            }
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
-        // The data's checksums go into every checkpoint and the trace; a resume must read the data it started with.
-        let checksums = DataChecksums.compute(dataSet)
-        trainer.dataChecksums = checksums
-        if let resumed, let saved = resumed.header.dataChecksums, saved != checksums {
-            let changed = saved.keys.sorted().filter { saved[$0] != checksums[$0] }.joined(separator: ", ")
-            guard allowDataChange else {
-                throw ValidationError("--resume: the data in \(dataSet.directory) is not the data \(resume!) was trained on "
-                    + "(\(changed) differ); point --data at the original files, or pass --allow-data-change to continue "
-                    + "on these (the trace's sessions then record the change)")
-            }
-            if !quiet { printError("warning: continuing \(resume!) on other data (\(changed) differ), as --allow-data-change asks") }
-        }
-
-        let progress = ProgressDisplay(quiet: quiet)
-        trainer.observers.append(progress)
-        // The recorder comes before the checkpoint writer: a checkpoint never gets ahead of its trace.
-        var recorder: TraceRecorder? = nil
-        if let trace, let recording {
-            let provenance = TraceProvenance(thermoVersion: thermoVersion, command: CommandLine.arguments,
-                                             dataChecksums: checksums, blasThreads: threadCount,
-                                             blas: BLAS.configuration)
-            recorder = continuesTrace
-                ? try TraceRecorder(resuming: trace, trainer: trainer, recording: record.isEmpty ? nil : recording,
-                                    provenance: provenance)
-                : try TraceRecorder(creating: trace, trainer: trainer, recording: recording, provenance: provenance,
-                                    replacing: force)
-            trainer.observers.append(recorder!)
-        }
-        if let every = checkpointEvery {
-            trainer.observers.append(CheckpointWriter(path: checkpointPath, every: every, blasThreads: threadCount,
-                                                      thermoVersion: thermoVersion))
-        }
-        // SIGINT/SIGTERM stop at the next step boundary; the checkpoint of the last epoch boundary is then written.
-        let snapshot = EpochSnapshot(thermoVersion: thermoVersion, blasThreads: threadCount)
-        trainer.observers.append(snapshot)
-        StopSignals.install()
-        trainer.stopRequested = { StopSignals.pending != nil }
-        for warning in config.loss.warnings(architecture: config.architecture) where !quiet {
-            printError("warning: \(warning)")
-        }
-        if !quiet {
-            let start = trainer.completedEpochs > 0 ? ", resuming after epoch \(trainer.completedEpochs)" : ""
-            print("thermo \(thermoVersion): \(config.architecture) on \(config.dataset) (\(trainer.data.trainIndices.count) training images from \(dataSet.directory)), "
-                  + "\(config.loss.name), lr \(config.optimizer.learningRate), momentum \(config.optimizer.momentum), "
-                  + "batch \(config.batchSize), \(config.epochs) epochs, seed \(config.seed), \(threadCount) BLAS threads, "
-                  + "\(BLASKernel.current)\(start)")
-            if let note = BLASKernel.current.note { printError("note: \(note)") }
-        }
+        let (progress, recorder, snapshot) = try attachObservers(to: trainer, recording: recording, continuesTrace: continuesTrace,
+                                                                 checkpointPath: checkpointPath, checksums: checksums,
+                                                                 threadCount: threadCount)
+        printRunHeader(config, trainer: trainer, dataSet: dataSet, threadCount: threadCount)
 
         var status = "completed", message: String? = nil, failure: Error? = nil
         do {
@@ -303,7 +226,107 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
+
 extension TrainCommand {
+    /// The run's configuration: the flags on top of the defaults, or on top of the resumed run's, which they may
+    /// change only in `--epochs`.
+    func runConfiguration(resumed: Checkpoint?, threadCount: Int) throws -> TrainingConfiguration {
+        guard let resumed else { return try configuration(base: TrainingConfiguration()) }
+        let saved = resumed.header.configuration
+        let config = try configuration(base: saved)
+        var comparable = config
+        comparable.epochs = saved.epochs
+        guard comparable == saved else {
+            throw ValidationError("--resume: the flags change the run saved in \(resume!) (\(saved.differences(from: comparable))); "
+                + "only --epochs may differ. Drop those flags to continue it.")
+        }
+        guard config.epochs >= resumed.header.completedEpochs else {
+            throw ValidationError("--epochs \(config.epochs) is fewer than the \(resumed.header.completedEpochs) epochs already done in \(resume!)")
+        }
+        if resumed.header.blasThreads != threadCount && !quiet {
+            printError("warning: the checkpoint was written with \(resumed.header.blasThreads) BLAS threads, this run uses \(threadCount); results may differ in the last bits")
+        }
+        return config
+    }
+
+    /// Loads the data, builds the trainer (new, or from the checkpoint) and computes the data's checksums, which go
+    /// into every checkpoint and the trace: a resume must read the data it started with.
+    func makeTrainer(_ config: TrainingConfiguration, resumed: Checkpoint?) throws -> (Trainer, DataSet, [String: String]) {
+        let dataSet: DataSet
+        do {
+            dataSet = try loadDataSet(named: config.dataset, directory: data.data)
+        } catch {
+            throw CommandError(String(describing: error).replacingOccurrences(of: "<name>", with: config.dataset))
+        }
+        let trainer: Trainer
+        do {
+            if let resumed {
+                trainer = try Trainer(resuming: resumed, dataSet: dataSet, epochs: config.epochs)
+            } else {
+                trainer = try Trainer(configuration: config, dataSet: dataSet)
+            }
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        let checksums = DataChecksums.compute(dataSet)
+        trainer.dataChecksums = checksums
+        if let resumed, let saved = resumed.header.dataChecksums, saved != checksums {
+            let changed = saved.keys.sorted().filter { saved[$0] != checksums[$0] }.joined(separator: ", ")
+            guard allowDataChange else {
+                throw ValidationError("--resume: the data in \(dataSet.directory) is not the data \(resume!) was trained on "
+                    + "(\(changed) differ); point --data at the original files, or pass --allow-data-change to continue "
+                    + "on these (the trace's sessions then record the change)")
+            }
+            if !quiet { printError("warning: continuing \(resume!) on other data (\(changed) differ), as --allow-data-change asks") }
+        }
+        return (trainer, dataSet, checksums)
+    }
+
+    /// Attaches, in order, the progress display, the trace recorder (before the checkpoint writer: a checkpoint
+    /// never gets ahead of its trace), the checkpoint writer and the epoch snapshot that a stop signal writes; then
+    /// installs the stop signals.
+    func attachObservers(to trainer: Trainer, recording: TraceRecording?, continuesTrace: Bool, checkpointPath: String,
+                         checksums: [String: String], threadCount: Int) throws -> (ProgressDisplay, TraceRecorder?, EpochSnapshot) {
+        let progress = ProgressDisplay(quiet: quiet)
+        trainer.observers.append(progress)
+        var recorder: TraceRecorder? = nil
+        if let trace, let recording {
+            let provenance = TraceProvenance(thermoVersion: thermoVersion, command: CommandLine.arguments,
+                                             dataChecksums: checksums, blasThreads: threadCount,
+                                             blas: BLAS.configuration)
+            recorder = continuesTrace
+                ? try TraceRecorder(resuming: trace, trainer: trainer, recording: record.isEmpty ? nil : recording,
+                                    provenance: provenance)
+                : try TraceRecorder(creating: trace, trainer: trainer, recording: recording, provenance: provenance,
+                                    replacing: force)
+            trainer.observers.append(recorder!)
+        }
+        if let every = checkpointEvery {
+            trainer.observers.append(CheckpointWriter(path: checkpointPath, every: every, blasThreads: threadCount,
+                                                      thermoVersion: thermoVersion))
+        }
+        // SIGINT/SIGTERM stop at the next step boundary; the checkpoint of the last epoch boundary is then written.
+        let snapshot = EpochSnapshot(thermoVersion: thermoVersion, blasThreads: threadCount)
+        trainer.observers.append(snapshot)
+        StopSignals.install()
+        trainer.stopRequested = { StopSignals.pending != nil }
+        return (progress, recorder, snapshot)
+    }
+
+    /// The smoothing loss's warnings and the run's one-line description (unless `--quiet`).
+    func printRunHeader(_ config: TrainingConfiguration, trainer: Trainer, dataSet: DataSet, threadCount: Int) {
+        for warning in config.loss.warnings(architecture: config.architecture) where !quiet {
+            printError("warning: \(warning)")
+        }
+        guard !quiet else { return }
+        let start = trainer.completedEpochs > 0 ? ", resuming after epoch \(trainer.completedEpochs)" : ""
+        print("thermo \(thermoVersion): \(config.architecture) on \(config.dataset) (\(trainer.data.trainIndices.count) training images from \(dataSet.directory)), "
+              + "\(config.loss.name), lr \(config.optimizer.learningRate), momentum \(config.optimizer.momentum), "
+              + "batch \(config.batchSize), \(config.epochs) epochs, seed \(config.seed), \(threadCount) BLAS threads, "
+              + "\(BLASKernel.current)\(start)")
+        if let note = BLASKernel.current.note { printError("note: \(note)") }
+    }
+
     /// After a stop signal: writes the checkpoint of the last epoch boundary (to the checkpoint path, or to a
     /// new name when that path holds something this run may not replace) and prints the command that continues.
     func reportInterruption(signal: Int32, epoch: Int, step: Int, snapshot: Checkpoint?, checkpointPath: String,
