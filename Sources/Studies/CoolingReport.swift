@@ -55,6 +55,19 @@ public struct CoolingReport: Codable, Sendable {
 
     /// The human-readable report; the closing sentence is the last line.
     public func table() -> String {
+        var out = inputsText() + primaryFitText() + modelsText() + commonalityText()
+        // With a bootstrap, its description is the interval shown.
+        out += "\ninterval in the closing sentence: \(intervalShown)\n"
+        out += scanText() + exponentsText()
+        if !warnings.isEmpty {
+            out += "\nwarnings\n" + warnings.map { "  \($0)\n" }.joined()
+        }
+        out += "\n" + summary + "\n"
+        return out
+    }
+
+    /// The inputs and the window.
+    private func inputsText() -> String {
         let fit = analysis.fit
         var out = ""
         for input in inputs {
@@ -63,6 +76,13 @@ public struct CoolingReport: Codable, Sendable {
         }
         out += "window \(fit.window.description) (\(window.source)); \(fit.curves.count) curve\(fit.curves.count == 1 ? "" : "s") (\(curves == .both ? "signal and noise" : curves.rawValue)), \(fit.pointCount) points\n\n"
 
+        return out
+    }
+
+    /// The primary fit: parameters with their intervals, amplitudes, goodness of fit.
+    private func primaryFitText() -> String {
+        let fit = analysis.fit
+        var out = ""
         out += "\(fit.model.rawValue): \(fit.formula)\n"
         var rows = [["parameter", "value", "std. error", "Jacobian \(formatNumber(100 * (fit.parameters.first?.interval?.level ?? 0.95)))%", "bootstrap", "bounds", "note"]]
         let boot = analysis.traceBootstrap ?? analysis.blockBootstrap
@@ -85,6 +105,13 @@ public struct CoolingReport: Codable, Sendable {
             out += "  correlation of \(fit.model.parameterSymbols.joined(separator: " and ")): \(formatCell(correlation[0][1]))\n"
         }
 
+        return out
+    }
+
+    /// Every model on the same points, ranked by AIC and BIC.
+    private func modelsText() -> String {
+        let fit = analysis.fit
+        var out = ""
         out += "\nmodels on the same points (AIC = 2k − 2 ln L, BIC = k ln n − 2 ln L, Gaussian log-space residuals)\n"
         var modelRows = [["model", "parameters", "χ²_red", "AIC", "ΔAIC", "BIC", "ΔBIC", "weight", "note"]]
         for entry in analysis.comparison.entries {
@@ -106,6 +133,12 @@ public struct CoolingReport: Codable, Sendable {
         }
         out += indent(alignedColumns(modelRows))
 
+        return out
+    }
+
+    /// The commonality test: one shared decay against one decay per curve.
+    private func commonalityText() -> String {
+        var out = ""
         if let c = analysis.commonality {
             out += "\ncommonality (\(c.model.rawValue)): shared decay k = \(c.shared.parameterCount) vs per-curve decays k = \(c.perCurve.parameterCount): "
                 + "ΔAIC = \(formatCell(c.deltaAIC)), ΔBIC = \(formatCell(c.deltaBIC)), F(\(c.fDegreesOfFreedom.map(String.init).joined(separator: ", "))) = \(formatCell(c.fStatistic)), p = \(formatCell(c.pValue))\n"
@@ -119,9 +152,12 @@ public struct CoolingReport: Codable, Sendable {
             out += "\ncommonality test not made: \(error)\n"
         }
 
-        // With a bootstrap, its description is the interval shown.
-        out += "\ninterval in the closing sentence: \(intervalShown)\n"
+        return out
+    }
 
+    /// The window-start scan, if made.
+    private func scanText() -> String {
+        var out = ""
         if let scan {
             out += "\nwindow-start scan: \(scan.model.rawValue) fitted on [s, \(scan.end.map(formatNumber) ?? "last")]\n"
             var scanRows = [["start s", "points"] + scan.model.parameterSymbols.map { "\($0) ± std. error" } + ["χ²_red", "note"]]
@@ -135,6 +171,12 @@ public struct CoolingReport: Codable, Sendable {
             }
             out += indent(alignedColumns(scanRows))
         }
+        return out
+    }
+
+    /// The effective exponents on about 12 log-spaced epochs, if computed.
+    private func exponentsText() -> String {
+        var out = ""
         if let exponents = effectiveExponents, !exponents.isEmpty {
             let h = exponents[0].halfWidth
             out += "\neffective exponent α_eff(e) = −d ln S/d ln e (local linear fit in ln e, tricube weights, half-width \(formatNumber(h)): e·e^±\(formatNumber(h)))\n"
@@ -147,10 +189,6 @@ public struct CoolingReport: Codable, Sendable {
             }
             out += indent(alignedColumns(rows))
         }
-        if !warnings.isEmpty {
-            out += "\nwarnings\n" + warnings.map { "  \($0)\n" }.joined()
-        }
-        out += "\n" + summary + "\n"
         return out
     }
 
