@@ -110,7 +110,7 @@ public struct SweepFigure: Figure {
         FigureSize(width: 17, height: 6.5 * Double(max(1, losses.count)) + 0.8)
     }
 
-    /// Writes the panels, data tables and plot commands (see the type\'s documentation).
+    /// Writes the panels, data tables and plot commands (see the type's documentation).
     public func build(_ figure: inout FigureBuilder) throws(FigureError) {
         let all = series
         guard !all.isEmpty else {
@@ -119,6 +119,33 @@ public struct SweepFigure: Figure {
         for p in points where !(p.best.isFinite && p.final.isFinite) || !p.radius.isFinite {
             throw .invalidData(figure: name, reason: "a run (\(p.loss) U={\(p.layers.map(String.init).joined(separator: ","))} R=\(p.radius)) has a non-finite accuracy or radius")
         }
+        let axis = try radiusAxis(&figure, all)
+        let style = SweepLineStyle(all)
+        let baselineFile = baselineTable(axis).map { figure.data($0) }
+
+        let losses = self.losses
+        figure.beginMultiplot(title: figure.title(fallback: nil))
+        let keyLines = Array(Set(all.map { KeyLine(layers: $0.layers, samples: $0.samples) }))
+            .sorted { a, b in a.layers != b.layers ? (style.sets.firstIndex(of: a.layers)! < style.sets.firstIndex(of: b.layers)!) : a.samples < b.samples }
+        figure.reserveKeyStrip(entries: keyLines.count + (baselineFile == nil ? 0 : 1))
+        for (r, loss) in losses.enumerated() {
+            lossPanels(&figure, loss: loss, row: r, rows: losses.count, lines: all.filter { $0.loss == loss }, axis: axis,
+                       style: style, baselineFile: baselineFile)
+        }
+        var keys: [String] = []
+        if baselineFile != nil {
+            keys.append("NaN with lines lw 1.2 lc rgb '\(Palette.grey)' dt 3 title \(figure.quoted(.markup("cross-entropy (R = 0)", latex: "cross-entropy ($R = 0$)")))")
+        }
+        for line in keyLines {
+            let (colour, dash, pt) = style(line.layers, line.samples)
+            keys.append("NaN with linespoints lw 1.5 lc rgb '\(colour)' dt \(dash) pt \(pt) ps 0.6 title \(figure.quoted(.literal(keyLabel(line, withSamples: style.sampleCounts.count > 1))))")
+        }
+        figure.keyStrip(keys)
+    }
+
+    /// The R axis of every panel: logarithmic (by default when R spans a factor 20 or more), its padded range and
+    /// the radii's extremes.
+    private func radiusAxis(_ figure: inout FigureBuilder, _ all: [SweepSeries]) throws(FigureError) -> (logx: Bool, range: AxisRange, rMin: Double, rMax: Double) {
         let radii = all.flatMap { $0.points.map(\.radius) }
         let rMin = radii.min()!, rMax = radii.max()!
         let logx = figure.options.logx ?? (rMin > 0 && rMax / rMin >= 20)
@@ -132,75 +159,55 @@ public struct SweepFigure: Figure {
             let pad = 0.05 * (rMax - rMin)
             return AxisRange(lower: max(0, rMin - pad), upper: rMax + pad)
         }()
-        let sets = Array(Set(all.map(\.layers))).sorted { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }
-        let rgb = sets.allSatisfy { set in set.allSatisfy { (1...3).contains($0) } }
-        let sampleCounts = Array(Set(all.map(\.samples))).sorted()
+        return (logx, padded, rMin, rMax)
+    }
 
-        var baselineFile: String? = nil
-        if let base = baseline {
-            var t = DataTable(part: "baseline", description: [
-                "cross-entropy runs (R = 0): mean and sample s.d. over \(base.count) run\(base.count == 1 ? "" : "s"), accuracies in %, at both ends of the R axis",
-            ], columns: ["R", "runs", "best_mean", "best_sd", "final_mean", "final_sd"])
-            let row = { (r: Double) in [r, Double(base.count), 100 * base.bestMean, 100 * base.bestDeviation, 100 * base.finalMean, 100 * base.finalDeviation] }
-            t.append("cross-entropy", rows: [row(padded.lower ?? rMin), row(padded.upper ?? rMax)])
-            baselineFile = figure.data(t)
-        }
+    /// The cross-entropy band, at both ends of the R axis, when there are cross-entropy runs.
+    private func baselineTable(_ axis: (logx: Bool, range: AxisRange, rMin: Double, rMax: Double)) -> DataTable? {
+        guard let base = baseline else { return nil }
+        var t = DataTable(part: "baseline", description: [
+            "cross-entropy runs (R = 0): mean and sample s.d. over \(base.count) run\(base.count == 1 ? "" : "s"), accuracies in %, at both ends of the R axis",
+        ], columns: ["R", "runs", "best_mean", "best_sd", "final_mean", "final_sd"])
+        let row = { (r: Double) in [r, Double(base.count), 100 * base.bestMean, 100 * base.bestDeviation, 100 * base.finalMean, 100 * base.finalDeviation] }
+        t.append("cross-entropy", rows: [row(axis.range.lower ?? axis.rMin), row(axis.range.upper ?? axis.rMax)])
+        return t
+    }
 
-        let losses = self.losses
-        figure.beginMultiplot(title: figure.title(fallback: nil))
-        let keyLines = Array(Set(all.map { KeyLine(layers: $0.layers, samples: $0.samples) }))
-            .sorted { a, b in a.layers != b.layers ? (sets.firstIndex(of: a.layers)! < sets.firstIndex(of: b.layers)!) : a.samples < b.samples }
-        figure.reserveKeyStrip(entries: keyLines.count + (baselineFile == nil ? 0 : 1))
-        /// The colour, dash and point type of a line.
-        func style(_ layers: [Int], _ samples: Int) -> (colour: String, dash: String, point: Int) {
-            let s = sets.firstIndex(of: layers) ?? 0
-            let base = rgb ? (Palette.layerSetColour(layers) ?? Palette.colour(s)) : Palette.colour(s)
-            let variant = sampleCounts.firstIndex(of: samples) ?? 0
-            let colour = variant == 0 ? base : Palette.lighter(base, min(0.6, 0.4 * Double(variant)))
-            return (colour, Palette.dash(s), variant == 0 ? Palette.filledPoint(s) : Palette.openPoint(s))
+    /// One loss's row of panels: best and final test accuracy against R, one line per layer set and sample count,
+    /// over the cross-entropy band.
+    private func lossPanels(_ figure: inout FigureBuilder, loss: String, row r: Int, rows: Int, lines: [SweepSeries],
+                            axis: (logx: Bool, range: AxisRange, rMin: Double, rMax: Double), style: SweepLineStyle,
+                            baselineFile: String?) {
+        var table = DataTable(part: loss, description: [
+            "\(loss.uppercased()) runs by layer set U and sample count y: R, runs averaged, mean and sample s.d. of best and final test accuracy (%)",
+        ], columns: ["R", "runs", "best_mean", "best_sd", "final_mean", "final_sd"])
+        for line in lines {
+            table.append(seriesLabel(line, withSamples: true), rows: line.points.map {
+                [$0.radius, Double($0.count), 100 * $0.bestMean, 100 * $0.bestDeviation, 100 * $0.finalMean, 100 * $0.finalDeviation]
+            })
         }
-        for (r, loss) in losses.enumerated() {
-            let lines = all.filter { $0.loss == loss }
-            var table = DataTable(part: loss, description: [
-                "\(loss.uppercased()) runs by layer set U and sample count y: R, runs averaged, mean and sample s.d. of best and final test accuracy (%)",
-            ], columns: ["R", "runs", "best_mean", "best_sd", "final_mean", "final_sd"])
-            for line in lines {
-                table.append(seriesLabel(line, withSamples: true), rows: line.points.map {
-                    [$0.radius, Double($0.count), 100 * $0.bestMean, 100 * $0.bestDeviation, 100 * $0.finalMean, 100 * $0.finalDeviation]
-                })
+        let file = figure.data(table)
+        for (c, column) in ["best", "final"].enumerated() {
+            figure.panel(row: r, column: c, rows: rows, columns: 2)
+            figure.resetPanel()
+            let lossName = loss.uppercased()
+            figure.add("set title \(figure.quoted(literal: "\(lossName): \(column) test accuracy"))")
+            figure.axis("x", label: .markup("radius R", latex: "radius $R$"), log: axis.logx, range: axis.range, span: (axis.rMin, axis.rMax))
+            figure.axis("y", label: c == 0 ? "test accuracy (%)" : nil, log: figure.options.logy ?? false)
+            figure.add("unset key")
+            var clauses: [String] = []
+            if let baselineFile {
+                let m = c == 0 ? 3 : 5
+                clauses.append("\(baselineFile) using 1:(column(\(m)) - column(\(m + 1))):(column(\(m)) + column(\(m + 1))) with filledcurves fc rgb '\(Palette.grey)' fs transparent solid 0.15 noborder notitle")
+                clauses.append("\(baselineFile) using 1:\(m) with lines lw 1.2 lc rgb '\(Palette.grey)' dt 3 notitle")
             }
-            let file = figure.data(table)
-            for (c, column) in ["best", "final"].enumerated() {
-                figure.panel(row: r, column: c, rows: losses.count, columns: 2)
-                figure.resetPanel()
-                let lossName = loss.uppercased()
-                figure.add("set title \(figure.quoted(literal: "\(lossName): \(column) test accuracy"))")
-                figure.axis("x", label: .markup("radius R", latex: "radius $R$"), log: logx, range: padded, span: (rMin, rMax))
-                figure.axis("y", label: c == 0 ? "test accuracy (%)" : nil, log: figure.options.logy ?? false)
-                figure.add("unset key")
-                var clauses: [String] = []
-                if let baselineFile {
-                    let m = c == 0 ? 3 : 5
-                    clauses.append("\(baselineFile) using 1:(column(\(m)) - column(\(m + 1))):(column(\(m)) + column(\(m + 1))) with filledcurves fc rgb '\(Palette.grey)' fs transparent solid 0.15 noborder notitle")
-                    clauses.append("\(baselineFile) using 1:\(m) with lines lw 1.2 lc rgb '\(Palette.grey)' dt 3 notitle")
-                }
-                for (i, line) in lines.enumerated() {
-                    let (colour, dash, pt) = style(line.layers, line.samples)
-                    let m = c == 0 ? 3 : 5
-                    clauses.append("\(file) index \(i) using 1:\(m):\(m + 1) with yerrorlines lw 1.5 lc rgb '\(colour)' dt \(dash) pt \(pt) ps 0.6 notitle")
-                }
-                figure.plot(clauses)
+            for (i, line) in lines.enumerated() {
+                let (colour, dash, pt) = style(line.layers, line.samples)
+                let m = c == 0 ? 3 : 5
+                clauses.append("\(file) index \(i) using 1:\(m):\(m + 1) with yerrorlines lw 1.5 lc rgb '\(colour)' dt \(dash) pt \(pt) ps 0.6 notitle")
             }
+            figure.plot(clauses)
         }
-        var keys: [String] = []
-        if baselineFile != nil {
-            keys.append("NaN with lines lw 1.2 lc rgb '\(Palette.grey)' dt 3 title \(figure.quoted(.markup("cross-entropy (R = 0)", latex: "cross-entropy ($R = 0$)")))")
-        }
-        for line in keyLines {
-            let (colour, dash, pt) = style(line.layers, line.samples)
-            keys.append("NaN with linespoints lw 1.5 lc rgb '\(colour)' dt \(dash) pt \(pt) ps 0.6 title \(figure.quoted(.literal(keyLabel(line, withSamples: sampleCounts.count > 1))))")
-        }
-        figure.keyStrip(keys)
     }
 
     /// A line of the key: a layer set and a sample count (the same in every loss's panels).
@@ -217,6 +224,30 @@ public struct SweepFigure: Figure {
     /// "U = {1,2}", with ", y = 8" when several sample counts are drawn.
     func seriesLabel(_ line: SweepSeries, withSamples: Bool) -> String {
         "U = {" + line.layers.map(String.init).joined(separator: ",") + "}" + (withSamples ? ", y = \(line.samples)" : "")
+    }
+}
+
+/// The colour, dash and point type of a sweep figure's line: one colour and dash per layer set (the paper's RGB
+/// colours when every set lies within layers 1–3), lighter colours and open points for further sample counts.
+struct SweepLineStyle {
+    /// The layer sets, smallest first, and the sample counts, in the order they are styled.
+    let sets: [[Int]]
+    let sampleCounts: [Int]
+    let rgb: Bool
+
+    init(_ all: [SweepSeries]) {
+        sets = Array(Set(all.map(\.layers))).sorted { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }
+        rgb = sets.allSatisfy { set in set.allSatisfy { (1...3).contains($0) } }
+        sampleCounts = Array(Set(all.map(\.samples))).sorted()
+    }
+
+    /// The colour, dash and point type of the line of `layers` at `samples`.
+    func callAsFunction(_ layers: [Int], _ samples: Int) -> (colour: String, dash: String, point: Int) {
+        let s = sets.firstIndex(of: layers) ?? 0
+        let base = rgb ? (Palette.layerSetColour(layers) ?? Palette.colour(s)) : Palette.colour(s)
+        let variant = sampleCounts.firstIndex(of: samples) ?? 0
+        let colour = variant == 0 ? base : Palette.lighter(base, min(0.6, 0.4 * Double(variant)))
+        return (colour, Palette.dash(s), variant == 0 ? Palette.filledPoint(s) : Palette.openPoint(s))
     }
 }
 
