@@ -62,18 +62,7 @@ public final class LocalRunner {
         let cells = manifest.cells
         var states = cells.map { folder.files($0).state() }
         var queue = cells.filter { states[$0.index].needsRun }
-        let elsewhere = cells.filter { states[$0.index] == .running }
-        let finishedBefore = states.filter(\.isFinal).count
-        let resuming = queue.filter { folder.files($0).hasCheckpoint }.count
-        var plan = "sweep: \(cells.count) cell\(cells.count == 1 ? "" : "s") in \(folder.root.path): "
-        plan += "\(finishedBefore) finished, \(queue.count) to run"
-        if resuming > 0 { plan += " (\(resuming) resume\(resuming == 1 ? "s" : "") from checkpoints)" }
-        if !elsewhere.isEmpty { plan += ", \(elsewhere.count) running elsewhere (left to that process)" }
-        if !queue.isEmpty {
-            let jobs = min(parallelism.jobs, queue.count)
-            plan += "; \(jobs) at a time × \(parallelism.threads) BLAS thread\(parallelism.threads == 1 ? "" : "s")"
-        }
-        say(plan)
+        say(planLine(cells, states: states, queue: queue))
 
         let signals = SignalWatch()
         defer { signals.stop() }
@@ -138,6 +127,22 @@ public final class LocalRunner {
         try? folder.writeManifest(final)
         if let launchError { throw launchError }
         return LocalRunReport(states: final.cells.map { ($0, $0.status ?? .pending) }, started: started, stoppedBy: stoppedBy)
+    }
+
+    /// The opening line: the cells finished, to run (and resuming), running elsewhere, and how many run at a time.
+    private func planLine(_ cells: [Cell], states: [CellState], queue: [Cell]) -> String {
+        let elsewhere = cells.filter { states[$0.index] == .running }
+        let finishedBefore = states.filter(\.isFinal).count
+        let resuming = queue.filter { folder.files($0).hasCheckpoint }.count
+        var plan = "sweep: \(cells.count) cell\(cells.count == 1 ? "" : "s") in \(folder.root.path): "
+        plan += "\(finishedBefore) finished, \(queue.count) to run"
+        if resuming > 0 { plan += " (\(resuming) resume\(resuming == 1 ? "s" : "") from checkpoints)" }
+        if !elsewhere.isEmpty { plan += ", \(elsewhere.count) running elsewhere (left to that process)" }
+        if !queue.isEmpty {
+            let jobs = min(parallelism.jobs, queue.count)
+            plan += "; \(jobs) at a time × \(parallelism.threads) BLAS thread\(parallelism.threads == 1 ? "" : "s")"
+        }
+        return plan
     }
 
     /// Completes the attempt record of a child that could not (killed, crashed) and reads the cell's state.
