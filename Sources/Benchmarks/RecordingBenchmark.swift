@@ -142,35 +142,16 @@ public struct RecordingBenchmark {
         for index in 1..<levels.count {
             pass.retainsErrors = levels[index].1?.batchVariance == true
             try step(t, nil)
-            let statistics = recorders[index]!.statistics
-            statistics.discardEpoch()
-            var times: [Double] = []
-            for _ in 0..<reps {
-                times.append(time {
-                    for k in 0..<steps {
-                        statistics.observeStep(network: network, pass: pass, epoch: 1, step: k + 1, batchSize: batch,
-                                               loss: 1, crossEntropy: 1, learningRate: 1e-4)
-                    }
-                } / Double(steps))
-                statistics.discardEpoch()
-            }
-            alone[index] = median(times)
+            alone[index] = recorderMilliseconds(recorders[index]!.statistics, network: network, pass: pass)
         }
         for recorder in recorders { try recorder?.finish(.completed) }
         pass.retainsErrors = false
         trainer.observers = []
 
         let none = median(stepTimes[0])
-        var rows: [Level] = []
-        for index in 1..<levels.count {
-            let ratios = ratios[index]
-            let stepMs = median(stepTimes[index]), epochMs = median(epochTimes[index])
-            let m = Double(stepsPerEpoch)
-            let ratio = median(ratios)
-            rows.append(Level(level: levels[index].0, stepMilliseconds: stepMs,
-                              stepRatio: StepBenchmark.Stat(min: ratios.min() ?? 0, median: ratio, max: ratios.max() ?? 0),
-                              recorderMilliseconds: alone[index],
-                              epochMilliseconds: epochMs, epochRatio: ratio + epochMs / (m * none)))
+        let rows = (1..<levels.count).map { index in
+            level(levels[index].0, stepTimes: stepTimes[index], ratios: ratios[index], epochTimes: epochTimes[index],
+                  recorderMilliseconds: alone[index], none: none)
         }
         var sizes: [String: Double] = [:]
         for (name, recording) in [("layers", TraceRecording.layers), ("moments (default)", TraceRecording.standard)] {
@@ -179,6 +160,33 @@ public struct RecordingBenchmark {
         }
         return Report(layers: widths, batch: batch, threads: BLAS.threads, stepsPerEpoch: stepsPerEpoch,
                       noneMilliseconds: none, levels: rows, traceMegabytes120Epochs: sizes)
+    }
+
+    /// One level's row: medians of its blocks, and its epoch overhead median(t_level / t_none) + t_epoch / (M·t_none).
+    private func level(_ name: String, stepTimes: [Double], ratios: [Double], epochTimes: [Double],
+                       recorderMilliseconds: Double, none: Double) -> Level {
+        let stepMs = median(stepTimes), epochMs = median(epochTimes), ratio = median(ratios)
+        return Level(level: name, stepMilliseconds: stepMs,
+                     stepRatio: StepBenchmark.Stat(min: ratios.min() ?? 0, median: ratio, max: ratios.max() ?? 0),
+                     recorderMilliseconds: recorderMilliseconds,
+                     epochMilliseconds: epochMs, epochRatio: ratio + epochMs / (Double(stepsPerEpoch) * none))
+    }
+
+    /// The median ms per step of `statistics` observing the gradients now in `network` (and `pass`), `steps`
+    /// times per repetition, without the step itself.
+    private func recorderMilliseconds(_ statistics: GradientStatistics, network: Network, pass: Pass) -> Double {
+        statistics.discardEpoch()
+        var times: [Double] = []
+        for _ in 0..<reps {
+            times.append(milliseconds {
+                for k in 0..<steps {
+                    statistics.observeStep(network: network, pass: pass, epoch: 1, step: k + 1, batchSize: batch,
+                                           loss: 1, crossEntropy: 1, learningRate: 1e-4)
+                }
+            } / Double(steps))
+            statistics.discardEpoch()
+        }
+        return median(times)
     }
 
     /// Writes `epochs` epochs of `stepsPerEpoch` steps of random gradients-statistics through a real recorder

@@ -116,8 +116,6 @@ public struct StepBenchmark {
     /// step; and, with ``smoothing``, smoothing-loss steps against cross-entropy steps.
     public func run() throws -> Report {
         let bench = try BenchmarkTrainer(widths: widths, batch: batch)
-        let trainer = bench.trainer
-        let (network, sgd, pass) = (trainer.network, trainer.optimizer, trainer.pass)
         var random = RandomStream(seed: 2, purpose: "bench operands")
         func step(_ t: Int) throws { try bench.step(t) }
 
@@ -150,15 +148,44 @@ public struct StepBenchmark {
             let ms = median(times)
             shapeRates.append(ShapeRate(role: s.role, m: s.m, n: s.n, k: s.k, milliseconds: ms, gflops: s.flops / ms / 1e6))
         }
+        let peaks = peakGFLOPS(&random)
+        let parts = stepParts(bench)
+        let smoothingRows = try smoothingRates()
+
+        let flops = shapes.reduce(0) { $0 + $1.flops }
+        let stepMedian = median(stepTimes)
+        let samplesPerSecond: Double = Double(batch) / stepMedian * 1000
+        let achieved: Double = flops / stepMedian / 1e6
+        let partMedians: [String: Double] = parts.mapValues { median($0) }
+        let kernel = BLASKernel.current
+        return Report(layers: widths, batch: batch, threads: BLAS.threads, blas: BLAS.configuration,
+                      blasKernel: kernel.description, blasKernelNote: kernel.note,
+                      stepMilliseconds: stat(stepTimes), gemmMilliseconds: stat(gemmTimes), ratio: stat(ratios),
+                      samplesPerSecond: samplesPerSecond, stepGFLOP: flops / 1e9,
+                      achievedGFLOPS: achieved, shapes: shapeRates, peak2048GFLOPS: median(peaks),
+                      peakResidentMB: peakResidentMegabytes(),
+                      parts: partMedians, smoothing: smoothingRows,
+                      pytorchReference: "PyTorch 2.13 CPU, same step, 2 threads: 19.1 ms = 1.42× its GEMMs (measured with its baseline script bench_train.py --threads 2 on 2026-11-29, 2-core AMD EPYC; not measured in this run: scripts/bench-vs-pytorch measures both side by side)")
+    }
+
+    /// Five timings of SGEMM 2048³ (the machine's practical peak), in GFLOP/s.
+    private func peakGFLOPS(_ random: inout RandomStream) -> [Double] {
         let n = 2048
         let a = FloatBuffer(count: n * n).filledRandomly(&random), b = FloatBuffer(count: n * n).filledRandomly(&random)
         let c = FloatBuffer(count: n * n)
         BLAS.sgemm(.none, .none, m: n, n: n, k: n, a: a.pointer, lda: n, b: b.pointer, ldb: n, c: c.pointer, ldc: n)
         var peaks: [Double] = []
         for _ in 0..<5 {
-            let ms = time { BLAS.sgemm(.none, .none, m: n, n: n, k: n, a: a.pointer, lda: n, b: b.pointer, ldb: n, c: c.pointer, ldc: n) }
+            let ms = milliseconds { BLAS.sgemm(.none, .none, m: n, n: n, k: n, a: a.pointer, lda: n, b: b.pointer, ldb: n, c: c.pointer, ldc: n) }
             peaks.append(2 * Double(n * n * n) / ms / 1e6)
         }
+        return peaks
+    }
+
+    /// The parts of a step timed separately (gather, forward, loss + backward, SGD update), `reps` times each, in ms.
+    private func stepParts(_ bench: BenchmarkTrainer) -> [String: [Double]] {
+        let (network, sgd, pass) = (bench.trainer.network, bench.trainer.optimizer, bench.trainer.pass)
+        func time(_ body: () -> Void) -> Double { milliseconds(body) }
         var parts: [String: [Double]] = [:]
         for _ in 0..<reps {
             let per = Double(steps)
@@ -171,7 +198,13 @@ public struct StepBenchmark {
             parts["3 backward", default: []].append(b)
             parts["4 sgd", default: []].append(u)
         }
-        // Smoothing losses against the plain step, interleaved repetition by repetition.
+        return parts
+    }
+
+    /// Each smoothing loss's step against a cross-entropy step from the same weights, interleaved repetition by
+    /// repetition, on the shared-prefix and the naive path.
+    private func smoothingRates() throws -> [SmoothingRate] {
+        func time(_ body: () throws -> Void) rethrows -> Double { try milliseconds(body) }
         var smoothingRows: [SmoothingRate] = []
         for (name, configuration) in smoothing {
             var naiveConfiguration = configuration
@@ -193,20 +226,7 @@ public struct StepBenchmark {
                                                naiveMilliseconds: median(naiveMs), naiveRatio: stat(naiveRatios)))
         }
 
-        let flops = shapes.reduce(0) { $0 + $1.flops }
-        let stepMedian = median(stepTimes)
-        let samplesPerSecond: Double = Double(batch) / stepMedian * 1000
-        let achieved: Double = flops / stepMedian / 1e6
-        let partMedians: [String: Double] = parts.mapValues { median($0) }
-        let kernel = BLASKernel.current
-        return Report(layers: widths, batch: batch, threads: BLAS.threads, blas: BLAS.configuration,
-                      blasKernel: kernel.description, blasKernelNote: kernel.note,
-                      stepMilliseconds: stat(stepTimes), gemmMilliseconds: stat(gemmTimes), ratio: stat(ratios),
-                      samplesPerSecond: samplesPerSecond, stepGFLOP: flops / 1e9,
-                      achievedGFLOPS: achieved, shapes: shapeRates, peak2048GFLOPS: median(peaks),
-                      peakResidentMB: peakResidentMegabytes(),
-                      parts: partMedians, smoothing: smoothingRows,
-                      pytorchReference: "PyTorch 2.13 CPU, same step, 2 threads: 19.1 ms = 1.42× its GEMMs (measured with its baseline script bench_train.py --threads 2 on 2026-11-29, 2-core AMD EPYC; not measured in this run: scripts/bench-vs-pytorch measures both side by side)")
+        return smoothingRows
     }
 
     func stat(_ x: [Double]) -> Stat { Stat(min: x.min() ?? 0, median: median(x), max: x.max() ?? 0) }
