@@ -17,13 +17,11 @@ struct PlotCoolingCommand: ParsableCommand {
     var inputs: [String] = []
     @Option(name: .customLong("run"), help: ArgumentHelp("The run to draw when the input holds several.", valueName: "NAME"))
     var runName: String?
-    // --model and --curves are read as text and turned into the enums of 'thermo fit-cooling' in run(), after the
-    // output is checked: a typed option would replace the command's own message for a wrong spelling with the
-    // parser's ("The value 'cubic' is invalid for '--model <model>': …" and a help line).
+    // The same options, of the same types, as 'thermo fit-cooling': the figure draws that command's study.
     @Option(help: "Decay model: nested (default), power, exponential or stretched.")
-    var model: String = "nested"
+    var model: CoolingModel = .nested
     @Option(help: "Curves fitted: signal (default), noise or both.")
-    var curves: String = "signal"
+    var curves: CurveSelection = .signal
     @Option(parsing: .unconditional, help: ArgumentHelp("First epoch of the fit window (default: e* from the regimes analysis).", valueName: "EPOCH"))
     var from: Double?
     @Option(parsing: .unconditional, help: ArgumentHelp("Last epoch of the fit window.", valueName: "EPOCH"))
@@ -33,12 +31,6 @@ struct PlotCoolingCommand: ParsableCommand {
 
     func run() throws {
         try plot.checkOutput()
-        guard let model = CoolingModel(rawValue: model) else {
-            throw ValidationError("--model takes \(CoolingModel.allCases.map(\.rawValue).joined(separator: ", ")); got '\(model)'")
-        }
-        guard let curves = CurveSelection(rawValue: curves) else {
-            throw ValidationError("--curves takes signal, noise or both; got '\(curves)'")
-        }
         let scan: CoolingModel?
         if scanModel == "none" { scan = nil } else {
             guard let m = CoolingModel(rawValue: scanModel) else {

@@ -338,7 +338,7 @@ extension BadInput {
         BadInput(command: "plot temperature", name: "a zero noise (drawn, with a note)", arguments: ["plot", "temperature", "t.csv", "-o", "fig.png"],
                  status: 0, message: "note: t.csv: 1 temperature value is NaN, infinite or not positive (first: layer 2, epoch 3, 0.0)",
                  setup: { try $0.write("t.csv", table { $0[6] = "3,2,0.5,0" }) }),
-        .usage("plot cooling", "unknown --model", ["plot", "cooling", "t.csv", "-o", "fig.png", "--model", "cubic"], "--model takes",
+        .usage("plot cooling", "unknown --model", ["plot", "cooling", "t.csv", "-o", "fig.png", "--model", "cubic"], "Please provide one of 'nested', 'power', 'exponential' or 'stretched'",
                setup: { try $0.write("t.csv", table()) }),
         .usage("plot temperature", "unknown --run", ["plot", "temperature", "t.csv", "-o", "fig.png", "--run", "other"], "--run other is not among",
                setup: { try $0.write("t.csv", table()) }),
