@@ -72,8 +72,19 @@ GRID
 }
 
 # %% Cell 3: run part 1 a seed at a time (seed 1 of every cell, then seed 2, …). Re-running continues where it
-# stopped; growing the seed list with --force keeps every finished cell.
-for n in $(seq 1 "$NSEEDS"); do
+# stopped; growing the seed list with --force keeps every finished cell. A rerun starts from the seed list the
+# sweep already holds: shrinking it would move that sweep's later-seed cells to discarded/.
+seeds_held() {  # number of seeds in an existing sweep's manifest (1 when there is none)
+  python3 - "$1/manifest.json" <<'PY'
+import json, sys
+try:
+    grid = json.load(open(sys.argv[1]))["grid"]["settings"]
+    print(max([1] + [len(s["values"]) for s in grid if s["name"] == "seed"]))
+except FileNotFoundError:
+    print(1)
+PY
+}
+for n in $(seq "$(seeds_held "$OUT/sweeps/part1-pla")" "$NSEEDS"); do
   part1_grids "1…$n"
   for part in part1-pla part1-plea; do
     "$THERMO" sweep "$OUT/sweeps/$part.grid" -o "$OUT/sweeps/$part" --force "${jobs_flag[@]}"
