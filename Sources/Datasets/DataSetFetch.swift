@@ -140,7 +140,7 @@ public func fetchDataSet(named name: String, to folder: String? = nil, mirrors: 
     }
     for role in DataSetFileRole.allCases {
         guard let temporary = temporaries[role] else { continue }
-        if rename(temporary, target + "/" + role.gzipFileName) != 0 {
+        if publish(temporary, over: target + "/" + role.gzipFileName) != nil {
             throw FetchError.cannotWrite(folder: target, reason: InputFile.lastError())
         }
         temporaries[role] = nil

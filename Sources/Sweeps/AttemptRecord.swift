@@ -1,5 +1,6 @@
 import Foundation
 import Training
+import NumericCore
 
 /// What the sweep knows of a cell's last attempt (`attempt.json`): written when it starts, completed when it ends.
 /// An attempt without an end was killed (or its machine went down): the cell is `interrupted`.

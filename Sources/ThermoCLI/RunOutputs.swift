@@ -5,6 +5,7 @@ import ArgumentParser
 import Foundation
 import Traces
 import Training
+import NumericCore
 
 /// The outputs of one `thermo train`, checked and claimed before the first step and released when the run
 /// ends, however it ends.

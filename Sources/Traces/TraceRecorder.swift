@@ -37,9 +37,7 @@ public final class TraceRecorder: TrainingObserver {
     public init(creating path: String, run: TraceRun, recording: TraceRecording, provenance: TraceProvenance,
                 replacing: Bool = false, threads: Int? = nil) throws {
         let configuration = run.configuration
-        if recording.batchVariance && !configuration.loss.isCrossEntropy {
-            throw TraceError(path: path, "cannot record batch-variance for a \(configuration.loss.kind.rawValue.uppercased()) run: per-sample gradients exist only for plain cross-entropy; drop batch-variance from --record")
-        }
+        try TraceRecorder.check(recording, configuration: configuration, path: path)
         self.path = path
         let threadCount = threads ?? BLAS.threads
         let session = TraceRecorder.session(provenance, firstEpoch: run.firstEpoch)
@@ -104,8 +102,15 @@ public final class TraceRecorder: TrainingObserver {
 
     /// Refuses recordings the run cannot give.
     static func check(_ recording: TraceRecording, trainer: Trainer, path: String) throws {
-        if recording.batchVariance && !trainer.configuration.loss.isCrossEntropy {
-            throw TraceError(path: path, "cannot record batch-variance for a \(trainer.configuration.loss.kind.rawValue.uppercased()) run: per-sample gradients exist only for plain cross-entropy; drop batch-variance from --record")
+        try check(recording, configuration: trainer.configuration, path: path)
+    }
+
+    /// The one rule of what a loss lets a trace record: within-batch variances need per-sample gradients, which
+    /// only plain cross-entropy gives (the smoothing losses mix y + 1 displaced networks per sample).
+    static func check(_ recording: TraceRecording, configuration: TrainingConfiguration, path: String) throws {
+        let loss = configuration.loss
+        if recording.batchVariance && !loss.isCrossEntropy {
+            throw TraceError(path: path, "cannot record batch-variance for a \(loss.kind.rawValue.uppercased()) run: per-sample gradients exist only for plain cross-entropy; drop batch-variance from --record")
         }
     }
 
@@ -155,7 +160,8 @@ public final class TraceRecorder: TrainingObserver {
     /// Sets up per-sample errors for batch variance and starts a fresh epoch.
     public func trainingWillStart(_ trainer: Trainer, startEpoch: Int) throws {
         if recording.batchVariance {
-            guard trainer.objective is CrossEntropyObjective else {
+            try TraceRecorder.check(recording, configuration: trainer.configuration, path: path)
+            guard trainer.objective is CrossEntropyObjective else {  // a custom objective on a CE configuration
                 throw TraceError(path: path, "cannot record batch-variance: the run's objective is not plain cross-entropy")
             }
             trainer.pass.retainsErrors = true

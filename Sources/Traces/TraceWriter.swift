@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import HDF5
 import Training
+import NumericCore
 
 /// The values of one variable for the rows being appended, flat and row-major.
 enum TraceColumn {
@@ -96,8 +97,8 @@ final class TraceWriter {
             let file = try File.create(temporary)
             try TraceLayout.build(in: file, header: header, plannedEpochs: plannedEpochs)
             try file.close()
-            guard rename(temporary, path) == 0 else {
-                throw TraceError(path: path, "cannot be created: \(String(cString: strerror(errno))); choose a writable folder")
+            if let e = publish(temporary, over: path) {
+                throw TraceError(path: path, "cannot be created: \(String(cString: strerror(e))); choose a writable folder")
             }
         } catch let error as HDF5Error {
             unlink(temporary)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Training
+import NumericCore
 
 /// `writeAtomically`: the old file or the new one, never a part; and the leftovers of killed writers cleaned.
 @Suite struct AtomicWriteTests {

@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// The files of one figure: its script and data, ready to be written.
 public struct GnuplotDocument: Sendable {
@@ -142,8 +143,8 @@ public struct FigureRenderer: Sendable {
         let order = [document.scriptName] + document.dataFiles.map(\.name) + document.companionNames + [document.outputName]
         for name in order {
             let from = staging.appendingPathComponent(name), to = folder.appendingPathComponent(name)
-            guard Foundation.rename(from.path, to.path) == 0 else {
-                throw .io(path: to.path, reason: "cannot move the rendered file into place: \(String(cString: strerror(errno)))")
+            if let e = publish(from.path, over: to.path) {
+                throw .io(path: to.path, reason: "cannot move the rendered file into place: \(String(cString: strerror(e)))")
             }
         }
         return RenderedFigure(output: folder.appendingPathComponent(document.outputName),
