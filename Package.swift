@@ -53,6 +53,8 @@ let package = Package(
         .target(name: "Studies", dependencies: ["NumericCore", "Analysis", "Traces", "LayerStatistics"]),
         /// gnuplot figures: scripts and data files written beside every figure, rendering, terminals.
         .target(name: "Figures", dependencies: ["Studies", "Analysis", "Smoothing", "NumericCore"]),
+        /// Curvature: exact Hessian-vector products (R-operator), per-layer Lanczos spectra and Hutchinson traces.
+        .target(name: "Curvature", dependencies: ["NumericCore", "Networks", "Training"]),
         /// Sweeps: grid parsing, the local parallel runner, Slurm array scripts, collection of results.
         .target(name: "Sweeps", dependencies: ["Training", "NumericCore", "Settings"]),
         /// Benchmarks of the training step, the smoothing losses, recording and the analyses, driving the public
@@ -62,7 +64,7 @@ let package = Package(
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
             "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "LayerStatistics",
-            "Analysis", "Studies", "Figures", "Sweeps", "Benchmarks",
+            "Analysis", "Studies", "Figures", "Sweeps", "Benchmarks", "Curvature",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
@@ -83,6 +85,7 @@ let package = Package(
         .testTarget(name: "SmoothingTests", dependencies: ["Smoothing", "Networks", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Networks", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
+        .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "Networks", "NumericCore", "TestSupport"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Training", "HDF5", "TestSupport"]),
         .testTarget(name: "LayerStatisticsTests", dependencies: ["LayerStatistics"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "LayerStatistics", "TestSupport"]),

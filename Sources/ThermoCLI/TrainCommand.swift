@@ -179,9 +179,7 @@ struct TrainCommand: ParsableCommand {
         if trace != nil {
             do { recording = try TraceRecording(parsing: record) } catch { throw ValidationError(error.description) }
         }
-        if let recording, recording.batchVariance, !config.loss.isCrossEntropy {
-            throw ValidationError("--record batch-variance needs plain cross-entropy: per-sample gradients are not defined for --loss \(config.loss.kind.rawValue)")
-        }
+        if let reason = recording?.refusal(for: config) { throw ValidationError("--record batch-variance \(reason)") }
         let (trainer, dataSet, checksums) = try makeTrainer(config, resumed: resumed)
 
         let (progress, recorder, snapshot) = try attachObservers(to: trainer, recording: recording, continuesTrace: continuesTrace,

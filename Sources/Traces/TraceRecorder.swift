@@ -105,12 +105,10 @@ public final class TraceRecorder: TrainingObserver {
         try check(recording, configuration: trainer.configuration, path: path)
     }
 
-    /// The one rule of what a loss lets a trace record: within-batch variances need per-sample gradients, which
-    /// only plain cross-entropy gives (the smoothing losses mix y + 1 displaced networks per sample).
+    /// Refuses what `configuration` cannot give (``TraceRecording/refusal(for:)``, the one rule).
     static func check(_ recording: TraceRecording, configuration: TrainingConfiguration, path: String) throws {
-        let loss = configuration.loss
-        if recording.batchVariance && !loss.isCrossEntropy {
-            throw TraceError(path: path, "cannot record batch-variance for a \(loss.kind.rawValue.uppercased()) run: per-sample gradients exist only for plain cross-entropy; drop batch-variance from --record")
+        if let reason = recording.refusal(for: configuration) {
+            throw TraceError(path: path, "cannot record batch-variance: it \(reason); drop batch-variance from --record")
         }
     }
 

@@ -1,3 +1,5 @@
+import Training
+
 /// What a trace records beyond the always-present per-step and per-epoch layer statistics, as chosen with
 /// `thermo train --record LEVEL` (repeatable, or comma-separated).
 ///
@@ -108,6 +110,16 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
 }
 
 /// A `--record` value that cannot be used.
+extension TraceRecording {
+    /// The one rule of what a run's loss lets a trace record: within-batch variances need per-sample gradients,
+    /// which only plain cross-entropy has (a smoothing loss mixes y + 1 displaced networks per sample). Nil when
+    /// `configuration` can give everything this recording asks for; else why not, as "needs …: …".
+    public func refusal(for configuration: TrainingConfiguration) -> String? {
+        guard batchVariance && !configuration.loss.isCrossEntropy else { return nil }
+        return "needs plain cross-entropy: per-sample gradients are not defined for --loss \(configuration.loss.kind.rawValue)"
+    }
+}
+
 public struct TraceRecordingError: Error, Sendable, CustomStringConvertible {
     /// What is wrong and what is accepted.
     public let message: String
