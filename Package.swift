@@ -54,7 +54,7 @@ let package = Package(
         /// gnuplot figures: scripts and data files written beside every figure, rendering, terminals.
         .target(name: "Figures", dependencies: ["Studies", "Analysis", "Smoothing", "NumericCore"]),
         /// Curvature: exact Hessian-vector products (R-operator), per-layer Lanczos spectra and Hutchinson traces.
-        .target(name: "Curvature", dependencies: ["NumericCore", "Networks", "Training"]),
+        .target(name: "Curvature", dependencies: ["NumericCore", "Networks", "Datasets", "Training"]),
         /// Sweeps: grid parsing, the local parallel runner, Slurm array scripts, collection of results.
         .target(name: "Sweeps", dependencies: ["Training", "NumericCore", "Settings"]),
         /// Benchmarks of the training step, the smoothing losses, recording and the analyses, driving the public

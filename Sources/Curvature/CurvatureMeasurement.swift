@@ -16,6 +16,8 @@ public struct CurvatureSettings: Sendable, Codable, Equatable {
     /// Also the dense block (N_l products) and its exact eigenvalues and trace, for layers of at most this many
     /// weights; 0 for none.
     public var exactUpTo = 0
+    /// The layers measured (1…L); nil: every layer.
+    public var layers: [Int]? = nil
 
     public init() {}
 }
@@ -68,7 +70,7 @@ public struct CurvatureMeasurement: Sendable, Codable, Equatable {
     public static func measure(_ hvp: HessianVectorProduct, settings: CurvatureSettings) -> CurvatureMeasurement {
         let lanczos = Lanczos(steps: settings.lanczosSteps), hutchinson = Hutchinson(probes: settings.probes)
         var layers: [LayerCurvature] = []
-        for l in 1...hvp.layerCount {
+        for l in settings.layers ?? Array(1...hvp.layerCount) {
             let n = hvp.dimension(l...l)
             let apply = { (x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) in hvp.apply(x, into: y, layers: l...l) }
             var start = RandomStream(seed: settings.seed, purpose: "curvature-lanczos", index: UInt64(l))

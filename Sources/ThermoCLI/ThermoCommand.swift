@@ -14,7 +14,7 @@ public struct ThermoCommand: ParsableCommand {
         """,
         version: thermoVersion,
         subcommands: [TrainCommand.self, InspectCommand.self, RecoverCommand.self, TemperatureCommand.self,
-                      RegimesCommand.self, FitCoolingCommand.self, PlotCommand.self, SweepCommand.self,
+                      RegimesCommand.self, FitCoolingCommand.self, CurvatureCommand.self, PlotCommand.self, SweepCommand.self,
                       DataCommand.self, BenchCommand.self]
     )
 

@@ -15,7 +15,7 @@ private let thirtyEpochs = Fixtures.tinyRun.map { $0 == "2" ? "30" : $0 }
 extension BadInput {
     /// Every case, command by command. Add a command's cases as rows here.
     static let catalogue: [BadInput] = train + trainOutputs + dataCommands + traceCommands + analyses + plots
-        + inconsistentTraceReaders + longTables + sweep + bench + probe
+        + inconsistentTraceReaders + longTables + sweep + bench + probe + curvature
 
     // MARK: thermo train
 

@@ -1,0 +1,95 @@
+import NumericCore
+
+/// A curvature measurement as `thermo curvature` reports it: one row per layer (table, CSV or JSON).
+public struct CurvatureReport: Sendable, Codable {
+    /// One layer's row.
+    public struct Row: Sendable, Codable {
+        public var layer: Int
+        public var weights: Int
+        public var lambdaMax: Double
+        public var lambdaMaxResidual: Double
+        public var topEigenvalues: [Double]
+        public var trace: Double
+        public var traceStandardError: Double
+        /// ½·R²/3·tr H_ll, with a radius.
+        public var predictedLossIncrease: Double?
+        public var lambdaMaxExact: Double?
+        public var traceExact: Double?
+    }
+
+    /// The checkpoint measured.
+    public var checkpoint: String
+    /// Its completed epochs.
+    public var epoch: Int
+    /// R, when asked for the predicted loss rise.
+    public var radius: Double?
+    /// The probe batch's mean cross-entropy.
+    public var loss: Double
+    /// B.
+    public var probeBatch: Int
+    /// λ_max of the full H, and its Ritz residual.
+    public var fullLambdaMax: Double?
+    public var fullLambdaMaxResidual: Double?
+    /// How it was measured.
+    public var settings: CurvatureSettings
+    /// Per layer.
+    public var layers: [Row]
+
+    /// The report of `measurement`, made at `checkpoint` after `epoch` epochs.
+    public init(checkpoint: String, epoch: Int, radius: Double?, measurement m: CurvatureMeasurement) {
+        self.checkpoint = checkpoint
+        self.epoch = epoch
+        self.radius = radius
+        loss = m.loss
+        probeBatch = m.batch
+        fullLambdaMax = m.fullLambdaMax
+        fullLambdaMaxResidual = m.fullLambdaMaxResidual
+        settings = m.settings
+        layers = m.layers.map {
+            Row(layer: $0.layer, weights: $0.weights, lambdaMax: $0.lambdaMax, lambdaMaxResidual: $0.lambdaMaxResidual,
+                topEigenvalues: $0.topEigenvalues, trace: $0.trace, traceStandardError: $0.traceStandardError,
+                predictedLossIncrease: radius.map($0.predictedLossIncrease), lambdaMaxExact: $0.lambdaMaxExact,
+                traceExact: $0.traceExact)
+        }
+    }
+
+    private func cell(_ x: Double?) -> String { x.map { NumberText.short($0, digits: 5) } ?? "" }
+
+    /// An aligned table with a header that says what was measured.
+    public func table() -> String {
+        var text = "curvature at \(checkpoint) (epoch \(epoch)): probe batch of \(probeBatch), loss \(cell(loss)); "
+        text += "\(settings.lanczosSteps) Lanczos steps, \(settings.probes) Hutchinson probes\n"
+        var header = ["layer", "weights", "λ_max", "residual", "tr H_ll", "± se", "λ_max/tr"]
+        if settings.top > 1 { header.append("top \(settings.top)") }
+        if let radius { header.append("ΔL(R=\(cell(radius)))") }
+        if settings.exactUpTo > 0 { header += ["λ_max exact", "tr exact"] }
+        var rows = [header]
+        for r in layers {
+            var row = [String(r.layer), String(r.weights), cell(r.lambdaMax), cell(r.lambdaMaxResidual), cell(r.trace),
+                       cell(r.traceStandardError), cell(r.lambdaMax / r.trace)]
+            if settings.top > 1 { row.append(r.topEigenvalues.map { cell($0) }.joined(separator: " ")) }
+            if radius != nil { row.append(cell(r.predictedLossIncrease)) }
+            if settings.exactUpTo > 0 { row += [cell(r.lambdaMaxExact), cell(r.traceExact)] }
+            rows.append(row)
+        }
+        let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        for row in rows {
+            text += zip(row, widths).map { String(repeating: " ", count: $1 - $0.count) + $0 }.joined(separator: "  ") + "\n"
+        }
+        if let full = fullLambdaMax {
+            text += "full H (every weight): λ_max \(cell(full)) (residual \(cell(fullLambdaMaxResidual)))\n"
+        }
+        return text
+    }
+
+    /// A CSV long table: one line per layer.
+    public func csv() -> String {
+        var text = "epoch,layer,weights,lambda_max,lambda_max_residual,trace,trace_se,predicted_loss_increase,lambda_max_exact,trace_exact\n"
+        for r in layers {
+            text += [String(epoch), String(r.layer), String(r.weights), cell(r.lambdaMax), cell(r.lambdaMaxResidual),
+                     cell(r.trace), cell(r.traceStandardError), cell(r.predictedLossIncrease), cell(r.lambdaMaxExact),
+                     cell(r.traceExact)].joined(separator: ",") + "\n"
+        }
+        return text
+    }
+}

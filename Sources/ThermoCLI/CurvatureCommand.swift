@@ -1,0 +1,120 @@
+import ArgumentParser
+import Curvature
+import Datasets
+import Foundation
+import NumericCore
+import Training
+
+/// `thermo curvature --checkpoint CKPT`: per layer, the top eigenvalues and the trace of the layer's block of the
+/// Hessian at a checkpoint's weights, on the run's fixed probe batch.
+struct CurvatureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "curvature",
+        abstract: "Per layer: λ_max and tr of the layer's Hessian block H_ll at a checkpoint's weights, and λ_max of the full H.",
+        discussion: """
+        The Hessian is that of the mean cross-entropy of a fixed probe batch (B training images drawn once from \
+        the run's seed, stream "curvature-batch") over the weights (biases held fixed). Products H·v are exact \
+        (Pearlmutter's R-operator); λ_max by Lanczos with full reorthogonalisation (--lanczos-steps products, \
+        residual ‖Hy − λy‖ printed), tr H_ll by Hutchinson with --probes Rademacher probes (± standard error). \
+        With --radius R, also the predicted rise of the loss when layer l alone is displaced uniformly in \
+        [−R, R]: ½·R²/3·tr H_ll (docs/definitions.md, "Curvature").
+
+        --exact also forms each layer's dense block (N_l products) and its eigenvalues (LAPACK dsyev), for \
+        checking on layers of at most --exact-max-weights weights.
+
+        Examples:
+          thermo curvature --checkpoint run.ckpt
+          thermo curvature --checkpoint run.ckpt --radius 0.01 --format json > curvature.json
+          thermo curvature --checkpoint small.ckpt --exact
+        """)
+
+    @Option(help: ArgumentHelp("The checkpoint whose weights are measured.", valueName: "CKPT"))
+    var checkpoint: String
+    @OptionGroup var data: DataOptions
+    @Option(help: ArgumentHelp("The weight layers to measure, e.g. 2 or 1,3 (default: every layer).", valueName: "LAYERS"))
+    var layers: String?
+    @Option(help: ArgumentHelp("B, the probe batch's size (default 256).", valueName: "B"))
+    var probeBatch = 256
+    @Option(help: ArgumentHelp("Lanczos steps (Hessian-vector products) per λ_max (default 20).", valueName: "M"))
+    var lanczosSteps = 20
+    @Option(help: ArgumentHelp("How many of each layer's largest eigenvalues to report (default 1).", valueName: "K"))
+    var top = 1
+    @Option(help: ArgumentHelp("Hutchinson probes per layer trace (default 10).", valueName: "P"))
+    var probes = 10
+    @Flag(help: "Skip λ_max of the full H.")
+    var noFull = false
+    @Option(help: ArgumentHelp("R: also print the predicted loss rise ½·R²/3·tr H_ll of a uniform displacement of half-edge R.", valueName: "R"))
+    var radius: Double?
+    @Flag(help: "Also the dense blocks' exact λ_max and trace (small layers only; see --exact-max-weights).")
+    var exact = false
+    @Option(help: ArgumentHelp("The largest layer --exact accepts (default 4096 weights).", valueName: "N"))
+    var exactMaxWeights = 4096
+    @Option(help: "BLAS threads (default: the number of cores).")
+    var threads: Int?
+    @Option(help: "Output: table (default), csv or json.")
+    var format: AnalysisOutputFormat = .table
+
+    func validate() throws {
+        guard probeBatch >= 1 else { throw ValidationError("--probe-batch must be at least 1, not \(probeBatch)") }
+        guard lanczosSteps >= 1 else { throw ValidationError("--lanczos-steps must be at least 1, not \(lanczosSteps)") }
+        guard top >= 1 && top <= lanczosSteps else {
+            throw ValidationError("--top must be between 1 and --lanczos-steps (\(lanczosSteps)), not \(top)")
+        }
+        guard probes >= 1 else { throw ValidationError("--probes must be at least 1, not \(probes)") }
+        if let radius, !(radius.isFinite && radius > 0) {
+            throw ValidationError("--radius must be a positive number, not \(radius)")
+        }
+        guard exactMaxWeights >= 1 else { throw ValidationError("--exact-max-weights must be at least 1") }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256, not \(threads)") }
+    }
+
+    func run() throws {
+        BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let saved: Checkpoint
+        do { saved = try Checkpoint(contentsOf: checkpoint) } catch { throw CommandError("\(error)") }
+        let configuration = saved.header.configuration
+        let architecture = configuration.architecture
+        let measured = try selectedLayers(count: architecture.layerCount)
+        if exact, let big = measured.first(where: { architecture.layout[layer: $0].weightCount > exactMaxWeights }) {
+            let n = architecture.layout[layer: big].weightCount
+            throw ValidationError("--exact: layer \(big) has \(n) weights, more than --exact-max-weights \(exactMaxWeights) (its dense block takes \(n) products and an eigen-decomposition of \(n)×\(n)); choose smaller layers with --layers, drop --exact or raise the limit")
+        }
+        let name = data.dataset ?? configuration.dataset
+        let dataSet: DataSet
+        do { dataSet = try loadDataSet(named: name, directory: data.data) } catch {
+            throw CommandError(String(describing: error).replacingOccurrences(of: "<name>", with: name))
+        }
+        let trainer: Trainer
+        do { trainer = try Trainer(resuming: saved, dataSet: dataSet) } catch { throw CommandError("\(error)") }
+        let batch = ProbeBatch(trainer.data, size: probeBatch, seed: configuration.seed)
+        let hvp = HessianVectorProduct(architecture, capacity: batch.count)
+        batch.labels.withUnsafeBufferPointer {
+            hvp.prepare(network: trainer.network, input: batch.input.pointer, labels: $0.baseAddress!, batch: batch.count)
+        }
+        var settings = CurvatureSettings()
+        settings.lanczosSteps = lanczosSteps
+        settings.top = top
+        settings.probes = probes
+        settings.full = !noFull
+        settings.seed = configuration.seed
+        settings.exactUpTo = exact ? exactMaxWeights : 0
+        settings.layers = measured
+        let report = CurvatureReport(checkpoint: checkpoint, epoch: saved.header.completedEpochs, radius: radius,
+                                     measurement: CurvatureMeasurement.measure(hvp, settings: settings))
+        switch format {
+        case .table: print(report.table(), terminator: "")
+        case .csv: print(report.csv(), terminator: "")
+        case .json: try printJSON(report)
+        }
+    }
+
+    /// The layers of `--layers` (ascending, each in 1…count), or every layer.
+    func selectedLayers(count: Int) throws -> [Int] {
+        guard let layers else { return Array(1...count) }
+        let parts = layers.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && (1...count).contains($0!) }) else {
+            throw ValidationError("--layers takes weight-layer numbers between 1 and \(count) separated by commas (e.g. 2 or 1,3), not '\(layers)'")
+        }
+        return Array(Set(parts.map { $0! })).sorted()
+    }
+}

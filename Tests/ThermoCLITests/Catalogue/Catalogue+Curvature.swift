@@ -1,0 +1,25 @@
+import Foundation
+
+extension BadInput {
+    /// `thermo curvature`: its options and its checkpoint.
+    static let curvature: [BadInput] = {
+        let base = ["curvature", "--checkpoint", "run.ckpt", "--data", "data"]
+        let setup: @Sendable (Workspace) throws -> Void = { try $0.data(); try $0.copy(Fixtures.shared.checkpoint, to: "run.ckpt") }
+        return [
+            .usage("curvature", "--probes 0", base + ["--probes", "0"], "--probes must be at least 1, not 0", setup: setup),
+            .usage("curvature", "--lanczos-steps 0", base + ["--lanczos-steps", "0"], "--lanczos-steps must be at least 1", setup: setup),
+            .usage("curvature", "--top above --lanczos-steps", base + ["--top", "5", "--lanczos-steps", "3"],
+                   "--top must be between 1 and --lanczos-steps (3), not 5", setup: setup),
+            .usage("curvature", "--radius 0", base + ["--radius", "0"], "--radius must be a positive number", setup: setup),
+            .usage("curvature", "--layers outside the network", base + ["--layers", "3"],
+                   "--layers takes weight-layer numbers between 1 and 2", setup: setup),
+            .usage("curvature", "--exact on a layer too big", base + ["--exact", "--exact-max-weights", "100"],
+                   "--exact: layer 1 has 3136 weights, more than --exact-max-weights 100", setup: setup),
+            .failure("curvature", "a missing checkpoint", ["curvature", "--checkpoint", "gone.ckpt", "--data", "data"], "does not exist",
+                     setup: { try $0.data() }),
+            .failure("curvature", "a truncated checkpoint", ["curvature", "--checkpoint", "cut.ckpt", "--data", "data"], "checksum mismatch",
+                     setup: { w in try w.data(); let b = try Data(contentsOf: Fixtures.shared.checkpoint); try b.prefix(b.count - 100).write(to: w.url("cut.ckpt")) },
+                     unchanged: ["cut.ckpt"]),
+        ]
+    }()
+}
