@@ -60,7 +60,7 @@ let package = Package(
         /// Benchmarks of the training step, the smoothing losses, recording and the analyses, driving the public
         /// training step and the studies.
         .target(name: "Benchmarks", dependencies: ["NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces",
-                                                   "Analysis", "Studies"]),
+                                                   "Analysis", "Studies", "Curvature"]),
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
             "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "LayerStatistics",

@@ -36,6 +36,8 @@ struct BenchCommand: ParsableCommand {
     var recording = false
     @Flag(help: "Instead, time the analyses against their targets: a joint cooling fit of 4 × 10,000 epochs, a 1,000-replicate block bootstrap, 'thermo temperature' on a 120-epoch trace.")
     var analysis = false
+    @Flag(help: "Instead, time curvature measurements in training steps: H·v (full and per layer block), each layer's λ_max (20 Lanczos steps) and 10-probe trace, one full measurement.")
+    var curvature = false
     @Option(help: ArgumentHelp("With --analysis: keep the synthetic 120-epoch trace at FILE (to time 'thermo temperature FILE' with other tools).", valueName: "FILE"))
     var keepTrace: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("With --recording: the steps per epoch over which each epoch's writing is spread.", valueName: "M"))
@@ -48,6 +50,7 @@ struct BenchCommand: ParsableCommand {
         guard stepsPerEpoch > 0 else { throw ValidationError("--steps-per-epoch must be positive") }
         try validateThreadCount(threads)
         if analysis && (recording || smoothing) { throw ValidationError("--analysis cannot be combined with --recording or --smoothing") }
+        if curvature && (analysis || recording || smoothing) { throw ValidationError("--curvature cannot be combined with --analysis, --recording or --smoothing") }
         if keepTrace != nil && !analysis { throw ValidationError("--keep-trace goes with --analysis") }
     }
 
@@ -68,6 +71,11 @@ struct BenchCommand: ParsableCommand {
         let threadCount = BLAS.threads  // what OpenBLAS runs (it caps the count at its build's maximum)
         if analysis {
             let report = try AnalysisBenchmark(reps: reps, keepTrace: keepTrace, thermoVersion: thermoVersion).run()
+            if json { try printJSON(report) } else { print(report.table(), terminator: "") }
+            return
+        }
+        if curvature {
+            let report = try CurvatureBenchmark(widths: widths, batch: batchSize, steps: steps, reps: reps).run()
             if json { try printJSON(report) } else { print(report.table(), terminator: "") }
             return
         }
