@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5", "HDF5Shim"]),
         /// The trace format v1: the recorder (a training observer), reader, validation, recovery.
         .target(name: "Traces", dependencies: ["HDF5", "Training", "Networks", "NumericCore", "Datasets", "CZlib",
-                                               "LayerStatistics"]),
+                                               "LayerStatistics", "Curvature"]),
         /// The one definition of the layer signal S, noise σ, temperature T and the SNRs, with their edge cases.
         .target(name: "LayerStatistics"),
         /// Levenberg–Marquardt, cooling models, bootstrap, information criteria, regimes.

@@ -3,15 +3,20 @@ import Curvature
 import Datasets
 import Foundation
 import NumericCore
+import Studies
 import Training
 
-/// `thermo curvature --checkpoint CKPT`: per layer, the top eigenvalues and the trace of the layer's block of the
-/// Hessian at a checkpoint's weights, on the run's fixed probe batch.
+/// `thermo curvature TRACE` and `thermo curvature --checkpoint CKPT`: per layer, the top eigenvalue and the trace
+/// of the layer's block of the Hessian, as a trace recorded them (beside the layer temperature) or measured now
+/// at a checkpoint's weights, on the run's fixed probe batch.
 struct CurvatureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "curvature",
-        abstract: "Per layer: λ_max and tr of the layer's Hessian block H_ll at a checkpoint's weights, and λ_max of the full H.",
+        abstract: "Per layer: λ_max and tr of the layer's Hessian block H_ll, from a trace or at a checkpoint's weights.",
         discussion: """
+        With a TRACE recorded with '--record curvature', prints per layer and measured epoch λ_max(H_ll), tr H_ll         ± its standard error, the layer temperature T_l of the epoch and the ratios λ_max/T_l and tr/T_l         (sharpness over noise); per epoch the full H's λ_max and, for a PLA/PLEA run, the loss rise its         displacements predict (Σ_{l∈U} ½·R²/3·tr H_ll) against the one it measured (L_a − L_0).
+
+        With --checkpoint, measures now:
         The Hessian is that of the mean cross-entropy of a fixed probe batch (B training images drawn once from \
         the run's seed, stream "curvature-batch") over the weights (biases held fixed). Products H·v are exact \
         (Pearlmutter's R-operator); λ_max by Lanczos with full reorthogonalisation (--lanczos-steps products, \
@@ -23,13 +28,16 @@ struct CurvatureCommand: ParsableCommand {
         checking on layers of at most --exact-max-weights weights.
 
         Examples:
+          thermo curvature run.h5
           thermo curvature --checkpoint run.ckpt
           thermo curvature --checkpoint run.ckpt --radius 0.01 --format json > curvature.json
           thermo curvature --checkpoint small.ckpt --exact
         """)
 
-    @Option(help: ArgumentHelp("The checkpoint whose weights are measured.", valueName: "CKPT"))
-    var checkpoint: String
+    @Argument(help: ArgumentHelp("A trace recorded with --record curvature.", valueName: "TRACE"))
+    var input: String?
+    @Option(help: ArgumentHelp("Measure at this checkpoint's weights instead.", valueName: "CKPT"))
+    var checkpoint: String?
     @OptionGroup var data: DataOptions
     @Option(help: ArgumentHelp("The weight layers to measure, e.g. 2 or 1,3 (default: every layer).", valueName: "LAYERS"))
     var layers: String?
@@ -55,6 +63,9 @@ struct CurvatureCommand: ParsableCommand {
     var format: AnalysisOutputFormat = .table
 
     func validate() throws {
+        guard (input == nil) != (checkpoint == nil) else {
+            throw ValidationError("give either a TRACE recorded with --record curvature or --checkpoint CKPT, not \(input == nil ? "neither" : "both")")
+        }
         guard probeBatch >= 1 else { throw ValidationError("--probe-batch must be at least 1, not \(probeBatch)") }
         guard lanczosSteps >= 1 else { throw ValidationError("--lanczos-steps must be at least 1, not \(lanczosSteps)") }
         guard top >= 1 && top <= lanczosSteps else {
@@ -69,6 +80,15 @@ struct CurvatureCommand: ParsableCommand {
     }
 
     func run() throws {
+        guard let checkpoint else {
+            let study = try studied { () throws(StudyError) in try CurvatureStudy.load(input!) }
+            switch format {
+            case .table: print(study.table(), terminator: "")
+            case .csv: print(study.csv(), terminator: "")
+            case .json: try printJSON(study)
+            }
+            return
+        }
         BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let saved: Checkpoint
         do { saved = try Checkpoint(contentsOf: checkpoint) } catch { throw CommandError("\(error)") }

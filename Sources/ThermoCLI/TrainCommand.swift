@@ -86,7 +86,7 @@ struct TrainCommand: ParsableCommand {
     var resume: String?
     @Option(help: ArgumentHelp("Record gradient statistics into an HDF5 trace FILE.h5 (see docs/trace-format.md); with --resume, an existing trace of the run is continued.", valueName: "FILE.h5"))
     var trace: String?
-    @Option(help: ArgumentHelp("What the trace records (repeatable or comma-separated): layers (minimal), moments (default: layers + per-weight epoch moments), per-weight[:every=K] (moments + per-weight snapshots every K epochs), batch-variance[:every=K] (within-batch variance from per-sample gradients; cross-entropy only).", valueName: "LEVEL"))
+    @Option(help: ArgumentHelp("What the trace records (repeatable or comma-separated): layers (minimal), moments (default: layers + per-weight epoch moments), per-weight[:every=K] (moments + per-weight snapshots every K epochs), batch-variance[:every=K] (within-batch variance from per-sample gradients; cross-entropy only), curvature[:every=K|log][:probes=P] (per-layer Hessian λ_max and trace every K epochs, default 20; see 'thermo curvature').", valueName: "LEVEL"))
     var record: [String] = []
     @Flag(help: "With --resume: continue although the data's checksums differ from those the run started with (the trace's sessions record the change).")
     var allowDataChange = false

@@ -1,3 +1,4 @@
+import Curvature
 import Foundation
 import HDF5
 import Networks
@@ -21,6 +22,8 @@ public final class TraceRecorder: TrainingObserver {
     /// What is recorded.
     public var recording: TraceRecording { header.recording }
     private var writer: TraceWriter?
+    /// The probe batch and the products of curvature recording, made at the first measurement.
+    private var curvatureProbe: (batch: ProbeBatch, products: HessianVectorProduct)?
 
     /// Starts a new trace at `path` for `trainer`'s run (which may itself be resumed: the trace then starts at
     /// its next epoch). An existing file is refused unless `replacing`; it is replaced only once the new
@@ -177,14 +180,39 @@ public final class TraceRecorder: TrainingObserver {
 
     /// Completes the epoch's statistics and writes them, flushed and marked complete.
     public func epochDidFinish(_ metrics: EpochMetrics, trainer: Trainer) throws {
-        try recordEpoch(metrics, network: trainer.network)
+        try recordEpoch(metrics, network: trainer.network, curvature: measureCurvature(epoch: metrics.epoch, trainer: trainer))
+    }
+
+    /// The curvature after epoch `epoch`'s last update, when the recording's schedule asks for it: per layer
+    /// λ_max and tr of H_ll and the full H's λ_max, on the run's fixed probe batch (seeded by the run's seed, so
+    /// that a resumed run measures the same numbers).
+    func measureCurvature(epoch: Int, trainer: Trainer) -> EpochCurvature? {
+        guard let schedule = recording.curvature, schedule.measures(epoch: epoch) else { return nil }
+        if curvatureProbe == nil {
+            let batch = ProbeBatch(trainer.data, size: schedule.probeBatch, seed: trainer.configuration.seed)
+            curvatureProbe = (batch, HessianVectorProduct(trainer.configuration.architecture, capacity: batch.count))
+        }
+        guard let (batch, products) = curvatureProbe else { return nil }
+        batch.labels.withUnsafeBufferPointer {
+            products.prepare(network: trainer.network, input: batch.input.pointer, labels: $0.baseAddress!, batch: batch.count)
+        }
+        var settings = CurvatureSettings()
+        settings.lanczosSteps = schedule.lanczosSteps
+        settings.probes = schedule.probes
+        settings.seed = trainer.configuration.seed
+        let m = CurvatureMeasurement.measure(products, settings: settings)
+        return EpochCurvature(probeLoss: m.loss, lambdaMax: m.layers.map(\.lambdaMax),
+                              lambdaMaxResidual: m.layers.map(\.lambdaMaxResidual), trace: m.layers.map(\.trace),
+                              traceStandardError: m.layers.map(\.traceStandardError), fullLambdaMax: m.fullLambdaMax ?? .nan)
     }
 
     /// Completes the epoch observed so far (``statistics``), with `metrics` and the weights of `network`
-    /// after its last update, and writes it: step rows, epoch row, snapshots; flushed; markers advanced.
-    public func recordEpoch(_ metrics: EpochMetrics, network: Network) throws {
+    /// after its last update (and the `curvature` measured then, if any), and writes it: step rows, epoch row,
+    /// snapshots; flushed; markers advanced.
+    public func recordEpoch(_ metrics: EpochMetrics, network: Network, curvature: EpochCurvature? = nil) throws {
         guard let writer else { throw TraceError(path: path, "was closed before the run ended") }
-        let epochStatistics = statistics.finishEpoch(network: network)
+        var epochStatistics = statistics.finishEpoch(network: network)
+        epochStatistics.curvature = curvature
         let statistics = self.statistics
         let snapshot: ((SnapshotVariable, Int) -> UnsafeBufferPointer<Float>)? = recording.isSnapshotEpoch(metrics.epoch)
             ? { variable, l in

@@ -15,6 +15,9 @@ import Training
 ///   (1/B) Σ_n g_{n,ω}² − ḡ_ω² from per-sample gradients, as a layer mean per step and per epoch; with
 ///   `:every=K`, or together with `per-weight` (then at its K), also snapshots of each weight's epoch mean of
 ///   it. Cross-entropy runs only.
+/// - `curvature[:every=K|log][:probes=P]`: per layer λ_max and tr of the Hessian block H_ll and the full H's
+///   λ_max, on the run's fixed probe batch, after epochs e with e mod K = 0 (K = 20 by default) or, with
+///   `every=log`, at ten epochs per decade (``CurvatureSchedule``); P Hutchinson probes (10 by default).
 /// Levels combine: `--record layers --record batch-variance` gives the minimal record plus batch variance.
 public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConvertible {
     /// Keep per-weight Welford moments over each epoch (the `moments` level).
@@ -27,6 +30,8 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
     public var snapshotBatchVariance: Bool
     /// K: snapshots are taken after epochs e with e mod K = 0.
     public var snapshotEvery: Int
+    /// When and how layer curvature is measured (nil: not recorded).
+    public var curvature: CurvatureSchedule? = nil
 
     /// The default record: `moments`.
     public static let standard = TraceRecording(weightMoments: true, snapshotMoments: false, batchVariance: false,
@@ -54,7 +59,12 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
         guard !items.isEmpty else { self = .standard; return }
         var moments = false, perWeight = false, batch = false
         var perWeightEvery: Int? = nil, batchEvery: Int? = nil
+        var curvature: CurvatureSchedule? = nil
         for item in items {
+            if item == "curvature" || item.hasPrefix("curvature:") {
+                curvature = try CurvatureSchedule(parsing: item)
+                continue
+            }
             let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
             let every = try parts.count == 2 ? TraceRecording.parseEvery(parts[1], item: item) : nil
             switch parts[0] {
@@ -72,7 +82,7 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
                 batch = true
                 batchEvery = every ?? batchEvery
             default:
-                throw TraceRecordingError("'\(item)' is not a recording level; use layers, moments, per-weight[:every=K] or batch-variance[:every=K]")
+                throw TraceRecordingError("'\(item)' is not a recording level; use layers, moments, per-weight[:every=K], batch-variance[:every=K] or curvature[:every=K|log][:probes=P]")
             }
         }
         if let a = perWeightEvery, let b = batchEvery, a != b {
@@ -81,6 +91,7 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
         let every = perWeightEvery ?? batchEvery ?? 1
         self.init(weightMoments: moments || perWeight, snapshotMoments: perWeight, batchVariance: batch,
                   snapshotBatchVariance: batch && (batchEvery != nil || perWeight), snapshotEvery: every)
+        self.curvature = curvature
     }
 
     private static func parseEvery(_ text: String, item: String) throws(TraceRecordingError) -> Int {
@@ -102,6 +113,7 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
         if weightMoments { result.append("moments") }
         if snapshotMoments { result.append("per-weight:every=\(snapshotEvery)") }
         if batchVariance { result.append(snapshotBatchVariance ? "batch-variance:every=\(snapshotEvery)" : "batch-variance") }
+        if let curvature { result.append(curvature.description) }
         return result
     }
 

@@ -81,6 +81,28 @@ public struct LayerEpochStatistics: Sendable, Equatable {
     public var withinBatchVariance: [Double]?
     /// Smoothing losses: the epoch means of the per-step sample statistics.
     public var samples: SampleStatistics?
+    /// The curvature measured after this epoch (curvature recording, in a scheduled epoch).
+    public var curvature: EpochCurvature?
+}
+
+/// The curvature measured after an epoch's last update (``CurvatureSchedule``), as the trace stores it.
+public struct EpochCurvature: Sendable, Equatable {
+    /// The probe batch's mean cross-entropy.
+    public var probeLoss: Double
+    /// Per layer: λ_max(H_ll), its Ritz residual, tr H_ll and its standard error.
+    public var lambdaMax: [Double], lambdaMaxResidual: [Double], trace: [Double], traceStandardError: [Double]
+    /// λ_max of the full H.
+    public var fullLambdaMax: Double
+
+    public init(probeLoss: Double, lambdaMax: [Double], lambdaMaxResidual: [Double], trace: [Double],
+                traceStandardError: [Double], fullLambdaMax: Double) {
+        self.probeLoss = probeLoss
+        self.lambdaMax = lambdaMax
+        self.lambdaMaxResidual = lambdaMaxResidual
+        self.trace = trace
+        self.traceStandardError = traceStandardError
+        self.fullLambdaMax = fullLambdaMax
+    }
 }
 
 /// Epoch means, over steps, of statistics of the y + 1 samples of a smoothing loss (PLA, PLEA).

@@ -69,6 +69,8 @@ public enum TraceRequirement: String, Sendable {
     case batchVariance = "batch-variance"
     /// With a smoothing loss (PLA, PLEA).
     case smoothing
+    /// With `curvature`.
+    case curvature
 
     /// Whether a trace with this recording and loss holds variables of this requirement.
     public func isMet(by recording: TraceRecording, smoothing: Bool) -> Bool {
@@ -77,6 +79,7 @@ public enum TraceRequirement: String, Sendable {
         case .moments: recording.weightMoments
         case .batchVariance: recording.batchVariance
         case .smoothing: smoothing
+        case .curvature: recording.curvature != nil
         }
     }
 }
@@ -193,6 +196,18 @@ public enum TraceVariable: CaseIterable, Sendable, Hashable {
     case sampleEffectiveCount
     /// `epochs/perturbed_loss_increase` (PLA/PLEA).
     case perturbedLossIncrease
+    /// `epochs/curvature_probe_loss`, the probe batch's cross-entropy (curvature).
+    case curvatureProbeLoss
+    /// `epochs/curvature_lambda_max`, λ_max(H_ll) (curvature).
+    case curvatureLambdaMax
+    /// `epochs/curvature_lambda_max_residual`, its Ritz residual (curvature).
+    case curvatureLambdaMaxResidual
+    /// `epochs/curvature_trace`, tr H_ll (curvature).
+    case curvatureTrace
+    /// `epochs/curvature_trace_se`, its standard error (curvature).
+    case curvatureTraceStandardError
+    /// `epochs/curvature_full_lambda_max`, λ_max(H) (curvature).
+    case curvatureFullLambdaMax
 
     /// Everything the format says about one variable.
     public struct Entry: Sendable, Hashable {
@@ -321,6 +336,18 @@ public enum TraceVariable: CaseIterable, Sendable, Hashable {
                                                        "(1/M) sum_t exp(-sum_a p_a ln p_a), p_a = w_a / sum_b w_b (1 ... y+1)")
         case .perturbedLossIncrease: return Self.record(e, "perturbed_loss_increase", [], .float64, .smoothing, "loss increase under perturbation",
                                                         "(1/M) sum_t [(1/y) sum_{a>=1} L_a - L_0]")
+        case .curvatureProbeLoss: return Self.record(e, "curvature_probe_loss", [], .float64, .curvature, "probe-batch cross-entropy",
+                                                     "(1/B) sum_n l_n(W) on the fixed probe batch after the epoch's last update (NaN in epochs without a measurement)")
+        case .curvatureLambdaMax: return Self.record(e, "curvature_lambda_max", [.layer], .float64, .curvature, "top eigenvalue of the layer's Hessian block",
+                                                     "lambda_max(H_ll), H_ll = d2L/dW_l2 of the probe batch's mean cross-entropy over W_l (biases fixed), by Lanczos (NaN in epochs without a measurement)")
+        case .curvatureLambdaMaxResidual: return Self.record(e, "curvature_lambda_max_residual", [.layer], .float64, .curvature, "Ritz residual of lambda_max",
+                                                             "||H_ll y - theta y||_2 = beta_m |s_m| of the top Ritz pair (theta, y)")
+        case .curvatureTrace: return Self.record(e, "curvature_trace", [.layer], .float64, .curvature, "trace of the layer's Hessian block",
+                                                 "tr H_ll by Hutchinson: (1/P) sum_p z_p^T H_ll z_p, z_p Rademacher")
+        case .curvatureTraceStandardError: return Self.record(e, "curvature_trace_se", [.layer], .float64, .curvature, "standard error of the trace",
+                                                              "s/sqrt(P), s the sample standard deviation of the P values z_p^T H_ll z_p")
+        case .curvatureFullLambdaMax: return Self.record(e, "curvature_full_lambda_max", [], .float64, .curvature, "top eigenvalue of the full Hessian",
+                                                         "lambda_max(H), H over every weight of the network (biases fixed), by Lanczos")
         }
     }
 

@@ -56,6 +56,12 @@ enum TraceColumn {
         case .sampleWeightUnperturbed: .double([s.samples?.unperturbedWeight ?? .nan])
         case .sampleEffectiveCount: .double([s.samples?.effectiveSamples ?? .nan])
         case .perturbedLossIncrease: .double([s.samples?.lossIncrease ?? .nan])
+        case .curvatureProbeLoss: .double([s.curvature?.probeLoss ?? .nan])
+        case .curvatureLambdaMax: .double(s.curvature?.lambdaMax ?? Array(repeating: .nan, count: s.layerSignal.count))
+        case .curvatureLambdaMaxResidual: .double(s.curvature?.lambdaMaxResidual ?? Array(repeating: .nan, count: s.layerSignal.count))
+        case .curvatureTrace: .double(s.curvature?.trace ?? Array(repeating: .nan, count: s.layerSignal.count))
+        case .curvatureTraceStandardError: .double(s.curvature?.traceStandardError ?? Array(repeating: .nan, count: s.layerSignal.count))
+        case .curvatureFullLambdaMax: .double([s.curvature?.fullLambdaMax ?? .nan])
         }
     }
 }

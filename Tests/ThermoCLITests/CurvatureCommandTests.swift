@@ -47,4 +47,42 @@ struct CurvatureCommandTests {
         #expect(lines.filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("1 ") || $0.trimmingCharacters(in: .whitespaces).hasPrefix("2 ") }.count == 2)
         #expect(lines.last?.hasPrefix("full H (every weight): λ_max ") == true)
     }
+
+    @Test("Recorded curvature: measured on schedule, identical after a resume, equal to a checkpoint's measurement")
+    func recordingResumesExactly() throws {
+        let folder = TestPaths.temporaryFolder("thermo-curvature-recording")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Fixtures.shared.data, to: folder.appendingPathComponent("data"))
+        let run = ["train", "--data", "data", "--layers", "784,4,10", "--batch-size", "10", "--threads", "1", "--quiet",
+                   "--record", "layers,curvature:every=2:probes=3"]
+        let straight = try runThermo(run + ["--epochs", "4", "--trace", "a.h5", "--checkpoint", "a.ckpt", "--checkpoint-every", "4"], in: folder)
+        #expect(straight.status == 0, "\(straight.stderr)")
+        let first = try runThermo(run + ["--epochs", "2", "--trace", "b.h5", "--checkpoint", "b.ckpt", "--checkpoint-every", "2"], in: folder)
+        #expect(first.status == 0, "\(first.stderr)")
+        let resumed = try runThermo(["train", "--resume", "b.ckpt", "--epochs", "4", "--trace", "b.h5", "--data", "data",
+                                     "--threads", "1", "--quiet"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let a = try runThermo(["curvature", "a.h5", "--format", "csv"], in: folder)
+        let b = try runThermo(["curvature", "b.h5", "--format", "csv"], in: folder)
+        #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)")
+        #expect(a.stdout == b.stdout, "resumed: \(b.stdout)\nstraight: \(a.stdout)")
+        let epochs = a.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }
+        #expect(epochs == ["2", "2", "4", "4"], "\(a.stdout)")
+        // The checkpoint of epoch 4 measured now gives the recorded numbers of epoch 4.
+        let now = try runThermo(["curvature", "--checkpoint", "a.ckpt", "--data", "data", "--probes", "3", "--threads", "1",
+                                 "--format", "csv"], in: folder)
+        #expect(now.status == 0, "\(now.stderr)")
+        let recorded = a.stdout.split(separator: "\n").filter { $0.hasPrefix("4,") }.map { $0.split(separator: ",").prefix(6).joined(separator: ",") }
+        let measured = now.stdout.split(separator: "\n").dropFirst().map { line -> String in
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            return ([f[0], f[1], f[3], f[4], f[5], f[6]]).joined(separator: ",")  // epoch, layer, λ_max, residual, tr, se
+        }
+        #expect(recorded == measured, "recorded \(recorded), measured \(measured)")
+    }
+
+    @Test("A trace without curvature is refused with what to do")
+    func traceWithoutCurvature() throws {
+        let run = try runThermo(["curvature", Fixtures.shared.trace.path])
+        #expect(run.status == 1 && run.stderr.contains("holds no curvature; record it with"), "\(run.stderr)")
+    }
 }

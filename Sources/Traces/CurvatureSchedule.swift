@@ -1,0 +1,61 @@
+import Foundation
+
+/// When a trace records layer curvature (`--record curvature[:every=K|log][:probes=P]`), and with how many
+/// Hutchinson probes. Measurements are made after an epoch's last update, on the run's fixed probe batch
+/// (docs/definitions.md, "Curvature of a layer"), with 20 Lanczos steps per λ_max.
+public struct CurvatureSchedule: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// K: measure after epochs e with e mod K = 0; nil: the logarithmic schedule ``logarithmicEpochs``.
+    public var every: Int?
+    /// P, Hutchinson probes per layer trace.
+    public var probes: Int
+    /// m, Lanczos steps per λ_max.
+    public var lanczosSteps: Int = 20
+    /// B, the probe batch's size.
+    public var probeBatch: Int = 256
+
+    /// A schedule every K epochs (nil: logarithmic) with P probes.
+    public init(every: Int? = 20, probes: Int = 10) {
+        self.every = every
+        self.probes = probes
+    }
+
+    /// Parses `curvature`, `curvature:every=K`, `curvature:every=log`, `curvature:probes=P` and their
+    /// combinations (`curvature:every=5:probes=20`).
+    public init(parsing item: String) throws(TraceRecordingError) {
+        self.init()
+        for option in item.split(separator: ":").dropFirst().map(String.init) {
+            if option == "every=log" {
+                every = nil
+            } else if option.hasPrefix("every="), let k = Int(option.dropFirst(6)), k >= 1 {
+                every = k
+            } else if option.hasPrefix("probes="), let p = Int(option.dropFirst(7)), p >= 1 {
+                probes = p
+            } else {
+                throw TraceRecordingError("'\(item)': curvature takes every=K (K ≥ 1), every=log and probes=P (P ≥ 1), e.g. curvature:every=20:probes=10")
+            }
+        }
+    }
+
+    /// Whether epoch `epoch` (from 1) ends with a measurement.
+    public func measures(epoch: Int) -> Bool {
+        guard let every else { return CurvatureSchedule.isLogarithmic(epoch) }
+        return epoch % every == 0
+    }
+
+    /// The logarithmic schedule: the epochs round(10^(k/10)) for k = 0, 1, 2, … (ten per decade, each once):
+    /// 1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 63, 79, 100, 126, ….
+    public static func isLogarithmic(_ epoch: Int) -> Bool {
+        guard epoch >= 1 else { return false }
+        var k = 0
+        while true {
+            let e = Int(pow(10, Double(k) / 10).rounded())
+            if e == epoch { return true }
+            if e > epoch { return false }
+            k += 1
+        }
+    }
+
+    /// `curvature:every=K:probes=P` or `curvature:every=log:probes=P`, as `--record` and the trace's
+    /// `recording` attribute write it.
+    public var description: String { "curvature:every=\(every.map(String.init) ?? "log"):probes=\(probes)" }
+}

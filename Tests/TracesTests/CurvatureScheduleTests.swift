@@ -1,0 +1,26 @@
+import Testing
+@testable import Traces
+
+@Suite("Curvature schedule")
+struct CurvatureScheduleTests {
+    @Test("--record curvature parses its options and round-trips through the recording attribute")
+    func parsing() throws {
+        let r = try TraceRecording(parsing: ["moments,curvature:every=5:probes=7"])
+        #expect(r.weightMoments && r.curvature == CurvatureSchedule(every: 5, probes: 7))
+        #expect(try TraceRecording(parsing: r.levels) == r)
+        let log = try TraceRecording(parsing: ["curvature:every=log"])
+        #expect(log.curvature?.every == nil && log.curvature?.probes == 10 && !log.weightMoments)
+        #expect(try TraceRecording(parsing: log.levels) == log)
+        #expect(try TraceRecording(parsing: ["curvature"]).curvature == CurvatureSchedule(every: 20, probes: 10))
+        for bad in ["curvature:every=0", "curvature:probes=0", "curvature:often", "curvature:every=x"] {
+            #expect(throws: TraceRecordingError.self) { try TraceRecording(parsing: [bad]) }
+        }
+    }
+
+    @Test("every=K measures after epochs e with e mod K = 0; every=log at ten epochs per decade")
+    func schedule() {
+        #expect((1...60).filter { CurvatureSchedule(every: 20).measures(epoch: $0) } == [20, 40, 60])
+        let log = (1...130).filter { CurvatureSchedule(every: nil).measures(epoch: $0) }
+        #expect(log == [1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 63, 79, 100, 126], "\(log)")
+    }
+}
