@@ -83,6 +83,28 @@ struct PlotCommandTests {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("kernel.kernel.dat").path))
     }
 
+    @Test("thermo plot curvature: a PLA run's recorded curvature, with its predicted and measured loss rise")
+    func curvature() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Fixtures.shared.data, to: folder.appendingPathComponent("data"))
+        let train = try runThermo(["train", "--data", "data", "--layers", "784,4,10", "--epochs", "3", "--batch-size", "10",
+                                   "--threads", "1", "--quiet", "--loss", "pla", "--smooth", "2", "--radius", "0.05",
+                                   "--trace", "run.h5", "--record", "layers,curvature:every=1:probes=4"], in: folder)
+        #expect(train.status == 0, "\(train.stderr)")
+        let run = try runThermo(["plot", "curvature", "run.h5", "-o", "curvature.png"] + small, in: folder)
+        try expectFigure(run, folder.appendingPathComponent("curvature.png"))
+        let network = try String(contentsOf: folder.appendingPathComponent("curvature.network.dat"), encoding: .utf8)
+        let rows = network.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.isEmpty }
+        #expect(rows.count == 3, "\(network)")
+        for row in rows {
+            // epoch, full λ_max, predicted (≥ 0: the output layer's block is positive semi-definite under
+            // cross-entropy), measured (finite; a random displacement may lower the loss of a batch)
+            let v = row.split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { Double($0) }
+            #expect(v.count == 4 && v[1] > 0 && v[2] >= 0 && v[3].isFinite, "\(row)")
+        }
+    }
+
     @Test("thermo plot curves from summary files, with labels and a zoom")
     func curves() throws {
         let folder = TestPaths.temporaryFolder("plot")
