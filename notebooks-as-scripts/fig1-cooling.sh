@@ -11,6 +11,10 @@
 #
 #   QUICK=1 bash notebooks-as-scripts/fig1-cooling.sh
 #   EPOCHS=600 bash notebooks-as-scripts/fig1-cooling.sh
+#   LR=1e-4 EPOCHS=120 bash notebooks-as-scripts/fig1-cooling.sh   # the paper's learning rate (about 15 min per run
+#                                                                   # on one core): runs in runs/fig1-lr1e-4, figures
+#                                                                   # plots/fig1-lr1e-4-*.png, with the per-weight
+#                                                                   # moments and the layer curvature (every=log)
 
 # %% Settings
 set -euo pipefail
@@ -20,9 +24,15 @@ if [ "${QUICK:-0}" = 1 ]; then
   OUT=${OUT:-$(mktemp -d /tmp/thermo-fig1.XXXX)}; FIGURES=$OUT
   train=(--train-subset 2000 --layers 784,64,64,64,10 --lr 0.05 --batch-size 64 --epochs "${EPOCHS:-8}")
 else
-  OUT=${OUT:-$root/runs/fig1}; FIGURES=${FIGURES:-$root/plots}
-  train=(--layers 784,784,784,784,10 --lr 0.01 --epochs "${EPOCHS:-200}" --checkpoint-every 10)
+  LR=${LR:-0.01}
+  TAG=$([ "$LR" = 0.01 ] && echo "" || echo "-lr$LR")
+  OUT=${OUT:-$root/runs/fig1$TAG}; FIGURES=${FIGURES:-$root/plots}
+  train=(--layers 784,784,784,784,10 --lr "$LR" --epochs "${EPOCHS:-200}" --checkpoint-every 10 --threads "${THREADS:-2}")
+  # At the paper's learning rate: the default per-weight moments (for the per-weight SNR) and the layer curvature on
+  # a logarithmic schedule (about 20 measurements in 120 epochs).
+  [ "$LR" = 0.01 ] || train+=(--record moments,curvature:every=log)
 fi
+PREFIX=${PREFIX:-fig1${TAG:-}}
 mkdir -p "$OUT" "$FIGURES"
 
 # %% Train ReLU and tanh (resumable: a run stopped by Ctrl-C or a time limit continues from its checkpoint)
@@ -37,6 +47,8 @@ done
 
 # %% Regimes of each run (signal peak, SNR = 1 crossings on both SNR definitions, onset e* of the common regime)
 for act in relu tanh; do "$THERMO" regimes "$OUT/$act.h5"; done
+# At the paper's learning rate the early regimes last a few hundred steps: read them per window of 10 steps too.
+if [ "${LR:-0.01}" != 0.01 ]; then for act in relu tanh; do "$THERMO" regimes "$OUT/$act.h5" --window 10; done; fi
 
 # %% The common cooling fit over the late regime (from the onset e*), with a window scan; JSON keeps every number
 for act in relu tanh; do
@@ -53,9 +65,13 @@ for act in relu tanh; do
 done
 
 # %% Figure 1: signal (solid) and noise (dashed) per layer, ReLU and tanh side by side; and the cooling panels
-"$THERMO" plot signal "$OUT/relu.h5" "$OUT/tanh.h5" -o "$FIGURES/fig1-signal.png" --force
+"$THERMO" plot signal "$OUT/relu.h5" "$OUT/tanh.h5" -o "$FIGURES/$PREFIX-signal.png" --force
 for act in relu tanh; do
-  "$THERMO" plot cooling "$OUT/$act.h5" --from "$from" -o "$FIGURES/fig1-cooling-$act.png" --force || true
+  "$THERMO" plot cooling "$OUT/$act.h5" --from "$from" -o "$FIGURES/$PREFIX-cooling-$act.png" --force || true
 done
-"$THERMO" plot temperature "$OUT/relu.h5" -o "$FIGURES/fig1-temperature-relu.png" --force
+"$THERMO" plot temperature "$OUT/relu.h5" -o "$FIGURES/$PREFIX-temperature-relu.png" --force
+for act in relu tanh; do  # the layer curvature, when the runs recorded it
+  "$THERMO" curvature "$OUT/$act.h5" > /dev/null 2>&1 && \
+    "$THERMO" plot curvature "$OUT/$act.h5" -o "$FIGURES/$PREFIX-curvature-$act.png" --force
+done
 echo "fig1: figures in $FIGURES"
