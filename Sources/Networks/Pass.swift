@@ -3,14 +3,17 @@ import NumericCore
 /// The activations of one forward pass and the scratch space of its backward pass, allocated once for a
 /// largest batch size and reused every step (no allocation per step).
 ///
-/// Buffers: `activations[l]` is A_l, (B, n_l), for l = 0…L (A_0 is the input batch, A_L the logits);
-/// `delta` and `deltaBelow` are δ buffers of (B, max n) that the backward pass ping-pongs between.
+/// Buffers: `activations[i]` is the output of stage i, (B, C·H·W) in NCHW order, for i = 0…S (index 0 is the
+/// input batch, the last one the logits). For a fully-connected network stages and weight layers coincide, so
+/// `activations[l]` is A_l, (B, n_l). `delta` and `deltaBelow` are δ buffers of (B, max C·H·W) that the
+/// backward pass ping-pongs between; convolutions share one im2col scratch (`columns`, `product`) sized for
+/// chunks of images, and each pooling keeps the argmax of its forward pass.
 public final class Pass: @unchecked Sendable {
     /// The largest batch this pass can hold.
     public let capacity: Int
     /// The network's shape.
     public let architecture: Architecture
-    /// A_0 … A_L.
+    /// The stage outputs: index 0 the input, index S the logits.
     public let activations: [FloatBuffer]
     /// The labels of the current batch, (B).
     public let labels: UnsafeMutablePointer<Int32>
@@ -18,6 +21,15 @@ public final class Pass: @unchecked Sendable {
     let deltaBelow: FloatBuffer
     /// 1_B, for bias gradients as GEMVs.
     public let ones: FloatBuffer
+    /// For each pooling stage i (index i), the offset of each output's maximum in its input plane.
+    let argmax: [UnsafeMutablePointer<Int32>?]
+    /// im2col scratch, K × G·P floats for the largest convolution, and its C_out × G·P product.
+    let columns: FloatBuffer
+    let product: FloatBuffer
+    /// Images per im2col chunk, per stage (0 for stages that are not convolutions).
+    let chunks: [Int]
+    /// The weight layer l of each stage index i (0 for poolings and for index 0).
+    let stageLayers: [Int]
     /// When true, `backward` keeps each layer's error δ_l = ∂L/∂Z_l, (B, n_l), in `errors[l]` (for per-sample
     /// statistics such as the within-batch gradient variance); off by default, as it costs a copy per layer.
     public var retainsErrors = false {
@@ -35,32 +47,82 @@ public final class Pass: @unchecked Sendable {
         precondition(capacity > 0)
         self.capacity = capacity
         self.architecture = architecture
-        activations = architecture.widths.map { FloatBuffer(count: capacity * $0) }
+        activations = architecture.shapes.map { FloatBuffer(count: capacity * $0.count) }
         labels = .allocate(capacity: capacity)
         labels.initialize(repeating: 0, count: capacity)
         delta = FloatBuffer(count: capacity * architecture.maxWidth)
         deltaBelow = FloatBuffer(count: capacity * architecture.maxWidth)
         ones = FloatBuffer([Float](repeating: 1, count: capacity))
+        let layout = architecture.layout
+        var chunks = [Int](repeating: 0, count: architecture.stages.count + 1)
+        var columnCount = 0, productCount = 0
+        for layer in layout.layers {
+            guard let g = layer.convolution else { continue }
+            let G = g.chunk(batch: capacity)
+            chunks[layer.stage] = G
+            columnCount = max(columnCount, g.patch * G * g.positions)
+            productCount = max(productCount, g.outputChannels * G * g.positions)
+        }
+        self.chunks = chunks
+        var stageLayers = [Int](repeating: 0, count: architecture.stages.count + 1)
+        for (index, layer) in layout.layers.enumerated() { stageLayers[layer.stage] = index + 1 }
+        self.stageLayers = stageLayers
+        columns = FloatBuffer(count: columnCount)
+        product = FloatBuffer(count: productCount)
+        argmax = architecture.stages.indices.map { index -> UnsafeMutablePointer<Int32>? in
+            let n = capacity * architecture.shapes[index + 1].count
+            guard case .pool = architecture.stages[index] else { return nil }
+            let p = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+            p.initialize(repeating: 0, count: n)
+            return p
+        }
     }
 
-    deinit { labels.deallocate() }
+    deinit {
+        labels.deallocate()
+        for p in argmax { p?.deallocate() }
+    }
 
     /// A_0, the input rows to fill before `forward`, (B, n_0).
     @inline(__always) public var input: UnsafeMutablePointer<Float> { activations[0].pointer }
     /// A_L, the logits after `forward`, (B, n_L).
-    @inline(__always) public var logits: UnsafeMutablePointer<Float> { activations[architecture.layerCount].pointer }
+    @inline(__always) public var logits: UnsafeMutablePointer<Float> { activations[architecture.stages.count].pointer }
 
-    /// Runs layers 1…L on the first `batch` rows of `input`: A_l = φ(A_{l−1} W_lᵀ + b_l), A_L = logits.
+    /// Runs stages 1…S on the first `batch` rows of `input`: for a dense layer A_l = φ(A_{l−1} W_lᵀ + b_l), for a
+    /// convolution A = ReLU(W ∗ A_in + b), for a pooling A = maxpool(A_in); the last stage's output is the logits.
     public func forward(_ network: Network, batch: Int) {
         precondition(batch > 0 && batch <= capacity, "batch \(batch) exceeds the pass capacity \(capacity)")
-        let L = network.layerCount
-        for l in 1...L {
-            let shape = network.layout[layer: l]
-            Dense.forward(input: activations[l - 1].pointer, weights: network.weights(l), bias: network.bias(l),
-                          output: activations[l].pointer, batch: batch, inputs: shape.inputs, outputs: shape.outputs,
-                          activation: l < L ? network.architecture.activation : nil)
+        for i in 1...architecture.stages.count {
+            forwardStage(i, network, weights: nil, input: activations[i - 1].pointer, output: activations[i].pointer,
+                         batch: batch)
         }
     }
+
+    /// Stage i on `batch` rows from `input` to `output` (each (rows, C·H·W)), with the network's weights or, for a
+    /// weight layer, `weights` in their place (a smoothing sample's P(a, l)).
+    public func forwardStage(_ i: Int, _ network: Network, weights: UnsafePointer<Float>?,
+                             input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int) {
+        let φ = architecture.activation(afterStage: i), shape = architecture.shapes[i - 1]
+        switch architecture.stages[i - 1] {
+        case let .dense(n):
+            let l = layerIndex(ofStage: i)
+            Dense.forward(input: input, weights: weights ?? UnsafePointer(network.weights(l)), bias: network.bias(l),
+                          output: output, batch: batch, inputs: shape.count, outputs: n, activation: φ)
+        case .convolution:
+            let l = layerIndex(ofStage: i)
+            Convolution.forward(input: input, weights: weights ?? UnsafePointer(network.weights(l)), bias: network.bias(l),
+                                output: output, batch: batch, geometry: network.layout[layer: l].convolution!,
+                                relu: true, chunk: chunks[i], columns: columns.pointer, product: product.pointer)
+        case .pool:
+            precondition(batch <= capacity, "a pooling stage holds the argmax of at most \(capacity) rows")
+            MaxPool.forward(input: input, output: output, argmax: argmax[i - 1]!, planes: batch * shape.channels,
+                            height: shape.height, width: shape.width)
+        }
+    }
+
+    /// The weight layer l of stage i (which must have weights).
+    @inline(__always)
+    func layerIndex(ofStage i: Int) -> Int { stageLayers[i] }
 
     /// The mean cross-entropy of the batch (and correct count) after `forward`, without gradients.
     public func loss(batch: Int) -> SoftmaxCrossEntropy.Result {
@@ -85,25 +147,45 @@ public final class Pass: @unchecked Sendable {
     }
 
     /// Back-propagates δ_top = ∂L/∂Z_top, (B, n_top), through layers top…bottom, forming their parameter
-    /// gradients (added to `network.gradients` when `accumulate`), using the stored A_{l−1} of this pass and
+    /// gradients (added to `network.gradients` when `accumulate`), using the stored activations of this pass and
     /// the network's current weights. `delta` may be this pass's own `delta` buffer.
+    ///
+    /// Between weight layers, a pooling routes each output's gradient to its recorded maximum; below a
+    /// convolution or a hidden dense layer the gradient is multiplied by φ'.
     public func backpropagate(_ network: Network, from top: Int, down bottom: Int, batch: Int,
                               delta topDelta: UnsafeMutablePointer<Float>, accumulate: Bool,
                               weightsOverride: ((Int) -> UnsafePointer<Float>?)? = nil) {
         var current = topDelta
         var spare = current == delta.pointer ? deltaBelow.pointer : delta.pointer
-        for l in stride(from: top, through: bottom, by: -1) {
-            let shape = network.layout[layer: l]
-            if retainsErrors { errors[l].pointer.update(from: current, count: batch * shape.outputs) }
-            let weights = weightsOverride?(l) ?? UnsafePointer(network.weights(l))
-            let below: UnsafeMutablePointer<Float>? = l > bottom ? spare : nil
-            Dense.backward(delta: current, input: activations[l - 1].pointer, weights: weights,
-                           weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
-                           inputGradient: below, batch: batch, inputs: shape.inputs, outputs: shape.outputs,
-                           ones: ones.pointer, beta: accumulate ? 1 : 0)
+        let lowest = network.layout[layer: bottom].stage
+        for i in stride(from: network.layout[layer: top].stage, through: lowest, by: -1) {
+            let below: UnsafeMutablePointer<Float>? = i > lowest ? spare : nil
+            let shape = architecture.shapes[i - 1]
+            switch architecture.stages[i - 1] {
+            case .pool:
+                MaxPool.backward(outputGradient: current, argmax: argmax[i - 1]!, inputGradient: spare,
+                                 planes: batch * shape.channels, height: shape.height, width: shape.width)
+            case .dense, .convolution:
+                let l = layerIndex(ofStage: i), layer = network.layout[layer: l]
+                if retainsErrors { errors[l].pointer.update(from: current, count: batch * architecture.widths[l]) }
+                let weights = weightsOverride?(l) ?? UnsafePointer(network.weights(l))
+                if let g = layer.convolution {
+                    Convolution.backward(delta: current, input: activations[i - 1].pointer, weights: weights,
+                                         weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
+                                         inputGradient: below, batch: batch, geometry: g, chunk: chunks[i],
+                                         columns: columns.pointer, product: product.pointer, beta: accumulate ? 1 : 0)
+                } else {
+                    Dense.backward(delta: current, input: activations[i - 1].pointer, weights: weights,
+                                   weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
+                                   inputGradient: below, batch: batch, inputs: layer.inputs, outputs: layer.outputs,
+                                   ones: ones.pointer, beta: accumulate ? 1 : 0)
+                }
+            }
             if let below {
-                Dense.activationBackward(gradient: below, activations: activations[l - 1].pointer,
-                                         count: batch * shape.inputs, activation: network.architecture.activation)
+                if let φ = architecture.activation(afterStage: i - 1) {
+                    Dense.activationBackward(gradient: below, activations: activations[i - 1].pointer,
+                                             count: batch * shape.count, activation: φ)
+                }
                 spare = current
                 current = below
             }
