@@ -84,6 +84,9 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
         guard input.channels > 0, input.height > 0, input.width > 0 else {
             throw ArchitectureError(token: nil, "the input shape \(input) is empty")
         }
+        guard input.count <= 1 << 31 else {
+            throw ArchitectureError(token: nil, "the input shape \(input) is too large")
+        }
         guard case .dense? = stages.last else {
             throw ArchitectureError(token: stages.last?.token, "the last layer must be a dense layer fcN to the class count")
         }
@@ -92,6 +95,9 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
         var widths = [input.count]
         for stage in stages {
             shape = try Architecture.output(of: stage, on: shape)
+            guard shape.count <= 1 << 31 else {
+                throw ArchitectureError(token: stage.token, "makes a \(shape) map, more than any machine holds; use fewer channels")
+            }
             shapes.append(shape)
             if stage.hasWeights { widths.append(shape.count) }
         }
@@ -104,9 +110,10 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
 
     /// The shape `stage` produces from `shape`, or the error that names the token and the shapes.
     static func output(of stage: Stage, on shape: TensorShape) throws(ArchitectureError) -> TensorShape {
+        let limit = 1 << 20
         switch stage {
         case let .convolution(c, k, p):
-            guard c > 0, k > 0, p >= 0 else {
+            guard c > 0, k > 0, p >= 0, c <= limit, k <= 1024, p <= 1024 else {
                 throw ArchitectureError(token: stage.token, "needs ≥ 1 channel, a kernel ≥ 1 and a padding ≥ 0")
             }
             guard shape.height + 2 * p >= k, shape.width + 2 * p >= k else {
@@ -119,7 +126,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
             }
             return TensorShape(channels: shape.channels, height: shape.height / 2, width: shape.width / 2)
         case let .dense(n):
-            guard n > 0 else { throw ArchitectureError(token: stage.token, "needs at least 1 unit") }
+            guard n > 0, n <= limit else { throw ArchitectureError(token: stage.token, "needs from 1 to \(limit) units") }
             return TensorShape(channels: n, height: 1, width: 1)
         }
     }
@@ -140,6 +147,9 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
 
     /// The SPEC of the stages, "conv64,pool,fc10" (for an MLP, "fc784,fc10").
     public var spec: String { stages.map(\.token).joined(separator: ",") }
+    /// "1×28×28 conv8,pool,fc10" for a network with convolutions or poolings, nil for an MLP (what `--network`
+    /// sets, as opposed to `--layers`).
+    public var networkDescription: String? { isFullyConnected ? nil : "\(input) \(spec)" }
 
     /// "784→784→784→10 relu" for an MLP, "1×28×28 conv8,pool,fc10 relu" otherwise.
     public var description: String {

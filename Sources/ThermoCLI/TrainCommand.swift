@@ -28,6 +28,8 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: .setting(.layers))
     var layers: String?
+    @Option(help: .setting(.network))
+    var network: String?
     @Option(help: .setting(.activation))
     var activation: Activation?
     @Option(help: .setting(.`init`))
@@ -109,12 +111,27 @@ struct TrainCommand: ParsableCommand {
     func configuration(base: TrainingConfiguration) throws -> TrainingConfiguration {
         var c = base
         if let name = data.dataset { c.dataset = name }
-        if layers != nil || activation != nil {
+        if let network {
+            guard layers == nil else {
+                throw ValidationError("\(TrainingSetting.layers.flag) and \(TrainingSetting.network.flag) both describe the network; give one of them")
+            }
+            do {
+                c.architecture = try Architecture(input: TrainCommand.imageShape, stages: NetworkSpec.parseStages(network),
+                                                  activation: activation ?? c.architecture.activation)
+            } catch {
+                throw ValidationError("\(TrainingSetting.network.flag) \(error.description) (input \(TrainCommand.imageShape))")
+            }
+        } else if layers != nil || activation != nil {
             let widths = try layers.map(parseWidths) ?? c.architecture.widths
             guard widths.count >= 2, widths.allSatisfy({ $0 > 0 }) else {
                 throw ValidationError("\(TrainingSetting.layers.flag) needs at least two positive widths, e.g. 784,256,10")
             }
-            c.architecture = Architecture(widths: widths, activation: activation ?? c.architecture.activation)
+            if layers == nil, !c.architecture.isFullyConnected {  // --activation alone on a resumed CNN
+                c.architecture = try Architecture(input: c.architecture.input, stages: c.architecture.stages,
+                                                  activation: activation ?? c.architecture.activation)
+            } else {
+                c.architecture = Architecture(widths: widths, activation: activation ?? c.architecture.activation)
+            }
         }
         if let i = `init` { c.initialization = i }
         if let lr { c.optimizer.learningRate = lr }
@@ -131,7 +148,7 @@ struct TrainCommand: ParsableCommand {
         if keepLastBatch { c.keepLastBatch = true }
         if let loss { c.loss.kind = loss }
         if let smooth {
-            do { c.loss.layers = try parseLayerSet(smooth, layerCount: c.architecture.layerCount) } catch {
+            do { c.loss.layers = try parseLayerSet(smooth, architecture: c.architecture) } catch {
                 throw ValidationError(error.description)
             }
         }
@@ -151,6 +168,10 @@ struct TrainCommand: ParsableCommand {
         do { try c.validate() } catch { throw ValidationError(error.description) }
         return c
     }
+
+    /// The image shape of every data set thermo reads (MNIST, Fashion-MNIST, KMNIST: one 28×28 grey channel),
+    /// the input of a `--network`; training checks it against the data's actual size before it starts.
+    static let imageShape = TensorShape(channels: 1, height: 28, width: 28)
 
     func parseWidths(_ text: String) throws -> [Int] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
