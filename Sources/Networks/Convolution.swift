@@ -187,4 +187,29 @@ public enum Convolution {
             n0 += G
         }
     }
+
+    /// The input gradient alone, ∂L/∂X = col2im(Wᵀ · δ), written (not added) into `inputGradient`, for the
+    /// smoothing losses, which need it once per sample with that sample's weights. Scratch as in `forward`.
+    public static func inputGradient(delta: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                                     inputGradient: UnsafeMutablePointer<Float>, batch: Int, geometry g: ConvolutionGeometry,
+                                     chunk: Int, columns: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>) {
+        let P = g.positions, K = g.patch, Cout = g.outputChannels
+        var n0 = 0
+        while n0 < batch {
+            let G = min(chunk, batch - n0), ld = G * P
+            for o in 0..<Cout {
+                for i in 0..<G {
+                    (product + o * ld + i * P).update(from: delta + (n0 + i) * g.outputSize + o * P, count: P)
+                }
+            }
+            BLAS.sgemm(.transposed, .none, m: K, n: ld, k: Cout, a: weights, lda: K, b: product, ldb: ld,
+                       c: columns, ldc: ld)
+            for i in 0..<G {
+                let image = inputGradient + (n0 + i) * g.inputSize
+                for q in 0..<g.inputSize { image[q] = 0 }
+                col2im(columns + i * P, ldc: ld, g, image: image)
+            }
+            n0 += G
+        }
+    }
 }

@@ -11,23 +11,27 @@ import NumericCore
 public final class Pass: @unchecked Sendable {
     /// The largest batch this pass can hold.
     public let capacity: Int
+    /// The rows each stage's output buffer holds (index 0: the input); `capacity` everywhere except in the
+    /// smoothing losses' stacked passes.
+    public let rows: [Int]
     /// The network's shape.
     public let architecture: Architecture
     /// The stage outputs: index 0 the input, index S the logits.
     public let activations: [FloatBuffer]
     /// The labels of the current batch, (B).
     public let labels: UnsafeMutablePointer<Int32>
-    let delta: FloatBuffer
-    let deltaBelow: FloatBuffer
+    /// The two δ buffers of the backward pass.
+    public let delta: FloatBuffer
+    public let deltaBelow: FloatBuffer
     /// 1_B, for bias gradients as GEMVs.
     public let ones: FloatBuffer
     /// For each pooling stage i (index i), the offset of each output's maximum in its input plane.
-    let argmax: [UnsafeMutablePointer<Int32>?]
+    public let argmax: [UnsafeMutablePointer<Int32>?]
     /// im2col scratch, K × G·P floats for the largest convolution, and its C_out × G·P product.
-    let columns: FloatBuffer
-    let product: FloatBuffer
+    public let columns: FloatBuffer
+    public let product: FloatBuffer
     /// Images per im2col chunk, per stage (0 for stages that are not convolutions).
-    let chunks: [Int]
+    public let chunks: [Int]
     /// The weight layer l of each stage index i (0 for poolings and for index 0).
     let stageLayers: [Int]
     /// When true, `backward` keeps each layer's error δ_l = ∂L/∂Z_l, (B, n_l), in `errors[l]` (for per-sample
@@ -43,22 +47,36 @@ public final class Pass: @unchecked Sendable {
     public private(set) var errors: [FloatBuffer] = []
 
     /// Buffers for batches of up to `capacity` rows.
-    public init(_ architecture: Architecture, capacity: Int) {
-        precondition(capacity > 0)
-        self.capacity = capacity
+    public convenience init(_ architecture: Architecture, capacity: Int) {
+        self.init(architecture, rows: [Int](repeating: capacity, count: architecture.stages.count + 1))
+    }
+
+    /// Buffers for the smoothing losses' stacked samples: up to `capacity` rows below stage `stage` and
+    /// `samples` · `capacity` rows (sample-major) from stage `stage` up.
+    public convenience init(_ architecture: Architecture, capacity: Int, samples: Int, stackedFrom stage: Int) {
+        self.init(architecture, rows: (0...architecture.stages.count).map { $0 >= stage ? samples * capacity : capacity })
+    }
+
+    /// Buffers holding `rows[i]` rows of stage i's output (index 0: the input).
+    init(_ architecture: Architecture, rows: [Int]) {
+        precondition(rows.allSatisfy { $0 > 0 } && rows.count == architecture.stages.count + 1)
+        self.capacity = rows[0]
+        self.rows = rows
         self.architecture = architecture
-        activations = architecture.shapes.map { FloatBuffer(count: capacity * $0.count) }
+        let shapes = architecture.shapes
+        activations = shapes.indices.map { FloatBuffer(count: rows[$0] * shapes[$0].count) }
         labels = .allocate(capacity: capacity)
         labels.initialize(repeating: 0, count: capacity)
-        delta = FloatBuffer(count: capacity * architecture.maxWidth)
-        deltaBelow = FloatBuffer(count: capacity * architecture.maxWidth)
-        ones = FloatBuffer([Float](repeating: 1, count: capacity))
+        let widest = shapes.indices.map { rows[$0] * shapes[$0].count }.max() ?? 0
+        delta = FloatBuffer(count: widest)
+        deltaBelow = FloatBuffer(count: widest)
+        ones = FloatBuffer([Float](repeating: 1, count: rows.max() ?? capacity))
         let layout = architecture.layout
         var chunks = [Int](repeating: 0, count: architecture.stages.count + 1)
         var columnCount = 0, productCount = 0
         for layer in layout.layers {
             guard let g = layer.convolution else { continue }
-            let G = g.chunk(batch: capacity)
+            let G = g.chunk(batch: rows[layer.stage])
             chunks[layer.stage] = G
             columnCount = max(columnCount, g.patch * G * g.positions)
             productCount = max(productCount, g.outputChannels * G * g.positions)
@@ -70,7 +88,7 @@ public final class Pass: @unchecked Sendable {
         columns = FloatBuffer(count: columnCount)
         product = FloatBuffer(count: productCount)
         argmax = architecture.stages.indices.map { index -> UnsafeMutablePointer<Int32>? in
-            let n = capacity * architecture.shapes[index + 1].count
+            let n = rows[index + 1] * architecture.shapes[index + 1].count
             guard case .pool = architecture.stages[index] else { return nil }
             let p = UnsafeMutablePointer<Int32>.allocate(capacity: n)
             p.initialize(repeating: 0, count: n)
@@ -114,7 +132,7 @@ public final class Pass: @unchecked Sendable {
                                 output: output, batch: batch, geometry: network.layout[layer: l].convolution!,
                                 relu: true, chunk: chunks[i], columns: columns.pointer, product: product.pointer)
         case .pool:
-            precondition(batch <= capacity, "a pooling stage holds the argmax of at most \(capacity) rows")
+            precondition(batch <= rows[i], "a pooling stage holds the argmax of at most \(rows[i]) rows")
             MaxPool.forward(input: input, output: output, argmax: argmax[i - 1]!, planes: batch * shape.channels,
                             height: shape.height, width: shape.width)
         }
@@ -122,7 +140,7 @@ public final class Pass: @unchecked Sendable {
 
     /// The weight layer l of stage i (which must have weights).
     @inline(__always)
-    func layerIndex(ofStage i: Int) -> Int { stageLayers[i] }
+    public func layerIndex(ofStage i: Int) -> Int { stageLayers[i] }
 
     /// The mean cross-entropy of the batch (and correct count) after `forward`, without gradients.
     public func loss(batch: Int) -> SoftmaxCrossEntropy.Result {
@@ -155,32 +173,28 @@ public final class Pass: @unchecked Sendable {
     public func backpropagate(_ network: Network, from top: Int, down bottom: Int, batch: Int,
                               delta topDelta: UnsafeMutablePointer<Float>, accumulate: Bool,
                               weightsOverride: ((Int) -> UnsafePointer<Float>?)? = nil) {
+        backpropagate(network, fromStage: network.layout[layer: top].stage, down: bottom, batch: batch, delta: topDelta,
+                      accumulate: accumulate, weightsOverride: weightsOverride)
+    }
+
+    /// Back-propagates `delta`, the gradient with respect to stage `top`'s output before its nonlinearity (for a
+    /// pooling, its output), down to weight layer `bottom`; `delta` must be one of this pass's δ buffers or
+    /// outside them.
+    public func backpropagate(_ network: Network, fromStage top: Int, down bottom: Int, batch: Int,
+                              delta topDelta: UnsafeMutablePointer<Float>, accumulate: Bool,
+                              weightsOverride: ((Int) -> UnsafePointer<Float>?)? = nil) {
         var current = topDelta
         var spare = current == delta.pointer ? deltaBelow.pointer : delta.pointer
         let lowest = network.layout[layer: bottom].stage
-        for i in stride(from: network.layout[layer: top].stage, through: lowest, by: -1) {
+        for i in stride(from: top, through: lowest, by: -1) {
             let below: UnsafeMutablePointer<Float>? = i > lowest ? spare : nil
             let shape = architecture.shapes[i - 1]
-            switch architecture.stages[i - 1] {
-            case .pool:
-                MaxPool.backward(outputGradient: current, argmax: argmax[i - 1]!, inputGradient: spare,
-                                 planes: batch * shape.channels, height: shape.height, width: shape.width)
-            case .dense, .convolution:
-                let l = layerIndex(ofStage: i), layer = network.layout[layer: l]
-                if retainsErrors { errors[l].pointer.update(from: current, count: batch * architecture.widths[l]) }
-                let weights = weightsOverride?(l) ?? UnsafePointer(network.weights(l))
-                if let g = layer.convolution {
-                    Convolution.backward(delta: current, input: activations[i - 1].pointer, weights: weights,
-                                         weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
-                                         inputGradient: below, batch: batch, geometry: g, chunk: chunks[i],
-                                         columns: columns.pointer, product: product.pointer, beta: accumulate ? 1 : 0)
-                } else {
-                    Dense.backward(delta: current, input: activations[i - 1].pointer, weights: weights,
-                                   weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
-                                   inputGradient: below, batch: batch, inputs: layer.inputs, outputs: layer.outputs,
-                                   ones: ones.pointer, beta: accumulate ? 1 : 0)
-                }
+            if retainsErrors, architecture.stages[i - 1].hasWeights {
+                let l = layerIndex(ofStage: i)
+                errors[l].pointer.update(from: current, count: batch * architecture.widths[l])
             }
+            backwardStage(i, network, weights: weightsOverride?(layerIndex(ofStage: i)), delta: current,
+                          input: activations[i - 1].pointer, inputGradient: below, batch: batch, accumulate: accumulate)
             if let below {
                 if let φ = architecture.activation(afterStage: i - 1) {
                     Dense.activationBackward(gradient: below, activations: activations[i - 1].pointer,
@@ -189,6 +203,53 @@ public final class Pass: @unchecked Sendable {
                 spare = current
                 current = below
             }
+        }
+    }
+
+    /// Stage i's backward on `batch` rows, given `delta` = ∂L/∂(its output before φ) and its `input`: a weight
+    /// layer's parameter gradients (accumulated when `accumulate`) and, when `inputGradient` is given, ∂L/∂input
+    /// computed with `weights` (nil: the network's); a pooling routes `delta` through its recorded argmax.
+    public func backwardStage(_ i: Int, _ network: Network, weights: UnsafePointer<Float>?, delta: UnsafePointer<Float>,
+                              input: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?, batch: Int,
+                              accumulate: Bool) {
+        let shape = architecture.shapes[i - 1]
+        switch architecture.stages[i - 1] {
+        case .pool:
+            guard let inputGradient else { return }
+            MaxPool.backward(outputGradient: delta, argmax: argmax[i - 1]!, inputGradient: inputGradient,
+                             planes: batch * shape.channels, height: shape.height, width: shape.width)
+        case .dense, .convolution:
+            let l = layerIndex(ofStage: i), layer = network.layout[layer: l]
+            let weights = weights ?? UnsafePointer(network.weights(l))
+            if let g = layer.convolution {
+                Convolution.backward(delta: delta, input: input, weights: weights,
+                                     weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
+                                     inputGradient: inputGradient, batch: batch, geometry: g, chunk: chunks[i],
+                                     columns: columns.pointer, product: product.pointer, beta: accumulate ? 1 : 0)
+            } else {
+                Dense.backward(delta: delta, input: input, weights: weights,
+                               weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
+                               inputGradient: inputGradient, batch: batch, inputs: layer.inputs, outputs: layer.outputs,
+                               ones: ones.pointer, beta: accumulate ? 1 : 0)
+            }
+        }
+    }
+
+    /// ∂L/∂input of weight stage i alone, with `weights`, written into `inputGradient` (or added to it when
+    /// `accumulate`, dense layers only through the GEMM's β; a convolution adds through `scratch`, b·C·H·W floats).
+    public func inputGradientStage(_ i: Int, _ network: Network, weights: UnsafePointer<Float>, delta: UnsafePointer<Float>,
+                                   inputGradient: UnsafeMutablePointer<Float>, batch: Int, accumulate: Bool,
+                                   scratch: UnsafeMutablePointer<Float>) {
+        let layer = network.layout[layer: layerIndex(ofStage: i)]
+        if let g = layer.convolution {
+            let target = accumulate ? scratch : inputGradient
+            Convolution.inputGradient(delta: delta, weights: weights, inputGradient: target, batch: batch, geometry: g,
+                                      chunk: chunks[i], columns: columns.pointer, product: product.pointer)
+            if accumulate { for q in 0..<(batch * g.inputSize) { inputGradient[q] += scratch[q] } }
+        } else {
+            // (B, n_in) (+)= (B, n_out) · (n_out, n_in)
+            BLAS.sgemm(.none, .none, m: batch, n: layer.inputs, k: layer.outputs, a: delta, lda: layer.outputs,
+                       b: weights, ldb: layer.inputs, beta: accumulate ? 1 : 0, c: inputGradient, ldc: layer.inputs)
         }
     }
 }
