@@ -52,7 +52,8 @@ public final class TraceRecorder: TrainingObserver {
                              stepsPerEpoch: run.stepsPerEpoch, firstEpoch: run.firstEpoch,
                              runID: UUID().uuidString.lowercased(), sessions: [session],
                              widths: configuration.architecture.widths,
-                             smoothing: !configuration.loss.isCrossEntropy)
+                             smoothing: !configuration.loss.isCrossEntropy,
+                             storedLayerMatrices: TraceHeader.matrices(of: configuration.architecture))
         try TraceWriter.create(at: path, header: header, plannedEpochs: configuration.epochs, replacing: replacing)
         statistics = GradientStatistics(layout: configuration.architecture.layout, recording: recording,
                                         batchCapacity: configuration.batchSize,
@@ -111,6 +112,9 @@ public final class TraceRecorder: TrainingObserver {
         let loss = configuration.loss
         if recording.batchVariance && !loss.isCrossEntropy {
             throw TraceError(path: path, "cannot record batch-variance for a \(loss.kind.rawValue.uppercased()) run: per-sample gradients exist only for plain cross-entropy; drop batch-variance from --record")
+        }
+        if recording.batchVariance && !configuration.architecture.isFullyConnected {
+            throw TraceError(path: path, "cannot record batch-variance for a network with convolutions yet: its per-sample gradients are computed for dense layers only; drop batch-variance from --record")
         }
     }
 
