@@ -68,15 +68,15 @@ public enum Convolution {
             for i in 0..<k {
                 for j in 0..<k {
                     let row = columns + ((c * k + i) * k + j) * ldc
+                    // Output columns x whose source column x + j − p lies inside the image: [x0, x1).
+                    let x0 = min(Wo, max(0, p - j)), x1 = max(x0, min(Wo, W + p - j))
                     for y in 0..<Ho {
                         let sy = y + i - p
                         let out = row + y * Wo
-                        guard sy >= 0 && sy < H else { for x in 0..<Wo { out[x] = 0 }; continue }
-                        let src = plane + sy * W
-                        for x in 0..<Wo {
-                            let sx = x + j - p
-                            out[x] = sx >= 0 && sx < W ? src[sx] : 0
-                        }
+                        guard sy >= 0 && sy < H else { out.update(repeating: 0, count: Wo); continue }
+                        out.update(repeating: 0, count: x0)
+                        (out + x0).update(from: plane + sy * W + x0 + j - p, count: x1 - x0)
+                        (out + x1).update(repeating: 0, count: Wo - x1)
                     }
                 }
             }
@@ -94,14 +94,12 @@ public enum Convolution {
             for i in 0..<k {
                 for j in 0..<k {
                     let row = columns + ((c * k + i) * k + j) * ldc
+                    let x0 = min(Wo, max(0, p - j)), x1 = max(x0, min(Wo, W + p - j))
                     for y in 0..<Ho {
                         let sy = y + i - p
                         guard sy >= 0 && sy < H else { continue }
-                        let src = row + y * Wo, dst = plane + sy * W
-                        for x in 0..<Wo {
-                            let sx = x + j - p
-                            if sx >= 0 && sx < W { dst[sx] += src[x] }
-                        }
+                        let src = row + y * Wo + x0, dst = plane + sy * W + x0 + j - p
+                        for x in 0..<(x1 - x0) { dst[x] += src[x] }
                     }
                 }
             }
