@@ -15,25 +15,25 @@ import NumericCore
 /// below is Σ_a (input gradient of δ^a with P(a, m)); from there on back-propagation is linear and runs once,
 /// on B rows, through `Pass.backpropagate(fromStage:)`.
 extension SmoothedObjective {
-    func stagedLossAndGradient(_ network: Network, pass: Pass, stacked: Pass, batch b: Int, step: Int) -> ObjectiveValue {
-        let architecture = network.architecture, S = architecture.stages.count, layout = network.layout
-        let sm = layout[layer: m].stage
-        perturbations.draw(network, step: step)
+    /// The weight layer of stage i, nil for a pooling.
+    func layer(ofStage i: Int, _ stacked: Pass) -> Int? {
+        stacked.architecture.stages[i - 1].hasWeights ? stacked.layerIndex(ofStage: i) : nil
+    }
+
+    /// The forward pass: the shared prefix once on B rows, then every sample from stage s_m up.
+    func stagedForward(_ network: Network, input: UnsafePointer<Float>, stacked: Pass, batch b: Int) {
+        let architecture = network.architecture, S = architecture.stages.count, sm = network.layout[layer: m].stage
         let act = stacked.activations
         // The stacked pass's own copy of the input, so that its backward pass finds A_0 where it looks.
-        act[0].pointer.update(from: pass.input, count: b * architecture.inputs)
-        func output(_ i: Int) -> UnsafeMutablePointer<Float> { act[i].pointer }
-        func layer(_ i: Int) -> Int? { architecture.stages[i - 1].hasWeights ? stacked.layerIndex(ofStage: i) : nil }
+        act[0].pointer.update(from: input, count: b * architecture.inputs)
         func size(_ i: Int) -> Int { architecture.shapes[i].count }
-
-        // Forward: the shared prefix once, then every sample from stage s_m up.
         for i in 1..<sm {
-            stacked.forwardStage(i, network, weights: nil, input: output(i - 1), output: act[i].pointer, batch: b)
+            stacked.forwardStage(i, network, weights: nil, input: act[i - 1].pointer, output: act[i].pointer, batch: b)
         }
         for i in sm...S {
-            if let l = layer(i), i == sm || inU[l] {
+            if let l = layer(ofStage: i, stacked), i == sm || inU[l] {
                 for a in 0..<s {
-                    let source = i == sm ? output(i - 1) : act[i - 1].pointer + a * b * size(i - 1)
+                    let source = i == sm ? act[i - 1].pointer : act[i - 1].pointer + a * b * size(i - 1)
                     stacked.forwardStage(i, network, weights: perturbations.weights(network, layer: l, sample: a),
                                          input: source, output: act[i].pointer + a * b * size(i), batch: b)
                 }
@@ -41,6 +41,16 @@ extension SmoothedObjective {
                 stacked.forwardStage(i, network, weights: nil, input: act[i - 1].pointer, output: act[i].pointer, batch: s * b)
             }
         }
+    }
+
+    func stagedLossAndGradient(_ network: Network, pass: Pass, stacked: Pass, batch b: Int, step: Int) -> ObjectiveValue {
+        let architecture = network.architecture, S = architecture.stages.count
+        let sm = network.layout[layer: m].stage
+        perturbations.draw(network, step: step)
+        stagedForward(network, input: pass.input, stacked: stacked, batch: b)
+        let act = stacked.activations
+        func output(_ i: Int) -> UnsafeMutablePointer<Float> { act[i].pointer }
+        func size(_ i: Int) -> Int { architecture.shapes[i].count }
 
         // Losses L_a, unit-scale errors at the logits, the combination and its coefficients.
         let classes = architecture.classes
@@ -61,7 +71,7 @@ extension SmoothedObjective {
 
         // Backward over the stacked rows, stages S…s_m+1.
         for i in stride(from: S, to: sm, by: -1) {
-            if let l = layer(i), inU[l] {
+            if let l = layer(ofStage: i, stacked), inU[l] {
                 for a in 0..<s {
                     stacked.backwardStage(i, network, weights: perturbations.weights(network, layer: l, sample: a),
                                           delta: current + a * b * size(i), input: act[i - 1].pointer + a * b * size(i - 1),
