@@ -98,7 +98,7 @@ public struct NetworkBenchmark {
                       imagesPerSecond: Double(batch) / stepMedian * 1000, stepGFLOP: flops / 1e9,
                       achievedGFLOPS: flops / stepMedian / 1e6, sgemmGFLOPS: sgemmRate(),
                       peakResidentMB: peakResidentMegabytes(), smoothing: rows,
-                      pytorchReference: "PyTorch 2.13 CPU, 2 threads, oneDNN AVX-512 (../shared/peers/bench_cnn.py --threads 2): paper-mnist 394 ms/step at batch 256 (650 images/s, 180 GFLOP/s), paper-cifar 742 ms, paper-stl 549 ms at batch 64; not measured in this run")
+                      pytorchReference: "PyTorch 2.13 CPU, 2 threads, oneDNN AVX-512 (its reference script bench_cnn.py --threads 2, 2-core AMD EPYC): paper-mnist 394 ms/step at batch 256 (650 images/s, 180 GFLOP/s), paper-cifar 742 ms, paper-stl 549 ms at batch 64; not measured in this run")
     }
 
     /// The median of five SGEMM 2048³ timings, in GFLOP/s.

@@ -2,7 +2,7 @@
 /// `convC:kK:pP` (kernel K, padding P), `pool` (2×2 max-pooling, stride 2) and `fcN` (dense to N units, with
 /// the hidden activation except on the last layer), or one of the presets.
 public enum NetworkSpec {
-    /// The paper's networks (science.md, "Convolutional networks"): eq. 24 on CIFAR-10, eq. 25 on STL-10, and
+    /// The paper's networks (§5; docs/definitions.md, "Convolutional networks"): eq. 24 on CIFAR-10, eq. 25 on STL-10, and
     /// eq. 24's layout on 1×28×28 MNIST (the flattened width 128·3·3 = 1152).
     public static let presets: [(name: String, spec: String)] = [
         ("paper-mnist", "conv64,conv64,pool,conv128,conv128,conv128,pool,fc1152,fc1152,fc10"),
