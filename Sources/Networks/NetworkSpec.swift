@@ -20,10 +20,23 @@ public enum NetworkSpec {
         return stages
     }
 
+    /// The network `text` describes on images of shape `input`; an error names the token as the user wrote it
+    /// (`conv8:k31`, not its canonical `conv8:k31:p0`).
+    public static func architecture(_ text: String, input: TensorShape,
+                                    activation: Activation = .relu) throws(ArchitectureError) -> Architecture {
+        let stages = try parseStages(text)
+        do { return try Architecture(input: input, stages: stages, activation: activation) } catch {
+            let spec = presets.first { $0.name == text }?.spec ?? text
+            let written = spec.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard written.count == stages.count, let i = stages.firstIndex(where: { $0.token == error.token }) else { throw error }
+            throw ArchitectureError(token: written[i], error.message)
+        }
+    }
+
     /// The network `text` describes on images of shape `input`, checked against `classes` outputs.
     public static func architecture(_ text: String, input: TensorShape, classes: Int,
                                     activation: Activation = .relu) throws(ArchitectureError) -> Architecture {
-        let architecture = try Architecture(input: input, stages: try parseStages(text), activation: activation)
+        let architecture = try architecture(text, input: input, activation: activation)
         guard architecture.classes == classes else {
             throw ArchitectureError(token: architecture.stages.last?.token,
                                     "is the last layer, but the data set has \(classes) classes; end with fc\(classes)")

@@ -9,11 +9,12 @@ import Smoothing
 import Traces
 import Training
 
-/// `thermo train`: trains a fully-connected network on an MNIST-like data set with SGD and momentum.
+/// `thermo train`: trains a fully-connected (`--layers`) or convolutional (`--network`) network on an MNIST-like
+/// data set with SGD and momentum.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a fully-connected network with SGD and momentum.",
+        abstract: "Train a fully-connected or convolutional network with SGD and momentum.",
         discussion: """
         Defaults are the paper's: --lr 1e-4 --momentum 0.9 --batch-size 256 --epochs 120 on 784,784,784,10 ReLU.
         Per epoch it prints train loss/accuracy and test loss/accuracy; at the end the best and final test
@@ -21,6 +22,8 @@ struct TrainCommand: ParsableCommand {
 
         Example (a few seconds on 2 cores, about 97.5% test accuracy):
           thermo train --layers 784,256,10 --lr 0.05 --epochs 3
+        A convolutional network (the paper's §5 layout on MNIST is --network paper-mnist):
+          thermo train --network conv8,pool,conv16,pool,fc32,fc10 --lr 0.05 --batch-size 64 --epochs 2
         """
     )
 
@@ -116,8 +119,8 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("\(TrainingSetting.layers.flag) and \(TrainingSetting.network.flag) both describe the network; give one of them")
             }
             do {
-                c.architecture = try Architecture(input: TrainCommand.imageShape, stages: NetworkSpec.parseStages(network),
-                                                  activation: activation ?? c.architecture.activation)
+                c.architecture = try NetworkSpec.architecture(network, input: TrainCommand.imageShape,
+                                                              activation: activation ?? c.architecture.activation)
             } catch {
                 throw ValidationError("\(TrainingSetting.network.flag) \(error.description) (input \(TrainCommand.imageShape))")
             }

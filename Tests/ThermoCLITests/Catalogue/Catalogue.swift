@@ -79,7 +79,7 @@ extension BadInput {
         .usage("train", "--network pooling below 1×1", ["train", "--network", "pool,pool,pool,pool,pool,fc10", "--data", "data"],
                "'pool' would pool its 1×1×1 input below 1×1", setup: { try $0.data() }),
         .usage("train", "--network kernel larger than its map", ["train", "--network", "conv8:k31,fc10", "--data", "data"],
-               "has a 31×31 kernel (padding 0), larger than its 1×28×28 input", setup: { try $0.data() }),
+               "'conv8:k31' has a 31×31 kernel (padding 0), larger than its 1×28×28 input", setup: { try $0.data() }),
         .usage("train", "--network not ending with the class count", ["train", "--network", "conv8,fc7", "--data", "data"],
                "ends with 7 outputs, but mnist has 10 classes; end with fc10", setup: { try $0.data() }),
         .usage("train", "--network with --layers", ["train", "--network", "conv8,fc10", "--layers", "784,10", "--data", "data"],
