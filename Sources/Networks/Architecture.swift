@@ -103,9 +103,12 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
         }
         self.widths = widths
         self.activation = activation
-        self.input = input
         self.stages = stages
-        self.shapes = shapes
+        // Dense layers only (`--network fc256,fc10`) is the MLP of those widths, flattened input included, so
+        // that it encodes, compares and trains exactly as `--layers` would.
+        let dense = stages.allSatisfy { if case .dense = $0 { true } else { false } }
+        self.input = dense ? TensorShape(channels: input.count, height: 1, width: 1) : input
+        self.shapes = dense ? widths.map { TensorShape(channels: $0, height: 1, width: 1) } : shapes
     }
 
     /// The shape `stage` produces from `shape`, or the error that names the token and the shapes.

@@ -173,6 +173,9 @@ func networkSpecShapes() throws {
     #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,fc7", input: small, classes: 10) }
     #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,dropout,fc10", input: small, classes: 10) }
     #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,pool", input: small, classes: 10) }
+    // Dense tokens only are the MLP of those widths.
+    #expect(try NetworkSpec.architecture("fc32,fc10", input: TensorShape(channels: 1, height: 28, width: 28), classes: 10)
+            == Architecture(widths: [784, 32, 10]))
     // An MLP built from widths keeps its layout: W_1, b_1, W_2, b_2.
     let mlp = Architecture(widths: [784, 784, 10])
     #expect(mlp.isFullyConnected && mlp.layout.count == 784 * 784 + 784 + 7840 + 10)
