@@ -106,6 +106,20 @@ public enum Convolution {
         }
     }
 
+    /// One image's block of the product (C_out rows of P, row stride `ld`) into its NCHW output, A = φ(Z + b).
+    @inline(__always)
+    static func scatter(_ block: UnsafePointer<Float>, ld: Int, bias: UnsafePointer<Float>, relu: Bool,
+                        into output: UnsafeMutablePointer<Float>, channels: Int, positions P: Int) {
+        for o in 0..<channels {
+            let src = block + o * ld, dst = output + o * P, b = bias[o]
+            if relu {
+                for q in 0..<P { let z = src[q] + b; dst[q] = z > 0 ? z : 0 }
+            } else {
+                for q in 0..<P { dst[q] = src[q] + b }
+            }
+        }
+    }
+
     /// Forward: Z = W ∗ X + b per image, then A = ReLU(Z) when `relu` (A = Z otherwise), NCHW in and out.
     ///
     /// - Parameters:
@@ -117,23 +131,22 @@ public enum Convolution {
     public static func forward(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
                                output: UnsafeMutablePointer<Float>, batch: Int, geometry g: ConvolutionGeometry,
                                relu: Bool, chunk: Int, columns: UnsafeMutablePointer<Float>,
-                               product: UnsafeMutablePointer<Float>) {
+                               product: UnsafeMutablePointer<Float>, threads: Int = 1) {
         let P = g.positions, K = g.patch, Cout = g.outputChannels
         var n0 = 0
         while n0 < batch {
             let G = min(chunk, batch - n0), ld = G * P
-            for i in 0..<G { im2col(input + (n0 + i) * g.inputSize, g, columns: columns + i * P, ldc: ld) }
+            // Images are independent: split them over `threads` (disjoint columns, so the result is the same).
+            ConcurrentWork.forEachRange(count: G, parts: min(threads, G)) { lo, hi in
+                for i in lo..<hi { im2col(input + (n0 + i) * g.inputSize, g, columns: columns + i * P, ldc: ld) }
+            }
             // (C_out, G·P) = (C_out, K) · (K, G·P)
             BLAS.sgemm(.none, .none, m: Cout, n: ld, k: K, a: weights, lda: K, b: columns, ldb: ld, c: product, ldc: ld)
-            // Scatter back to NCHW with the bias and the nonlinearity.
-            for i in 0..<G {
-                for o in 0..<Cout {
-                    let src = product + o * ld + i * P, dst = output + (n0 + i) * g.outputSize + o * P, b = bias[o]
-                    if relu {
-                        for q in 0..<P { let z = src[q] + b; dst[q] = z > 0 ? z : 0 }
-                    } else {
-                        for q in 0..<P { dst[q] = src[q] + b }
-                    }
+            // Scatter back to NCHW with the bias and the nonlinearity, image by image.
+            ConcurrentWork.forEachRange(count: G, parts: min(threads, G)) { lo, hi in
+                for i in lo..<hi {
+                    scatter(product + i * P, ld: ld, bias: bias, relu: relu, into: output + (n0 + i) * g.outputSize,
+                            channels: Cout, positions: P)
                 }
             }
             n0 += G
@@ -150,7 +163,7 @@ public enum Convolution {
                                 weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
                                 inputGradient: UnsafeMutablePointer<Float>?, batch: Int, geometry g: ConvolutionGeometry,
                                 chunk: Int, columns: UnsafeMutablePointer<Float>, product: UnsafeMutablePointer<Float>,
-                                beta: Float = 0) {
+                                beta: Float = 0, threads: Int = 1) {
         let P = g.positions, K = g.patch, Cout = g.outputChannels
         if beta == 0 {
             for i in 0..<g.weightCount { weightGradient[i] = 0 }
@@ -159,16 +172,20 @@ public enum Convolution {
         var n0 = 0
         while n0 < batch {
             let G = min(chunk, batch - n0), ld = G * P
-            // Gather δ into (C_out, G·P) and sum it for the bias.
-            for o in 0..<Cout {
-                var sum: Float = 0
-                for i in 0..<G {
-                    let src = delta + (n0 + i) * g.outputSize + o * P, dst = product + o * ld + i * P
-                    for q in 0..<P { dst[q] = src[q]; sum += src[q] }
+            // Gather δ into (C_out, G·P) and sum it for the bias (each channel on one thread, in a fixed order).
+            ConcurrentWork.forEachRange(count: Cout, parts: min(threads, Cout)) { lo, hi in
+                for o in lo..<hi {
+                    var sum: Float = 0
+                    for i in 0..<G {
+                        let src = delta + (n0 + i) * g.outputSize + o * P, dst = product + o * ld + i * P
+                        for q in 0..<P { dst[q] = src[q]; sum += src[q] }
+                    }
+                    biasGradient[o] += sum
                 }
-                biasGradient[o] += sum
             }
-            for i in 0..<G { im2col(input + (n0 + i) * g.inputSize, g, columns: columns + i * P, ldc: ld) }
+            ConcurrentWork.forEachRange(count: G, parts: min(threads, G)) { lo, hi in
+                for i in lo..<hi { im2col(input + (n0 + i) * g.inputSize, g, columns: columns + i * P, ldc: ld) }
+            }
             // (C_out, K) += (C_out, G·P) · (K, G·P)ᵀ
             BLAS.sgemm(.none, .transposed, m: Cout, n: K, k: ld, a: product, lda: ld, b: columns, ldb: ld,
                        beta: 1, c: weightGradient, ldc: K)
@@ -176,10 +193,12 @@ public enum Convolution {
                 // (K, G·P) = (C_out, K)ᵀ · (C_out, G·P), then scattered back onto the pixels.
                 BLAS.sgemm(.transposed, .none, m: K, n: ld, k: Cout, a: weights, lda: K, b: product, ldb: ld,
                            c: columns, ldc: ld)
-                for i in 0..<G {
-                    let image = inputGradient + (n0 + i) * g.inputSize
-                    for q in 0..<g.inputSize { image[q] = 0 }
-                    col2im(columns + i * P, ldc: ld, g, image: image)
+                ConcurrentWork.forEachRange(count: G, parts: min(threads, G)) { lo, hi in
+                    for i in lo..<hi {
+                        let image = inputGradient + (n0 + i) * g.inputSize
+                        image.update(repeating: 0, count: g.inputSize)
+                        col2im(columns + i * P, ldc: ld, g, image: image)
+                    }
                 }
             }
             n0 += G

@@ -34,6 +34,9 @@ public final class Pass: @unchecked Sendable {
     public let chunks: [Int]
     /// The weight layer l of each stage index i (0 for poolings and for index 0).
     let stageLayers: [Int]
+    /// Threads for the convolutions' im2col, col2im and copies (results do not depend on it); the GEMMs use
+    /// OpenBLAS's own threads.
+    public var threads = 1
     /// When true, `backward` keeps each layer's error δ_l = ∂L/∂Z_l, (B, n_l), in `errors[l]` (for per-sample
     /// statistics such as the within-batch gradient variance); off by default, as it costs a copy per layer.
     public var retainsErrors = false {
@@ -130,7 +133,8 @@ public final class Pass: @unchecked Sendable {
             let l = layerIndex(ofStage: i)
             Convolution.forward(input: input, weights: weights ?? UnsafePointer(network.weights(l)), bias: network.bias(l),
                                 output: output, batch: batch, geometry: network.layout[layer: l].convolution!,
-                                relu: true, chunk: chunks[i], columns: columns.pointer, product: product.pointer)
+                                relu: true, chunk: chunks[i], columns: columns.pointer, product: product.pointer,
+                                threads: threads)
         case .pool:
             precondition(batch <= rows[i], "a pooling stage holds the argmax of at most \(rows[i]) rows")
             MaxPool.forward(input: input, output: output, argmax: argmax[i - 1]!, planes: batch * shape.channels,
@@ -225,7 +229,8 @@ public final class Pass: @unchecked Sendable {
                 Convolution.backward(delta: delta, input: input, weights: weights,
                                      weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
                                      inputGradient: inputGradient, batch: batch, geometry: g, chunk: chunks[i],
-                                     columns: columns.pointer, product: product.pointer, beta: accumulate ? 1 : 0)
+                                     columns: columns.pointer, product: product.pointer, beta: accumulate ? 1 : 0,
+                                     threads: threads)
             } else {
                 Dense.backward(delta: delta, input: input, weights: weights,
                                weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),

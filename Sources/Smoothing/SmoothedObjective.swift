@@ -62,6 +62,7 @@ public final class SmoothedObjective: TrainingObjective {
             (activations, delta, deltaBelow, ones) = ([], FloatBuffer(count: 0), FloatBuffer(count: 0), FloatBuffer(count: 0))
             stacked = Pass(architecture, capacity: batchCapacity, samples: s,
                            stackedFrom: architecture.layout[layer: m].stage)
+            stacked?.threads = threads
             scratch = FloatBuffer(count: batchCapacity * architecture.maxWidth)
         }
     }

@@ -66,6 +66,7 @@ public final class Trainer {
         let capacity = configuration.architecture.isFullyConnected
             ? max(configuration.batchSize, Trainer.evaluationChunk) : configuration.batchSize
         self.pass = Pass(configuration.architecture, capacity: capacity)
+        self.pass.threads = BLAS.threads
     }
 
     /// Steps per epoch: ⌊n/B⌋, or ⌈n/B⌉ with `keepLastBatch`.

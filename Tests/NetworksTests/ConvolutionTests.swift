@@ -193,3 +193,25 @@ func architectureCoding() throws {
     let old = try JSONDecoder().decode(Architecture.self, from: Data(#"{"widths":[6,4,2],"activation":"tanh"}"#.utf8))
     #expect(old == mlp)
 }
+
+@Test("Convolution results do not depend on the number of threads splitting im2col, col2im and the copies")
+func convolutionThreadsAreBitIdentical() {
+    let g = ConvolutionGeometry(inputChannels: 3, height: 9, width: 8, outputChannels: 5, padding: 1)
+    let batch = 7, chunk = 3
+    var random = RandomStream(seed: 13, purpose: "conv")
+    let x = randomValues(batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
+    let b = randomValues(g.outputChannels, &random), delta = randomValues(batch * g.outputSize, &random)
+    var results: [[Float]] = []
+    for threads in [1, 2, 3] {
+        let out = FloatBuffer(count: batch * g.outputSize), dW = FloatBuffer(count: g.weightCount)
+        let db = FloatBuffer(count: g.outputChannels), dX = FloatBuffer(count: batch * g.inputSize)
+        let columns = FloatBuffer(count: g.patch * chunk * g.positions), product = FloatBuffer(count: g.outputChannels * chunk * g.positions)
+        Convolution.forward(input: x, weights: w, bias: b, output: out.pointer, batch: batch, geometry: g, relu: true,
+                            chunk: chunk, columns: columns.pointer, product: product.pointer, threads: threads)
+        Convolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer, biasGradient: db.pointer,
+                             inputGradient: dX.pointer, batch: batch, geometry: g, chunk: chunk, columns: columns.pointer,
+                             product: product.pointer, threads: threads)
+        results.append(out.array + dW.array + db.array + dX.array)
+    }
+    #expect(results[0] == results[1] && results[0] == results[2])
+}
