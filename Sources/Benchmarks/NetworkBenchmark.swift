@@ -70,25 +70,29 @@ public struct NetworkBenchmark {
         return 3 * 2 * macs
     }
 
-    /// Runs the benchmark: a warm-up, then `reps` blocks of `steps` steps (the median block reported), SGEMM
-    /// 2048³, and each smoothing loss against the plain step.
+    /// Runs the benchmark: a warm-up, then `reps` repetitions of `steps` plain steps followed by `steps` steps of
+    /// each smoothing loss (interleaved, so that a noisy neighbour affects all alike; medians reported, a
+    /// smoothing loss's ratio being the median of its per-repetition ratios), and SGEMM 2048³.
     public func run() throws -> Report {
         let bench = try BenchmarkTrainer(architecture, batch: batch)
+        let smoothed = try smoothing.map { try BenchmarkTrainer(architecture, batch: batch, loss: $0.1) }
         for t in 0..<2 { try bench.step(t) }
-        var times: [Double] = []
+        for trainer in smoothed { try trainer.step(0) }
+        var times: [Double] = [], smoothedTimes = [[Double]](repeating: [], count: smoothed.count)
+        var ratios = smoothedTimes
         var t = 2
         for _ in 0..<reps {
-            times.append(try milliseconds { for _ in 0..<steps { try bench.step(t); t += 1 } } / Double(steps))
+            let plain = try milliseconds { for _ in 0..<steps { try bench.step(t); t += 1 } } / Double(steps)
+            times.append(plain)
+            for (k, trainer) in smoothed.enumerated() {
+                let ms = try milliseconds { for i in 0..<steps { try trainer.step(t + i) } } / Double(steps)
+                smoothedTimes[k].append(ms)
+                ratios[k].append(ms / plain)
+            }
         }
         let stepMedian = median(times)
         var rows: [String: [Double]] = [:]
-        for (name, configuration) in smoothing {
-            let smoothed = try BenchmarkTrainer(architecture, batch: batch, loss: configuration)
-            try smoothed.step(0)
-            var ms: [Double] = []
-            for _ in 0..<reps { ms.append(try milliseconds { for i in 0..<steps { try smoothed.step(i) } } / Double(steps)) }
-            rows[name] = [median(ms), median(ms) / stepMedian]
-        }
+        for (k, (name, _)) in smoothing.enumerated() { rows[name] = [median(smoothedTimes[k]), median(ratios[k])] }
         let flops = NetworkBenchmark.flopsPerImage(architecture) * Double(batch)
         let kernel = BLASKernel.current
         return Report(network: architecture.description, batch: batch, threads: BLAS.threads, blas: BLAS.configuration,
