@@ -22,15 +22,21 @@ public struct BenchmarkTrainer {
 
     /// A trainer on random data; every trainer made with the same arguments starts from the same weights.
     public init(widths: [Int], batch: Int, loss: LossConfiguration = .crossEntropy) throws {
-        let imageCount = max(batch * 4, 2048)
+        try self.init(Architecture(widths: widths, activation: .relu), batch: batch, loss: loss)
+    }
+
+    /// A trainer of any architecture on random images of its input shape (C·H rows of W bytes each).
+    public init(_ architecture: Architecture, batch: Int, loss: LossConfiguration = .crossEntropy) throws {
+        let imageCount = max(batch * 4, 2048), inputs = architecture.inputs, classes = architecture.classes
+        let rows = architecture.input.channels * architecture.input.height, columns = architecture.input.width
         var random = RandomStream(seed: 1, purpose: "bench")
-        let pixels = (0..<(imageCount * widths[0])).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-        let labels = (0..<imageCount).map { _ in UInt8(random.nextIndex(below: widths.last!)) }
-        let images = LabeledImages(count: imageCount, rows: 1, columns: widths[0], pixels: pixels, labels: labels)
-        let test = LabeledImages(count: 1, rows: 1, columns: widths[0], pixels: Array(pixels[0..<widths[0]]), labels: [labels[0]])
-        let dataSet = DataSet(name: "bench", directory: "(random bytes)", classes: widths.last!, train: images, test: test)
+        let pixels = (0..<(imageCount * inputs)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        let labels = (0..<imageCount).map { _ in UInt8(random.nextIndex(below: classes)) }
+        let images = LabeledImages(count: imageCount, rows: rows, columns: columns, pixels: pixels, labels: labels)
+        let test = LabeledImages(count: 1, rows: rows, columns: columns, pixels: Array(pixels[0..<inputs]), labels: [labels[0]])
+        let dataSet = DataSet(name: "bench", directory: "(random bytes)", classes: classes, train: images, test: test)
         var configuration = TrainingConfiguration()
-        configuration.architecture = Architecture(widths: widths, activation: .relu)
+        configuration.architecture = architecture
         configuration.batchSize = batch
         configuration.loss = loss
         trainer = try Trainer(configuration: configuration, dataSet: dataSet)

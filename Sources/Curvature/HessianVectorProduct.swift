@@ -47,6 +47,7 @@ public final class HessianVectorProduct: @unchecked Sendable {
     /// Buffers for batches of up to `capacity` rows of `architecture`.
     public init(_ architecture: Architecture, capacity: Int) {
         precondition(capacity > 0)
+        precondition(architecture.isFullyConnected, "Hessian-vector products are formed for fully-connected networks only")
         self.architecture = architecture
         self.capacity = capacity
         let widths = architecture.widths

@@ -1,6 +1,6 @@
 import NumericCore
 
-/// A fully-connected network with its parameters and their gradients, each in one contiguous block.
+/// A network (fully-connected or convolutional) with its parameters and their gradients, each in one contiguous block.
 ///
 /// Layers are numbered 1…L as in the science: `weights(l)` is W_l, (n_l, n_{l−1}) row-major; `bias(l)` is b_l.
 /// `gradients` has the same layout as `parameters`, so optimisers and recorders sweep both as flat arrays.
@@ -33,8 +33,9 @@ public final class Network: @unchecked Sendable {
         parameters.zero()
         for l in 1...layerCount {
             let layer = layout[layer: l]
+            // fan_in = `layer.inputs`: n_{l−1} for a dense layer, C_in·k·k for a convolution.
             initialization.fill(weights(l), inputs: layer.inputs, outputs: layer.outputs,
-                                activation: l < layerCount ? architecture.activation : nil, random: &random)
+                                activation: architecture.activation(afterStage: layer.stage), random: &random)
         }
     }
 

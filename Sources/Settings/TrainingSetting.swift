@@ -7,7 +7,7 @@
 /// setting: a case and its three facts here, its field in `TrainingConfiguration` (with the comparison that
 /// `resume` uses), and its option in `thermo train`.
 public enum TrainingSetting: String, CaseIterable, Sendable {
-    case data, dataset, layers, activation, `init`, lr, momentum, nesterov
+    case data, dataset, layers, network, activation, `init`, lr, momentum, nesterov
     case weightDecay = "weight-decay", batchSize = "batch-size", epochs, seed
     case trainSubset = "train-subset", validation, splitSeed = "split-seed", pixels
     case keepLastBatch = "keep-last-batch", loss, smooth, radius, samples, sharpness, kernel, gamma
@@ -45,7 +45,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
     /// What values it takes.
     public var kind: Kind {
         switch self {
-        case .data, .dataset: .text
+        case .data, .dataset, .network: .text
         case .layers: .widths
         case .activation: .choice(["relu", "tanh"])
         case .`init`: .choice(["kaiming-normal", "kaiming-uniform", "pytorch-default"])
@@ -75,6 +75,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .data: "Folder holding the data set's IDX files (or NAME/ folders); else $THERMO_DATA, ~/.local/share/thermo/NAME ($XDG_DATA_HOME/thermo/NAME), ./data/NAME."
         case .dataset: "Data set: mnist, fashion-mnist or kmnist (default mnist)."
         case .layers: "Layer widths from the input size to the class count."
+        case .network: "A network of convolutions, poolings and dense layers: comma-separated convC (3×3 valid convolution to C channels + ReLU; convC:kK:pP for kernel K, padding P), pool (2×2 max-pooling), fcN (dense to N units); or paper-mnist, paper-cifar, paper-stl. Not with --layers."
         case .activation: "Hidden nonlinearity: relu or tanh."
         case .`init`: "Weight initialisation: kaiming-normal (default), kaiming-uniform or pytorch-default."
         case .lr: "Learning rate η (default 1e-4)."
@@ -90,7 +91,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .pixels: "Pixel scaling: standardized (zero mean, unit variance over the training images; default) or unit ([0, 1])."
         case .keepLastBatch: "Keep the last, smaller mini-batch of each epoch (dropped by default)."
         case .loss: "Loss: ce (cross-entropy, default), pla (partial local average, eq. 23) or plea (partial local entropy, eq. 22)."
-        case .smooth: "Weight layers to smooth over (1…L): e.g. 2 or 1,3; hidden = 1…L−1 (the paper's isotropic set); all = 1…L."
+        case .smooth: "Weight layers to smooth over (1…L, convolutions and dense layers counted together): e.g. 2 or 1,3; hidden = 1…L−1 (the paper's isotropic set); all = 1…L; conv = every convolution; head = every dense layer; fcN = the N-th dense layer; convN = weight layer N, a convolution."
         case .radius: "R, the half-edge of the hypercube of displacements (uniform kernel)."
         case .samples: "y, the number of displaced samples per step (default 4)."
         case .sharpness: "k, the kernel's sharpness (default: infinite, the hard hypercube)."
@@ -105,6 +106,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         switch self {
         case .data: "DIR"
         case .layers: "n0,n1,…,nL"
+        case .network: "SPEC"
         case .smooth: "LAYERS"
         default: nil
         }

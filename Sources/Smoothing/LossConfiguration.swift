@@ -1,3 +1,4 @@
+import Networks
 import Foundation
 import Settings
 
@@ -144,4 +145,48 @@ public func parseLayerSet(_ text: String, layerCount: Int) throws(LossConfigurat
         }
         return Array(Set(set)).sorted()
     }
+}
+
+/// Parses a layer set for `architecture`: comma-separated parts, each a layer index (`2`), `all`, `hidden`,
+/// `conv` (every convolution), `head` (every dense layer), `fcN` (the N-th dense layer) or `convN` (weight
+/// layer N, which must be a convolution). Layers are numbered 1…L over convolutions and dense layers alike.
+public func parseLayerSet(_ text: String, architecture: Architecture) throws(LossConfigurationError) -> [Int] {
+    let layers = architecture.layout.layers, L = layers.count
+    let convolutions = layers.indices.filter { layers[$0].isConvolution }.map { $0 + 1 }
+    let dense = layers.indices.filter { !layers[$0].isConvolution }.map { $0 + 1 }
+    var set: [Int] = []
+    for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
+        let part = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        switch part {
+        case "all": set += 1...L
+        case "hidden":
+            guard L > 1 else { throw LossConfigurationError(.smooth, "hidden: this network has no hidden layer") }
+            set += 1..<L
+        case "conv":
+            guard !convolutions.isEmpty else {
+                throw LossConfigurationError(.smooth, "conv names every convolution, but this network has none (\(architecture)); name dense layers by number or as fc1, fc2, …, or train a --network with convolutions")
+            }
+            set += convolutions
+        case "head": set += dense
+        default:
+            if let l = Int(part) { set.append(l); continue }
+            if part.hasPrefix("fc"), let n = Int(part.dropFirst(2)) {
+                guard n >= 1, n <= dense.count else {
+                    throw LossConfigurationError(.smooth, "\(part): this network has \(dense.count) dense layers, fc1…fc\(dense.count)")
+                }
+                set.append(dense[n - 1])
+                continue
+            }
+            if part.hasPrefix("conv"), let l = Int(part.dropFirst(4)) {
+                guard convolutions.contains(l) else {
+                    let known = convolutions.isEmpty ? "it has no convolution" : "its convolutions are " + convolutions.map { "conv\($0)" }.joined(separator: ", ")
+                    throw LossConfigurationError(.smooth, "\(part) is not a convolution of this network: \(known)")
+                }
+                set.append(l)
+                continue
+            }
+            throw LossConfigurationError(.smooth, "takes layer indices like 2 or 1,3, or all, hidden, conv, head, fcN, convN; '\(part)' is none of these")
+        }
+    }
+    return Array(Set(set)).sorted()
 }

@@ -31,6 +31,11 @@ public final class SmoothedObjective: TrainingObjective {
     let delta: FloatBuffer
     let deltaBelow: FloatBuffer
     let ones: FloatBuffer
+    /// For a network with convolutions or poolings: the stage buffers, B rows below min U and S·B rows from it
+    /// up (see `SmoothedObjective+Stages.swift`); nil for an MLP, which keeps the dense path above.
+    let stacked: Pass?
+    /// B·(widest stage input) floats, for summing per-sample input gradients of a convolution.
+    let scratch: FloatBuffer
 
     /// An objective for batches of up to `batchCapacity` rows; perturbations are keyed by `seed`.
     public init(_ configuration: LossConfiguration, architecture: Architecture, batchCapacity: Int, seed: UInt64,
@@ -46,10 +51,20 @@ public final class SmoothedObjective: TrainingObjective {
         perturbations = Perturbations(configuration, architecture: architecture, seed: seed)
         perturbations.sampler.threads = threads
         let rows = (configuration.samples + 1) * batchCapacity
-        activations = architecture.widths.enumerated().map { l, n in FloatBuffer(count: l == 0 ? 0 : rows * n) }
-        delta = FloatBuffer(count: s * batchCapacity * architecture.maxWidth)
-        deltaBelow = FloatBuffer(count: s * batchCapacity * architecture.maxWidth)
-        ones = FloatBuffer([Float](repeating: 1, count: s * batchCapacity))
+        if architecture.isFullyConnected {
+            activations = architecture.widths.enumerated().map { l, n in FloatBuffer(count: l == 0 ? 0 : rows * n) }
+            delta = FloatBuffer(count: s * batchCapacity * architecture.maxWidth)
+            deltaBelow = FloatBuffer(count: s * batchCapacity * architecture.maxWidth)
+            ones = FloatBuffer([Float](repeating: 1, count: s * batchCapacity))
+            stacked = nil
+            scratch = FloatBuffer(count: 0)
+        } else {
+            (activations, delta, deltaBelow, ones) = ([], FloatBuffer(count: 0), FloatBuffer(count: 0), FloatBuffer(count: 0))
+            stacked = Pass(architecture, capacity: batchCapacity, samples: s,
+                           stackedFrom: architecture.layout[layer: m].stage)
+            stacked?.threads = threads
+            scratch = FloatBuffer(count: batchCapacity * architecture.maxWidth)
+        }
     }
 
     public var sampleLosses: UnsafeBufferPointer<Double>? { perturbations.lossView }
@@ -57,6 +72,7 @@ public final class SmoothedObjective: TrainingObjective {
 
     public func lossAndGradient(_ network: Network, pass: Pass, batch b: Int, step: Int) -> ObjectiveValue {
         precondition(b <= capacity, "batch \(b) exceeds the smoothing buffers' capacity \(capacity)")
+        if let stacked { return stagedLossAndGradient(network, pass: pass, stacked: stacked, batch: b, step: step) }
         let L = network.layerCount, widths = architecture.widths, act = architecture.activation
         perturbations.draw(network, step: step)
 

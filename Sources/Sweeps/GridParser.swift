@@ -274,8 +274,14 @@ public struct GridParser {
             let compact = value.filter { !$0.isWhitespace }
             if compact == "hidden" || compact == "all" { return compact }
             let parts = compact.split(separator: ",", omittingEmptySubsequences: false)
-            guard parts.allSatisfy({ Int($0).map { $0 >= 1 } ?? false }) else {
-                throw fail("smooth takes weight layers like 2 or 1,3 (counted from 1), hidden or all; got '\(value)'")
+            func isLayer(_ part: Substring) -> Bool {
+                if let n = Int(part) { return n >= 1 }
+                if part == "conv" || part == "head" { return true }
+                for prefix in ["fc", "conv"] where part.hasPrefix(prefix) { return Int(part.dropFirst(prefix.count)).map { $0 >= 1 } ?? false }
+                return false
+            }
+            guard parts.allSatisfy(isLayer) else {
+                throw fail("smooth takes weight layers like 2 or 1,3 (counted from 1), hidden, all, conv, head, fcN or convN; got '\(value)'")
             }
             guard Set(parts).count == parts.count else { throw fail("smooth lists a layer twice in '\(value)'") }
             return compact

@@ -22,6 +22,8 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Layer widths.", valueName: "n0,…,nL"))
     var layers = "784,784,784,784,10"
+    @Option(help: ArgumentHelp("Instead of --layers, a network SPEC as for 'thermo train --network' (paper-mnist, paper-cifar, paper-stl, or tokens convC, pool, fcN); the input is 3×32×32 for paper-cifar, 3×96×96 for paper-stl, else 1×28×28.", valueName: "SPEC"))
+    var network: String?
     @Option(parsing: .unconditional, help: "Mini-batch size.")
     var batchSize = 256
     @Option(parsing: .unconditional, help: "BLAS threads (default: the number of cores).")
@@ -54,7 +56,49 @@ struct BenchCommand: ParsableCommand {
         if keepTrace != nil && !analysis { throw ValidationError("--keep-trace goes with --analysis") }
     }
 
+    /// `--network`'s architecture on its input shape.
+    func networkArchitecture(_ spec: String) throws -> Architecture {
+        let input: TensorShape = switch spec {
+        case "paper-cifar": TensorShape(channels: 3, height: 32, width: 32)
+        case "paper-stl": TensorShape(channels: 3, height: 96, width: 96)
+        default: TensorShape(channels: 1, height: 28, width: 28)
+        }
+        do { return try NetworkSpec.architecture(spec, input: input, classes: 10) } catch {
+            throw ValidationError("--network \(error.description) (input \(input))")
+        }
+    }
+
+    func runNetwork(_ spec: String) throws {
+        let architecture = try networkArchitecture(spec)
+        var sized = TrainingConfiguration()
+        sized.architecture = architecture
+        sized.batchSize = batchSize
+        do { try sized.checkMemory(physicalMemory: Int(clamping: ProcessInfo.processInfo.physicalMemory)) } catch {
+            throw ValidationError(error.description)
+        }
+        BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        var benchmark = NetworkBenchmark(architecture, batch: batchSize, steps: steps, reps: reps)
+        if smoothing {
+            let dense = architecture.layout.layers.filter { !$0.isConvolution }.count
+            benchmark.smoothing = (1..<max(2, dense)).map { n in
+                var c = LossConfiguration()
+                c.kind = .pla
+                c.layers = (try? parseLayerSet("fc\(n)", architecture: architecture)) ?? []
+                c.radius = 0.01
+                c.samples = 4
+                return ("PLA y=4 U={fc\(n)}", c)
+            }.filter { !$0.1.layers.isEmpty }
+        }
+        let report = try benchmark.run()
+        if json { try printJSON(report) } else { print(report.table()) }
+    }
+
     func run() throws {
+        if let network {
+            guard !recording && !analysis else { throw ValidationError("--network times training steps; it cannot be combined with --recording or --analysis") }
+            try runNetwork(network)
+            return
+        }
         let widths = try layers.split(separator: ",").map { part -> Int in
             guard let n = Int(part), n > 0 else { throw ValidationError("--layers takes positive widths like 784,784,10") }
             return n

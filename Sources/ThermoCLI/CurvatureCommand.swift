@@ -94,6 +94,9 @@ struct CurvatureCommand: ParsableCommand {
         do { saved = try Checkpoint(contentsOf: checkpoint) } catch { throw CommandError("\(error)") }
         let configuration = saved.header.configuration
         let architecture = configuration.architecture
+        guard architecture.isFullyConnected else {
+            throw ValidationError("--checkpoint \(checkpoint): its network (\(architecture.spec)) has convolutions, and curvature is measured for fully-connected networks only so far")
+        }
         let measured = try selectedLayers(count: architecture.layerCount)
         if exact, let big = measured.first(where: { architecture.layout[layer: $0].weightCount > exactMaxWeights }) {
             let n = architecture.layout[layer: big].weightCount

@@ -1,5 +1,6 @@
 import Foundation
 import HDF5
+import Networks
 import Training
 
 /// Where a run comes from, as the command line knows it; the recorder adds what the trainer knows.
@@ -86,12 +87,45 @@ public struct TraceHeader: Sendable {
     public var runID: String
     /// The processes that wrote the trace.
     public var sessions: [TraceSession]
-    /// n_0 … n_L.
+    /// n_0 … n_L (for a network with convolutions: the flattened input size and each weight layer's flattened
+    /// output size).
     public var widths: [Int]
     /// L.
     public var layerCount: Int { widths.count - 1 }
     /// Whether the run minimises a smoothing loss (PLA, PLEA), so that sample statistics are recorded.
     public var smoothing: Bool
+    /// W_l of each layer as a matrix and its label (root attributes `layer_rows`, `layer_columns`,
+    /// `layer_labels`); nil in traces written before they existed, which are MLPs: see `layerMatrices`.
+    public var storedLayerMatrices: [TraceLayerMatrix]? = nil
+
+    /// For l = 1…L (index l − 1): the rows and columns of W_l seen as a matrix — n_l × n_{l−1} for a dense
+    /// layer, C_out × C_in·k·k for a convolution — and the layer's label ("fc1", "conv3").
+    public var layerMatrices: [TraceLayerMatrix] {
+        storedLayerMatrices ?? (1..<max(1, widths.count)).map {
+            TraceLayerMatrix(rows: widths[$0], columns: widths[$0 - 1], label: "fc\($0)")
+        }
+    }
+
+    /// The matrices of `architecture`'s weight layers.
+    public static func matrices(of architecture: Architecture) -> [TraceLayerMatrix] {
+        architecture.layout.layers.map { TraceLayerMatrix(rows: $0.outputs, columns: $0.inputs, label: $0.label) }
+    }
+}
+
+/// One weight layer's W_l as a matrix (rows = fan-out, columns = fan-in, rows·columns = N_l) and its label.
+public struct TraceLayerMatrix: Sendable, Equatable {
+    /// n_l, or C_out for a convolution.
+    public var rows: Int
+    /// n_{l−1}, or C_in·k·k for a convolution.
+    public var columns: Int
+    /// "fc1", "conv3".
+    public var label: String
+
+    public init(rows: Int, columns: Int, label: String) {
+        self.rows = rows
+        self.columns = columns
+        self.label = label
+    }
 }
 
 extension TraceHeader {
@@ -145,6 +179,9 @@ extension TraceHeader {
         try file.setAttribute("batch_size", configuration?.batchSize ?? 0)
         try file.setAttribute("widths", widths)
         try file.setAttribute("layer_count", layerCount)
+        try file.setAttribute("layer_rows", layerMatrices.map(\.rows))
+        try file.setAttribute("layer_columns", layerMatrices.map(\.columns))
+        try file.setAttribute("layer_labels", layerMatrices.map(\.label))
         try file.setAttribute("activation", configuration?.architecture.activation.rawValue ?? "")
         try file.setAttribute("loss", configuration?.loss.kind.rawValue ?? "")
         try file.setAttribute("smoothing", smoothing ? 1 : 0)
@@ -167,7 +204,17 @@ extension TraceHeader {
         let checksums = (try? JSONDecoder().decode([String: String].self, from: Data(try string("data_checksums").utf8))) ?? [:]
         let sessions = (try? JSONDecoder().decode([TraceSession].self, from: Data(try string("sessions").utf8))) ?? []
         let command = (try? file.attribute("command_arguments", as: [String].self)) ?? []
-        return TraceHeader(formatMajor: try int("format_version_major"), formatMinor: try int("format_version_minor"),
+        var matrices: [TraceLayerMatrix]? = nil
+        if try file.hasAttribute("layer_rows") {
+            let rows = try required(file, "layer_rows", [Int].self, path: path)
+            let columns = try required(file, "layer_columns", [Int].self, path: path)
+            let labels = try required(file, "layer_labels", [String].self, path: path)
+            guard rows.count == columns.count, rows.count == labels.count else {
+                throw TraceError(path: path, "has layer_rows, layer_columns and layer_labels of different lengths (\(rows.count), \(columns.count), \(labels.count)); the file is damaged")
+            }
+            matrices = rows.indices.map { TraceLayerMatrix(rows: rows[$0], columns: columns[$0], label: labels[$0]) }
+        }
+        var header = TraceHeader(formatMajor: try int("format_version_major"), formatMinor: try int("format_version_minor"),
                            thermoVersion: try string("thermo_version"), created: try string("created"),
                            command: command, configurationJSON: configurationJSON, configuration: configuration,
                            recording: recording, dataChecksums: checksums, dataDirectory: try string("data_directory"),
@@ -178,6 +225,8 @@ extension TraceHeader {
                            firstEpoch: try int("first_epoch"), runID: try string("run_id"), sessions: sessions,
                            widths: try required(file, "widths", [Int].self, path: path),
                            smoothing: try int("smoothing") != 0)
+        header.storedLayerMatrices = matrices
+        return header
     }
 
     /// A required root attribute, or a ``TraceError`` naming it.

@@ -26,15 +26,15 @@ enum TraceLayout {
     }
 
     /// The values of a scale or fixed variable in a trace of these layer widths n_0 … n_L.
-    static func fixedValues(of variable: TraceVariable, widths: [Int]) -> TraceColumn {
-        let L = widths.count - 1
+    static func fixedValues(of variable: TraceVariable, matrices: [TraceLayerMatrix]) -> TraceColumn {
+        let L = matrices.count
         switch variable {
         case .stepLayer, .epochLayer: return .int((1...L).map { Int64($0) })
         case .quantile: return .double(TemperatureDistribution.levels)
         case .bin: return .int((0..<TemperatureDistribution.binCount).map { Int64($0) })
-        case .weightCount: return .int((1...L).map { Int64(widths[$0] * widths[$0 - 1]) })
-        case .fanIn: return .int((1...L).map { Int64(widths[$0 - 1]) })
-        case .fanOut: return .int((1...L).map { Int64(widths[$0]) })
+        case .weightCount: return .int(matrices.map { Int64($0.rows * $0.columns) })
+        case .fanIn: return .int(matrices.map { Int64($0.columns) })
+        case .fanOut: return .int(matrices.map { Int64($0.rows) })
         case .binLower: return .double(TemperatureDistribution.lowerEdges)
         case .binUpper: return .double(TemperatureDistribution.upperEdges)
         default: preconditionFailure("\(variable.path) is an appendable record, not a fixed variable")
@@ -52,7 +52,7 @@ enum TraceLayout {
         try header.write(to: file)
         try buildMarkers(in: file, plannedEpochs: plannedEpochs)
         let L = header.layerCount
-        let shapes = header.widths
+        let shapes = header.layerMatrices
         let recording = header.recording, smoothing = header.smoothing
 
         // /steps: scales step (unlimited) and layer; /epochs: scales epoch (unlimited), layer, quantile, bin, and
@@ -62,7 +62,7 @@ enum TraceLayout {
             try created.setAttribute("long_name", group.longName)
             var scales: [TraceDimension: Dataset] = [:]
             for variable in TraceVariable.all(in: group) where variable.kind != .record {
-                let values = fixedValues(of: variable, widths: header.widths)
+                let values = fixedValues(of: variable, matrices: header.layerMatrices)
                 if variable.kind == .scale {
                     scales[variable.axes[0]] = try fixedScale(created, variable, values)
                 } else {
@@ -78,7 +78,7 @@ enum TraceLayout {
         let variables = SnapshotVariable.variables(for: recording)
         for l in 1...L {
             let group = try file.createGroup(TraceFormat.snapshotGroup(layer: l))
-            let rows = shapes[l], columns = shapes[l - 1]
+            let rows = shapes[l - 1].rows, columns = shapes[l - 1].columns
             try group.setAttribute("long_name", "per-weight snapshots of layer \(l), W_l[row, column]")
             try group.setAttribute("layer", l)
             try group.setAttribute("snapshot_every", recording.snapshotEvery)

@@ -55,7 +55,8 @@ public final class TraceRecorder: TrainingObserver {
                              stepsPerEpoch: run.stepsPerEpoch, firstEpoch: run.firstEpoch,
                              runID: UUID().uuidString.lowercased(), sessions: [session],
                              widths: configuration.architecture.widths,
-                             smoothing: !configuration.loss.isCrossEntropy)
+                             smoothing: !configuration.loss.isCrossEntropy,
+                             storedLayerMatrices: TraceHeader.matrices(of: configuration.architecture))
         try TraceWriter.create(at: path, header: header, plannedEpochs: configuration.epochs, replacing: replacing)
         statistics = GradientStatistics(layout: configuration.architecture.layout, recording: recording,
                                         batchCapacity: configuration.batchSize,
@@ -110,8 +111,8 @@ public final class TraceRecorder: TrainingObserver {
 
     /// Refuses what `configuration` cannot give (``TraceRecording/refusal(for:)``, the one rule).
     static func check(_ recording: TraceRecording, configuration: TrainingConfiguration, path: String) throws {
-        if let reason = recording.refusal(for: configuration) {
-            throw TraceError(path: path, "cannot record batch-variance: it \(reason); drop batch-variance from --record")
+        if let (level, reason) = recording.refusal(for: configuration) {
+            throw TraceError(path: path, "cannot record \(level): it \(reason); drop \(level) from --record")
         }
     }
 

@@ -276,9 +276,9 @@ public enum TraceVariable: CaseIterable, Sendable, Hashable {
         case .quantile: return Self.scale(e, .quantile, .float64, "quantile level p")
         case .bin: return Self.scale(e, .bin, .int64, "histogram bin of per-weight temperatures")
         case .weightCount: return Self.fixed("weight_count", along: .layer, .int64, "weights in the layer",
-                                             "N_l = n_l * n_{l-1}, the size of Omega_l (biases excluded)")
-        case .fanIn: return Self.fixed("fan_in", along: .layer, .int64, "inputs of the layer", "n_{l-1}")
-        case .fanOut: return Self.fixed("fan_out", along: .layer, .int64, "outputs of the layer", "n_l")
+                                             "N_l = n_l * n_{l-1} (C_out * C_in*k*k for a convolution), the size of Omega_l (biases excluded)")
+        case .fanIn: return Self.fixed("fan_in", along: .layer, .int64, "inputs of the layer", "n_{l-1} (C_in*k*k for a convolution: its kernel's fan-in)")
+        case .fanOut: return Self.fixed("fan_out", along: .layer, .int64, "outputs of the layer", "n_l (C_out for a convolution)")
         case .binLower: return Self.fixed("bin_lower", along: .bin, .float64, "lower edge of the bin",
                                           "0 for bin 0, else 10^((bin-1)/4 - 20); a bin holds v with bin_lower <= v < bin_upper")
         case .binUpper: return Self.fixed("bin_upper", along: .bin, .float64, "upper edge of the bin", "10^(bin/4 - 20), inf for the last bin")

@@ -11,6 +11,8 @@ public struct TraceSummary: Codable, Sendable {
         public var fanIn: Int, fanOut: Int
         /// N_l.
         public var weights: Int
+        /// "fc1", "conv3" (absent in traces written before layer labels were recorded).
+        public var label: String?
     }
 
     /// One epoch's row, as `inspect` shows it.
@@ -99,7 +101,8 @@ public struct TraceSummary: Codable, Sendable {
         secondsSinceUpdate = p.lastUpdate > 0 ? max(0, Date().timeIntervalSince1970 - p.lastUpdate) : nil
         configuration = h.configurationJSON
         let c = h.configuration
-        architecture = h.widths.map(String.init).joined(separator: "→") + (c.map { " " + $0.architecture.activation.rawValue } ?? "")
+        architecture = c.flatMap { $0.architecture.networkDescription.map { "\($0) " } }.map { $0 + (c?.architecture.activation.rawValue ?? "") }
+            ?? h.widths.map(String.init).joined(separator: "→") + (c.map { " " + $0.architecture.activation.rawValue } ?? "")
         loss = c?.loss.kind.rawValue ?? "?"
         learningRate = c?.optimizer.learningRate
         momentum = c?.optimizer.momentum
@@ -111,8 +114,10 @@ public struct TraceSummary: Codable, Sendable {
         testImages = h.testImages
         stepsPerEpoch = h.stepsPerEpoch
         recording = h.recording.levels
-        layers = (1...h.layerCount).map { Layer(layer: $0, fanIn: h.widths[$0 - 1], fanOut: h.widths[$0],
-                                                 weights: h.widths[$0 - 1] * h.widths[$0]) }
+        let matrices = h.layerMatrices
+        layers = (1...h.layerCount).map { Layer(layer: $0, fanIn: matrices[$0 - 1].columns, fanOut: matrices[$0 - 1].rows,
+                                                 weights: matrices[$0 - 1].rows * matrices[$0 - 1].columns,
+                                                 label: h.storedLayerMatrices == nil ? nil : matrices[$0 - 1].label) }
         firstEpoch = h.firstEpoch
         completedEpochs = p.completedEpochs
         plannedEpochs = p.plannedEpochs
@@ -178,7 +183,7 @@ public struct TraceSummary: Codable, Sendable {
         s += run + "\n"
         s += "  data           \(trainImages) training, \(validationImages) validation, \(testImages) test images; \(stepsPerEpoch) steps per epoch\n"
         s += "  recorded       \(recording.joined(separator: ", "))\n"
-        s += "  layers         " + layers.map { "\($0.layer): \($0.fanOut)×\($0.fanIn) (\($0.weights) weights)" }.joined(separator: ", ") + "\n"
+        s += "  layers         " + layers.map { "\($0.layer)\($0.label.map { " \($0)" } ?? ""): \($0.fanOut)×\($0.fanIn) (\($0.weights) weights)" }.joined(separator: ", ") + "\n"
         let last = firstEpoch + completedEpochs - 1
         s += "  progress       \(completedEpochs) complete epoch\(completedEpochs == 1 ? "" : "s")" + (completedEpochs > 0 ? " (\(firstEpoch)…\(last))" : "")
             + " of \(plannedEpochs) planned, \(completedSteps) steps"

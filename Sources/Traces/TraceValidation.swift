@@ -49,6 +49,7 @@ enum TraceValidation {
             try checkHeader(header, file: file, path: path)
             try checkDatasets(file, header: header, path: path)
             try checkShapes(file, header: header, path: path)
+            try checkLayerMatrices(header, path: path)
         }
         var progress = try readProgress(file, path: path)
         try TraceRowValidation(file: file, header: header, path: path).check(&progress)
@@ -93,6 +94,16 @@ enum TraceValidation {
         for (name, value) in [("train_images", header.trainImages), ("validation_images", header.validationImages),
                               ("test_images", header.testImages)] where !(0...maximumCount).contains(value) {
             throw TraceError(path: path, "declares \(name) = \(value) in its root attributes, which no run has; the file is damaged")
+        }
+    }
+
+    /// The layer matrices, when stored, describe as many layers as the header, each of a possible size.
+    private static func checkLayerMatrices(_ header: TraceHeader, path: String) throws {
+        if let matrices = header.storedLayerMatrices {
+            guard matrices.count == header.layerCount,
+                  matrices.allSatisfy({ (1...maximumWidth).contains($0.rows) && (1...maximumWidth).contains($0.columns) }) else {
+                throw TraceError(path: path, "declares \(matrices.count) layer matrices in layer_rows/layer_columns for \(header.layerCount) layers, or a size outside 1…\(maximumWidth); \(damaged)")
+            }
         }
     }
 
@@ -152,10 +163,12 @@ enum TraceValidation {
             }
         }
         if header.recording.takesSnapshots {
+            try checkLayerMatrices(header, path: path)  // before they are indexed below
             for l in 1...L {
                 try expect(SnapshotScale.epoch.path(layer: l), [])
                 for variable in SnapshotVariable.variables(for: header.recording) {
-                    try expect(variable.path(layer: l), [header.widths[l], header.widths[l - 1]])
+                    let matrix = header.layerMatrices[l - 1]
+                    try expect(variable.path(layer: l), [matrix.rows, matrix.columns])
                 }
             }
         }

@@ -61,7 +61,12 @@ public final class Trainer {
         self.objective = objective ?? makeObjective(configuration.loss, architecture: configuration.architecture,
                                                     batchCapacity: configuration.batchSize, seed: configuration.seed,
                                                     threads: BLAS.threads)
-        self.pass = Pass(configuration.architecture, capacity: max(configuration.batchSize, Trainer.evaluationChunk))
+        // An MLP evaluates 1000 rows at a time; a convolutional network's activations are ~100× larger per image,
+        // so it evaluates in chunks of its batch size.
+        let capacity = configuration.architecture.isFullyConnected
+            ? max(configuration.batchSize, Trainer.evaluationChunk) : configuration.batchSize
+        self.pass = Pass(configuration.architecture, capacity: capacity)
+        self.pass.threads = BLAS.threads
     }
 
     /// Steps per epoch: ⌊n/B⌋, or ⌈n/B⌉ with `keepLastBatch`.

@@ -8,7 +8,8 @@ import Smoothing
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// The data set's name (`mnist`, `fashion-mnist`, `kmnist`).
     public var dataset: String = "mnist"
-    /// Widths n_0 … n_L and the hidden nonlinearity.
+    /// The network: widths n_0 … n_L and the hidden nonlinearity for an MLP (`--layers`), or an input shape and
+    /// stages (`--network`).
     public var architecture: Architecture = Architecture(widths: [784, 784, 784, 10], activation: .relu)
     /// How weights are drawn (biases start at zero).
     public var initialization: Initialization = .kaimingNormal
@@ -77,6 +78,12 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             let (sum, o2) = product.addingReportingOverflow(c)
             return o1 || o2 ? nil : sum
         }
+        if !architecture.isFullyConnected {
+            // The shapes were bounded when the network was built, so these sums cannot overflow; the im2col
+            // scratch is bounded by `ConvolutionGeometry.chunk`'s budget.
+            let units = architecture.shapes.reduce(0) { $0 + $1.count }
+            return multiplyAdd(architecture.layout.count + units * max(1, batchSize), 12, 2 * 4 << 21)
+        }
         let w = architecture.widths
         var parameters = 0, units = 0
         for l in 1..<w.count {
@@ -91,19 +98,26 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Refuses a network that cannot fit in `physicalMemory` bytes (before anything is allocated: an
     /// allocation that fails is a crash, not an error).
     public func checkMemory(physicalMemory: Int) throws(ConfigurationError) {
-        let w = architecture.widths.map(String.init).joined(separator: ",")
+        let w = architecture.networkDescription ?? architecture.widths.map(String.init).joined(separator: ",")
+        let flag: TrainingSetting = architecture.isFullyConnected ? .layers : .network
         guard let bytes = estimatedMemory else {
-            throw ConfigurationError(.layers, "\(w) has more parameters than any machine holds; choose narrower layers")
+            throw ConfigurationError(flag, "\(w) has more parameters than any machine holds; choose narrower layers")
         }
         guard bytes <= physicalMemory else {
             let gib = { (b: Int) in String(format: "%.1f GiB", Double(b) / Double(1 << 30)) }
-            throw ConfigurationError(.layers, "\(w) at --batch-size \(batchSize) needs about \(gib(bytes)), more than this machine's \(gib(physicalMemory)) of memory; choose narrower layers or a smaller batch")
+            throw ConfigurationError(flag, "\(w) at --batch-size \(batchSize) needs about \(gib(bytes)), more than this machine's \(gib(physicalMemory)) of memory; choose narrower layers or a smaller batch")
         }
     }
 
     /// Checks the configuration against the data it will train on.
     public func validate(inputs: Int, classes: Int, trainCount: Int) throws(ConfigurationError) {
         let w = architecture.widths
+        if let network = architecture.networkDescription, w[0] != inputs {
+            throw ConfigurationError(.network, "\(network) takes \(w[0]) input values per image, but \(dataset) images have \(inputs)")
+        }
+        if let network = architecture.networkDescription, w[w.count - 1] != classes {
+            throw ConfigurationError(.network, "\(network) ends with \(w[w.count - 1]) outputs, but \(dataset) has \(classes) classes; end with fc\(classes)")
+        }
         guard w[0] == inputs else {
             throw ConfigurationError(.layers, "must start with the input size \(inputs) of \(dataset) (got \(w[0]))")
         }
@@ -150,7 +164,9 @@ extension TrainingSetting {
         switch self {
         case .data: false
         case .dataset: a.dataset != b.dataset
-        case .layers: a.architecture.widths != b.architecture.widths
+        // An MLP's widths are `--layers`; a network with convolutions is `--network` (its widths follow from it).
+        case .layers: a.architecture.isFullyConnected && b.architecture.isFullyConnected && a.architecture.widths != b.architecture.widths
+        case .network: a.architecture.networkDescription != b.architecture.networkDescription
         case .activation: a.architecture.activation != b.architecture.activation
         case .`init`: a.initialization != b.initialization
         case .lr: a.optimizer.learningRate != b.optimizer.learningRate

@@ -57,6 +57,9 @@ import Training
         case .data: break
         case .dataset: c.dataset = "kmnist"
         case .layers: c.architecture = Architecture(widths: [784, 32, 10], activation: c.architecture.activation)
+        case .network:
+            c.architecture = try! NetworkSpec.architecture("conv4,pool,fc10", input: TensorShape(channels: 1, height: 28, width: 28),
+                                                           classes: 10, activation: c.architecture.activation)
         case .activation: c.architecture = Architecture(widths: c.architecture.widths, activation: .tanh)
         case .`init`: c.initialization = .kaimingUniform
         case .lr: c.optimizer.learningRate *= 2

@@ -67,6 +67,28 @@ struct SummaryFile: Decodable {
         #expect(changed.stderr.contains("--lr"))
     }
 
+    @Test("--network from the command line: a CNN trains, resumes exactly, and refuses a changed network on resume",
+          .enabled(if: TestPaths.sharedMNIST != nil, "real MNIST is not in ../shared/data/mnist"))
+    func convolutionalNetworkFromTheCommandLine() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cnn = ["train", "--train-subset", "600", "--network", "conv4,pool,fc16,fc10", "--lr", "0.05", "--batch-size", "50",
+                   "--threads", "1", "--seed", "3", "--data", TestPaths.sharedMNIST!.path, "--quiet"]
+        let straight = folder.appendingPathComponent("straight.json")
+        let run = try runThermo(cnn + ["--epochs", "2", "--summary", straight.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let ckpt = folder.appendingPathComponent("run.ckpt")
+        #expect(try runThermo(cnn + ["--epochs", "1", "--checkpoint", ckpt.path, "--checkpoint-every", "1"]).status == 0)
+        let resumed = folder.appendingPathComponent("resumed.json")
+        let second = try runThermo(["train", "--resume", ckpt.path, "--epochs", "2", "--threads", "1", "--quiet",
+                                    "--summary", resumed.path, "--data", TestPaths.sharedMNIST!.path])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try SummaryFile(resumed).epochs == SummaryFile(straight).epochs)
+        let changed = try runThermo(["train", "--resume", ckpt.path, "--network", "conv8,pool,fc16,fc10", "--threads", "1",
+                                     "--data", TestPaths.sharedMNIST!.path])
+        #expect(changed.status == 64 && changed.stderr.contains("--network"), "\(changed.stderr)")
+    }
+
     @Test("Invalid flags are refused before any work, naming the flag",
           arguments: [(["--lr", "-1"], "--lr"), (["--batch-size", "0"], "--batch-size"),
                       (["--layers", "784,10,7"], "--layers"), (["--layers", "100,10"], "--layers"),

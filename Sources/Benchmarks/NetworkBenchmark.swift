@@ -1,0 +1,118 @@
+import Foundation
+import Networks
+import NumericCore
+import Smoothing
+import Training
+
+/// Times the training step of any network (`thermo bench --network`), with its FLOP count and, in the same
+/// run, this machine's SGEMM rate, so that the step's GFLOP/s can be read against what the BLAS reaches.
+///
+/// FLOPs per step: 2 · MACs of the forward pass (a convolution: C_out · C_in·k·k · H_out·W_out per image; a dense
+/// layer: n_in · n_out), × 3 for forward and backward (∂W and ∂input each cost one forward), times the batch —
+/// the convention of PyTorch's reference figures.
+public struct NetworkBenchmark {
+    public let architecture: Architecture
+    public let batch: Int
+    public let steps: Int
+    public let reps: Int
+    /// Smoothing losses to time against the plain step (name, configuration).
+    public var smoothing: [(String, LossConfiguration)] = []
+
+    public init(_ architecture: Architecture, batch: Int, steps: Int, reps: Int) {
+        self.architecture = architecture
+        self.batch = batch
+        self.steps = steps
+        self.reps = reps
+    }
+
+    /// What the benchmark found.
+    public struct Report: Codable {
+        var network: String
+        var batch: Int
+        var threads: Int
+        var blas: String
+        var blasKernel: String
+        var blasKernelNote: String?
+        var openblasCoretype: String?
+        var stepMilliseconds: StepBenchmark.Stat
+        var imagesPerSecond: Double
+        var stepGFLOP: Double
+        var achievedGFLOPS: Double
+        var sgemmGFLOPS: Double
+        var peakResidentMB: Double
+        /// Per smoothing loss: its step in ms and its ratio to the plain step.
+        var smoothing: [String: [Double]]
+        var pytorchReference: String
+
+        public func table() -> String {
+            var s = "thermo bench — \(network), batch \(batch), \(threads) BLAS threads\n"
+            s += "OpenBLAS: \(blas)\n\(blasKernel)\n"
+            s += "OPENBLAS_CORETYPE=\(openblasCoretype ?? "(unset)")\n"
+            if let blasKernelNote { s += "note: \(blasKernelNote)\n" }
+            s += String(format: "training step          %8.2f ms (min %.2f, max %.2f)   %7.1f images/s   %6.1f GFLOP/s (%.2f GFLOP per step)\n",
+                        stepMilliseconds.median, stepMilliseconds.min, stepMilliseconds.max, imagesPerSecond, achievedGFLOPS, stepGFLOP)
+            s += String(format: "SGEMM 2048³            %6.1f GFLOP/s (this machine's practical peak, measured in this run)\n", sgemmGFLOPS)
+            s += String(format: "peak resident memory   %6.1f MB\n", peakResidentMB)
+            for (name, v) in smoothing.sorted(by: { $0.key < $1.key }) {
+                s += String(format: "%@: %8.2f ms per step = %.2f× the plain step\n", name, v[0], v[1])
+            }
+            s += "reference: \(pytorchReference)"
+            return s
+        }
+    }
+
+    /// 2 · forward MACs per image, × 3 for forward and backward.
+    public static func flopsPerImage(_ architecture: Architecture) -> Double {
+        let macs = architecture.layout.layers.reduce(0.0) { sum, layer in
+            let positions = layer.convolution.map { Double($0.positions) } ?? 1
+            return sum + Double(layer.weightCount) * positions
+        }
+        return 3 * 2 * macs
+    }
+
+    /// Runs the benchmark: a warm-up, then `reps` repetitions of `steps` plain steps followed by `steps` steps of
+    /// each smoothing loss (interleaved, so that a noisy neighbour affects all alike; medians reported, a
+    /// smoothing loss's ratio being the median of its per-repetition ratios), and SGEMM 2048³.
+    public func run() throws -> Report {
+        let bench = try BenchmarkTrainer(architecture, batch: batch)
+        let smoothed = try smoothing.map { try BenchmarkTrainer(architecture, batch: batch, loss: $0.1) }
+        for t in 0..<2 { try bench.step(t) }
+        for trainer in smoothed { try trainer.step(0) }
+        var times: [Double] = [], smoothedTimes = [[Double]](repeating: [], count: smoothed.count)
+        var ratios = smoothedTimes
+        var t = 2
+        for _ in 0..<reps {
+            let plain = try milliseconds { for _ in 0..<steps { try bench.step(t); t += 1 } } / Double(steps)
+            times.append(plain)
+            for (k, trainer) in smoothed.enumerated() {
+                let ms = try milliseconds { for i in 0..<steps { try trainer.step(t + i) } } / Double(steps)
+                smoothedTimes[k].append(ms)
+                ratios[k].append(ms / plain)
+            }
+        }
+        let stepMedian = median(times)
+        var rows: [String: [Double]] = [:]
+        for (k, (name, _)) in smoothing.enumerated() { rows[name] = [median(smoothedTimes[k]), median(ratios[k])] }
+        let flops = NetworkBenchmark.flopsPerImage(architecture) * Double(batch)
+        let kernel = BLASKernel.current
+        return Report(network: architecture.description, batch: batch, threads: BLAS.threads, blas: BLAS.configuration,
+                      blasKernel: kernel.description, blasKernelNote: kernel.note,
+                      openblasCoretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+                      stepMilliseconds: StepBenchmark.Stat(min: times.min() ?? 0, median: stepMedian, max: times.max() ?? 0),
+                      imagesPerSecond: Double(batch) / stepMedian * 1000, stepGFLOP: flops / 1e9,
+                      achievedGFLOPS: flops / stepMedian / 1e6, sgemmGFLOPS: sgemmRate(),
+                      peakResidentMB: peakResidentMegabytes(), smoothing: rows,
+                      pytorchReference: "PyTorch 2.13 CPU, 2 threads, oneDNN AVX-512 (its reference script bench_cnn.py --threads 2, 2-core AMD EPYC): paper-mnist 394 ms/step at batch 256 (650 images/s, 180 GFLOP/s), paper-cifar 742 ms, paper-stl 549 ms at batch 64; not measured in this run")
+    }
+
+    /// The median of five SGEMM 2048³ timings, in GFLOP/s.
+    func sgemmRate() -> Double {
+        let n = 2048
+        var random = RandomStream(seed: 2, purpose: "bench operands")
+        let a = FloatBuffer(count: n * n).filledRandomly(&random), b = FloatBuffer(count: n * n).filledRandomly(&random)
+        let c = FloatBuffer(count: n * n)
+        func gemm() { BLAS.sgemm(.none, .none, m: n, n: n, k: n, a: a.pointer, lda: n, b: b.pointer, ldb: n, c: c.pointer, ldc: n) }
+        gemm()
+        return median((0..<5).map { _ in 2 * Double(n * n * n) / milliseconds(gemm) / 1e6 })
+    }
+}

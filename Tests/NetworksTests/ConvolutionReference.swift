@@ -1,0 +1,126 @@
+import Foundation
+@testable import Networks
+
+/// Plain nested-loop Float64 references of the convolution and max-pooling kernels, written from the
+/// definitions (no im2col, no BLAS), and of a whole network's loss on top of them.
+enum Reference {
+    /// Z[n, o, y, x] = b[o] + Σ_{c,i,j} W[o, c, i, j] · X[n, c, y + i − p, x + j − p] (zero outside the image).
+    static func convolution(_ x: [Double], _ w: [Double], _ b: [Double], batch: Int, _ g: ConvolutionGeometry) -> [Double] {
+        let k = g.kernel, Ho = g.outputHeight, Wo = g.outputWidth
+        var z = [Double](repeating: 0, count: batch * g.outputSize)
+        for n in 0..<batch {
+            for o in 0..<g.outputChannels {
+                for y in 0..<Ho {
+                    for xo in 0..<Wo {
+                        var s = b[o]
+                        for c in 0..<g.inputChannels {
+                            for i in 0..<k {
+                                for j in 0..<k {
+                                    let sy = y + i - g.padding, sx = xo + j - g.padding
+                                    guard sy >= 0, sy < g.height, sx >= 0, sx < g.width else { continue }
+                                    s += w[((o * g.inputChannels + c) * k + i) * k + j]
+                                        * x[((n * g.inputChannels + c) * g.height + sy) * g.width + sx]
+                                }
+                            }
+                        }
+                        z[((n * g.outputChannels + o) * Ho + y) * Wo + xo] = s
+                    }
+                }
+            }
+        }
+        return z
+    }
+
+    /// The gradients of Σ δ·Z: ∂W[o,c,i,j] = Σ_{n,y,x} δ[n,o,y,x] X[n,c,y+i−p,x+j−p]; ∂b[o] = Σ δ[n,o,·,·];
+    /// ∂X[n,c,sy,sx] = Σ δ[n,o,y,x] W[o,c,i,j] over the (o, y, x, i, j) that read (sy, sx).
+    static func convolutionBackward(_ delta: [Double], _ x: [Double], _ w: [Double], batch: Int, _ g: ConvolutionGeometry)
+        -> (dW: [Double], db: [Double], dX: [Double]) {
+        let k = g.kernel, Ho = g.outputHeight, Wo = g.outputWidth
+        var dW = [Double](repeating: 0, count: g.weightCount), db = [Double](repeating: 0, count: g.outputChannels)
+        var dX = [Double](repeating: 0, count: batch * g.inputSize)
+        for n in 0..<batch {
+            for o in 0..<g.outputChannels {
+                for y in 0..<Ho {
+                    for xo in 0..<Wo {
+                        let d = delta[((n * g.outputChannels + o) * Ho + y) * Wo + xo]
+                        db[o] += d
+                        for c in 0..<g.inputChannels {
+                            for i in 0..<k {
+                                for j in 0..<k {
+                                    let sy = y + i - g.padding, sx = xo + j - g.padding
+                                    guard sy >= 0, sy < g.height, sx >= 0, sx < g.width else { continue }
+                                    let wi = ((o * g.inputChannels + c) * k + i) * k + j
+                                    let xi = ((n * g.inputChannels + c) * g.height + sy) * g.width + sx
+                                    dW[wi] += d * x[xi]
+                                    dX[xi] += d * w[wi]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (dW, db, dX)
+    }
+
+    /// 2×2 stride-2 max-pooling over `planes` planes of H × W, with the argmax (first maximum in row-major
+    /// window order) of every output.
+    static func pool(_ x: [Double], planes: Int, height H: Int, width W: Int) -> (values: [Double], argmax: [Int]) {
+        var values: [Double] = [], argmax: [Int] = []
+        for plane in 0..<planes {
+            for y in 0..<(H / 2) {
+                for c in 0..<(W / 2) {
+                    var best = -Double.infinity, at = -1
+                    for (i, j) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                        let index = plane * H * W + (2 * y + i) * W + 2 * c + j
+                        if x[index] > best { best = x[index]; at = index }
+                    }
+                    values.append(best)
+                    argmax.append(at)
+                }
+            }
+        }
+        return (values, argmax)
+    }
+
+    /// The mean softmax cross-entropy of `architecture` with flat parameters `p` (thermo's layout) on NCHW
+    /// images `x` with labels `y`, all in Float64.
+    static func loss(_ p: [Double], _ architecture: Architecture, x: [Double], y: [Int]) -> Double {
+        let batch = y.count, layout = architecture.layout
+        var a = x, l = 0
+        for (index, stage) in architecture.stages.enumerated() {
+            let shape = architecture.shapes[index]
+            switch stage {
+            case .pool:
+                a = pool(a, planes: batch * shape.channels, height: shape.height, width: shape.width).values
+            case .convolution:
+                l += 1
+                let layer = layout[layer: l], g = layer.convolution!
+                let w = Array(p[layer.weightOffset..<(layer.weightOffset + layer.weightCount)])
+                let b = Array(p[layer.biasOffset..<(layer.biasOffset + layer.outputs)])
+                a = convolution(a, w, b, batch: batch, g).map { max(0, $0) }
+            case let .dense(units):
+                l += 1
+                let layer = layout[layer: l], nIn = shape.count
+                var z = [Double](repeating: 0, count: batch * units)
+                for n in 0..<batch {
+                    for o in 0..<units {
+                        var s = p[layer.biasOffset + o]
+                        for i in 0..<nIn { s += p[layer.weightOffset + o * nIn + i] * a[n * nIn + i] }
+                        z[n * units + o] = s
+                    }
+                }
+                let last = index == architecture.stages.count - 1
+                a = last ? z : z.map { architecture.activation == .relu ? max(0, $0) : tanh($0) }
+            }
+        }
+        let classes = architecture.classes
+        var total = 0.0
+        for n in 0..<batch {
+            let z = a[(n * classes)..<((n + 1) * classes)]
+            let m = z.max()!
+            total += m + log(z.reduce(0) { $0 + exp($1 - m) }) - z[n * classes + y[n]]
+        }
+        return total / Double(batch)
+    }
+}

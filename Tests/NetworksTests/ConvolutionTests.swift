@@ -1,0 +1,217 @@
+import Foundation
+import NumericCore
+import Testing
+@testable import Networks
+
+struct ConvolutionCase: CustomTestStringConvertible, Sendable {
+    let geometry: ConvolutionGeometry
+    let batch: Int
+    let chunk: Int
+    var testDescription: String {
+        let g = geometry
+        return "\(batch)×\(g.inputChannels)×\(g.height)×\(g.width) → \(g.outputChannels), k\(g.kernel) p\(g.padding), chunk \(chunk)"
+    }
+}
+
+private let convolutionCases: [ConvolutionCase] = [
+    ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 1, height: 7, width: 5, outputChannels: 3), batch: 3, chunk: 3),
+    ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 1, height: 7, width: 5, outputChannels: 3), batch: 3, chunk: 2),
+    ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 3, height: 6, width: 9, outputChannels: 4, padding: 1), batch: 2, chunk: 1),
+    ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 3, height: 5, width: 5, outputChannels: 2, kernel: 5, padding: 2), batch: 3, chunk: 2),
+    ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 2, height: 3, width: 4, outputChannels: 5, kernel: 1), batch: 2, chunk: 2),
+]
+
+private func randomValues(_ n: Int, _ random: inout RandomStream, bound: Float = 1) -> [Float] {
+    (0..<n).map { _ in random.nextSymmetric(bound) }
+}
+
+/// |a − b| ≤ 1e-5 · (1 + |b|): Float32 sums of at most a few hundred products of values in [−1, 1] carry a
+/// relative rounding error of order K · 6e-8 ≈ 1e-5 at worst, and usually far less.
+private func close(_ a: Float, _ b: Double, scale: Double = 1) -> Bool { abs(Double(a) - b) <= 1e-5 * (scale + abs(b)) }
+
+@Test("Convolution forward (im2col + SGEMM, chunked) equals the nested-loop Float64 reference", arguments: convolutionCases)
+func convolutionForwardMatchesReference(_ c: ConvolutionCase) {
+    let g = c.geometry
+    var random = RandomStream(seed: 7, purpose: "conv")
+    let x = randomValues(c.batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
+    let b = randomValues(g.outputChannels, &random)
+    let output = FloatBuffer(count: c.batch * g.outputSize)
+    let columns = FloatBuffer(count: g.patch * c.chunk * g.positions), product = FloatBuffer(count: g.outputChannels * c.chunk * g.positions)
+    for relu in [false, true] {
+        Convolution.forward(input: x, weights: w, bias: b, output: output.pointer, batch: c.batch, geometry: g, relu: relu,
+                            chunk: c.chunk, columns: columns.pointer, product: product.pointer)
+        let expected = Reference.convolution(x.map(Double.init), w.map(Double.init), b.map(Double.init), batch: c.batch, g)
+        for i in expected.indices {
+            let e = relu ? max(0, expected[i]) : expected[i]
+            #expect(close(output.pointer[i], e), "output \(i): \(output.pointer[i]) vs \(e)")
+        }
+    }
+}
+
+@Test("Convolution backward equals the Float64 reference: weight, bias and input gradients, overwrite and accumulate",
+      arguments: convolutionCases)
+func convolutionBackwardMatchesReference(_ c: ConvolutionCase) {
+    let g = c.geometry
+    var random = RandomStream(seed: 11, purpose: "conv")
+    let x = randomValues(c.batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
+    let delta = randomValues(c.batch * g.outputSize, &random)
+    let dW = FloatBuffer(count: g.weightCount), db = FloatBuffer(count: g.outputChannels)
+    let dX = FloatBuffer(count: c.batch * g.inputSize)
+    let columns = FloatBuffer(count: g.patch * c.chunk * g.positions), product = FloatBuffer(count: g.outputChannels * c.chunk * g.positions)
+    for i in 0..<dX.count { dX.pointer[i] = 99 }  // must be overwritten, not added to
+    let expected = Reference.convolutionBackward(delta.map(Double.init), x.map(Double.init), w.map(Double.init), batch: c.batch, g)
+    for beta: Float in [0, 1] {
+        Convolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer, biasGradient: db.pointer,
+                             inputGradient: dX.pointer, batch: c.batch, geometry: g, chunk: c.chunk,
+                             columns: columns.pointer, product: product.pointer, beta: beta)
+        let factor = beta == 0 ? 1.0 : 2.0  // the second call accumulates onto the first
+        for i in expected.dW.indices { #expect(close(dW.pointer[i], factor * expected.dW[i], scale: 10), "dW \(i)") }
+        for i in expected.db.indices { #expect(close(db.pointer[i], factor * expected.db[i], scale: 10), "db \(i)") }
+        for i in expected.dX.indices { #expect(close(dX.pointer[i], expected.dX[i], scale: 10), "dX \(i)") }
+    }
+}
+
+@Test("Max-pooling forward and backward equal the reference on odd sizes (the last row and column dropped)")
+func poolingMatchesReference() {
+    var random = RandomStream(seed: 3, purpose: "pool")
+    let planes = 2 * 3, H = 7, W = 5
+    let x = randomValues(planes * H * W, &random)
+    let output = FloatBuffer(count: planes * 3 * 2)
+    var argmax = [Int32](repeating: -1, count: planes * 3 * 2)
+    MaxPool.forward(input: x, output: output.pointer, argmax: &argmax, planes: planes, height: H, width: W)
+    let expected = Reference.pool(x.map(Double.init), planes: planes, height: H, width: W)
+    #expect(output.array.map(Double.init) == expected.values)
+    let gradient = randomValues(planes * 6, &random)
+    let dX = FloatBuffer(count: planes * H * W)
+    MaxPool.backward(outputGradient: gradient, argmax: argmax, inputGradient: dX.pointer, planes: planes, height: H, width: W)
+    var reference = [Float](repeating: 0, count: planes * H * W)
+    for (q, at) in expected.argmax.enumerated() { reference[at] += gradient[q] }
+    #expect(dX.array == reference)
+}
+
+@Test("Max-pooling ties: the first maximum in row-major window order receives the whole gradient")
+func poolingTiesGoToTheFirstMaximum() {
+    // One 4×4 plane, four windows: all equal; equal maxima at (0,1) and (1,1); at (1,0) and (1,1); a unique one.
+    let x: [Float] = [5, 5, 1, 7,
+                      5, 5, 1, 7,
+                      2, 2, 0, 0,
+                      9, 9, 3, 0]
+    var argmax = [Int32](repeating: -1, count: 4)
+    let output = FloatBuffer(count: 4)
+    MaxPool.forward(input: x, output: output.pointer, argmax: &argmax, planes: 1, height: 4, width: 4)
+    #expect(output.array == [5, 7, 9, 3])
+    #expect(argmax == [0, 3, 12, 14])
+    let dX = FloatBuffer(count: 16)
+    MaxPool.backward(outputGradient: [1, 2, 3, 4], argmax: argmax, inputGradient: dX.pointer, planes: 1, height: 4, width: 4)
+    #expect(dX.array == [1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 4, 0])
+}
+
+struct NetworkCase: CustomTestStringConvertible, Sendable {
+    let input: TensorShape
+    let spec: String
+    let activation: Activation
+    var testDescription: String { "\(input) \(spec) \(activation)" }
+}
+
+@Test("Every parameter gradient of a small CNN matches central finite differences of the Float64 reference",
+      arguments: [NetworkCase(input: TensorShape(channels: 2, height: 6, width: 7), spec: "conv3:k3:p1,pool,conv4,fc5,fc3", activation: .relu),
+                  NetworkCase(input: TensorShape(channels: 1, height: 9, width: 8), spec: "conv2,conv3,pool,fc4", activation: .tanh),
+                  NetworkCase(input: TensorShape(channels: 3, height: 5, width: 5), spec: "pool,conv2:k2:p0,fc6,fc3", activation: .relu)])
+func convolutionalGradientsMatchFiniteDifferences(_ c: NetworkCase) throws {
+    let architecture = try Architecture(input: c.input, stages: NetworkSpec.parseStages(c.spec), activation: c.activation)
+    var random = RandomStream(seed: 5, purpose: "test")
+    let network = Network(architecture, initialization: .kaimingNormal, random: &random)
+    for l in 1...network.layerCount {
+        for i in 0..<network.layout[layer: l].outputs { network.bias(l)[i] = random.nextSymmetric(0.3) }
+    }
+    let batch = 3
+    let pass = Pass(architecture, capacity: batch)
+    var x: [Double] = [], y: [Int] = []
+    for i in 0..<(batch * architecture.inputs) {
+        pass.input[i] = random.nextSymmetric(1)
+        x.append(Double(pass.input[i]))
+    }
+    for n in 0..<batch { y.append(random.nextIndex(below: architecture.classes)); pass.labels[n] = Int32(y[n]) }
+    pass.forward(network, batch: batch)
+    let result = pass.backward(network, batch: batch)
+    let p = network.parameters.array.map(Double.init)
+    let loss = Reference.loss(p, architecture, x: x, y: y)
+    #expect(abs(result.lossSum / Double(batch) - loss) < 1e-5 * max(1, abs(loss)))
+
+    // Central differences in Float64 with h = 1e-6: truncation O(h²) and rounding O(1e-16/h) are both far below
+    // the Float32 rounding of the analytic gradient (≈ 1e-6 relative), hence the 2e-3 tolerance with a 1e-3 floor.
+    let h = 1e-6
+    for k in 0..<p.count {
+        var plus = p, minus = p
+        plus[k] += h
+        minus[k] -= h
+        let fd = (Reference.loss(plus, architecture, x: x, y: y) - Reference.loss(minus, architecture, x: x, y: y)) / (2 * h)
+        let analytic = Double(network.gradients.pointer[k])
+        #expect(abs(analytic - fd) / max(1e-3, abs(fd)) < 2e-3, "parameter \(k): analytic \(analytic), finite difference \(fd)")
+    }
+}
+
+@Test("Network SPECs: shapes, layer numbering and labels, and refusals naming the token")
+func networkSpecShapes() throws {
+    let mnist = try NetworkSpec.architecture("paper-mnist", input: TensorShape(channels: 1, height: 28, width: 28), classes: 10)
+    #expect(mnist.shapes.map(\.description) == ["1×28×28", "64×26×26", "64×24×24", "64×12×12", "128×10×10", "128×8×8",
+                                                "128×6×6", "128×3×3", "1152×1×1", "1152×1×1", "10×1×1"])
+    #expect(mnist.layout.layers.map(\.label) == ["conv1", "conv2", "conv3", "conv4", "conv5", "fc1", "fc2", "fc3"])
+    #expect(mnist.layout[layer: 3].weightCount == 128 * 64 * 9)
+    #expect(mnist.layout[layer: 6].inputs == 1152)
+    let cifar = try NetworkSpec.architecture("paper-cifar", input: TensorShape(channels: 3, height: 32, width: 32), classes: 10)
+    #expect(cifar.layout[layer: 6].inputs == 2048)
+    let stl = try NetworkSpec.architecture("paper-stl", input: TensorShape(channels: 3, height: 96, width: 96), classes: 10)
+    #expect(stl.layout[layer: 6].inputs == 6400)
+    let small = TensorShape(channels: 1, height: 4, width: 4)
+    #expect(throws: ArchitectureError(token: "pool", "would pool its 1×1×1 input below 1×1")) {
+        try NetworkSpec.architecture("pool,pool,pool,fc10", input: small, classes: 10)
+    }
+    #expect(throws: ArchitectureError(token: "conv2:k5", "has a 5×5 kernel (padding 0), larger than its 1×4×4 input")) {
+        try NetworkSpec.architecture("conv2:k5,fc10", input: small, classes: 10)
+    }
+    #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,fc7", input: small, classes: 10) }
+    #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,dropout,fc10", input: small, classes: 10) }
+    #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,pool", input: small, classes: 10) }
+    // Dense tokens only are the MLP of those widths.
+    #expect(try NetworkSpec.architecture("fc32,fc10", input: TensorShape(channels: 1, height: 28, width: 28), classes: 10)
+            == Architecture(widths: [784, 32, 10]))
+    // An MLP built from widths keeps its layout: W_1, b_1, W_2, b_2.
+    let mlp = Architecture(widths: [784, 784, 10])
+    #expect(mlp.isFullyConnected && mlp.layout.count == 784 * 784 + 784 + 7840 + 10)
+    #expect(mlp.layout[layer: 2].weightOffset == 784 * 785 && mlp.description == "784→784→10 relu")
+}
+
+@Test("Architectures round-trip through JSON; an MLP encodes only widths and activation, as before")
+func architectureCoding() throws {
+    let cnn = try NetworkSpec.architecture("conv4:k3:p1,pool,fc10", input: TensorShape(channels: 1, height: 6, width: 6), classes: 10)
+    let decoded = try JSONDecoder().decode(Architecture.self, from: JSONEncoder().encode(cnn))
+    #expect(decoded == cnn)
+    let mlp = Architecture(widths: [6, 4, 2], activation: .tanh)
+    let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(mlp)) as? [String: Any]
+    #expect(object?.keys.sorted() == ["activation", "widths"])
+    let old = try JSONDecoder().decode(Architecture.self, from: Data(#"{"widths":[6,4,2],"activation":"tanh"}"#.utf8))
+    #expect(old == mlp)
+}
+
+@Test("Convolution results do not depend on the number of threads splitting im2col, col2im and the copies")
+func convolutionThreadsAreBitIdentical() {
+    let g = ConvolutionGeometry(inputChannels: 3, height: 9, width: 8, outputChannels: 5, padding: 1)
+    let batch = 7, chunk = 3
+    var random = RandomStream(seed: 13, purpose: "conv")
+    let x = randomValues(batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
+    let b = randomValues(g.outputChannels, &random), delta = randomValues(batch * g.outputSize, &random)
+    var results: [[Float]] = []
+    for threads in [1, 2, 3] {
+        let out = FloatBuffer(count: batch * g.outputSize), dW = FloatBuffer(count: g.weightCount)
+        let db = FloatBuffer(count: g.outputChannels), dX = FloatBuffer(count: batch * g.inputSize)
+        let columns = FloatBuffer(count: g.patch * chunk * g.positions), product = FloatBuffer(count: g.outputChannels * chunk * g.positions)
+        Convolution.forward(input: x, weights: w, bias: b, output: out.pointer, batch: batch, geometry: g, relu: true,
+                            chunk: chunk, columns: columns.pointer, product: product.pointer, threads: threads)
+        Convolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer, biasGradient: db.pointer,
+                             inputGradient: dX.pointer, batch: batch, geometry: g, chunk: chunk, columns: columns.pointer,
+                             product: product.pointer, threads: threads)
+        results.append(out.array + dW.array + db.array + dX.array)
+    }
+    #expect(results[0] == results[1] && results[0] == results[2])
+}
