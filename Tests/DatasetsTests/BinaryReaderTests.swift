@@ -157,3 +157,35 @@ struct BinaryReaderTests {
         do { try body(); return "" } catch { return String(describing: error) }
     }
 }
+
+/// `verifyBinaryDataSetFiles`: what it can and cannot vouch for.
+struct BinaryVerificationTests {
+    let scratch = Scratch()
+
+    @Test func cifarFilesAreValidButUnverifiedWithoutTheTarball() throws {
+        let folder = scratch.folder("cifar")
+        try BinaryFixtures.cifar(folder)
+        let report = verifyBinaryDataSetFiles(try DataSetDescription.named("cifar10"), folder: folder)
+        #expect(report.isSound && !report.isVerified && report.archive == nil)
+        #expect(report.trainHistogram == [50_000] + [Int](repeating: 0, count: 9))
+        #expect(report.files.map(\.size) == [Int?](repeating: 30_730_000, count: 6))
+    }
+
+    @Test func cifarTarballBesideTheFilesIsChecked() throws {
+        let outer = scratch.folder("unpacked")
+        try BinaryFixtures.cifar(outer + "/cifar-10-batches-bin")
+        try Data("not the tarball".utf8).write(to: URL(fileURLWithPath: outer + "/cifar-10-binary.tar.gz"))
+        let report = try verifyBinaryDataSet(named: "cifar10", directory: outer, environment: [:])
+        #expect(report.archive?.verdict.isMismatch == true)
+        #expect(report.problems.first?.contains("cifar-10-binary.tar.gz does not match the canonical md5 of the .tar.gz archive (expected c32a1d4ab5d03f1284b67883e8d87530") == true,
+                "\(report.problems)")
+    }
+
+    @Test func stlFilesAreComparedWithTheirPublishedMD5s() throws {
+        let folder = scratch.folder("stl")
+        try BinaryFixtures.stl(folder)
+        let report = verifyBinaryDataSetFiles(try DataSetDescription.named("stl10"), folder: folder)
+        #expect(report.files.allSatisfy { $0.verdict.isMismatch })
+        #expect(report.problems.count == 4 && report.problems[0].contains("expected 918c2871b30a85fa023e0c44e0bee87f"))
+    }
+}
