@@ -31,6 +31,9 @@ let package = Package(
         .target(name: "NumericCore", dependencies: ["CBLAS", "CNumberFormat"]),
         /// IDX reading and verification, data-set lookup and fetch, checksums (SHA-256 and MD5 from swift-crypto).
         .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        /// Seeded image augmentation on C×H×W Float32 images: random resized crop, flips, grayscale, colour jitter,
+        /// rotation, and the paper's recipes.
+        .target(name: "Augmentation", dependencies: ["NumericCore"]),
         /// Dense layers, activations, initialisation, forward/backward pairs, softmax cross-entropy.
         .target(name: "Networks", dependencies: ["NumericCore"]),
         /// The vocabulary of training settings: names (flags and grid keys), kinds of value, help texts.
@@ -80,6 +83,7 @@ let package = Package(
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport",
                                                          .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "AugmentationTests", dependencies: ["Augmentation", "NumericCore"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Sweeps", "Training", "ThermoCLI", "TestSupport"]),
         .testTarget(name: "SmoothingTests", dependencies: ["Smoothing", "Networks", "TestSupport"]),

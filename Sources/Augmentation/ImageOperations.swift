@@ -1,0 +1,191 @@
+import Foundation
+
+/// The shape of one image: channels × rows × columns, stored channel-major (C×H×W, each channel row-major).
+public struct ImageShape: Sendable, Equatable {
+    /// Colour channels (1 grey, 3 RGB).
+    public let channels: Int
+    /// Height.
+    public let rows: Int
+    /// Width.
+    public let columns: Int
+
+    /// A shape; every size must be positive.
+    public init(channels: Int, rows: Int, columns: Int) {
+        precondition(channels > 0 && rows > 0 && columns > 0, "an image needs positive sizes")
+        self.channels = channels
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// Values per channel (H·W).
+    public var plane: Int { rows * columns }
+    /// Values per image (C·H·W).
+    public var count: Int { channels * plane }
+}
+
+/// A rectangle of an image: rows `top ..< top + height`, columns `left ..< left + width`.
+public struct CropBox: Sendable, Equatable {
+    /// First row.
+    public let top: Int
+    /// First column.
+    public let left: Int
+    /// Rows.
+    public let height: Int
+    /// Columns.
+    public let width: Int
+
+    /// A box.
+    public init(top: Int, left: Int, height: Int, width: Int) {
+        self.top = top
+        self.left = left
+        self.height = height
+        self.width = width
+    }
+}
+
+/// The deterministic image operations augmentation is made of, each a pure function of one C×H×W Float32 image
+/// with values in [0, 1] (pixel bytes / 255). In-place operations take one buffer; resampling ones write into a
+/// second buffer of the same shape. Their semantics are torchvision's (transforms.functional on tensors), stated
+/// per function.
+public enum ImageOperations {
+    /// ITU-R 601-2 luma weights, as torchvision's `rgb_to_grayscale`: L = 0.299 R + 0.587 G + 0.114 B.
+    public static let lumaWeights: (red: Float, green: Float, blue: Float) = (0.299, 0.587, 0.114)
+
+    /// Mirrors each row: out[c, y, x] = in[c, y, W − 1 − x].
+    public static func flipHorizontally(_ image: UnsafeMutablePointer<Float>, shape: ImageShape) {
+        for row in 0..<(shape.channels * shape.rows) {
+            let line = image + row * shape.columns
+            var a = 0, b = shape.columns - 1
+            while a < b { swap(&line[a], &line[b]); a += 1; b -= 1 }
+        }
+    }
+
+    /// Replaces a 3-channel image by its luma L (`lumaWeights`) in all three channels; a 1-channel image is left as it is.
+    public static func grayscale(_ image: UnsafeMutablePointer<Float>, shape: ImageShape) {
+        guard shape.channels == 3 else { return }
+        let n = shape.plane, (wr, wg, wb) = lumaWeights
+        for j in 0..<n {
+            let luma = wr * image[j] + wg * image[n + j] + wb * image[2 * n + j]
+            image[j] = luma; image[n + j] = luma; image[2 * n + j] = luma
+        }
+    }
+
+    /// Brightness: x ← clamp(f·x, 0, 1) (a blend with black).
+    public static func adjustBrightness(_ image: UnsafeMutablePointer<Float>, shape: ImageShape, factor: Float) {
+        for j in 0..<shape.count { image[j] = min(max(factor * image[j], 0), 1) }
+    }
+
+    /// Contrast: x ← clamp(f·x + (1 − f)·m, 0, 1), m the mean over the image of its luma (of its one channel, for a
+    /// grey image), computed in Float64.
+    public static func adjustContrast(_ image: UnsafeMutablePointer<Float>, shape: ImageShape, factor: Float) {
+        let n = shape.plane
+        var sum = 0.0
+        if shape.channels == 3 {
+            let (wr, wg, wb) = lumaWeights
+            for j in 0..<n { sum += Double(wr * image[j] + wg * image[n + j] + wb * image[2 * n + j]) }
+        } else {
+            for j in 0..<n { sum += Double(image[j]) }
+        }
+        let offset = (1 - factor) * Float(sum / Double(n))
+        for j in 0..<shape.count { image[j] = min(max(factor * image[j] + offset, 0), 1) }
+    }
+
+    /// Saturation: each pixel x ← clamp(f·x + (1 − f)·L, 0, 1) with L its luma; a grey image is left as it is.
+    public static func adjustSaturation(_ image: UnsafeMutablePointer<Float>, shape: ImageShape, factor: Float) {
+        guard shape.channels == 3 else { return }
+        let n = shape.plane, (wr, wg, wb) = lumaWeights
+        for j in 0..<n {
+            let luma = (1 - factor) * (wr * image[j] + wg * image[n + j] + wb * image[2 * n + j])
+            for c in 0..<3 { image[c * n + j] = min(max(factor * image[c * n + j] + luma, 0), 1) }
+        }
+    }
+
+    /// Hue: each pixel to HSV, h ← (h + shift) mod 1 (shift in [−0.5, 0.5] turns of the colour wheel), back to RGB;
+    /// a grey image is left as it is.
+    public static func adjustHue(_ image: UnsafeMutablePointer<Float>, shape: ImageShape, shift: Float) {
+        guard shape.channels == 3 else { return }
+        let n = shape.plane
+        for j in 0..<n {
+            let (h, s, v) = hsv(red: image[j], green: image[n + j], blue: image[2 * n + j])
+            var turned = (h + shift).truncatingRemainder(dividingBy: 1)
+            if turned < 0 { turned += 1 }
+            let (r, g, b) = rgb(hue: turned, saturation: s, value: v)
+            image[j] = r; image[n + j] = g; image[2 * n + j] = b
+        }
+    }
+
+    /// RGB in [0, 1] to hue (turns, [0, 1)), saturation and value: v = max, s = (max − min)/max (0 for black),
+    /// h by the sector of the largest component (0 for greys).
+    @inline(__always)
+    static func hsv(red r: Float, green g: Float, blue b: Float) -> (Float, Float, Float) {
+        let high = max(r, g, b), low = min(r, g, b), range = high - low
+        guard range > 0 else { return (0, 0, high) }
+        var h: Float
+        if high == r { h = (g - b) / range } else if high == g { h = 2 + (b - r) / range } else { h = 4 + (r - g) / range }
+        h /= 6
+        if h < 0 { h += 1 }
+        return (h, range / high, high)
+    }
+
+    /// Hue (turns), saturation, value back to RGB, by the sector i = ⌊6h⌋ and the fraction f within it.
+    @inline(__always)
+    static func rgb(hue h: Float, saturation s: Float, value v: Float) -> (Float, Float, Float) {
+        let scaled = h * 6, sector = scaled.rounded(.down), f = scaled - sector
+        let p = min(max(v * (1 - s), 0), 1), q = min(max(v * (1 - s * f), 0), 1), t = min(max(v * (1 - s * (1 - f)), 0), 1)
+        switch Int(sector) % 6 {
+        case 0: return (v, t, p)
+        case 1: return (q, v, p)
+        case 2: return (p, v, t)
+        case 3: return (p, q, v)
+        case 4: return (t, p, v)
+        default: return (v, p, q)
+        }
+    }
+
+    /// Crops `box` out of `source` and resizes it to `shape` (the source's own size) by bilinear interpolation with
+    /// half-pixel centres (align_corners = false): output pixel (y, x) samples the box at
+    /// y_s = (y + ½)·h/H − ½ (clamped to [0, h − 1]) and likewise x_s, weighting its four neighbours. The box is
+    /// never larger than the image, so this only enlarges and needs no antialiasing.
+    public static func resizedCrop(_ source: UnsafePointer<Float>, shape: ImageShape, box: CropBox,
+                                   into destination: UnsafeMutablePointer<Float>) {
+        let (rows, columns) = (shape.rows, shape.columns)
+        let yScale = Float(box.height) / Float(rows), xScale = Float(box.width) / Float(columns)
+        for c in 0..<shape.channels {
+            let src = source + c * shape.plane + box.top * columns + box.left
+            let dst = destination + c * shape.plane
+            for y in 0..<rows {
+                let sy = min(max((Float(y) + 0.5) * yScale - 0.5, 0), Float(box.height - 1))
+                let y0 = Int(sy), y1 = min(y0 + 1, box.height - 1), wy = sy - Float(y0)
+                for x in 0..<columns {
+                    let sx = min(max((Float(x) + 0.5) * xScale - 0.5, 0), Float(box.width - 1))
+                    let x0 = Int(sx), x1 = min(x0 + 1, box.width - 1), wx = sx - Float(x0)
+                    let top = src[y0 * columns + x0] * (1 - wx) + src[y0 * columns + x1] * wx
+                    let bottom = src[y1 * columns + x0] * (1 - wx) + src[y1 * columns + x1] * wx
+                    dst[y * columns + x] = top * (1 - wy) + bottom * wy
+                }
+            }
+        }
+    }
+
+    /// Rotates `source` by `degrees` counter-clockwise (as the image is shown, rows downwards) about its centre
+    /// ((W − 1)/2, (H − 1)/2 in pixel indices), keeping its size: output pixel (y, x) takes the source pixel nearest to
+    /// (c_x + d_x·cos θ − d_y·sin θ, c_y + d_x·sin θ + d_y·cos θ), d = (x − c_x, y − c_y); pixels whose source falls
+    /// outside the image are 0 (torchvision's `rotate`, nearest interpolation, expand = false, fill 0).
+    public static func rotate(_ source: UnsafePointer<Float>, shape: ImageShape, degrees: Double,
+                              into destination: UnsafeMutablePointer<Float>) {
+        let theta = degrees * .pi / 180, cosine = cos(theta), sine = sin(theta)
+        let cx = Double(shape.columns - 1) / 2, cy = Double(shape.rows - 1) / 2
+        for y in 0..<shape.rows {
+            for x in 0..<shape.columns {
+                let dx = Double(x) - cx, dy = Double(y) - cy
+                let sx = (cx + dx * cosine - dy * sine).rounded(.toNearestOrEven)
+                let sy = (cy + dx * sine + dy * cosine).rounded(.toNearestOrEven)
+                let inside = sx >= 0 && sy >= 0 && sx < Double(shape.columns) && sy < Double(shape.rows)
+                let at = y * shape.columns + x, from = inside ? Int(sy) * shape.columns + Int(sx) : 0
+                for c in 0..<shape.channels {
+                    destination[c * shape.plane + at] = inside ? source[c * shape.plane + from] : 0
+                }
+            }
+        }
+    }
+}
