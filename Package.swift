@@ -41,7 +41,7 @@ let package = Package(
         /// Perturbations of layer sets, PLA/PLEA losses and kernels, shared-prefix evaluation.
         .target(name: "Smoothing", dependencies: ["NumericCore", "Networks", "Settings"]),
         /// The optimiser, the epoch/step loop, observers, checkpoints.
-        .target(name: "Training", dependencies: ["NumericCore", "Networks", "Smoothing", "Datasets", "Settings"]),
+        .target(name: "Training", dependencies: ["NumericCore", "Networks", "Smoothing", "Datasets", "Settings", "Augmentation"]),
         /// A Swift layer over HDF5's C API: files, groups, datasets, attributes, dimension scales, errors.
         .target(name: "HDF5", dependencies: ["CHDF5", "HDF5Shim"]),
         /// The trace format v1: the recorder (a training observer), reader, validation, recovery.
@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Sweeps", "Training", "ThermoCLI", "TestSupport"]),
         .testTarget(name: "SmoothingTests", dependencies: ["Smoothing", "Networks", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Networks", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Networks", "Augmentation", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "Networks", "NumericCore", "TestSupport"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Training", "HDF5", "TestSupport"]),

@@ -153,10 +153,11 @@ public struct AugmentationRecipe: Sendable, Equatable {
     /// The recipe called `name`, or nil.
     public static func named(_ name: String) -> AugmentationRecipe? { all.first { $0.name == name } }
 
-    /// Why the recipe cannot be applied to images of `shape`, as one line naming the fix, or nil when it can.
+    /// Why the recipe cannot be applied to images of `shape` ("paper-stl changes colours …; use …"), naming the fix,
+    /// or nil when it can.
     public func refusal(for shape: ImageShape, dataSet: String) -> String? {
         if needsColour && shape.channels != 3 {
-            return "--augment \(name) changes colours (grayscale, saturation, hue), but \(dataSet) has \(shape.channels)-channel "
+            return "\(name) changes colours (grayscale, saturation, hue), but \(dataSet) has \(shape.channels)-channel "
                 + "images; use --augment paper-cifar or none on it"
         }
         return nil
@@ -166,19 +167,17 @@ public struct AugmentationRecipe: Sendable, Equatable {
 /// Applies a recipe to images one at a time, each from its own stream: `RandomStream(seed: seed, purpose: "augment",
 /// index: epoch << 32 | image)`, so an image's augmentation depends only on (seed, epoch, image index) — not on the
 /// batch it lands in, the thread, or what came before — and a resumed run augments exactly as the uninterrupted one.
-/// Holds one scratch image: no allocation per image.
-public struct Augmenter {
+/// The caller lends one scratch image (C·H·W floats): nothing is allocated per image.
+public struct Augmenter: Sendable {
     /// The recipe.
     public let recipe: AugmentationRecipe
     /// The images' shape.
     public let shape: ImageShape
-    private var scratch: [Float]
 
     /// An augmenter of images of `shape`.
     public init(recipe: AugmentationRecipe, shape: ImageShape) {
         self.recipe = recipe
         self.shape = shape
-        scratch = [Float](repeating: 0, count: shape.count)
     }
 
     /// The stream image `image` of epoch `epoch` is augmented from.
@@ -186,31 +185,39 @@ public struct Augmenter {
         RandomStream(seed: seed, purpose: "augment", index: UInt64(epoch) << 32 | UInt64(UInt32(truncatingIfNeeded: image)))
     }
 
-    /// Augments one image in place (values in [0, 1], C×H×W).
-    public mutating func augment(_ image: UnsafeMutablePointer<Float>, seed: UInt64, epoch: Int, index: Int) {
+    /// Augments one image in place (values in [0, 1], C×H×W), using `scratch` (`shape.count` floats) for resampling.
+    public func augment(_ image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, seed: UInt64,
+                        epoch: Int, index: Int) {
         var random = Augmenter.stream(seed: seed, epoch: epoch, image: index)
-        let shape = self.shape
-        scratch.withUnsafeMutableBufferPointer { buffer in
-            let temporary = buffer.baseAddress!
-            if let crop = recipe.crop {
-                let box = crop.box(rows: shape.rows, columns: shape.columns, random: &random)
-                ImageOperations.resizedCrop(image, shape: shape, box: box, into: temporary)
-                image.update(from: temporary, count: shape.count)
-            }
-            if recipe.flipProbability > 0 && random.nextUnitDouble() < recipe.flipProbability {
-                ImageOperations.flipHorizontally(image, shape: shape)
-            }
-            if recipe.grayscaleProbability > 0 && random.nextUnitDouble() < recipe.grayscaleProbability {
-                ImageOperations.grayscale(image, shape: shape)
-            }
-            if let jitter = recipe.jitter {
-                ColorJitter.apply(jitter.draw(&random), to: image, shape: shape)
-            }
-            if recipe.rotationDegrees > 0 {
-                let angle = -recipe.rotationDegrees + 2 * recipe.rotationDegrees * random.nextUnitDouble()
-                ImageOperations.rotate(image, shape: shape, degrees: angle, into: temporary)
-                image.update(from: temporary, count: shape.count)
-            }
+        if let crop = recipe.crop {
+            let box = crop.box(rows: shape.rows, columns: shape.columns, random: &random)
+            ImageOperations.resizedCrop(image, shape: shape, box: box, into: scratch)
+            image.update(from: scratch, count: shape.count)
         }
+        if recipe.flipProbability > 0 && random.nextUnitDouble() < recipe.flipProbability {
+            ImageOperations.flipHorizontally(image, shape: shape)
+        }
+        if recipe.grayscaleProbability > 0 && random.nextUnitDouble() < recipe.grayscaleProbability {
+            ImageOperations.grayscale(image, shape: shape)
+        }
+        if let jitter = recipe.jitter {
+            ColorJitter.apply(jitter.draw(&random), to: image, shape: shape)
+        }
+        if recipe.rotationDegrees > 0 {
+            let angle = -recipe.rotationDegrees + 2 * recipe.rotationDegrees * random.nextUnitDouble()
+            ImageOperations.rotate(image, shape: shape, degrees: angle, into: scratch)
+            image.update(from: scratch, count: shape.count)
+        }
+    }
+
+    /// Augments one image held in an array (allocates its scratch: for tests and plots, not the training loop).
+    public func augmented(_ image: [Float], seed: UInt64, epoch: Int, index: Int) -> [Float] {
+        precondition(image.count == shape.count, "the image has \(image.count) values, not \(shape.count)")
+        var values = image
+        var scratch = [Float](repeating: 0, count: shape.count)
+        values.withUnsafeMutableBufferPointer { v in
+            scratch.withUnsafeMutableBufferPointer { augment(v.baseAddress!, scratch: $0.baseAddress!, seed: seed, epoch: epoch, index: index) }
+        }
+        return values
     }
 }

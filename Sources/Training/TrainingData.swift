@@ -1,3 +1,4 @@
+import Augmentation
 import Datasets
 import NumericCore
 
@@ -23,6 +24,8 @@ public struct TrainingData: Sendable {
     public let channelScales: [Float]
     /// Per channel c, x = p·channelScales[c] + channelShifts[c].
     public let channelShifts: [Float]
+    /// The augmentation applied to training images as `gatherTraining` gathers them (nil: none).
+    public let augmenter: Augmenter?
 
     /// Selects the subset and validation split of `configuration` with their own seeded streams
     /// (purposes `"subset"` and `"validation"`, seeded by `splitSeed`, else `seed`), so the split never depends
@@ -56,6 +59,11 @@ public struct TrainingData: Sendable {
         }
         scale = channelScales[0]
         shift = channelShifts[0]
+        let train = dataSet.train
+        augmenter = ((try? configuration.augmentationRecipe()) ?? nil).flatMap { recipe in
+            recipe.isIdentity ? nil : Augmenter(recipe: recipe, shape: ImageShape(channels: train.channels, rows: train.rows,
+                                                                                  columns: train.columns))
+        }
     }
 
     /// Per channel c, the mean m_c and standard deviation s_c of the pixels (in [0, 1]) of channel c of the images
@@ -105,6 +113,33 @@ public struct TrainingData: Sendable {
                             labels[r] = Int32(lb[Int(index)])
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Writes the training rows `indices` of epoch `epoch` into the pass's input and labels, augmented when the run
+    /// augments: each image is converted to v = p/255, augmented in place from its own stream (seed, "augment",
+    /// epoch, image index: see `Augmenter`), then standardised, x = 255·v·scale_c + shift_c. Without augmentation this
+    /// is `gather` exactly. The scratch image lives on the stack: nothing is allocated per step.
+    public func gatherTraining(_ indices: UnsafeBufferPointer<Int32>, epoch: Int, seed: UInt64,
+                               into input: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>) {
+        let images = dataSet.train
+        guard let augmenter else { return gather(images, indices, into: input, labels: labels) }
+        let d = images.featureCount, plane = images.planeSize, channels = images.channels
+        let unit: Float = 1 / 255
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: d) { scratch in
+            images.pixels.withUnsafeBufferPointer { px in
+                for (r, index) in indices.enumerated() {
+                    let src = px.baseAddress! + Int(index) * d
+                    let dst = input + r * d
+                    for j in 0..<d { dst[j] = Float(src[j]) * unit }
+                    augmenter.augment(dst, scratch: scratch.baseAddress!, seed: seed, epoch: epoch, index: Int(index))
+                    for c in 0..<channels {
+                        let scale = 255 * channelScales[c], shift = channelShifts[c], values = dst + c * plane
+                        for j in 0..<plane { values[j] = values[j] * scale + shift }
+                    }
+                    labels[r] = Int32(images.labels[Int(index)])
                 }
             }
         }
