@@ -104,11 +104,13 @@ public enum ImageOperations {
     /// a grey image is left as it is.
     public static func adjustHue(_ image: UnsafeMutablePointer<Float>, shape: ImageShape, shift: Float) {
         guard shape.channels == 3 else { return }
+        precondition(abs(shift) <= 0.5, "a hue shift is at most half a turn")
         let n = shape.plane
         for j in 0..<n {
             let (h, s, v) = hsv(red: image[j], green: image[n + j], blue: image[2 * n + j])
-            var turned = (h + shift).truncatingRemainder(dividingBy: 1)
-            if turned < 0 { turned += 1 }
+            // h ∈ [0, 1) and shift ∈ [−½, ½]: one wrap brings h + shift back into [0, 1).
+            var turned = h + shift
+            if turned < 0 { turned += 1 } else if turned >= 1 { turned -= 1 }
             let (r, g, b) = rgb(hue: turned, saturation: s, value: v)
             image[j] = r; image[n + j] = g; image[2 * n + j] = b
         }
@@ -118,7 +120,7 @@ public enum ImageOperations {
     /// h by the sector of the largest component (0 for greys).
     @inline(__always)
     static func hsv(red r: Float, green g: Float, blue b: Float) -> (Float, Float, Float) {
-        let high = max(r, g, b), low = min(r, g, b), range = high - low
+        let high = max(max(r, g), b), low = min(min(r, g), b), range = high - low
         guard range > 0 else { return (0, 0, high) }
         var h: Float
         if high == r { h = (g - b) / range } else if high == g { h = 2 + (b - r) / range } else { h = 4 + (r - g) / range }
