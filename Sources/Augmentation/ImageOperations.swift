@@ -102,46 +102,36 @@ public enum ImageOperations {
 
     /// Hue: each pixel to HSV, h ← (h + shift) mod 1 (shift in [−0.5, 0.5] turns of the colour wheel), back to RGB;
     /// a grey image is left as it is.
+    ///
+    /// With M = max, m = min and Δ = M − m of a pixel's (R, G, B): v = M, s = Δ/M, and the hue in sixths of a turn
+    /// H = (G − B)/Δ if M = R, 2 + (B − R)/Δ if M = G, else 4 + (R − G)/Δ (mod 6). Back, after the shift, each component
+    /// n = 5 (R), 3 (G), 1 (B) is M − Δ·clamp(min(k, 4 − k), 0, 1) with k = (n + H) mod 6 — the usual sector formula
+    /// (torchvision's `_hsv2rgb`) without branches, as selects the compiler keeps branch-free. Δ = 0 (grey) keeps the
+    /// pixel.
     public static func adjustHue(_ image: UnsafeMutablePointer<Float>, shape: ImageShape, shift: Float) {
         guard shape.channels == 3 else { return }
         precondition(abs(shift) <= 0.5, "a hue shift is at most half a turn")
-        let n = shape.plane
+        let n = shape.plane, turn = 6 * shift
         for j in 0..<n {
-            let (h, s, v) = hsv(red: image[j], green: image[n + j], blue: image[2 * n + j])
-            // h ∈ [0, 1) and shift ∈ [−½, ½]: one wrap brings h + shift back into [0, 1).
-            var turned = h + shift
-            if turned < 0 { turned += 1 } else if turned >= 1 { turned -= 1 }
-            let (r, g, b) = rgb(hue: turned, saturation: s, value: v)
-            image[j] = r; image[n + j] = g; image[2 * n + j] = b
+            let r = image[j], g = image[n + j], b = image[2 * n + j]
+            let high = max(max(r, g), b), low = min(min(r, g), b), range = high - low
+            let divisor = range > 0 ? range : 1
+            var sixths = high == r ? (g - b) / divisor : (high == g ? 2 + (b - r) / divisor : 4 + (r - g) / divisor)
+            sixths += turn
+            sixths = sixths < 0 ? sixths + 6 : sixths
+            sixths = sixths >= 6 ? sixths - 6 : sixths
+            image[j] = component(5, sixths, high, range)
+            image[n + j] = component(3, sixths, high, range)
+            image[2 * n + j] = component(1, sixths, high, range)
         }
     }
 
-    /// RGB in [0, 1] to hue (turns, [0, 1)), saturation and value: v = max, s = (max − min)/max (0 for black),
-    /// h by the sector of the largest component (0 for greys).
+    /// One RGB component back from the hue `sixths` ∈ [0, 6), the maximum and the range: M − Δ·clamp(min(k, 4 − k), 0, 1).
     @inline(__always)
-    static func hsv(red r: Float, green g: Float, blue b: Float) -> (Float, Float, Float) {
-        let high = max(max(r, g), b), low = min(min(r, g), b), range = high - low
-        guard range > 0 else { return (0, 0, high) }
-        var h: Float
-        if high == r { h = (g - b) / range } else if high == g { h = 2 + (b - r) / range } else { h = 4 + (r - g) / range }
-        h /= 6
-        if h < 0 { h += 1 }
-        return (h, range / high, high)
-    }
-
-    /// Hue (turns), saturation, value back to RGB, by the sector i = ⌊6h⌋ and the fraction f within it.
-    @inline(__always)
-    static func rgb(hue h: Float, saturation s: Float, value v: Float) -> (Float, Float, Float) {
-        let scaled = h * 6, sector = scaled.rounded(.down), f = scaled - sector
-        let p = min(max(v * (1 - s), 0), 1), q = min(max(v * (1 - s * f), 0), 1), t = min(max(v * (1 - s * (1 - f)), 0), 1)
-        switch Int(sector) % 6 {
-        case 0: return (v, t, p)
-        case 1: return (q, v, p)
-        case 2: return (p, v, t)
-        case 3: return (p, q, v)
-        case 4: return (t, p, v)
-        default: return (v, p, q)
-        }
+    static func component(_ offset: Float, _ sixths: Float, _ high: Float, _ range: Float) -> Float {
+        var k = offset + sixths
+        k = k >= 6 ? k - 6 : k
+        return high - range * min(max(min(k, 4 - k), 0), 1)
     }
 
     /// Crops `box` out of `source` and resizes it to `shape` (the source's own size) by bilinear interpolation with

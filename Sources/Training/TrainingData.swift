@@ -121,25 +121,38 @@ public struct TrainingData: Sendable {
     /// Writes the training rows `indices` of epoch `epoch` into the pass's input and labels, augmented when the run
     /// augments: each image is converted to v = p/255, augmented in place from its own stream (seed, "augment",
     /// epoch, image index: see `Augmenter`), then standardised, x = 255·v·scale_c + shift_c. Without augmentation this
-    /// is `gather` exactly. The scratch image lives on the stack: nothing is allocated per step.
+    /// is `gather` exactly. A batch of 32 images or more is split over `BLAS.threads` threads (the images are
+    /// independent and each has its own stream, so the result does not depend on the split); each part's scratch
+    /// image lives on its stack: nothing is allocated per step.
     public func gatherTraining(_ indices: UnsafeBufferPointer<Int32>, epoch: Int, seed: UInt64,
                                into input: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>) {
         let images = dataSet.train
         guard let augmenter else { return gather(images, indices, into: input, labels: labels) }
+        let parts = indices.count >= 32 ? max(1, BLAS.threads) : 1
+        ConcurrentWork.forEachRange(count: indices.count, parts: parts) { lower, upper in
+            augmentRows(indices, lower..<upper, augmenter: augmenter, epoch: epoch, seed: seed, into: input, labels: labels)
+        }
+    }
+
+    /// `gatherTraining` for the batch rows `rows`.
+    private func augmentRows(_ indices: UnsafeBufferPointer<Int32>, _ rows: Range<Int>, augmenter: Augmenter, epoch: Int,
+                             seed: UInt64, into input: UnsafeMutablePointer<Float>, labels: UnsafeMutablePointer<Int32>) {
+        let images = dataSet.train
         let d = images.featureCount, plane = images.planeSize, channels = images.channels
         let unit: Float = 1 / 255
         withUnsafeTemporaryAllocation(of: Float.self, capacity: d) { scratch in
             images.pixels.withUnsafeBufferPointer { px in
-                for (r, index) in indices.enumerated() {
-                    let src = px.baseAddress! + Int(index) * d
+                for r in rows {
+                    let index = Int(indices[r])
+                    let src = px.baseAddress! + index * d
                     let dst = input + r * d
                     for j in 0..<d { dst[j] = Float(src[j]) * unit }
-                    augmenter.augment(dst, scratch: scratch.baseAddress!, seed: seed, epoch: epoch, index: Int(index))
+                    augmenter.augment(dst, scratch: scratch.baseAddress!, seed: seed, epoch: epoch, index: index)
                     for c in 0..<channels {
                         let scale = 255 * channelScales[c], shift = channelShifts[c], values = dst + c * plane
                         for j in 0..<plane { values[j] = values[j] * scale + shift }
                     }
-                    labels[r] = Int32(images.labels[Int(index)])
+                    labels[r] = Int32(images.labels[index])
                 }
             }
         }

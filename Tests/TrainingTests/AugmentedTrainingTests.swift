@@ -43,6 +43,11 @@ import TestSupport
         #expect(a != plain && a == batch(rows, epoch: 1) && a != batch(rows, epoch: 2))
         // Image 9 is augmented the same wherever it lands in a batch.
         #expect(Array(batch([9], epoch: 1)) == Array(a[144..<288]))
+        // A batch large enough to be split over threads equals its images gathered one by one.
+        BLAS.threads = 2
+        let many = (0..<Int32(70)).map { $0 * 7 % 550 }
+        let together = batch(many, epoch: 5)
+        #expect(together == many.flatMap { batch([$0], epoch: 5) })
     }
 
     @Test func augmentedRunsRepeatAndResumeBitForBit() throws {
