@@ -67,7 +67,7 @@ let package = Package(
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
             "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "LayerStatistics",
-            "Analysis", "Studies", "Figures", "Sweeps", "Benchmarks", "Curvature",
+            "Analysis", "Studies", "Figures", "Sweeps", "Benchmarks", "Curvature", "Augmentation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),

@@ -43,6 +43,21 @@ struct ColourDataCommandTests {
         #expect(stl.status == 0, "\(stl.stderr)")
     }
 
+    @Test(.enabled(if: GnuplotSupport.isInstalled, "gnuplot is not installed"))
+    func plotAugmentDrawsOriginalsBesideAugmentedImages() throws {
+        let data = scratch.folder("plot")
+        try cifar(data)
+        let run = try runThermo(["plot", "augment", "--dataset", "cifar10", "--data", data.path, "--augment", "paper-stl",
+                                 "--images", "8", "-o", "augment.png"], in: scratch.url)
+        #expect(run.status == 0, "\(run.stderr)")
+        let table = try String(contentsOf: scratch.url.appendingPathComponent("augment.images.dat"), encoding: .utf8)
+        #expect(table.contains("# index 15: image 7, augmented"), "16 blocks: 8 originals and 8 augmented")
+        #expect(FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("augment.png").path))
+        let grey = try runThermo(["plot", "augment", "--dataset", "cifar10", "--data", data.path, "--augment", "cifar",
+                                  "-o", "x.png"], in: scratch.url)
+        #expect(grey.status == 64 && grey.stderr.contains("'cifar' is not an augmentation recipe"), "\(grey.stderr)")
+    }
+
     @Test func verifySaysWhatItCouldNotCheck() throws {
         let data = scratch.folder("verify")
         try cifar(data)
@@ -64,3 +79,4 @@ struct ColourDataCommandTests {
         #expect(!FileManager.default.fileExists(atPath: target.path))
     }
 }
+

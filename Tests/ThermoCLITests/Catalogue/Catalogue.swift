@@ -336,6 +336,10 @@ extension BadInput {
     }
 
     static let plots: [BadInput] = tableInputs("signal") + tableInputs("temperature") + tableInputs("cooling") + [
+        .usage("plot augment", "--augment with colour operations on grey images",
+               ["plot", "augment", "--data", "data", "--augment", "paper-stl", "-o", "a.png"],
+               "--augment paper-stl changes colours (grayscale, saturation, hue), but mnist has 1-channel images",
+               setup: { try $0.data() }, absent: ["a.png", "a.gp"]),
         .failure("plot signal", "full disk writing the figure", ["plot", "signal", "t.csv", "-o", "fig.png"], "ends early",
                  setup: { try $0.write("t.csv", table()) }, absent: ["fig.png", "fig.gp", "fig.panel1.dat"], fileLimitKiB: 16),
         .failure("plot signal", "full disk replacing a figure (--force)", ["plot", "signal", "t.csv", "-o", "fig.png", "--force"], "ends early",
