@@ -31,6 +31,9 @@ let package = Package(
         .target(name: "NumericCore", dependencies: ["CBLAS", "CNumberFormat"]),
         /// IDX reading and verification, data-set lookup and fetch, checksums (SHA-256 and MD5 from swift-crypto).
         .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        /// Seeded image augmentation on C×H×W Float32 images: random resized crop, flips, grayscale, colour jitter,
+        /// rotation, and the paper's recipes.
+        .target(name: "Augmentation", dependencies: ["NumericCore"]),
         /// Dense layers, activations, initialisation, forward/backward pairs, softmax cross-entropy.
         .target(name: "Networks", dependencies: ["NumericCore"]),
         /// The vocabulary of training settings: names (flags and grid keys), kinds of value, help texts.
@@ -38,7 +41,7 @@ let package = Package(
         /// Perturbations of layer sets, PLA/PLEA losses and kernels, shared-prefix evaluation.
         .target(name: "Smoothing", dependencies: ["NumericCore", "Networks", "Settings"]),
         /// The optimiser, the epoch/step loop, observers, checkpoints.
-        .target(name: "Training", dependencies: ["NumericCore", "Networks", "Smoothing", "Datasets", "Settings"]),
+        .target(name: "Training", dependencies: ["NumericCore", "Networks", "Smoothing", "Datasets", "Settings", "Augmentation"]),
         /// A Swift layer over HDF5's C API: files, groups, datasets, attributes, dimension scales, errors.
         .target(name: "HDF5", dependencies: ["CHDF5", "HDF5Shim"]),
         /// The trace format v1: the recorder (a training observer), reader, validation, recovery.
@@ -64,7 +67,7 @@ let package = Package(
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
             "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "LayerStatistics",
-            "Analysis", "Studies", "Figures", "Sweeps", "Benchmarks", "Curvature",
+            "Analysis", "Studies", "Figures", "Sweeps", "Benchmarks", "Curvature", "Augmentation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
@@ -80,10 +83,11 @@ let package = Package(
         .testTarget(name: "NumericCoreTests", dependencies: ["NumericCore", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport",
                                                          .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "AugmentationTests", dependencies: ["Augmentation", "NumericCore"]),
         .testTarget(name: "NetworksTests", dependencies: ["Networks", "TestSupport"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Sweeps", "Training", "ThermoCLI", "TestSupport"]),
         .testTarget(name: "SmoothingTests", dependencies: ["Smoothing", "Networks", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Networks", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "Networks", "Augmentation", "TestSupport"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "CurvatureTests", dependencies: ["Curvature", "Networks", "NumericCore", "TestSupport"]),
         .testTarget(name: "TracesTests", dependencies: ["Traces", "Training", "HDF5", "TestSupport"]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs one libFuzzer harness (see Fuzz/README.md).
 #
-#   Fuzz/run.sh TARGET SECONDS [libFuzzer flags…]     TARGET: idx, csv, table, trace, grid
+#   Fuzz/run.sh TARGET SECONDS [libFuzzer flags…]     TARGET: idx, tar, csv, table, trace, grid
 #   Fuzz/run.sh TARGET repro FILE…                     runs the harness once on each FILE (a crash reproducer)
 #
 # The library modules are built by SwiftPM into .build-fuzz with -sanitize=fuzzer,address (coverage and ASan,
@@ -11,7 +11,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-target="${1:?usage: Fuzz/run.sh idx|csv|table|trace|grid SECONDS|repro [args…]}"
+target="${1:?usage: Fuzz/run.sh idx|tar|csv|table|trace|grid SECONDS|repro [args…]}"
 mode="${2:?usage: Fuzz/run.sh TARGET SECONDS|repro [args…]}"
 shift 2
 harness="Fuzz/harnesses/$target.swift"
@@ -21,7 +21,7 @@ scratch="$root/.build-fuzz"
 swift build --scratch-path "$scratch" --target ThermoCLI -Xswiftc -sanitize=fuzzer,address >&2
 products="$scratch/x86_64-unknown-linux-gnu/debug"
 [[ -d "$products" ]] || products="$scratch/debug"
-modules=(NumericCore Datasets Networks Settings Smoothing Training HDF5 Traces LayerStatistics Analysis Studies Figures Sweeps Benchmarks ThermoCLI
+modules=(NumericCore Augmentation Datasets Networks Settings Smoothing Training HDF5 Traces LayerStatistics Analysis Studies Figures Sweeps Benchmarks ThermoCLI
          ArgumentParser ArgumentParserToolInfo Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims)
 objects=()
 # swift-crypto's BoringSSL keeps its objects in subfolders, hence find.

@@ -6,6 +6,10 @@ public struct KnownChecksum: Sendable, Equatable {
         case sha256OfDecompressed
         /// MD5 of the `.gz` file as distributed: holds only for that exact compressed file.
         case md5OfGzipFile
+        /// MD5 of the tarball a binary-format data set is distributed as (CIFAR-10, STL-10).
+        case md5OfArchive
+        /// MD5 of one file as extracted from that tarball (STL-10's `.bin` files).
+        case md5OfFile
     }
 
     /// What the checksum covers.
@@ -27,6 +31,8 @@ public struct KnownChecksum: Sendable, Equatable {
         switch kind {
         case .sha256OfDecompressed: return "sha256 of the decompressed bytes"
         case .md5OfGzipFile: return "md5 of the .gz file"
+        case .md5OfArchive: return "md5 of the .tar.gz archive"
+        case .md5OfFile: return "md5 of the file"
         }
     }
 }
@@ -97,6 +103,20 @@ enum CanonicalChecksums {
         .trainLabels: [md5("e144d726b3acfaa3e44228e80efcd344", kmnistSource)],
         .testImages: [md5("5c965bf0a639b31b8f53240b1b52f4d7", kmnistSource)],
         .testLabels: [md5("7320c461ea6c1c855c0b718fb2a4b134", kmnistSource)],
+    ]
+
+    /// Where the CIFAR-10 binary tarball's MD5 is published (torchvision checks the Python version's tarball; the
+    /// authors' page lists the binary one's).
+    static let cifarSource = "the CIFAR-10 page (https://www.cs.toronto.edu/~kriz/cifar.html): md5 of cifar-10-binary.tar.gz"
+    /// Where STL-10's MD5s are published.
+    static let stlSource = "torchvision.datasets.STL10 (github.com/pytorch/vision, torchvision/datasets/stl10.py): md5 of the tarball and of each extracted file"
+
+    /// STL-10: MD5 of each extracted file, as torchvision checks them (CIFAR-10's binary files have none published).
+    static let stl10Files: [String: KnownChecksum] = [
+        "train_X.bin": KnownChecksum(kind: .md5OfFile, hex: "918c2871b30a85fa023e0c44e0bee87f", source: stlSource),
+        "train_y.bin": KnownChecksum(kind: .md5OfFile, hex: "5a34089d4802c674881badbb80307741", source: stlSource),
+        "test_X.bin": KnownChecksum(kind: .md5OfFile, hex: "7f263ba9f9e0b06b93213547f721ac82", source: stlSource),
+        "test_y.bin": KnownChecksum(kind: .md5OfFile, hex: "36f9794fa4beb8a2c72628de14fa638e", source: stlSource),
     ]
 
     private static func sha(_ hex: String, _ source: String) -> KnownChecksum {

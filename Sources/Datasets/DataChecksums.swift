@@ -19,9 +19,12 @@ public enum DataChecksums {
         ]
     }
 
-    /// The checksum of an images file (idx3: count × rows × columns).
+    /// The checksum of an images file (idx3: count × rows × columns; for images of several channels, the idx4
+    /// file count × channels × rows × columns that would hold the same NCHW bytes).
     public static func images(_ split: LabeledImages) -> String {
-        sha256(header: IDXFile.encodeHeader(dimensions: [split.count, split.rows, split.columns]), payload: split.pixels)
+        let dimensions = split.channels == 1 ? [split.count, split.rows, split.columns]
+            : [split.count, split.channels, split.rows, split.columns]
+        return sha256(header: IDXFile.encodeHeader(dimensions: dimensions), payload: split.pixels)
     }
 
     /// The checksum of a labels file (idx1: count).

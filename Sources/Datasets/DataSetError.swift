@@ -18,6 +18,12 @@ public enum DataSetError: Error, Sendable, Equatable, CustomStringConvertible {
             let looked = places.enumerated()
                 .map { "\($0.offset + 1)) \($0.element.path) [\($0.element.origin)]: \($0.element.finding)" }
                 .joined(separator: "; ")
+            if let format = (try? DataSetDescription.named(name))?.format, format != .idx {
+                return "data set '\(name)' not found; looked in \(looked). Get it with 'thermo data fetch \(name)', "
+                    + "or unpack its tarball into one of those folders (the files \(format.fileNames.joined(separator: ", ")) "
+                    + "may sit in the folder or in its \(format.archiveFolder ?? "")/ subfolder), pass --data DIR, "
+                    + "or set THERMO_DATA=DIR"
+            }
             let files = DataSetFileRole.allCases.map(\.gzipFileName).joined(separator: ", ")
             return "data set '\(name)' not found; looked in \(looked). Get it with 'thermo data fetch \(name)', "
                 + "or copy its four files (\(files); raw or .gz) into one of those folders, pass --data DIR, "

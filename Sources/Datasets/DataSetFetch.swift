@@ -8,6 +8,8 @@ public enum FetchError: Error, Sendable, CustomStringConvertible {
     case wouldOverwrite(folder: String, files: [String])
     /// No mirror could be reached: the machine probably has no network. `attempts` are "URL: reason".
     case noNetwork(name: String, folder: String, attempts: [String])
+    /// The tarball of a CIFAR-10 or STL-10 data set could not be downloaded from any of its `urls`: no network.
+    case noNetworkForArchive(name: String, folder: String, archive: String, urls: [String], attempts: [String])
     /// Every mirror failed for one file (bad answers, invalid or corrupt files). `attempts` are "URL: reason".
     case allMirrorsFailed(file: String, attempts: [String])
     /// The downloaded files are each valid but do not fit together.
@@ -25,6 +27,11 @@ public enum FetchError: Error, Sendable, CustomStringConvertible {
             return "cannot reach any mirror of \(name) (\(attempts.joined(separator: "; "))): this machine seems to have "
                 + "no network access. Copy the four .gz files into \(folder) from a machine that has, or pass "
                 + "--mirror URL for a reachable copy"
+        case let .noNetworkForArchive(name, folder, archive, urls, attempts):
+            return "cannot download \(archive) for \(name) (\(attempts.joined(separator: "; "))): this machine seems to have "
+                + "no network access. Download \(urls.joined(separator: " or ")) on a machine that has, and unpack it "
+                + "into \(folder) (tar xzf \(archive) -C \(folder); its own folder inside may stay), "
+                + "or pass --mirror URL for a reachable copy"
         case let .allMirrorsFailed(file, attempts):
             return "could not get a valid \(file): \(attempts.joined(separator: "; ")); nothing was moved into place"
         case let .inconsistentFiles(reason):

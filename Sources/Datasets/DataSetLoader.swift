@@ -1,15 +1,26 @@
 import Foundation
 
-/// Locates and loads (and validates) a data set; errors are `DataSetError` / `IDXError` values whose `description` is one clear line.
+/// Locates and loads (and validates) a data set; errors are `DataSetError` / `IDXError` / `BinaryDataError` values
+/// whose `description` is one clear line.
 ///
-/// Each file is checked as it is read (see `IDXFile.init(reading:dimensionCount:)`), then image and label
+/// CIFAR-10 and STL-10 are read by `BinaryDataSetReader` (sizes checked before allocating, labels while reading).
+/// For the MNIST family, each file is checked as it is read (see `IDXFile.init(reading:dimensionCount:)`), then image and label
 /// counts, label range and image sizes across the splits. Checksums are not computed here
 /// (`verifyDataSet` does that).
 public func loadDataSet(named name: String, directory: String?, environment: [String: String] = ProcessInfo.processInfo.environment, currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> DataSet {
     let description = try DataSetDescription.named(name)
     let folder = try locateDataSet(named: name, directory: directory, environment: environment,
                                    currentDirectory: currentDirectory)
-    return try readDataSet(description, files: dataSetFiles(in: folder), directory: folder)
+    switch description.format {
+    case .idx:
+        return try readDataSet(description, files: dataSetFiles(in: folder), directory: folder)
+    case .cifar10:
+        let (train, test) = try BinaryDataSetReader.readCIFAR10(folder: folder)
+        return DataSet(name: name, directory: folder, classes: description.classes, train: train, test: test)
+    case .stl10:
+        let (train, test) = try BinaryDataSetReader.readSTL10(folder: folder)
+        return DataSet(name: name, directory: folder, classes: description.classes, train: train, test: test)
+    }
 }
 
 /// Reads and validates the four files of `description` at `files` (one path per role).

@@ -11,10 +11,16 @@ public let dataEnvironmentVariable = "THERMO_DATA"
 /// may hold other data sets only, and the search then goes on. Throws `DataSetError.unknownName` or
 /// `DataSetError.notFound`, which lists every place searched, in order.
 public func locateDataSet(named name: String, directory: String?, environment: [String: String] = ProcessInfo.processInfo.environment, currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> String {
-    _ = try DataSetDescription.named(name)
+    let description = try DataSetDescription.named(name)
     var searched: [SearchedPlace] = []
     for (origin, path) in dataSetSearchPlaces(named: name, directory: directory, environment: environment,
                                               currentDirectory: currentDirectory) {
+        if description.format != .idx {
+            let (found, finding) = inspectBinaryFolder(path, format: description.format)
+            if let found { return found }
+            searched.append(SearchedPlace(origin: origin, path: path, finding: finding))
+            continue
+        }
         let finding = inspectFolder(path)
         if finding == nil { return path }
         searched.append(SearchedPlace(origin: origin, path: path, finding: finding ?? ""))
@@ -87,6 +93,35 @@ private func inspectFolder(_ folder: String) -> String? {
     if files.isEmpty { return "none of the four files" }
     let missing = DataSetFileRole.allCases.filter { files[$0] == nil }.map { $0.fileName + "[.gz]" }
     return missing.isEmpty ? nil : "missing " + missing.joined(separator: ", ")
+}
+
+/// Where in `folder` the files of a binary-format data set are: `folder` itself when it holds them all, else its
+/// subfolder named as in the tarball (`cifar-10-batches-bin`, `stl10_binary`) when that does; otherwise nil and
+/// what is missing (in the folder itself, or in the subfolder when only that exists).
+func inspectBinaryFolder(_ folder: String, format: DataSetFormat) -> (found: String?, finding: String) {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else { return (nil, "no such folder") }
+    guard isFolder.boolValue else { return (nil, "a file, not a folder (give the folder that holds the .bin files)") }
+    func missing(in place: String) -> [String] {
+        format.fileNames.filter { name in
+            var isFolder: ObjCBool = false
+            return !FileManager.default.fileExists(atPath: place + "/" + name, isDirectory: &isFolder) || isFolder.boolValue
+        }
+    }
+    let direct = missing(in: folder)
+    if direct.isEmpty { return (folder, "found") }
+    if let sub = format.archiveFolder {
+        let inner = folder + "/" + sub
+        if FileManager.default.fileExists(atPath: inner, isDirectory: &isFolder), isFolder.boolValue {
+            let nested = missing(in: inner)
+            if nested.isEmpty { return (inner, "found") }
+            return (nil, "\(sub)/ is missing " + nested.joined(separator: ", "))
+        }
+    }
+    if direct.count == format.fileNames.count {
+        return (nil, "none of the files \(format.fileNames.joined(separator: ", ")) (nor a \(format.archiveFolder ?? "")/ folder)")
+    }
+    return (nil, "missing " + direct.joined(separator: ", "))
 }
 
 /// `path` made absolute against `base` (unless already absolute), with `~`, `.` and `..` resolved.

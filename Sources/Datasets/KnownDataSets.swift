@@ -40,6 +40,24 @@ public struct DataSetDescription: Sendable {
     public let mirrors: [String]
     /// Canonical checksums per file (empty where none is published).
     public let checksums: [DataSetFileRole: [KnownChecksum]]
+    /// How the files are laid out (IDX for the MNIST family).
+    public let format: DataSetFormat
+    /// The one tarball a binary-format data set is distributed as (nil for the MNIST family, whose files are
+    /// distributed one by one).
+    public let archive: DataSetArchive?
+
+    /// A data set thermo knows by name.
+    public init(name: String, title: String, classes: Int, mirrors: [String] = [],
+                checksums: [DataSetFileRole: [KnownChecksum]] = [:], format: DataSetFormat = .idx,
+                archive: DataSetArchive? = nil) {
+        self.name = name
+        self.title = title
+        self.classes = classes
+        self.mirrors = mirrors
+        self.checksums = checksums
+        self.format = format
+        self.archive = archive
+    }
 
     /// Every data set thermo knows, in the order they are listed to users.
     public static let all: [DataSetDescription] = [
@@ -65,6 +83,21 @@ public struct DataSetDescription: Sendable {
                 "http://codh.rois.ac.jp/kmnist/dataset/kmnist/",
             ],
             checksums: CanonicalChecksums.kmnist),
+        DataSetDescription(
+            name: "cifar10", title: "CIFAR-10, binary version (Krizhevsky 2009)", classes: 10, format: .cifar10,
+            archive: DataSetArchive(
+                fileName: "cifar-10-binary.tar.gz", urls: ["https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"],
+                checksum: KnownChecksum(kind: .md5OfArchive, hex: "c32a1d4ab5d03f1284b67883e8d87530",
+                                        source: CanonicalChecksums.cifarSource),
+                downloadLimit: 256 << 20)),
+        DataSetDescription(
+            name: "stl10", title: "STL-10, binary version, labelled splits (Coates, Lee, Ng 2011)", classes: 10,
+            format: .stl10,
+            archive: DataSetArchive(
+                fileName: "stl10_binary.tar.gz", urls: ["http://ai.stanford.edu/~acoates/stl10/stl10_binary.tar.gz"],
+                checksum: KnownChecksum(kind: .md5OfArchive, hex: "91f7769df0f17e558f3565bffb0c7dfb",
+                                        source: CanonicalChecksums.stlSource),
+                downloadLimit: 3 << 30, fileChecksums: CanonicalChecksums.stl10Files)),
     ]
 
     /// The names of every known data set.
@@ -76,5 +109,30 @@ public struct DataSetDescription: Sendable {
             throw DataSetError.unknownName(name: name, known: knownNames)
         }
         return found
+    }
+}
+
+/// The tarball a data set is distributed as: its name, where to get it, its published checksum.
+public struct DataSetArchive: Sendable {
+    /// The tarball's file name ("cifar-10-binary.tar.gz").
+    public let fileName: String
+    /// Where it is published; tried in order.
+    public let urls: [String]
+    /// The published MD5 of the tarball.
+    public let checksum: KnownChecksum
+    /// Largest download accepted, in bytes: well past the tarball's size (CIFAR-10's is 170,052,171 bytes,
+    /// STL-10's about 2.6 GB, most of it the unlabelled images thermo does not use).
+    public let downloadLimit: Int
+    /// Published checksums of the extracted files, by file name (empty where none is published).
+    public let fileChecksums: [String: KnownChecksum]
+
+    /// An archive description.
+    public init(fileName: String, urls: [String], checksum: KnownChecksum, downloadLimit: Int,
+                fileChecksums: [String: KnownChecksum] = [:]) {
+        self.fileName = fileName
+        self.urls = urls
+        self.checksum = checksum
+        self.downloadLimit = downloadLimit
+        self.fileChecksums = fileChecksums
     }
 }

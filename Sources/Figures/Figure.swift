@@ -1,6 +1,6 @@
 /// A figure: data held in a plain model, turned into a gnuplot script and data files by `build(_:)`, rendered by
 /// `FigureRenderer`. Implemented by `SignalFigure`, `TemperatureFigure`, `CoolingFigure`, `KernelFigure`,
-/// `SweepFigure` and `CurvesFigure`.
+/// `SweepFigure`, `CurvesFigure` and `AugmentationFigure`.
 public protocol Figure: Sendable {
     /// The figure's name, as in `thermo plot NAME` ("signal").
     var name: String { get }

@@ -12,6 +12,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
     case trainSubset = "train-subset", validation, splitSeed = "split-seed", pixels
     case keepLastBatch = "keep-last-batch", loss, smooth, radius, samples, sharpness, kernel, gamma
     case smoothingPath = "smoothing-path"
+    case augment
 
     /// What values a setting takes; a sweep grid checks them when it is read, so a typo fails before any run.
     public enum Kind: Sendable, Equatable {
@@ -54,6 +55,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .batchSize, .epochs, .trainSubset: .integer(minimum: 1)
         case .seed, .validation, .splitSeed, .samples: .integer(minimum: 0)
         case .pixels: .choice(["standardized", "unit"])
+        case .augment: .choice(["none", "paper-cifar", "paper-stl"])
         case .loss: .choice(["ce", "pla", "plea"])
         case .smooth: .layerSet
         case .kernel: .choice(["uniform", "gaussian"])
@@ -73,7 +75,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
     public var help: String {
         switch self {
         case .data: "Folder holding the data set's IDX files (or NAME/ folders); else $THERMO_DATA, ~/.local/share/thermo/NAME ($XDG_DATA_HOME/thermo/NAME), ./data/NAME."
-        case .dataset: "Data set: mnist, fashion-mnist or kmnist (default mnist)."
+        case .dataset: "Data set: mnist, fashion-mnist, kmnist, cifar10 or stl10 (binary versions; default mnist)."
         case .layers: "Layer widths from the input size to the class count."
         case .network: "A network of convolutions, poolings and dense layers: comma-separated convC (3×3 valid convolution to C channels + ReLU; convC:kK:pP for kernel K, padding P), pool (2×2 max-pooling), fcN (dense to N units); or paper-mnist, paper-cifar, paper-stl. Not with --layers."
         case .activation: "Hidden nonlinearity: relu or tanh."
@@ -98,6 +100,9 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .kernel: "Displacement law: uniform (default) or gaussian (N(0, 1/γ), with --gamma)."
         case .gamma: "γ of the Gaussian kernel (variance 1/γ)."
         case .smoothingPath: "Smoothing evaluation: shared (shared prefix, default) or naive (y+1 full passes, the reference)."
+        case .augment: "Augmentation of the training images, per image from the stream (seed, augment, epoch, image): none "
+            + "(default), paper-cifar (random resized crop, scale [0.6, 1], ratio [3/4, 4/3]) or paper-stl (crop scale "
+            + "[0.08, 1], flip 0.5, grayscale 0.1, colour jitter 0.5, rotation ±180°; 3-channel images only)."
         }
     }
 

@@ -11,7 +11,10 @@ struct DataCommand: ParsableCommand {
         Data sets: \(DataSetDescription.knownNames.joined(separator: ", ")). thermo looks for a data set's four IDX \
         files (raw or .gz) in the --data folder (or its NAME/ subfolder), else in $THERMO_DATA (same two forms), \
         else in the per-user folder $XDG_DATA_HOME/thermo/NAME (default ~/.local/share/thermo/NAME, where \
-        'thermo data fetch' puts them), else in ./data/NAME.
+        'thermo data fetch' puts them), else in ./data/NAME. cifar10 (binary version: data_batch_1.bin … \
+        data_batch_5.bin, test_batch.bin) and stl10 (binary version: train_X.bin, train_y.bin, test_X.bin, \
+        test_y.bin) are looked for in the same places, the files in the folder itself or in the tarball's \
+        cifar-10-batches-bin/ or stl10_binary/ inside it.
         """,
         subcommands: [DataVerifyCommand.self, DataFetchCommand.self]
     )

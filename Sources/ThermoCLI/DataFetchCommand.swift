@@ -6,12 +6,14 @@ import Foundation
 struct DataFetchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fetch",
-        abstract: "Download a data set's four .gz files from its public mirrors, validated before use.",
+        abstract: "Download a data set (four .gz files, or CIFAR-10's and STL-10's tarball) from its public mirrors, validated before use.",
         discussion: """
         Each file is downloaded into a temporary file in the target folder and checked (IDX structure, counts, \
         labels, and the canonical checksum where one is known) before it is renamed into place; a copy that \
         fails makes the next mirror be tried. Existing files are never replaced without --force, and on any \
-        failure the folder is left as it was.
+        failure the folder is left as it was. CIFAR-10 and STL-10 come as one tarball, which must match its published \
+        md5; the .bin files thermo reads are unpacked from it into the folder itself (not into the tarball's \
+        cifar-10-batches-bin/ or stl10_binary/), checked, and renamed into place; the tarball is not kept.
         """
     )
 
@@ -23,14 +25,16 @@ struct DataFetchCommand: ParsableCommand {
     var folder: String?
 
     @Option(name: .customLong("mirror"), help: ArgumentHelp(
-        "A base URL holding the four .gz files; repeat for several. Replaces the built-in mirrors.", valueName: "URL"))
+        "A base URL holding the four .gz files (or the data set's tarball; for cifar10 and stl10 also file:///FOLDER); repeat for several. Replaces the built-in mirrors.", valueName: "URL"))
     var mirrors: [String] = []
 
     @Flag(help: "Replace files that are already there.")
     var force = false
 
     func validate() throws {
+        let archived = (try? DataSetDescription.named(name))?.archive != nil
         for mirror in mirrors {
+            if archived, let url = URL(string: mirror), url.isFileURL { continue }
             guard let url = URL(string: mirror), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
                   url.host?.isEmpty == false else {
                 throw ValidationError("--mirror takes the http:// or https:// URL of a folder holding the four .gz files; '\(mirror)' is not one")
@@ -39,6 +43,20 @@ struct DataFetchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if (try? DataSetDescription.named(name))?.archive != nil {
+            let report: BinaryDataSetReport
+            do {
+                report = try fetchArchiveDataSet(named: name, to: folder, mirrors: mirrors.isEmpty ? nil : mirrors,
+                                                 force: force, log: { print($0) })
+            } catch {
+                throw reportDataCommandError(error, dataSet: name)
+            }
+            print("")
+            printBinaryDataSetReport(report)
+            print("")
+            print("fetched \(report.dataSet.name) into \(report.directory)")
+            return
+        }
         let report: DataSetReport
         do {
             report = try fetchDataSet(named: name, to: folder, mirrors: mirrors.isEmpty ? nil : mirrors, force: force,

@@ -23,6 +23,7 @@ struct DataVerifyCommand: ParsableCommand {
     var directory: String?
 
     func run() throws {
+        if (try? DataSetDescription.named(name))?.format ?? .idx != .idx { return try runBinary() }
         let started = Date()
         let report: DataSetReport
         do {
@@ -47,6 +48,79 @@ struct DataVerifyCommand: ParsableCommand {
             print("result: files valid, but NOT verified against a canonical checksum: \(names) "
                   + "(no canonical checksum known; \(seconds) s)")
         }
+    }
+}
+
+extension DataVerifyCommand {
+    /// CIFAR-10 and STL-10: each .bin file's size and md5 (against the published one where there is one), the
+    /// tarball's md5 when it lies beside the files, then the whole data set as training reads it.
+    func runBinary() throws {
+        let started = Date()
+        let report: BinaryDataSetReport
+        do {
+            report = try verifyBinaryDataSet(named: name, directory: directory)
+        } catch {
+            throw reportDataCommandError(error, dataSet: name)
+        }
+        printBinaryDataSetReport(report)
+        let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+        print("")
+        guard report.isSound else {
+            print("result: FAILED (\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s"), \(seconds) s)")
+            let others = report.problems.count - 1
+            let more = others > 0 ? " (and \(others) more problem\(others == 1 ? "" : "s"), listed above)" : ""
+            throw reportDataCommandError(VerifyFailure(line: report.problems[0] + more), dataSet: name)
+        }
+        if report.isVerified {
+            print("result: OK — the files are valid and match the published checksums (\(seconds) s)")
+        } else {
+            print("result: files valid, but NOT verified against a published checksum: only the md5 of "
+                  + "\(report.dataSet.archive?.fileName ?? "the tarball") is published; put it beside the files to have it "
+                  + "checked (\(seconds) s)")
+        }
+    }
+}
+
+/// Prints a CIFAR-10 or STL-10 report: one block per file, the tarball, the label histograms, the problems.
+func printBinaryDataSetReport(_ report: BinaryDataSetReport) {
+    let d = report.dataSet
+    print("data set \(d.name) (\(d.title)) in \(report.directory)")
+    func verdictLine(_ verdict: ChecksumVerdict) {
+        switch verdict {
+        case .matches(let canonical):
+            print("  canonical   matches: \(canonical.kindDescription) \(canonical.hex)")
+            print("              (source: \(canonical.source))")
+        case let .mismatch(expected, actual):
+            print("  canonical   MISMATCH: \(expected.kindDescription) is \(actual), expected \(expected.hex)")
+            print("              (source: \(expected.source))")
+        case .unknown(let reason):
+            print("  canonical   \(reason)")
+        }
+    }
+    for file in report.files {
+        print("")
+        print("\(file.name): \(file.path)")
+        print("  size        \(file.size.map { String($0) } ?? "unreadable") bytes")
+        if let md5 = file.md5 { print("  md5         \(md5)") }
+        verdictLine(file.verdict)
+    }
+    if let archive = report.archive {
+        print("")
+        print("tarball: \(archive.path)")
+        print("  md5         \(archive.md5)")
+        verdictLine(archive.verdict)
+    }
+    print("")
+    print("label histogram (class: count)")
+    for (split, histogram) in [("train", report.trainHistogram), ("test", report.testHistogram)] {
+        let cells = histogram.map { h in h.enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: " ")
+            + "  (total \(h.reduce(0, +)))" } ?? "not available (its files are invalid)"
+        print("  \(split.padding(toLength: 6, withPad: " ", startingAt: 0))\(cells)")
+    }
+    if !report.problems.isEmpty {
+        print("")
+        print("problems")
+        for problem in report.problems { print("  - \(problem)") }
     }
 }
 

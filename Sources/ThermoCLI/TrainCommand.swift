@@ -61,6 +61,8 @@ struct TrainCommand: ParsableCommand {
     var splitSeed: UInt64?
     @Option(help: .setting(.pixels))
     var pixels: PixelScaling?
+    @Option(help: .setting(.augment))
+    var augment: String?
     @Flag(help: .setting(.keepLastBatch))
     var keepLastBatch = false
 
@@ -148,6 +150,7 @@ struct TrainCommand: ParsableCommand {
         if let validation { c.validation = validation }
         if let splitSeed { c.splitSeed = splitSeed }
         if let pixels { c.standardize = pixels == .standardized }
+        if let augment { c.augment = augment == "none" ? nil : augment }
         if keepLastBatch { c.keepLastBatch = true }
         if let loss { c.loss.kind = loss }
         if let smooth {

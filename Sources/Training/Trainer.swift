@@ -52,6 +52,8 @@ public final class Trainer {
         try configuration.validate()
         try configuration.validate(inputs: dataSet.train.featureCount, classes: dataSet.classes,
                                    trainCount: dataSet.train.count)
+        try configuration.validateAugmentation(channels: dataSet.train.channels, rows: dataSet.train.rows,
+                                               columns: dataSet.train.columns)
         self.configuration = configuration
         self.data = TrainingData(dataSet, configuration: configuration)
         var random = RandomStream(seed: configuration.seed, purpose: "init")
@@ -113,7 +115,7 @@ public final class Trainer {
     @discardableResult
     public func trainStep(on rows: UnsafeBufferPointer<Int32>, epoch: Int, step: Int) throws -> ObjectiveValue {
         let batch = rows.count
-        data.gather(data.dataSet.train, rows, into: pass.input, labels: pass.labels)
+        data.gatherTraining(rows, epoch: epoch, seed: configuration.seed, into: pass.input, labels: pass.labels)
         let value = objective.lossAndGradient(network, pass: pass, batch: batch, step: globalStep + 1)
         guard value.loss.isFinite else {
             throw TrainingError.diverged(epoch: epoch, step: step, globalStep: globalStep + 1, loss: value.loss,

@@ -1,3 +1,4 @@
+import Augmentation
 import Foundation
 import Networks
 import Settings
@@ -6,7 +7,7 @@ import Smoothing
 /// Everything that determines a training run's numbers: with the same configuration, data and BLAS thread
 /// count, two runs produce bit-identical weights and metrics.
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
-    /// The data set's name (`mnist`, `fashion-mnist`, `kmnist`).
+    /// The data set's name (`mnist`, `fashion-mnist`, `kmnist`, `cifar10`, `stl10`).
     public var dataset: String = "mnist"
     /// The network: widths n_0 … n_L and the hidden nonlinearity for an MLP (`--layers`), or an input shape and
     /// stages (`--network`).
@@ -36,6 +37,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var keepLastBatch: Bool = false
     /// What the steps minimise.
     public var loss: LossConfiguration = .crossEntropy
+    /// The augmentation recipe applied to training images as they are gathered (`paper-cifar`, `paper-stl`); nil is
+    /// none (and keeps a configuration without augmentation encoded exactly as before the setting existed).
+    public var augment: String? = nil
 
     public init() {}
 
@@ -58,6 +62,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             throw ConfigurationError(.weightDecay, "must be ≥ 0, got \(optimizer.weightDecay)")
         }
         guard batchSize > 0 else { throw ConfigurationError(.batchSize, "must be at least 1, got \(batchSize)") }
+        _ = try augmentationRecipe()
         guard epochs > 0 else { throw ConfigurationError(.epochs, "must be at least 1, got \(epochs)") }
         if let trainSubset, trainSubset <= 0 {
             throw ConfigurationError(.trainSubset, "must be at least 1, got \(trainSubset)")
@@ -138,6 +143,26 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     }
 }
 
+extension TrainingConfiguration {
+    /// The augmentation recipe `augment` names (nil for none); throws for a name that is no recipe.
+    public func augmentationRecipe() throws(ConfigurationError) -> AugmentationRecipe? {
+        guard let augment, augment != "none" else { return nil }
+        guard let recipe = AugmentationRecipe.named(augment) else {
+            throw ConfigurationError(.augment, "'\(augment)' is not an augmentation recipe; choose "
+                                     + AugmentationRecipe.all.map(\.name).joined(separator: ", "))
+        }
+        return recipe
+    }
+
+    /// Checks that the augmentation recipe can be applied to images of `shape` (C, H, W) of the data set.
+    public func validateAugmentation(channels: Int, rows: Int, columns: Int) throws(ConfigurationError) {
+        guard let recipe = try augmentationRecipe() else { return }
+        if let refusal = recipe.refusal(for: ImageShape(channels: channels, rows: rows, columns: columns), dataSet: dataset) {
+            throw ConfigurationError(.augment, refusal)
+        }
+    }
+}
+
 /// An invalid configuration value, named by its command-line flag.
 public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
     /// The flag, e.g. `--lr`.
@@ -189,6 +214,7 @@ extension TrainingSetting {
         case .kernel: a.loss.kernel != b.loss.kernel
         case .gamma: a.loss.gamma != b.loss.gamma
         case .smoothingPath: a.loss.path != b.loss.path
+        case .augment: (a.augment ?? "none") != (b.augment ?? "none")
         }
     }
 }

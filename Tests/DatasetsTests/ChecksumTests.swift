@@ -29,7 +29,13 @@ struct ChecksumTests {
 
     @Test func everyKnownDataSetHasItsFourFilesAndMNISTHasCanonicalSHA256() throws {
         for description in DataSetDescription.all {
-            #expect(description.classes == 10 && !description.mirrors.isEmpty)
+            // The MNIST family lists mirrors of its four files; CIFAR-10 and STL-10 the URLs of their one tarball.
+            #expect(description.classes == 10 && (!description.mirrors.isEmpty || description.archive?.urls.isEmpty == false))
+            if let archive = description.archive {
+                #expect(archive.checksum.kind == .md5OfArchive && archive.checksum.hex.count == 32 && !archive.checksum.source.isEmpty)
+                #expect(archive.fileChecksums.values.allSatisfy { $0.hex.count == 32 })
+                #expect(Set(archive.fileChecksums.keys).isSubset(of: description.format.fileNames))
+            }
             for role in DataSetFileRole.allCases {
                 for checksum in description.checksums[role] ?? [] {
                     #expect(checksum.hex.count == (checksum.kind == .sha256OfDecompressed ? 64 : 32))

@@ -124,8 +124,8 @@ struct DataSetLocationTests {
 
     @Test func unknownNameListsTheKnownOnes() {
         var caught: Error?
-        do { _ = try loadDataSet(named: "cifar10", directory: nil, environment: [:], currentDirectory: "/") } catch { caught = error }
-        #expect(caught as? DataSetError == .unknownName(name: "cifar10", known: ["mnist", "fashion-mnist", "kmnist"]))
-        #expect("\(caught.map { "\($0)" } ?? "")".contains("mnist, fashion-mnist, kmnist"))
+        do { _ = try loadDataSet(named: "cifar100", directory: nil, environment: [:], currentDirectory: "/") } catch { caught = error }
+        #expect(caught as? DataSetError == .unknownName(name: "cifar100", known: ["mnist", "fashion-mnist", "kmnist", "cifar10", "stl10"]))
+        #expect("\(caught.map { "\($0)" } ?? "")".contains("mnist, fashion-mnist, kmnist, cifar10, stl10"))
     }
 }

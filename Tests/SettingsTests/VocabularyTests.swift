@@ -82,6 +82,7 @@ import Training
         case .kernel: c.loss.kernel = .gaussian
         case .gamma: c.loss.gamma = 10
         case .smoothingPath: c.loss.path = .naive
+        case .augment: c.augment = "paper-cifar"
         }
         return c
     }

@@ -18,7 +18,8 @@ struct PlotCommand: ParsableCommand {
           thermo plot signal relu.csv tanh.csv --label ReLU --label tanh -o signal.pdf
         """,
         subcommands: [PlotSignalCommand.self, PlotTemperatureCommand.self, PlotCoolingCommand.self,
-                      PlotKernelCommand.self, PlotSweepCommand.self, PlotCurvesCommand.self, PlotCurvatureCommand.self]
+                      PlotKernelCommand.self, PlotSweepCommand.self, PlotCurvesCommand.self,
+                      PlotCurvatureCommand.self, PlotAugmentCommand.self]
     )
 }
 

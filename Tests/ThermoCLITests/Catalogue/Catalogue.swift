@@ -15,7 +15,7 @@ private let thirtyEpochs = Fixtures.tinyRun.map { $0 == "2" ? "30" : $0 }
 extension BadInput {
     /// Every case, command by command. Add a command's cases as rows here.
     static let catalogue: [BadInput] = train + trainOutputs + dataCommands + traceCommands + analyses + plots
-        + inconsistentTraceReaders + longTables + sweep + bench + probe + curvature
+        + inconsistentTraceReaders + longTables + sweep + bench + probe + curvature + binaryDataSets
 
     // MARK: thermo train
 
@@ -96,6 +96,11 @@ extension BadInput {
                setup: { try $0.data() }),
         .usage("train", "--smooth without a smoothing loss", ["train", "--smooth", "1", "--data", "data"], "need --loss pla or plea",
                setup: { try $0.data() }),
+        .usage("train", "--augment with colour operations on grey images", tiny + ["--augment", "paper-stl"],
+               "--augment paper-stl changes colours (grayscale, saturation, hue), but mnist has 1-channel images; use --augment paper-cifar or none",
+               setup: { try $0.data() }),
+        .usage("train", "--augment with an unknown recipe", ["train", "--augment", "cifar", "--data", "data"],
+               "--augment 'cifar' is not an augmentation recipe; choose none, paper-cifar, paper-stl", setup: { try $0.data() }),
         .usage("train", "--record without --trace", ["train", "--record", "layers"], "--record needs --trace"),
         .usage("train", "unknown --record level", ["train", "--trace", "x.h5", "--record", "everything"], "not a recording level",
                absent: ["x.h5"]),
@@ -133,6 +138,32 @@ extension BadInput {
                  "already holds train-images-idx3-ubyte.gz; nothing was downloaded — pass --force",
                  setup: { w in try w.makeFolder("data"); try w.write("data/\(trainImages).gz", "mine") }, unchanged: ["data/\(trainImages).gz"]),
     ]
+
+    // MARK: CIFAR-10 and STL-10 binary files (read by thermo train --dataset cifar10|stl10)
+
+    /// Full-size files are written sparse (zero bytes cost no disk), with the one wrong byte or size each case needs.
+    static let binaryDataSets: [BadInput] = {
+        let cifar = ["train", "--dataset", "cifar10", "--data", "data", "--epochs", "1"]
+        let stl = ["train", "--dataset", "stl10", "--data", "data", "--epochs", "1"]
+        let batch = 10_000 * 3_073
+        let stlTrainX = 5_000 * 27_648
+        return [
+            .failure("train", "truncated CIFAR-10 batch", cifar, "data_batch_2.bin is truncated: it ends at byte 30,000,000",
+                     setup: { try $0.cifar(sizes: ["data_batch_2.bin": 30_000_000]) }, unchanged: ["data/data_batch_2.bin"]),
+            .failure("train", "CIFAR-10 batch of 9,999 records", cifar, "holds 9,999 whole records",
+                     setup: { try $0.cifar(sizes: ["test_batch.bin": batch - 3_073]) }),
+            .failure("train", "CIFAR-10 label byte of 10", cifar, "gives record 2 the label 10 (byte 6,146), but cifar10 labels are 0…9",
+                     setup: { try $0.cifar(patches: ["data_batch_1.bin": [(2 * 3_073, [10])]]) }),
+            .failure("train", "missing CIFAR-10 batch file", cifar, "missing data_batch_5.bin",
+                     setup: { try $0.cifar(skip: "data_batch_5.bin") }),
+            .failure("train", "STL-10 label outside 1–10", stl, "train_y.bin gives record 0 the label 0 (byte 0), but stl10 labels are 1…10",
+                     setup: { try $0.stl(trainLabels: [0] + [UInt8](repeating: 1, count: 4_999)) }),
+            .failure("train", "STL-10 image and label files that disagree", stl, "holds 5,000 images (138,240,000 bytes) but ",
+                     setup: { try $0.stl(trainLabels: [UInt8](repeating: 1, count: 4_999)) }),
+            .failure("train", "STL-10 image file of part of an image", stl, "train_X.bin is truncated",
+                     setup: { try $0.stl(trainXSize: stlTrainX - 7) }),
+        ]
+    }()
 
     // MARK: thermo inspect, thermo recover
 
@@ -317,6 +348,10 @@ extension BadInput {
     }
 
     static let plots: [BadInput] = tableInputs("signal") + tableInputs("temperature") + tableInputs("cooling") + [
+        .usage("plot augment", "--augment with colour operations on grey images",
+               ["plot", "augment", "--data", "data", "--augment", "paper-stl", "-o", "a.png"],
+               "--augment paper-stl changes colours (grayscale, saturation, hue), but mnist has 1-channel images",
+               setup: { try $0.data() }, absent: ["a.png", "a.gp"]),
         .failure("plot signal", "full disk writing the figure", ["plot", "signal", "t.csv", "-o", "fig.png"], "ends early",
                  setup: { try $0.write("t.csv", table()) }, absent: ["fig.png", "fig.gp", "fig.panel1.dat"], fileLimitKiB: 16),
         .failure("plot signal", "full disk replacing a figure (--force)", ["plot", "signal", "t.csv", "-o", "fig.png", "--force"], "ends early",

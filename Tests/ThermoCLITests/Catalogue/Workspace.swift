@@ -36,6 +36,36 @@ struct Workspace {
         }
     }
 
+    /// The six CIFAR-10 batch files in `data/`, full size and sparse (all zero: label 0), with `sizes` and byte
+    /// `patches` (offset, bytes) by file name; `skip` leaves one out.
+    func cifar(sizes: [String: Int] = [:], patches: [String: [(Int, [UInt8])]] = [:], skip: String? = nil) throws {
+        try makeFolder("data")
+        for name in (1...5).map({ "data_batch_\($0).bin" }) + ["test_batch.bin"] where name != skip {
+            try sparse("data/" + name, size: sizes[name] ?? 10_000 * 3_073, patches: patches[name] ?? [])
+        }
+    }
+
+    /// STL-10's four labelled files in `data/` (images sparse, labels 1), with `trainLabels` and the size of train_X.bin.
+    func stl(trainLabels: [UInt8] = [UInt8](repeating: 1, count: 5_000), trainXSize: Int = 5_000 * 27_648) throws {
+        try makeFolder("data")
+        try sparse("data/train_X.bin", size: trainXSize)
+        try write("data/train_y.bin", bytes: trainLabels)
+        try sparse("data/test_X.bin", size: 8_000 * 27_648)
+        try write("data/test_y.bin", bytes: [UInt8](repeating: 1, count: 8_000))
+    }
+
+    /// A file `name` of `size` bytes, zero (sparse) except for `patches`.
+    func sparse(_ name: String, size: Int, patches: [(Int, [UInt8])] = []) throws {
+        FileManager.default.createFile(atPath: url(name).path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url(name))
+        defer { try? handle.close() }
+        try handle.truncate(atOffset: UInt64(size))
+        for (offset, bytes) in patches {
+            try handle.seek(toOffset: UInt64(offset))
+            try handle.write(contentsOf: Data(bytes))
+        }
+    }
+
     /// Replaces `file` in the data folder `name` by its gzip compression cut to `keep` bytes.
     func truncatedGzip(_ name: String = "data", file: String, keep: Int) throws {
         try data(name)
