@@ -3,26 +3,34 @@ import Networks
 import NumericCore
 
 /// Exact Hessian-vector products of the mean cross-entropy of one fixed batch, H·v, by forward-over-reverse
-/// differentiation (Pearlmutter's R-operator), for fully-connected networks with ReLU or tanh.
+/// differentiation (Pearlmutter's R-operator), through dense layers (ReLU or tanh), convolutions (ReLU) and
+/// max-poolings.
 ///
 /// The curvature is taken over the **weights** only (biases are held fixed, as the smoothing never displaces
 /// them and Ω_l never counts them). A direction v is given *packed*: the entries of V_lo, V_lo+1, …, V_hi, each
-/// (n_l, n_{l−1}) row-major as W_l, one after the other; the product H·v is returned packed the same way, read on
-/// the same layers. With lo = hi = l this is the layer block H_ll·v_l; with lo = 1, hi = L the full H·v.
+/// laid out as W_l (a dense (n_l, n_{l−1}) row-major, a convolution C_out × C_in × k × k), one after the other;
+/// the product H·v is returned packed the same way, read on the same layers. With lo = hi = l this is the layer
+/// block H_ll·v_l; with lo = 1, hi = L the full H·v.
 ///
-/// Notation (row form, B rows): Z_l = A_{l−1} W_lᵀ + b_l, A_l = φ(Z_l) for l < L, A_L = Z_L (logits),
-/// P = softmax(A_L), L = (1/B) Σ_n −log P_{n,y_n}. The gradient pass: D_L = (P − Y)/B, ∂W_l = D_lᵀ A_{l−1},
-/// G_{l−1} = D_l W_l, D_{l−1} = G_{l−1} ⊙ φ'(Z_{l−1}). The R-operator R{·} = d/dε (·)(W + εV) at ε = 0:
+/// Notation, stage by stage: X_i is stage i's output (X_0 the input). A weight stage computes Z_i = lin_i(X_{i−1}; W)
+/// + b (a GEMM or a convolution, linear in X and in W) and X_i = φ_i(Z_i) (ReLU after a convolution, the hidden
+/// activation after a dense layer, the identity at the logits); a pooling X_i = pool(X_{i−1}) routes each output
+/// to its recorded maximum. The gradient pass: D_S = (P − Y)/B at the logits, G_{i−1} = lin_iᵀ(D_i; W) (or the
+/// pooling's routing of D_i), D_{i−1} = G_{i−1} ⊙ φ'_{i−1}. The R-operator R{·} = d/dε (·)(W + εV) at ε = 0:
 ///
-///     forward   R{Z_k} = R{A_{k−1}} W_kᵀ + A_{k−1} V_kᵀ,   R{A_k} = φ'(Z_k) ⊙ R{Z_k}       (R{A} = 0 below lo)
-///     logits    R{D_L} = (1/B) P ⊙ (R{Z_L} − ⟨P, R{Z_L}⟩_row)
-///     backward  (H v)_k = R{∂W_k} = R{D_k}ᵀ A_{k−1} + D_kᵀ R{A_{k−1}}
-///               R{G_{k−1}} = R{D_k} W_k + D_k V_k
-///               R{D_{k−1}} = R{G_{k−1}} ⊙ φ'(Z_{k−1}) + G_{k−1} ⊙ φ''(Z_{k−1}) ⊙ R{Z_{k−1}}
+///     forward   R{Z_i} = lin_i(R{X_{i−1}}; W) + lin_i(X_{i−1}; V),   R{X_i} = φ'(Z_i) ⊙ R{Z_i},
+///               R{pool(X)} = the same routing of R{X}                               (R{X} = 0 below lo)
+///     logits    R{D_S} = (1/B) P ⊙ (R{Z_S} − ⟨P, R{Z_S}⟩_row)
+///     backward  (H v)_l = ∂_W lin_l(X_{i−1}; ·)ᵀ R{D_i} + ∂_W lin_l(R{X_{i−1}}; ·)ᵀ D_i  (the weight gradient
+///               formula with R{D_i}, then with D_i and R{X_{i−1}})
+///               R{G_{i−1}} = lin_iᵀ(R{D_i}; W) + lin_iᵀ(D_i; V),   (a pooling: the routing of R{D_i})
+///               R{D_{i−1}} = R{G_{i−1}} ⊙ φ'(Z_{i−1}) + G_{i−1} ⊙ φ''(Z_{i−1}) ⊙ R{Z_{i−1}}
 ///
-/// with φ' = [A > 0], φ'' = 0 for ReLU (almost everywhere) and φ' = 1 − A², φ'' = −2A(1 − A²) for tanh.
+/// with φ' = [X > 0], φ'' = 0 for ReLU (almost everywhere) and φ' = 1 − X², φ'' = −2X(1 − X²) for tanh; the
+/// routing of a max-pooling is piecewise constant in its input, so its R is the same routing.
 /// ``prepare(network:input:labels:batch:)`` runs the forward and gradient passes once; every product after it
-/// reuses them, so a block product costs about 2(L − l) + 2 GEMMs and a full one about twice a training step.
+/// reuses them, so a block product costs about two GEMMs (or convolutions) per stage from its layer up, and a
+/// full one about twice a training step.
 public final class HessianVectorProduct: @unchecked Sendable {
     /// The network's shape.
     public let architecture: Architecture
@@ -30,34 +38,43 @@ public final class HessianVectorProduct: @unchecked Sendable {
     public let capacity: Int
     private(set) var network: Network?
     private(set) var batch = 0
-    /// A_0 … A_L (A_0 is the input batch).
-    let activations: [FloatBuffer]
-    /// D_1 … D_L (index l), the errors of the gradient pass.
+    /// The forward pass of the prepared batch (stage outputs X_i, pooling maxima, convolution scratch).
+    let pass: Pass
+    let layout: ParameterLayout
+    /// D_i for weight stages (index i), the errors of the gradient pass.
     let errors: [FloatBuffer]
-    /// G_1 … G_{L−1} (index l), ∂L/∂A_l before φ' (tanh's φ'' term needs them).
+    /// G_i, ∂L/∂X_i before φ', for stages followed by tanh (its φ'' term needs them).
     let upstream: [FloatBuffer]
-    /// R{Z_l}, then R{A_l} in `rActivations` (index l).
+    /// R{Z_i} for stages followed by tanh and for the logits.
     let rPreactivations: [FloatBuffer]
+    /// R{X_i} for every stage.
     let rActivations: [FloatBuffer]
-    let rDelta: FloatBuffer
-    let rDeltaBelow: FloatBuffer
+    let rDelta: FloatBuffer, rDeltaBelow: FloatBuffer, scratch: FloatBuffer
+    let zeroBias: FloatBuffer, biasScratch: FloatBuffer
     /// The mean cross-entropy of the prepared batch.
     public private(set) var loss = 0.0
 
     /// Buffers for batches of up to `capacity` rows of `architecture`.
     public init(_ architecture: Architecture, capacity: Int) {
         precondition(capacity > 0)
-        precondition(architecture.isFullyConnected, "Hessian-vector products are formed for fully-connected networks only")
         self.architecture = architecture
         self.capacity = capacity
-        let widths = architecture.widths
-        activations = widths.map { FloatBuffer(count: capacity * $0) }
-        errors = widths.enumerated().map { l, n in FloatBuffer(count: l == 0 ? 0 : capacity * n) }
-        upstream = widths.enumerated().map { l, n in FloatBuffer(count: l == 0 || l == widths.count - 1 ? 0 : capacity * n) }
-        rPreactivations = widths.enumerated().map { l, n in FloatBuffer(count: l == 0 ? 0 : capacity * n) }
-        rActivations = widths.enumerated().map { l, n in FloatBuffer(count: l == 0 ? 0 : capacity * n) }
-        rDelta = FloatBuffer(count: capacity * architecture.maxWidth)
-        rDeltaBelow = FloatBuffer(count: capacity * architecture.maxWidth)
+        layout = architecture.layout
+        pass = Pass(architecture, capacity: capacity)
+        let S = architecture.stages.count
+        func size(_ i: Int) -> Int { capacity * architecture.shapes[i].count }
+        let tanhAfter = (0...S).map { $0 > 0 && architecture.activation(afterStage: $0) == .tanh }
+        errors = (0...S).map { i in FloatBuffer(count: i > 0 && architecture.stages[i - 1].hasWeights ? size(i) : 0) }
+        upstream = (0...S).map { FloatBuffer(count: tanhAfter[$0] ? size($0) : 0) }
+        rPreactivations = (0...S).map { FloatBuffer(count: tanhAfter[$0] || $0 == S ? size($0) : 0) }
+        rActivations = (0...S).map { FloatBuffer(count: $0 > 0 && $0 < S ? size($0) : 0) }
+        let widest = (0...S).map(size).max() ?? 0
+        rDelta = FloatBuffer(count: widest)
+        rDeltaBelow = FloatBuffer(count: widest)
+        scratch = FloatBuffer(count: widest)
+        let units = layout.layers.map(\.outputs).max() ?? 1
+        zeroBias = FloatBuffer(count: units)
+        biasScratch = FloatBuffer(count: units)
     }
 
     /// L, the number of weight layers.
@@ -65,75 +82,124 @@ public final class HessianVectorProduct: @unchecked Sendable {
 
     /// N_lo + … + N_hi, the length of a packed direction on these layers.
     public func dimension(_ layers: ClosedRange<Int>) -> Int {
-        layers.reduce(0) { $0 + architecture.layout[layer: $1].weightCount }
+        layers.reduce(0) { $0 + layout[layer: $1].weightCount }
     }
 
     /// Runs the forward and gradient passes of `network` (its current weights) on the first `batch` rows of
-    /// `input` (B, n_0) with `labels`, and keeps what every product needs. Call again after the weights change.
+    /// `input` (B, C·H·W) with `labels`, and keeps what every product needs. Call again after the weights change.
+    /// The network's own gradient buffer is left untouched.
     public func prepare(network: Network, input: UnsafePointer<Float>, labels: UnsafePointer<Int32>, batch: Int) {
         precondition(network.architecture == architecture, "the network's shape differs from the product's")
         precondition(batch > 0 && batch <= capacity, "batch \(batch) outside 1…\(capacity)")
         self.network = network
         self.batch = batch
-        let L = layerCount, widths = architecture.widths
-        activations[0].pointer.update(from: input, count: batch * widths[0])
-        for l in 1...L {
-            Dense.forward(input: activations[l - 1].pointer, weights: network.weights(l), bias: network.bias(l),
-                          output: activations[l].pointer, batch: batch, inputs: widths[l - 1], outputs: widths[l],
-                          activation: l < L ? architecture.activation : nil)
-        }
-        // D_L = (P − Y)/B, then D_{l−1} = (D_l W_l) ⊙ φ'(Z_{l−1}), keeping G_{l−1} = D_l W_l.
-        let result = SoftmaxCrossEntropy.evaluate(logits: activations[L].pointer, labels: labels, batch: batch,
-                                                  classes: architecture.classes, delta: errors[L].pointer,
+        let S = architecture.stages.count
+        pass.input.update(from: input, count: batch * architecture.inputs)
+        pass.forward(network, batch: batch)
+        let result = SoftmaxCrossEntropy.evaluate(logits: pass.logits, labels: labels, batch: batch,
+                                                  classes: architecture.classes, delta: errors[S].pointer,
                                                   scale: 1 / Float(batch))
         loss = result.lossSum / Double(batch)
-        for l in stride(from: L, to: 1, by: -1) {
-            BLAS.sgemm(.none, .none, m: batch, n: widths[l - 1], k: widths[l], a: errors[l].pointer, lda: widths[l],
-                       b: network.weights(l), ldb: widths[l - 1], c: upstream[l - 1].pointer, ldc: widths[l - 1])
-            let count = batch * widths[l - 1]
-            errors[l - 1].pointer.update(from: upstream[l - 1].pointer, count: count)
-            Dense.activationBackward(gradient: errors[l - 1].pointer, activations: activations[l - 1].pointer,
-                                     count: count, activation: architecture.activation)
+        // Down the stages: G_{i−1} from stage i's error, then D_{i−1} = G_{i−1} ⊙ φ'_{i−1} (a pooling's "error"
+        // is its output gradient, kept in a scratch buffer until the pooling routes it).
+        var current = errors[S].pointer
+        for i in stride(from: S, to: 1, by: -1) {
+            let below = architecture.stages[i - 2].hasWeights ? errors[i - 1].pointer
+                : (current == rDelta.pointer ? rDeltaBelow.pointer : rDelta.pointer)
+            backStage(i, network: network, weights: nil, delta: current, into: below, accumulate: false)
+            if let φ = architecture.activation(afterStage: i - 1) {
+                let count = batch * architecture.shapes[i - 1].count
+                if φ == .tanh { upstream[i - 1].pointer.update(from: below, count: count) }
+                Dense.activationBackward(gradient: below, activations: pass.activations[i - 1].pointer, count: count,
+                                         activation: φ)
+            }
+            current = below
         }
+    }
+
+    /// ∂(stage i's input) of `delta` (an error at stage i's output before φ): lin_iᵀ(delta; weights) for a weight
+    /// stage (`weights` nil: the network's), the pooling's routing otherwise; added when `accumulate`.
+    private func backStage(_ i: Int, network: Network, weights: UnsafePointer<Float>?, delta: UnsafePointer<Float>,
+                           into target: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let shape = architecture.shapes[i - 1]
+        if case .pool = architecture.stages[i - 1] {
+            precondition(!accumulate)
+            MaxPool.backward(outputGradient: delta, argmax: pass.argmax[i - 1]!, inputGradient: target,
+                             planes: batch * shape.channels, height: shape.height, width: shape.width)
+            return
+        }
+        let l = pass.layerIndex(ofStage: i)
+        pass.inputGradientStage(i, network, weights: weights ?? UnsafePointer(network.weights(l)), delta: delta,
+                                inputGradient: target, batch: batch, accumulate: accumulate, scratch: scratch.pointer)
     }
 
     /// y = H·x on the weights of `layers` (both packed, see the type's documentation), for the prepared batch.
     public func apply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, layers: ClosedRange<Int>) {
         guard let network else { preconditionFailure("call prepare(network:input:labels:batch:) first") }
         precondition(layers.lowerBound >= 1 && layers.upperBound <= layerCount, "layers \(layers) outside 1…\(layerCount)")
-        let lo = layers.lowerBound, L = layerCount, widths = architecture.widths, b = batch
-        var offsets: [Int: Int] = [:]
+        var offsets = [Int?](repeating: nil, count: layerCount + 1)
         var offset = 0
-        for l in layers { offsets[l] = offset; offset += architecture.layout[layer: l].weightCount }
-
-        // Forward: R{Z_k} = R{A_{k−1}} W_kᵀ + A_{k−1} V_kᵀ for k = lo…L; R{A_k} = φ'(Z_k) ⊙ R{Z_k}.
-        for k in lo...L {
-            let nIn = widths[k - 1], nOut = widths[k], rz = rPreactivations[k].pointer
-            var beta: Float = 0
-            if k > lo {
-                BLAS.sgemm(.none, .transposed, m: b, n: nOut, k: nIn, a: rActivations[k - 1].pointer, lda: nIn,
-                           b: network.weights(k), ldb: nIn, c: rz, ldc: nOut)
-                beta = 1
-            }
-            if let o = offsets[k] {
-                BLAS.sgemm(.none, .transposed, m: b, n: nOut, k: nIn, a: activations[k - 1].pointer, lda: nIn,
-                           b: x + o, ldb: nIn, beta: beta, c: rz, ldc: nOut)
-            }
-            if k < L {
-                let ra = rActivations[k].pointer
-                ra.update(from: rz, count: b * nOut)
-                Dense.activationBackward(gradient: ra, activations: activations[k].pointer, count: b * nOut,
-                                         activation: architecture.activation)
-            }
-        }
+        for l in layers { offsets[l] = offset; offset += layout[layer: l].weightCount }
+        let lowest = layout[layer: layers.lowerBound].stage
+        forwardR(x, offsets: offsets, from: lowest, network: network)
         logitsR(into: rDelta.pointer)
-        backwardR(x, into: y, lo: lo, offsets: offsets, network: network)
+        backwardR(x, into: y, offsets: offsets, down: lowest, network: network)
     }
 
-    /// R{D_L} = (1/B) P ⊙ (R{Z_L} − ⟨P, R{Z_L}⟩), with P = softmax(A_L) = B·D_L + Y read back from D_L.
+    /// R{X_i} for stages `lowest`…S (R{Z_S} at the logits).
+    private func forwardR(_ x: UnsafePointer<Float>, offsets: [Int?], from lowest: Int, network: Network) {
+        let S = architecture.stages.count, b = batch
+        for i in lowest...S {
+            let shape = architecture.shapes[i - 1], count = b * architecture.shapes[i].count
+            let target = i == S || rPreactivations[i].count > 0 ? rPreactivations[i].pointer : rActivations[i].pointer
+            switch architecture.stages[i - 1] {
+            case .pool:
+                // R{pool(X)}: the recorded maxima route R{X} as they route X.
+                let from = rActivations[i - 1].pointer, argmax = pass.argmax[i - 1]!
+                let plane = shape.height * shape.width, out = architecture.shapes[i].height * architecture.shapes[i].width
+                for p in 0..<(b * shape.channels) {
+                    for q in 0..<out { target[p * out + q] = from[p * plane + Int(argmax[p * out + q])] }
+                }
+            case .dense, .convolution:
+                let l = pass.layerIndex(ofStage: i)
+                var started = false
+                if i > lowest {  // lin(R{X_{i−1}}; W)
+                    linear(i, input: rActivations[i - 1].pointer, weights: network.weights(l), into: target)
+                    started = true
+                }
+                if let o = offsets[l] {  // + lin(X_{i−1}; V)
+                    linear(i, input: pass.activations[i - 1].pointer, weights: x + o, into: started ? scratch.pointer : target)
+                    if started { for q in 0..<count { target[q] += scratch.pointer[q] } }
+                }
+            }
+            if i < S, let φ = architecture.activation(afterStage: i) {
+                let out = rActivations[i].pointer
+                if target != out { out.update(from: target, count: count) }
+                Dense.activationBackward(gradient: out, activations: pass.activations[i].pointer, count: count, activation: φ)
+            } else if i < S, target != rActivations[i].pointer {
+                rActivations[i].pointer.update(from: target, count: count)
+            }
+        }
+    }
+
+    /// lin_i(input; weights) without bias or φ: a GEMM or a convolution.
+    private func linear(_ i: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
+        let layer = layout[layer: pass.layerIndex(ofStage: i)]
+        if let g = layer.convolution {
+            Convolution.forward(input: input, weights: weights, bias: zeroBias.pointer, output: output, batch: batch,
+                                geometry: g, relu: false, chunk: pass.chunks[i], columns: pass.columns.pointer,
+                                product: pass.product.pointer, threads: pass.threads)
+        } else {
+            // (B, n_out) = (B, n_in) · (n_out, n_in)ᵀ
+            BLAS.sgemm(.none, .transposed, m: batch, n: layer.outputs, k: layer.inputs, a: input, lda: layer.inputs,
+                       b: weights, ldb: layer.inputs, c: output, ldc: layer.outputs)
+        }
+    }
+
+    /// R{D_S} = (1/B) P ⊙ (R{Z_S} − ⟨P, R{Z_S}⟩), with P = softmax(X_S) recomputed from the logits.
     private func logitsR(into rd: UnsafeMutablePointer<Float>) {
-        let L = layerCount, c = architecture.classes, b = batch
-        let logits = activations[L].pointer, rz = rPreactivations[L].pointer
+        let S = architecture.stages.count, c = architecture.classes, b = batch
+        let logits = pass.logits, rz = rPreactivations[S].pointer
         for n in 0..<b {
             let row = logits + n * c, r = rz + n * c, out = rd + n * c
             var m = -Float.infinity
@@ -149,38 +215,54 @@ public final class HessianVectorProduct: @unchecked Sendable {
         }
     }
 
-    /// The backward R-pass from the logits down to layer lo, writing R{∂W_k} for the packed layers into y.
-    private func backwardR(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, lo: Int,
-                           offsets: [Int: Int], network: Network) {
-        let L = layerCount, widths = architecture.widths, b = batch
+    /// The backward R-pass from the logits down to stage `lowest`, writing R{∂W_l} of the packed layers into y.
+    private func backwardR(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, offsets: [Int?], down lowest: Int,
+                           network: Network) {
+        let S = architecture.stages.count
         var current = rDelta.pointer, below = rDeltaBelow.pointer
-        for k in stride(from: L, through: lo, by: -1) {
-            let nIn = widths[k - 1], nOut = widths[k]
-            if let o = offsets[k] {
-                // (H v)_k = R{D_k}ᵀ A_{k−1} + D_kᵀ R{A_{k−1}}   (the second term is zero at k = lo).
-                BLAS.sgemm(.transposed, .none, m: nOut, n: nIn, k: b, a: current, lda: nOut,
-                           b: activations[k - 1].pointer, ldb: nIn, c: y + o, ldc: nIn)
-                if k > lo {
-                    BLAS.sgemm(.transposed, .none, m: nOut, n: nIn, k: b, a: errors[k].pointer, lda: nOut,
-                               b: rActivations[k - 1].pointer, ldb: nIn, beta: 1, c: y + o, ldc: nIn)
+        for i in stride(from: S, through: lowest, by: -1) {
+            let weighted = architecture.stages[i - 1].hasWeights
+            let l = weighted ? pass.layerIndex(ofStage: i) : 0
+            if weighted, let o = offsets[l] {
+                // (H v)_l = ∂_W lin(X_{i−1})ᵀ R{D_i} + ∂_W lin(R{X_{i−1}})ᵀ D_i   (the second is zero at the lowest stage)
+                weightProduct(i, delta: current, input: pass.activations[i - 1].pointer, into: y + o, accumulate: false)
+                if i > lowest {
+                    weightProduct(i, delta: errors[i].pointer, input: rActivations[i - 1].pointer, into: y + o, accumulate: true)
                 }
             }
-            guard k > lo else { break }
-            // R{G_{k−1}} = R{D_k} W_k + D_k V_k.
-            BLAS.sgemm(.none, .none, m: b, n: nIn, k: nOut, a: current, lda: nOut, b: network.weights(k), ldb: nIn,
-                       c: below, ldc: nIn)
-            if let o = offsets[k] {
-                BLAS.sgemm(.none, .none, m: b, n: nIn, k: nOut, a: errors[k].pointer, lda: nOut, b: x + o, ldb: nIn,
-                           beta: 1, c: below, ldc: nIn)
+            guard i > lowest else { break }
+            // R{G_{i−1}} = lin_iᵀ(R{D_i}; W) + lin_iᵀ(D_i; V), or the pooling's routing of R{D_i}.
+            backStage(i, network: network, weights: nil, delta: current, into: below, accumulate: false)
+            if weighted, let o = offsets[l] {
+                backStage(i, network: network, weights: x + o, delta: errors[i].pointer, into: below, accumulate: true)
             }
-            // R{D_{k−1}} = R{G_{k−1}} ⊙ φ'(Z_{k−1}) + G_{k−1} ⊙ φ''(Z_{k−1}) ⊙ R{Z_{k−1}}.
-            let count = b * nIn, a = activations[k - 1].pointer
-            Dense.activationBackward(gradient: below, activations: a, count: count, activation: architecture.activation)
-            if architecture.activation == .tanh {
-                let g = upstream[k - 1].pointer, rz = rPreactivations[k - 1].pointer
-                for i in 0..<count { below[i] += g[i] * (-2 * a[i] * (1 - a[i] * a[i])) * rz[i] }
+            // R{D_{i−1}} = R{G_{i−1}} ⊙ φ' + G_{i−1} ⊙ φ'' ⊙ R{Z_{i−1}}.
+            if let φ = architecture.activation(afterStage: i - 1) {
+                let count = batch * architecture.shapes[i - 1].count, a = pass.activations[i - 1].pointer
+                Dense.activationBackward(gradient: below, activations: a, count: count, activation: φ)
+                if φ == .tanh {
+                    let g = upstream[i - 1].pointer, rz = rPreactivations[i - 1].pointer
+                    for q in 0..<count { below[q] += g[q] * (-2 * a[q] * (1 - a[q] * a[q])) * rz[q] }
+                }
             }
             swap(&current, &below)
+        }
+    }
+
+    /// The weight gradient formula of stage i's layer for `delta` and `input`, into `target` (added when
+    /// `accumulate`): δᵀ X for a dense layer, the convolution's weight gradient otherwise.
+    private func weightProduct(_ i: Int, delta: UnsafePointer<Float>, input: UnsafePointer<Float>,
+                               into target: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let layer = layout[layer: pass.layerIndex(ofStage: i)]
+        if let g = layer.convolution {
+            Convolution.backward(delta: delta, input: input, weights: target, weightGradient: target,
+                                 biasGradient: biasScratch.pointer, inputGradient: nil, batch: batch, geometry: g,
+                                 chunk: pass.chunks[i], columns: pass.columns.pointer, product: pass.product.pointer,
+                                 beta: accumulate ? 1 : 0, threads: pass.threads)
+        } else {
+            // (n_out, n_in) (+)= (B, n_out)ᵀ · (B, n_in)
+            BLAS.sgemm(.transposed, .none, m: layer.outputs, n: layer.inputs, k: batch, a: delta, lda: layer.outputs,
+                       b: input, ldb: layer.inputs, beta: accumulate ? 1 : 0, c: target, ldc: layer.inputs)
         }
     }
 }

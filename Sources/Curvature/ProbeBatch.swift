@@ -1,4 +1,5 @@
 import Datasets
+import Networks
 import NumericCore
 import Training
 
@@ -30,4 +31,9 @@ public struct ProbeBatch: @unchecked Sendable {
 
     /// B.
     public var count: Int { indices.count }
+
+    /// The probe batch's size when none is given: 256 images for a fully-connected network; 64 for a network with
+    /// convolutions, whose stage outputs are large (a measurement keeps about four copies of them: 150 MB for
+    /// `paper-mnist` at 64 images).
+    public static func defaultSize(for architecture: Architecture) -> Int { architecture.isFullyConnected ? 256 : 64 }
 }

@@ -41,8 +41,8 @@ struct CurvatureCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: ArgumentHelp("The weight layers to measure, e.g. 2 or 1,3 (default: every layer).", valueName: "LAYERS"))
     var layers: String?
-    @Option(help: ArgumentHelp("B, the probe batch's size (default 256).", valueName: "B"))
-    var probeBatch = 256
+    @Option(help: ArgumentHelp("B, the probe batch's size (default 256 images; 64 for a network with convolutions).", valueName: "B"))
+    var probeBatch: Int?
     @Option(help: ArgumentHelp("Lanczos steps (Hessian-vector products) per λ_max (default 20).", valueName: "M"))
     var lanczosSteps = 20
     @Option(help: ArgumentHelp("How many of each layer's largest eigenvalues to report (default 1).", valueName: "K"))
@@ -66,7 +66,7 @@ struct CurvatureCommand: ParsableCommand {
         guard (input == nil) != (checkpoint == nil) else {
             throw ValidationError("give either a TRACE recorded with --record curvature or --checkpoint CKPT, not \(input == nil ? "neither" : "both")")
         }
-        guard probeBatch >= 1 else { throw ValidationError("--probe-batch must be at least 1, not \(probeBatch)") }
+        if let probeBatch, probeBatch < 1 { throw ValidationError("--probe-batch must be at least 1, not \(probeBatch)") }
         guard lanczosSteps >= 1 else { throw ValidationError("--lanczos-steps must be at least 1, not \(lanczosSteps)") }
         guard top >= 1 && top <= lanczosSteps else {
             throw ValidationError("--top must be between 1 and --lanczos-steps (\(lanczosSteps)), not \(top)")
@@ -94,9 +94,6 @@ struct CurvatureCommand: ParsableCommand {
         do { saved = try Checkpoint(contentsOf: checkpoint) } catch { throw CommandError("\(error)") }
         let configuration = saved.header.configuration
         let architecture = configuration.architecture
-        guard architecture.isFullyConnected else {
-            throw ValidationError("--checkpoint \(checkpoint): its network (\(architecture.spec)) has convolutions, and curvature is measured for fully-connected networks only so far")
-        }
         let measured = try selectedLayers(count: architecture.layerCount)
         if exact, let big = measured.first(where: { architecture.layout[layer: $0].weightCount > exactMaxWeights }) {
             let n = architecture.layout[layer: big].weightCount
@@ -109,7 +106,7 @@ struct CurvatureCommand: ParsableCommand {
         }
         let trainer: Trainer
         do { trainer = try Trainer(resuming: saved, dataSet: dataSet) } catch { throw CommandError("\(error)") }
-        let batch = ProbeBatch(trainer.data, size: probeBatch, seed: configuration.seed)
+        let batch = ProbeBatch(trainer.data, size: probeBatch ?? ProbeBatch.defaultSize(for: architecture), seed: configuration.seed)
         let hvp = HessianVectorProduct(architecture, capacity: batch.count)
         batch.labels.withUnsafeBufferPointer {
             hvp.prepare(network: trainer.network, input: batch.input.pointer, labels: $0.baseAddress!, batch: batch.count)

@@ -10,8 +10,8 @@ public struct CurvatureSchedule: Codable, Sendable, Equatable, CustomStringConve
     public var probes: Int
     /// m, Lanczos steps per λ_max.
     public var lanczosSteps: Int = 20
-    /// B, the probe batch's size.
-    public var probeBatch: Int = 256
+    /// B, the probe batch's size (nil: ``ProbeBatch/defaultSize(for:)``, 256 images, or 64 with convolutions).
+    public var probeBatch: Int? = nil
 
     /// A schedule every K epochs (nil: logarithmic) with P probes.
     public init(every: Int? = 20, probes: Int = 10) {

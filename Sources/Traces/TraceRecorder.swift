@@ -190,7 +190,8 @@ public final class TraceRecorder: TrainingObserver {
     func measureCurvature(epoch: Int, trainer: Trainer) -> EpochCurvature? {
         guard let schedule = recording.curvature, schedule.measures(epoch: epoch) else { return nil }
         if curvatureProbe == nil {
-            let batch = ProbeBatch(trainer.data, size: schedule.probeBatch, seed: trainer.configuration.seed)
+            let size = schedule.probeBatch ?? ProbeBatch.defaultSize(for: trainer.configuration.architecture)
+            let batch = ProbeBatch(trainer.data, size: size, seed: trainer.configuration.seed)
             curvatureProbe = (batch, HessianVectorProduct(trainer.configuration.architecture, capacity: batch.count))
         }
         guard let (batch, products) = curvatureProbe else { return nil }

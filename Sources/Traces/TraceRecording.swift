@@ -125,7 +125,7 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
 extension TraceRecording {
     /// The one rule of what a run lets a trace record. Within-batch variances need per-sample gradients, which
     /// only plain cross-entropy has (a smoothing loss mixes y + 1 displaced networks per sample) and which are
-    /// formed for dense layers only; curvature's Hessian-vector products are formed for dense layers only. Nil
+    /// formed for dense layers only. Nil
     /// when `configuration` can give everything this recording asks for; else the level refused and why, as
     /// "needs …: …".
     public func refusal(for configuration: TrainingConfiguration) -> (level: String, reason: String)? {
@@ -134,9 +134,6 @@ extension TraceRecording {
         }
         if batchVariance && !configuration.architecture.isFullyConnected {
             return ("batch-variance", "needs a fully-connected network: per-sample gradients are formed for dense layers only, and this network has convolutions")
-        }
-        if curvature != nil && !configuration.architecture.isFullyConnected {
-            return ("curvature", "needs a fully-connected network: Hessian-vector products are formed for dense layers only so far, and this network has convolutions")
         }
         return nil
     }

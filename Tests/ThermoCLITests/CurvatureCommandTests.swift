@@ -85,4 +85,29 @@ struct CurvatureCommandTests {
         let run = try runThermo(["curvature", Fixtures.shared.trace.path])
         #expect(run.status == 1 && run.stderr.contains("holds no curvature; record it with"), "\(run.stderr)")
     }
+
+    @Test("A network with a convolution and a pooling: curvature recorded during training equals a checkpoint's measurement")
+    func convolutionalNetwork() throws {
+        let folder = TestPaths.temporaryFolder("thermo-curvature-cnn")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Fixtures.shared.data, to: folder.appendingPathComponent("data"))
+        let train = try runThermo(["train", "--data", "data", "--network", "conv2,pool,fc10", "--batch-size", "10",
+                                   "--epochs", "2", "--threads", "1", "--quiet", "--trace", "run.h5",
+                                   "--record", "layers,curvature:every=1:probes=2", "--checkpoint", "run.ckpt",
+                                   "--checkpoint-every", "2"], in: folder)
+        #expect(train.status == 0, "\(train.stderr)")
+        let recorded = try runThermo(["curvature", "run.h5", "--format", "csv"], in: folder)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let rows = recorded.stdout.split(separator: "\n").dropFirst()
+        #expect(rows.map { $0.split(separator: ",").prefix(2).joined(separator: ",") } == ["1,1", "1,2", "2,1", "2,2"], "\(recorded.stdout)")
+        let now = try runThermo(["curvature", "--checkpoint", "run.ckpt", "--data", "data", "--probes", "2", "--threads", "1",
+                                 "--format", "csv"], in: folder)
+        #expect(now.status == 0, "\(now.stderr)")
+        let lastEpoch = rows.filter { $0.hasPrefix("2,") }.map { $0.split(separator: ",").prefix(6).joined(separator: ",") }
+        let measured = now.stdout.split(separator: "\n").dropFirst().map { line -> String in
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            return [f[0], f[1], f[3], f[4], f[5], f[6]].joined(separator: ",")
+        }
+        #expect(lastEpoch == measured, "recorded \(lastEpoch), measured \(measured)")
+    }
 }
