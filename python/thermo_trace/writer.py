@@ -177,7 +177,7 @@ def create_trace(path: str, layout: Layout, attributes: Mapping[str, Any], plann
         with h5py.File(partial, "w", libver=LIBVER) as f:
             for name, value in attributes.items():
                 if isinstance(value, str):
-                    f.attrs[name] = value
+                    f.attrs.create(name, str(value), dtype=h5py.string_dtype())
                 elif isinstance(value, (list, tuple)) and value and isinstance(value[0], str):
                     f.attrs.create(name, np.asarray(value, dtype=object), dtype=h5py.string_dtype())
                 elif isinstance(value, (list, tuple)):
