@@ -173,15 +173,29 @@ def test_an_existing_file_is_refused_without_force_and_kept(tmp_path):
         assert f.attrs["format"] == "thermo-trace"
 
 
-def test_a_live_writer_is_never_replaced(tmp_path):
-    path = str(tmp_path / "live.h5")
-    rec = Recorder(path, layers=SHAPES, steps_per_epoch=1)
-    rec.step([np.ones(s) for s in SHAPES])
-    rec.end_epoch()
-    # the same process counts as gone (it is replacing its own file); a live other writer is simulated by pid 1
-    with h5py.File(path, "r", swmr=True) as f:
-        assert int(f["writer_pid"][()]) == os.getpid()
-    rec.close(status="completed")
+def test_a_live_writer_is_never_replaced_even_with_force(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    path = tmp_path / "live.h5"
+    env = {**os.environ, "PYTHONPATH": str(here.parent)}
+    child = subprocess.Popen([sys.executable, str(here / "writer_child.py"), str(path), "2", "--hang"], env=env,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        for line in child.stdout:
+            if line.strip() == "epoch 2":
+                break
+        size = path.stat().st_size
+        with pytest.raises(TraceExistsError, match="live process"):
+            Recorder(str(path), layers=SHAPES, force=True)
+        assert path.stat().st_size == size
+        with h5py.File(path, "r", swmr=True) as f:
+            assert int(f["completed_epochs"][()]) == 2 and int(f["writer_pid"][()]) == child.pid
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_an_epoch_with_another_step_count_is_refused(tmp_path):
