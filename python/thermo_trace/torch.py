@@ -72,6 +72,7 @@ class TorchRecorder(Recorder):
         self._mean: list[torch.Tensor] = []
         self._m2: list[torch.Tensor] = []
         self._count = 0
+        self._scratch: Optional[torch.Tensor] = None  # |g| and d, the size of the largest watched weight
 
     @torch.no_grad()
     def step(self, loss: Union[float, torch.Tensor, None] = None, batch_size: Optional[int] = None,  # type: ignore[override]
@@ -90,16 +91,21 @@ class TorchRecorder(Recorder):
             self._m2 = [torch.zeros_like(m) for m in self._mean]
         self._count += 1
         k = self._count
+        largest = max(g.numel() for g in grads)
+        if self._scratch is None or self._scratch.numel() < largest or self._scratch.device != grads[0].device:
+            self._scratch = torch.empty(largest, dtype=grads[0].dtype, device=grads[0].device)
         values = []
         for l, g in enumerate(grads):
             n = g.numel()
-            values.append(torch.linalg.vector_norm(g, 1) / n)
-            values.append(torch.linalg.vector_norm(g, 2))
+            scratch = self._scratch[:n].view(g.shape)
+            values.append(torch.abs(g, out=scratch).sum() / n)   # s_l(t) = (1/N_l) sum |g|
+            values.append(torch.linalg.vector_norm(g, 2))        # ||g||_2
             if self.moments:
                 g2 = g.reshape(self._mean[l].shape)
-                d = g2 - self._mean[l]                       # Welford: d = g - mu
-                self._mean[l].add_(d, alpha=1.0 / k)         # mu += d / k
-                self._m2[l].addcmul_(d, d, value=(k - 1) / k)  # M2 += d (g - mu_new) = d^2 (k-1)/k
+                d = scratch.view(g2.shape)
+                torch.sub(g2, self._mean[l], out=d)             # Welford: d = g - mu
+                self._mean[l].add_(d, alpha=1.0 / k)             # mu += d / k
+                self._m2[l].addcmul_(d, d, value=(k - 1) / k)    # M2 += d (g - mu_new) = d^2 (k-1)/k
         device = grads[0].device
         if isinstance(loss, torch.Tensor):
             loss_value = loss.detach().reshape(()).to(device=device, dtype=values[0].dtype)
