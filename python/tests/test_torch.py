@@ -93,7 +93,7 @@ def test_adapter_bad_input(tmp_path):
 def test_a_conv_net_is_recorded(thermo, tmp_path):
     model = nn.Sequential(nn.Conv2d(1, 4, 5, stride=2), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 12 * 12, 10))
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
-    with watch(model, tmp_path / "conv.h5", optimizer=opt) as rec:
+    with watch(model, tmp_path / "conv.h5", optimizer=opt, record="per-weight:every=1") as rec:
         for _ in range(2):
             for _ in range(3):
                 opt.zero_grad()
@@ -103,6 +103,9 @@ def test_a_conv_net_is_recorded(thermo, tmp_path):
             rec.end_epoch()
     with h5py.File(tmp_path / "conv.h5", "r") as f:
         assert f["epochs/fan_in"][:].tolist() == [25, 576] and f["epochs/fan_out"][:].tolist() == [4, 10]
+        assert list(f.attrs["layer_labels"]) == ["conv1", "fc1"]
+        assert f.attrs["layer_rows"].tolist() == [4, 10] and f.attrs["layer_columns"].tolist() == [25, 576]
+        assert f["weights/layer_1/gradient_mean"].shape == (2, 4, 25)
     out = thermo.run("inspect", str(tmp_path / "conv.h5")).stdout
     assert "2 complete epochs" in out
 

@@ -68,6 +68,19 @@ def matrix_shape(shape: Shape) -> tuple[int, int]:
     return shape[0], int(np.prod(shape[1:]))
 
 
+def layer_labels(shapes: Sequence[tuple[int, ...]]) -> list[str]:
+    """thermo's labels: ``conv<l>`` for weight layer l when it is a convolution (a weight of rank 4),
+    ``fc<k>`` for the k-th dense layer."""
+    labels, dense = [], 0
+    for l, shape in enumerate(shapes, start=1):
+        if len(shape) > 2:
+            labels.append(f"conv{l}")
+        else:
+            dense += 1
+            labels.append(f"fc{dense}")
+    return labels
+
+
 class Recorder:
     """Records thermo trace v1 from gradients given as arrays.
 
@@ -87,9 +100,7 @@ class Recorder:
         self.shapes = [tuple(int(s) for s in shape) for shape in shapes]
         self.matrices = [matrix_shape(s) for s in self.shapes]
         self.moments, self.snapshot_every = parse_record(record)
-        if self.snapshot_every and any(self.matrices[i][0] != self.matrices[i + 1][1] for i in range(len(shapes) - 1)):
-            raise ValueError("per-weight snapshots need layers that chain (each fan-in the previous fan-out), "
-                             "as thermo's widths n_0 .. n_L; record moments instead")
+        self.labels = layer_labels(self.shapes)
         self.run = dict(run or {})
         self.planned_epochs = int(epochs or 0)
         self.force = force
@@ -138,7 +149,7 @@ class Recorder:
     def _open(self, steps_per_epoch: int) -> None:
         if steps_per_epoch < 1:
             raise ValueError(f"steps_per_epoch must be at least 1, not {steps_per_epoch}")
-        layout = Layout(self.matrices, steps_per_epoch, self.moments, self.snapshot_every)
+        layout = Layout(self.matrices, steps_per_epoch, self.moments, self.snapshot_every, self.labels)
         create_trace(self.path, layout, self._attributes(layout), max(self.planned_epochs, 1), self.force)
         self._writer = SWMRWriter(self.path, layout)
         self._steps_per_epoch = steps_per_epoch

@@ -38,6 +38,7 @@ class Layout:
     steps_per_epoch: int
     moments: bool
     snapshot_every: int  # 0: no snapshots
+    labels: Optional[list[str]] = None  # "fc1", "conv3": thermo's layer labels (layer_labels)
 
     @property
     def layer_count(self) -> int:
@@ -54,8 +55,16 @@ class Layout:
 
     @property
     def widths(self) -> list[int]:
-        """n_0 .. n_L: the first layer's fan-in, then every fan-out."""
+        """n_0 .. n_L: the first layer's fan-in, then every fan-out (for convolutions thermo stores flattened
+        sizes C*H*W, which the gradients do not tell: there, see layer_rows and layer_columns)."""
         return [self.shapes[0][1]] + [out for out, _ in self.shapes]
+
+    def layer_attributes(self) -> dict[str, Any]:
+        """``layer_rows``, ``layer_columns``, ``layer_labels``: W_l as a matrix (C_out x C_in*k*k for a
+        convolution) and its label."""
+        labels = self.labels or [f"fc{l}" for l in range(1, self.layer_count + 1)]
+        return {"layer_rows": [r for r, _ in self.shapes], "layer_columns": [c for _, c in self.shapes],
+                "layer_labels": labels}
 
 
 def _writer_alive(path: str) -> bool:
@@ -175,7 +184,7 @@ def create_trace(path: str, layout: Layout, attributes: Mapping[str, Any], plann
     partial = f"{path}.partial-{os.getpid()}"
     try:
         with h5py.File(partial, "w", libver=LIBVER) as f:
-            for name, value in attributes.items():
+            for name, value in {**attributes, **layout.layer_attributes()}.items():
                 if isinstance(value, str):
                     f.attrs.create(name, str(value), dtype=h5py.string_dtype())
                 elif isinstance(value, (list, tuple)) and value and isinstance(value[0], str):
