@@ -20,8 +20,6 @@ Per epoch e, from the M values s_l(t) (two-pass, float64):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
-
 import numpy as np
 
 from .schema import BIN_COUNT, QUANTILE_LEVELS, bin_edges
@@ -119,10 +117,5 @@ class WelfordMoments:
         return mean, variance
 
 
-def finish_moments(mean: np.ndarray, m2: np.ndarray, steps: int) -> np.ndarray:
-    """v = max(M2 / M, 0) (used by adapters that keep their moments elsewhere)."""
-    return np.maximum(m2 / m2.dtype.type(steps), 0)
-
-
 __all__ = ["signal_to_noise", "step_statistics", "layer_epoch", "temperature_histogram", "MomentSummary",
-           "summarise_moments", "WelfordMoments", "finish_moments", "Optional"]
+           "summarise_moments", "WelfordMoments"]
