@@ -40,6 +40,10 @@ enum TraceMaintenance {
             let state = String(stat[stat.index(after: parenthesis)...]).trimmingSpaces().first
             if state == "Z" || state == "X" { return false }
         }
+        // The process id may have been reused by an unrelated program since the writer died: a thermo writer's
+        // command line names thermo. A trace written by the Python package (thermo_version "thermo_trace …") is
+        // written from any Python program, whose command line need not: then a live process of that id counts.
+        if reader.header.thermoVersion.hasPrefix("thermo_trace") { return true }
         if let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") {
             return String(decoding: cmdline, as: UTF8.self).contains("thermo")
         }

@@ -51,6 +51,11 @@ def test_inspect_follows_a_live_writer_and_recover_handles_a_kill(thermo, tmp_pa
                 break
         live = thermo.run("inspect", str(path)).stdout  # SWMR read while the writer holds the file
         assert "40 complete epochs" in live and "running" in live
+        assert "writer is gone" not in live  # a Python writer counts as alive while its process lives
+        refused = thermo.run("recover", str(path), check=False)  # never over a live writer
+        assert refused.returncode != 0 and "is being written by process" in refused.stderr, refused.stderr
+        with h5py.File(path, "r", swmr=True) as f:
+            assert int(f["status"][()]) == 0  # still running: recover changed nothing
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
     finally:
