@@ -1,6 +1,7 @@
 import Foundation
 import NumericCore
 import Testing
+import TestSupport
 @testable import Networks
 
 struct ConvolutionCase: CustomTestStringConvertible, Sendable {
