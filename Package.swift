@@ -72,8 +72,8 @@ let package = Package(
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
         /// The library product's one module: re-exports the modules a Swift program trains, records and studies with.
-        .target(name: "Thermo", dependencies: ["Analysis", "Datasets", "Networks", "NumericCore", "Settings", "Smoothing",
-                                               "Studies", "Traces", "Training"]),
+        .target(name: "Thermo", dependencies: ["Analysis", "Augmentation", "Curvature", "Datasets", "Networks", "NumericCore",
+                                               "Settings", "Smoothing", "Studies", "Traces", "Training"]),
         /// docs/library.md's example, built and run by the tests.
         .executableTarget(name: "thermo-example-train-and-fit", dependencies: ["Thermo"], path: "Examples/TrainAndFit"),
 

@@ -2,6 +2,8 @@
 // record their gradient traces and study them — the same modules the `thermo` command is built from.
 // docs/library.md shows a complete program; Examples/TrainAndFit is that program, built and run by the tests.
 @_exported import Analysis
+@_exported import Augmentation
+@_exported import Curvature
 @_exported import Datasets
 @_exported import Networks
 @_exported import NumericCore
