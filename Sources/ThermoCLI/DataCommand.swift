@@ -44,16 +44,7 @@ func printDataSetReport(_ report: DataSetReport) {
             print("  records     \(dimensions[0])")
             print("  dimensions  \(dimensions.map(String.init).joined(separator: " × "))")
             print("  sha256      \(sha256) (decompressed bytes)")
-            switch verdict {
-            case .matches(let canonical):
-                print("  canonical   matches: \(canonical.kindDescription) \(canonical.hex)")
-                print("              (source: \(canonical.source))")
-            case let .mismatch(expected, actual):
-                print("  canonical   MISMATCH: \(expected.kindDescription) is \(actual), expected \(expected.hex)")
-                print("              (source: \(expected.source))")
-            case .unknown(let reason):
-                print("  canonical   \(reason)")
-            }
+            printChecksumVerdict(verdict)
         }
     }
     print("")
@@ -70,5 +61,19 @@ func printDataSetReport(_ report: DataSetReport) {
         print("")
         print("problems")
         for problem in report.problems { print("  - \(problem)") }
+    }
+}
+
+/// Prints how a file's checksum compares with the canonical one, as the `canonical` line(s) of a data report.
+func printChecksumVerdict(_ verdict: ChecksumVerdict) {
+    switch verdict {
+    case .matches(let canonical):
+        print("  canonical   matches: \(canonical.kindDescription) \(canonical.hex)")
+        print("              (source: \(canonical.source))")
+    case let .mismatch(expected, actual):
+        print("  canonical   MISMATCH: \(expected.kindDescription) is \(actual), expected \(expected.hex)")
+        print("              (source: \(expected.source))")
+    case .unknown(let reason):
+        print("  canonical   \(reason)")
     }
 }

@@ -34,12 +34,7 @@ struct DataVerifyCommand: ParsableCommand {
         printDataSetReport(report)
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
         print("")
-        guard report.isSound else {
-            print("result: FAILED (\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s"), \(seconds) s)")
-            let others = report.problems.count - 1
-            let more = others > 0 ? " (and \(others) more problem\(others == 1 ? "" : "s"), listed above)" : ""
-            throw reportDataCommandError(VerifyFailure(line: report.problems[0] + more), dataSet: name)
-        }
+        guard report.isSound else { throw failure(report.problems, seconds: seconds) }
         let unverified = report.unverifiedFiles
         if unverified.isEmpty {
             print("result: OK — all \(report.files.count) files are valid and match their canonical checksums (\(seconds) s)")
@@ -52,6 +47,15 @@ struct DataVerifyCommand: ParsableCommand {
 }
 
 extension DataVerifyCommand {
+    /// Prints the FAILED line of a verification with `problems` (at least one) and returns the error that ends
+    /// the command, naming the first problem and how many more were listed.
+    func failure(_ problems: [String], seconds: String) -> Error {
+        print("result: FAILED (\(problems.count) problem\(problems.count == 1 ? "" : "s"), \(seconds) s)")
+        let others = problems.count - 1
+        let more = others > 0 ? " (and \(others) more problem\(others == 1 ? "" : "s"), listed above)" : ""
+        return reportDataCommandError(VerifyFailure(line: problems[0] + more), dataSet: name)
+    }
+
     /// CIFAR-10 and STL-10: each .bin file's size and md5 (against the published one where there is one), the
     /// tarball's md5 when it lies beside the files, then the whole data set as training reads it.
     func runBinary() throws {
@@ -65,12 +69,7 @@ extension DataVerifyCommand {
         printBinaryDataSetReport(report)
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
         print("")
-        guard report.isSound else {
-            print("result: FAILED (\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s"), \(seconds) s)")
-            let others = report.problems.count - 1
-            let more = others > 0 ? " (and \(others) more problem\(others == 1 ? "" : "s"), listed above)" : ""
-            throw reportDataCommandError(VerifyFailure(line: report.problems[0] + more), dataSet: name)
-        }
+        guard report.isSound else { throw failure(report.problems, seconds: seconds) }
         if report.isVerified {
             print("result: OK — the files are valid and match the published checksums (\(seconds) s)")
         } else {
@@ -85,30 +84,18 @@ extension DataVerifyCommand {
 func printBinaryDataSetReport(_ report: BinaryDataSetReport) {
     let d = report.dataSet
     print("data set \(d.name) (\(d.title)) in \(report.directory)")
-    func verdictLine(_ verdict: ChecksumVerdict) {
-        switch verdict {
-        case .matches(let canonical):
-            print("  canonical   matches: \(canonical.kindDescription) \(canonical.hex)")
-            print("              (source: \(canonical.source))")
-        case let .mismatch(expected, actual):
-            print("  canonical   MISMATCH: \(expected.kindDescription) is \(actual), expected \(expected.hex)")
-            print("              (source: \(expected.source))")
-        case .unknown(let reason):
-            print("  canonical   \(reason)")
-        }
-    }
     for file in report.files {
         print("")
         print("\(file.name): \(file.path)")
         print("  size        \(file.size.map { String($0) } ?? "unreadable") bytes")
         if let md5 = file.md5 { print("  md5         \(md5)") }
-        verdictLine(file.verdict)
+        printChecksumVerdict(file.verdict)
     }
     if let archive = report.archive {
         print("")
         print("tarball: \(archive.path)")
         print("  md5         \(archive.md5)")
-        verdictLine(archive.verdict)
+        printChecksumVerdict(archive.verdict)
     }
     print("")
     print("label histogram (class: count)")

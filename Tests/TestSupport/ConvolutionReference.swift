@@ -83,54 +83,11 @@ public enum Reference {
         return (values, argmax)
     }
 
-    /// The mean softmax cross-entropy of `architecture` with flat parameters `p` (thermo's layout) on NCHW
-    /// images `x` with labels `y`, all in Float64.
-    public static func loss(_ p: [Double], _ architecture: Architecture, x: [Double], y: [Int]) -> Double {
-        let batch = y.count, layout = architecture.layout
-        var a = x, l = 0
-        for (index, stage) in architecture.stages.enumerated() {
-            let shape = architecture.shapes[index]
-            switch stage {
-            case .pool:
-                a = pool(a, planes: batch * shape.channels, height: shape.height, width: shape.width).values
-            case .convolution:
-                l += 1
-                let layer = layout[layer: l], g = layer.convolution!
-                let w = Array(p[layer.weightOffset..<(layer.weightOffset + layer.weightCount)])
-                let b = Array(p[layer.biasOffset..<(layer.biasOffset + layer.outputs)])
-                a = convolution(a, w, b, batch: batch, g).map { max(0, $0) }
-            case let .dense(units):
-                l += 1
-                let layer = layout[layer: l], nIn = shape.count
-                var z = [Double](repeating: 0, count: batch * units)
-                for n in 0..<batch {
-                    for o in 0..<units {
-                        var s = p[layer.biasOffset + o]
-                        for i in 0..<nIn { s += p[layer.weightOffset + o * nIn + i] * a[n * nIn + i] }
-                        z[n * units + o] = s
-                    }
-                }
-                let last = index == architecture.stages.count - 1
-                a = last ? z : z.map { architecture.activation == .relu ? max(0, $0) : tanh($0) }
-            }
-        }
-        let classes = architecture.classes
-        var total = 0.0
-        for n in 0..<batch {
-            let z = a[(n * classes)..<((n + 1) * classes)]
-            let m = z.max()!
-            total += m + log(z.reduce(0) { $0 + exp($1 - m) }) - z[n * classes + y[n]]
-        }
-        return total / Double(batch)
-    }
-
-    /// The gradient of ``loss(_:_:x:y:)`` with respect to every parameter (thermo's layout), by back-propagation
-    /// written from the definitions in Float64: at the logits (softmax − onehot)/B; a dense layer's
-    /// ∂W = δᵀ A_in, ∂b = Σ δ, ∂A_in = δ W; a convolution's from ``convolutionBackward(_:_:_:batch:_:)``; a
-    /// pooling routes each output's gradient to its maximum; below a ReLU or tanh the gradient is multiplied by
-    /// φ' (1[a > 0], 1 − a²).
-    public static func gradient(_ p: [Double], _ architecture: Architecture, x: [Double], y: [Int]) -> [Double] {
-        let batch = y.count, layout = architecture.layout, S = architecture.stages.count
+    /// Every stage's output (index 0: the input `x`), the maxima each pooling picked, and the weight layer of each
+    /// stage (0 for a pooling), for parameters `p` in thermo's layout, in Float64.
+    static func forward(_ p: [Double], _ architecture: Architecture, x: [Double], batch: Int)
+        -> (outputs: [[Double]], argmaxes: [[Int]], layerOf: [Int]) {
+        let layout = architecture.layout, S = architecture.stages.count
         var outputs = [x], argmaxes: [[Int]] = [[]], layerOf = [0]
         var l = 0
         for (index, stage) in architecture.stages.enumerated() {
@@ -161,6 +118,31 @@ public enum Reference {
                 argmaxes.append([]); layerOf.append(l)
             }
         }
+        return (outputs, argmaxes, layerOf)
+    }
+
+    /// The mean softmax cross-entropy of `architecture` with flat parameters `p` (thermo's layout) on NCHW
+    /// images `x` with labels `y`, all in Float64.
+    public static func loss(_ p: [Double], _ architecture: Architecture, x: [Double], y: [Int]) -> Double {
+        let batch = y.count, classes = architecture.classes
+        let a = forward(p, architecture, x: x, batch: batch).outputs.last!
+        var total = 0.0
+        for n in 0..<batch {
+            let z = a[(n * classes)..<((n + 1) * classes)]
+            let m = z.max()!
+            total += m + log(z.reduce(0) { $0 + exp($1 - m) }) - z[n * classes + y[n]]
+        }
+        return total / Double(batch)
+    }
+
+    /// The gradient of ``loss(_:_:x:y:)`` with respect to every parameter (thermo's layout), by back-propagation
+    /// written from the definitions in Float64: at the logits (softmax − onehot)/B; a dense layer's
+    /// ∂W = δᵀ A_in, ∂b = Σ δ, ∂A_in = δ W; a convolution's from ``convolutionBackward(_:_:_:batch:_:)``; a
+    /// pooling routes each output's gradient to its maximum; below a ReLU or tanh the gradient is multiplied by
+    /// φ' (1[a > 0], 1 − a²).
+    public static func gradient(_ p: [Double], _ architecture: Architecture, x: [Double], y: [Int]) -> [Double] {
+        let batch = y.count, layout = architecture.layout, S = architecture.stages.count
+        let (outputs, argmaxes, layerOf) = forward(p, architecture, x: x, batch: batch)
         let classes = architecture.classes
         var delta = [Double](repeating: 0, count: batch * classes)
         for n in 0..<batch {
