@@ -159,3 +159,98 @@ def test_the_same_mlp_in_thermo_and_pytorch_gives_the_same_statistics(thermo, tm
                                        err_msg=name)
         np.testing.assert_array_equal(b["epochs/weight_temperature_histogram"][:],
                                       a["epochs/weight_temperature_histogram"][1:3])
+
+
+# thermo's data order, reproduced from its definition (Sources/NumericCore/RandomStream.swift): xoshiro256**
+# seeded by SplitMix64 from (seed, purpose, index), Fisher–Yates with Lemire's unbiased bounded draws.
+_M = (1 << 64) - 1
+
+
+def _mix(z: int) -> int:
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M
+    return z ^ (z >> 31)
+
+
+def _rotl(x: int, k: int) -> int:
+    return ((x << k) | (x >> (64 - k))) & _M
+
+
+class _ThermoStream:
+    def __init__(self, seed: int, purpose: str, index: int) -> None:
+        h = 0xCBF29CE484222325
+        for byte in purpose.encode():
+            h = ((h ^ byte) * 0x100000001B3) & _M
+        sm = seed ^ _mix(h) ^ _mix((index + 0x9E3779B97F4A7C15) & _M)
+        state = []
+        for _ in range(4):
+            sm = (sm + 0x9E3779B97F4A7C15) & _M
+            state.append(_mix(sm))
+        self.s = state if any(state) else [1, 0, 0, 0]
+
+    def next(self) -> int:
+        s0, s1, s2, s3 = self.s
+        result = (_rotl((s1 * 5) & _M, 7) * 9) & _M
+        t = (s1 << 17) & _M
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = _rotl(s3, 45)
+        self.s = [s0, s1, s2, s3]
+        return result
+
+    def below(self, n: int) -> int:
+        m = self.next() * n
+        if (m & _M) < n:
+            threshold = ((1 << 64) - n) % n
+            while (m & _M) < threshold:
+                m = self.next() * n
+        return m >> 64
+
+    def permutation(self, count: int) -> list[int]:
+        p = list(range(count))
+        for i in range(count - 1, 0, -1):
+            j = self.below(i + 1)
+            p[i], p[j] = p[j], p[i]
+        return p
+
+
+def test_the_same_mlp_with_thermos_batch_order_gives_the_same_statistics(thermo, tmp_path):
+    """Identical weights (thermo's checkpoint after epoch 1) and identical batches (thermo's data order of each
+    epoch, (seed, "data", epoch), reproduced here), four steps per epoch: the per-step and per-epoch statistics of
+    epochs 2 and 3, the layer noise and temperature among them, agree to float32 tolerance."""
+    data = write_fake_mnist(tmp_path / "data", train=256, test=64)
+    common = ["train", "--layers", "784,16,10", "--batch-size", "64", "--lr", "0.05", "--momentum", "0",
+              "--pixels", "unit", "--quiet", "--checkpoint-every", "1", "--seed", "7"]
+    env = {"THERMO_DATA": str(data)}
+    thermo.run(*common, "--epochs", "1", "--checkpoint", str(tmp_path / "c1.ckpt"), env=env)
+    thermo.run(*common, "--epochs", "3", "--checkpoint", str(tmp_path / "c3.ckpt"), "--trace",
+               str(tmp_path / "thermo.h5"), "--record", "moments", env=env)
+    theta = read_checkpoint(tmp_path / "c1.ckpt")
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 16), nn.ReLU(), nn.Linear(16, 10))
+    with torch.no_grad():
+        offset = 0
+        for p in (model[1].weight, model[1].bias, model[3].weight, model[3].bias):
+            p.copy_(torch.from_numpy(theta[offset:offset + p.numel()].reshape(p.shape)))
+            offset += p.numel()
+    x = torch.from_numpy(read_idx(data / "mnist" / "train-images-idx3-ubyte.gz").astype(np.float32) / 255)
+    y = torch.from_numpy(read_idx(data / "mnist" / "train-labels-idx1-ubyte.gz").astype(np.int64))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    with watch(model, tmp_path / "torch.h5", optimizer=opt, batch_size=64, record="moments") as rec:
+        for epoch in (2, 3):
+            order = _ThermoStream(7, "data", epoch).permutation(256)
+            for step in range(4):
+                rows = torch.tensor(order[64 * step:64 * (step + 1)])
+                opt.zero_grad()
+                loss = F.cross_entropy(model(x[rows]), y[rows])
+                loss.backward()
+                rec.step(loss=loss)
+                opt.step()
+            rec.end_epoch()
+    final = read_checkpoint(tmp_path / "c3.ckpt")
+    ours = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).numpy()
+    np.testing.assert_allclose(ours, final, rtol=1e-4, atol=1e-6)
+    with h5py.File(tmp_path / "thermo.h5", "r") as a, h5py.File(tmp_path / "torch.h5", "r") as b:
+        for name in ("layer_signal", "gradient_norm", "cross_entropy", "loss"):
+            np.testing.assert_allclose(b["steps"][name][:], a["steps"][name][4:12], rtol=1e-4, err_msg=name)
+        for name in ("layer_signal", "layer_noise", "layer_temperature", "signal_to_noise", "gradient_norm_mean",
+                     "weight_norm", "mean_gradient_norm", "gradient_std_norm", "weight_temperature_mean"):
+            np.testing.assert_allclose(b["epochs"][name][:], a["epochs"][name][1:3], rtol=1e-3, atol=1e-12,
+                                       err_msg=name)
