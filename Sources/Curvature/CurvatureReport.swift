@@ -72,10 +72,7 @@ public struct CurvatureReport: Sendable, Codable {
             if settings.exactUpTo > 0 { row += [cell(r.lambdaMaxExact), cell(r.traceExact)] }
             rows.append(row)
         }
-        let widths = (0..<header.count).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        for row in rows {
-            text += zip(row, widths).map { String(repeating: " ", count: $1 - $0.count) + $0 }.joined(separator: "  ") + "\n"
-        }
+        text += alignedColumns(rows)
         if let full = fullLambdaMax {
             text += "full H (every weight): λ_max \(cell(full)) (residual \(cell(fullLambdaMaxResidual)))\n"
         }

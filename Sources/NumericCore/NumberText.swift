@@ -42,3 +42,19 @@ public enum NumberText {
         return symbols ? short(x, digits: digits) : significant(x, digits: digits)
     }
 }
+
+/// Lines of cells padded to aligned columns (two spaces apart), each line ending in a newline.
+public func alignedColumns(_ lines: [[String]]) -> String {
+    let columns = lines.map(\.count).max() ?? 0
+    var widths = [Int](repeating: 0, count: columns)
+    for line in lines { for (j, cell) in line.enumerated() { widths[j] = max(widths[j], cell.count) } }
+    var out = ""
+    for line in lines {
+        for (j, cell) in line.enumerated() {
+            out += cell
+            if j < line.count - 1 { out += String(repeating: " ", count: widths[j] - cell.count + 2) }
+        }
+        out += "\n"
+    }
+    return out
+}

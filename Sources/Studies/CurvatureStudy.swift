@@ -102,7 +102,7 @@ public struct CurvatureStudy: Sendable, Codable {
             lines.append([String(r.epoch), String(r.layer), cell(r.lambdaMax), cell(r.trace), cell(r.traceStandardError),
                           cell(r.temperature), cell(r.lambdaMaxOverTemperature), cell(r.traceOverTemperature)])
         }
-        var text = "curvature recorded in \(trace)\n" + aligned(lines)
+        var text = "curvature recorded in \(trace)\n" + alignedColumns(lines)
         var whole = [["epoch", "probe loss", "λ_max(H)"]]
         let smoothing = !smoothedLayers.isEmpty
         if smoothing { whole[0] += ["predicted ΔL (U=\(smoothedLayers.map(String.init).joined(separator: ",")))", "measured ΔL"] }
@@ -111,7 +111,7 @@ public struct CurvatureStudy: Sendable, Codable {
             if smoothing { line += [cell(e.predictedLossIncrease), cell(e.measuredLossIncrease)] }
             whole.append(line)
         }
-        return text + "\n" + aligned(whole)
+        return text + "\n" + alignedColumns(whole)
     }
 
     /// A CSV long table: epoch, layer and the row's values.
@@ -123,12 +123,5 @@ public struct CurvatureStudy: Sendable, Codable {
                      cell(r.traceOverTemperature)].joined(separator: ",") + "\n"
         }
         return text
-    }
-
-    private func aligned(_ rows: [[String]]) -> String {
-        let widths = (0..<rows[0].count).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        return rows.map { row in
-            zip(row, widths).map { String(repeating: " ", count: $1 - $0.count) + $0 }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
     }
 }

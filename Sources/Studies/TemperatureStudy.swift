@@ -1,3 +1,4 @@
+import NumericCore
 import Analysis
 import Foundation
 

@@ -119,6 +119,25 @@ def read_checkpoint(path: Path) -> np.ndarray:
     return np.frombuffer(data, dtype="<f4", count=n, offset=32 + h).copy()
 
 
+def _model_from_checkpoint(checkpoint: Path, data: Path):
+    """784→16→10 ReLU with the weights of a thermo checkpoint, and the fake MNIST training images (in [0, 1])."""
+    theta = read_checkpoint(checkpoint)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 16), nn.ReLU(), nn.Linear(16, 10))
+    with torch.no_grad():
+        offset = 0
+        for p in (model[1].weight, model[1].bias, model[3].weight, model[3].bias):
+            p.copy_(torch.from_numpy(theta[offset:offset + p.numel()].reshape(p.shape)))
+            offset += p.numel()
+    x = torch.from_numpy(read_idx(data / "mnist" / "train-images-idx3-ubyte.gz").astype(np.float32) / 255)
+    y = torch.from_numpy(read_idx(data / "mnist" / "train-labels-idx1-ubyte.gz").astype(np.int64))
+    return model, x, y
+
+
+def _flat(model: nn.Module) -> np.ndarray:
+    """The model's parameters in thermo's order (W_1, b_1, W_2, b_2, ...)."""
+    return torch.cat([p.detach().reshape(-1) for p in model.parameters()]).numpy()
+
+
 def test_the_same_mlp_in_thermo_and_pytorch_gives_the_same_statistics(thermo, tmp_path):
     """Identical weights (thermo's checkpoint after epoch 1) and batches (one full batch of all 256 images per
     epoch, whose mean gradient does not depend on the order): epochs 2 and 3 agree to float32 tolerance."""
@@ -129,15 +148,7 @@ def test_the_same_mlp_in_thermo_and_pytorch_gives_the_same_statistics(thermo, tm
     thermo.run(*common, "--epochs", "1", "--checkpoint", str(tmp_path / "c1.ckpt"), env=env)
     thermo.run(*common, "--epochs", "3", "--checkpoint", str(tmp_path / "c3.ckpt"), "--trace",
                str(tmp_path / "thermo.h5"), "--record", "moments", env=env)
-    theta = read_checkpoint(tmp_path / "c1.ckpt")
-    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 16), nn.ReLU(), nn.Linear(16, 10))
-    with torch.no_grad():
-        offset = 0
-        for p in (model[1].weight, model[1].bias, model[3].weight, model[3].bias):
-            p.copy_(torch.from_numpy(theta[offset:offset + p.numel()].reshape(p.shape)))
-            offset += p.numel()
-    x = torch.from_numpy(read_idx(data / "mnist" / "train-images-idx3-ubyte.gz").astype(np.float32) / 255)
-    y = torch.from_numpy(read_idx(data / "mnist" / "train-labels-idx1-ubyte.gz").astype(np.int64))
+    model, x, y = _model_from_checkpoint(tmp_path / "c1.ckpt", data)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     with watch(model, tmp_path / "torch.h5", optimizer=opt, batch_size=256, record="moments") as rec:
         for _ in range(2):
@@ -147,9 +158,7 @@ def test_the_same_mlp_in_thermo_and_pytorch_gives_the_same_statistics(thermo, tm
             rec.step(loss=loss)
             opt.step()
             rec.end_epoch()
-    final = read_checkpoint(tmp_path / "c3.ckpt")
-    ours = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).numpy()
-    np.testing.assert_allclose(ours, final, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(_flat(model), read_checkpoint(tmp_path / "c3.ckpt"), rtol=1e-4, atol=1e-6)
     with h5py.File(tmp_path / "thermo.h5", "r") as a, h5py.File(tmp_path / "torch.h5", "r") as b:
         for name in ("layer_signal", "gradient_norm", "cross_entropy", "loss"):
             np.testing.assert_allclose(b["steps"][name][:], a["steps"][name][1:3], rtol=1e-5, err_msg=name)
@@ -223,15 +232,7 @@ def test_the_same_mlp_with_thermos_batch_order_gives_the_same_statistics(thermo,
     thermo.run(*common, "--epochs", "1", "--checkpoint", str(tmp_path / "c1.ckpt"), env=env)
     thermo.run(*common, "--epochs", "3", "--checkpoint", str(tmp_path / "c3.ckpt"), "--trace",
                str(tmp_path / "thermo.h5"), "--record", "moments", env=env)
-    theta = read_checkpoint(tmp_path / "c1.ckpt")
-    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 16), nn.ReLU(), nn.Linear(16, 10))
-    with torch.no_grad():
-        offset = 0
-        for p in (model[1].weight, model[1].bias, model[3].weight, model[3].bias):
-            p.copy_(torch.from_numpy(theta[offset:offset + p.numel()].reshape(p.shape)))
-            offset += p.numel()
-    x = torch.from_numpy(read_idx(data / "mnist" / "train-images-idx3-ubyte.gz").astype(np.float32) / 255)
-    y = torch.from_numpy(read_idx(data / "mnist" / "train-labels-idx1-ubyte.gz").astype(np.int64))
+    model, x, y = _model_from_checkpoint(tmp_path / "c1.ckpt", data)
     opt = torch.optim.SGD(model.parameters(), lr=0.05)
     with watch(model, tmp_path / "torch.h5", optimizer=opt, batch_size=64, record="moments") as rec:
         for epoch in (2, 3):
@@ -244,9 +245,7 @@ def test_the_same_mlp_with_thermos_batch_order_gives_the_same_statistics(thermo,
                 rec.step(loss=loss)
                 opt.step()
             rec.end_epoch()
-    final = read_checkpoint(tmp_path / "c3.ckpt")
-    ours = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).numpy()
-    np.testing.assert_allclose(ours, final, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(_flat(model), read_checkpoint(tmp_path / "c3.ckpt"), rtol=1e-4, atol=1e-6)
     with h5py.File(tmp_path / "thermo.h5", "r") as a, h5py.File(tmp_path / "torch.h5", "r") as b:
         for name in ("layer_signal", "gradient_norm", "cross_entropy", "loss"):
             np.testing.assert_allclose(b["steps"][name][:], a["steps"][name][4:12], rtol=1e-4, err_msg=name)
