@@ -63,7 +63,7 @@ let package = Package(
         /// Benchmarks of the training step, the smoothing losses, recording and the analyses, driving the public
         /// training step and the studies.
         .target(name: "Benchmarks", dependencies: ["NumericCore", "Datasets", "Networks", "Smoothing", "Training", "HDF5", "Traces",
-                                                   "Analysis", "Studies", "Curvature"]),
+                                                   "Analysis", "Studies", "Curvature", "Augmentation"]),
         /// The command line: one file per subcommand, thin.
         .target(name: "ThermoCLI", dependencies: [
             "NumericCore", "Datasets", "Networks", "Settings", "Smoothing", "Training", "HDF5", "Traces", "LayerStatistics",

@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-600}"
 shift || true
-targets=("${@:-idx csv table trace grid}")
+targets=("${@:-idx csv table trace grid tar spec cifar stl}")
 failed=0
 for target in ${targets[@]}; do
   echo "== $target ($seconds s)"

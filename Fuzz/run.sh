@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs one libFuzzer harness (see Fuzz/README.md).
 #
-#   Fuzz/run.sh TARGET SECONDS [libFuzzer flags…]     TARGET: idx, tar, csv, table, trace, grid
+#   Fuzz/run.sh TARGET SECONDS [libFuzzer flags…]     TARGET: idx, tar, csv, table, trace, grid, spec, cifar, stl
 #   Fuzz/run.sh TARGET repro FILE…                     runs the harness once on each FILE (a crash reproducer)
 #
 # The library modules are built by SwiftPM into .build-fuzz with -sanitize=fuzzer,address (coverage and ASan,
@@ -11,7 +11,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-target="${1:?usage: Fuzz/run.sh idx|tar|csv|table|trace|grid SECONDS|repro [args…]}"
+target="${1:?usage: Fuzz/run.sh idx|tar|csv|table|trace|grid|spec|cifar|stl SECONDS|repro [args…]}"
 mode="${2:?usage: Fuzz/run.sh TARGET SECONDS|repro [args…]}"
 shift 2
 harness="Fuzz/harnesses/$target.swift"
@@ -21,20 +21,21 @@ scratch="$root/.build-fuzz"
 swift build --scratch-path "$scratch" --target ThermoCLI -Xswiftc -sanitize=fuzzer,address >&2
 products="$scratch/x86_64-unknown-linux-gnu/debug"
 [[ -d "$products" ]] || products="$scratch/debug"
-modules=(NumericCore Augmentation Datasets Networks Settings Smoothing Training HDF5 Traces LayerStatistics Analysis Studies Figures Sweeps Benchmarks ThermoCLI
-         ArgumentParser ArgumentParserToolInfo Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims)
+modules=(NumericCore Augmentation Curvature Datasets Networks Settings Smoothing Training HDF5 Traces LayerStatistics Analysis Studies Figures Sweeps Benchmarks ThermoCLI
+         ArgumentParser ArgumentParserToolInfo Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims CXKCP CXKCPShims)
 objects=()
 # swift-crypto's BoringSSL keeps its objects in subfolders, hence find.
 for m in "${modules[@]}"; do while IFS= read -r o; do objects+=("$o"); done < <(find "$products/$m.build" -name '*.o' | sort); done
-objects+=("$products/HDF5Shim.build"/*.o)
+objects+=("$products/HDF5Shim.build"/*.o "$products/CNumberFormat.build"/*.o)
 binary="$scratch/fuzz-$target"
 swiftc -parse-as-library -sanitize=fuzzer,address -g -Onone -module-name "Fuzz_$target" \
   -I "$products/Modules" -I "$root/Sources/HDF5Shim/include" \
   -Xcc -fmodule-map-file="$products/HDF5Shim.build/module.modulemap" \
+  -Xcc -fmodule-map-file="$products/CNumberFormat.build/module.modulemap" \
   -Xcc -fmodule-map-file="$root/Sources/CBLAS/module.modulemap" \
   -Xcc -fmodule-map-file="$root/Sources/CHDF5/module.modulemap" \
   -Xcc -fmodule-map-file="$root/Sources/CZlib/module.modulemap" \
-  -Xcc -I -Xcc "$root/Sources/HDF5Shim/include" \
+  -Xcc -I -Xcc "$root/Sources/HDF5Shim/include" -Xcc -I -Xcc "$root/Sources/CNumberFormat/include" \
   $(pkg-config --cflags openblas hdf5-serial zlib | sed 's/-I/-Xcc -I/g') \
   "$harness" "${objects[@]}" \
   $(pkg-config --libs openblas hdf5-serial zlib) -lstdc++ -o "$binary" >&2

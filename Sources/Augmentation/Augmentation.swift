@@ -157,8 +157,10 @@ public struct AugmentationRecipe: Sendable, Equatable {
     /// or nil when it can.
     public func refusal(for shape: ImageShape, dataSet: String) -> String? {
         if needsColour && shape.channels != 3 {
+            let fix = AugmentationRecipe.named(name) != nil ? "use --augment paper-cifar or none on it"
+                : "set its colour parts to 0 (--grayscale 0, --jitter B:C:0:0) on it"
             return "\(name) changes colours (grayscale, saturation, hue), but \(dataSet) has \(shape.channels)-channel "
-                + "images; use --augment paper-cifar or none on it"
+                + "images; " + fix
         }
         return nil
     }

@@ -1,3 +1,5 @@
+import Augmentation
+import Datasets
 import Foundation
 import Networks
 import NumericCore
@@ -17,6 +19,8 @@ public struct NetworkBenchmark {
     public let reps: Int
     /// Smoothing losses to time against the plain step (name, configuration).
     public var smoothing: [(String, LossConfiguration)] = []
+    /// An augmentation recipe whose cost per batch is timed against the plain step (`--augment`), or nil.
+    public var augmentation: AugmentationRecipe? = nil
 
     public init(_ architecture: Architecture, batch: Int, steps: Int, reps: Int) {
         self.architecture = architecture
@@ -42,6 +46,9 @@ public struct NetworkBenchmark {
         var peakResidentMB: Double
         /// Per smoothing loss: its step in ms and its ratio to the plain step.
         var smoothing: [String: [Double]]
+        /// With `--augment`: the recipe, the batch's gathering in ms without and with it, and the extra time as
+        /// a fraction of the plain step.
+        var augmentation: AugmentationCost?
         var pytorchReference: String
 
         public func table() -> String {
@@ -56,9 +63,26 @@ public struct NetworkBenchmark {
             for (name, v) in smoothing.sorted(by: { $0.key < $1.key }) {
                 s += String(format: "%@: %8.2f ms per step = %.2f× the plain step\n", name, v[0], v[1])
             }
+            if let a = augmentation {
+                s += String(format: "augmentation %@: gathering a batch %.2f ms with it, %.2f ms without: +%.2f ms = %.2f %% of the plain step (target < 5 %%: %@)\n",
+                            a.recipe, a.augmentedGatherMilliseconds, a.gatherMilliseconds,
+                            a.augmentedGatherMilliseconds - a.gatherMilliseconds, 100 * a.fractionOfStep,
+                            a.fractionOfStep < 0.05 ? "met" : "MISSED")
+            }
             s += "reference: \(pytorchReference)"
             return s
         }
+    }
+
+    /// The cost of augmenting a batch (`thermo bench --augment`), measured as training gathers it
+    /// (`TrainingData.gatherTraining`: convert, augment, standardise, split over the BLAS threads).
+    public struct AugmentationCost: Codable {
+        var recipe: String
+        /// Median ms to gather a batch without augmentation, and with it.
+        var gatherMilliseconds: Double
+        var augmentedGatherMilliseconds: Double
+        /// (augmented − plain gathering) / the plain training step.
+        var fractionOfStep: Double
     }
 
     /// 2 · forward MACs per image, × 3 for forward and backward.
@@ -91,6 +115,7 @@ public struct NetworkBenchmark {
             }
         }
         let stepMedian = median(times)
+        let augmentationCost = try augmentation.map { try timeAugmentation($0, stepMilliseconds: stepMedian) }
         var rows: [String: [Double]] = [:]
         for (k, (name, _)) in smoothing.enumerated() { rows[name] = [median(smoothedTimes[k]), median(ratios[k])] }
         let flops = NetworkBenchmark.flopsPerImage(architecture) * Double(batch)
@@ -101,8 +126,54 @@ public struct NetworkBenchmark {
                       stepMilliseconds: StepBenchmark.Stat(min: times.min() ?? 0, median: stepMedian, max: times.max() ?? 0),
                       imagesPerSecond: Double(batch) / stepMedian * 1000, stepGFLOP: flops / 1e9,
                       achievedGFLOPS: flops / stepMedian / 1e6, sgemmGFLOPS: sgemmRate(),
-                      peakResidentMB: peakResidentMegabytes(), smoothing: rows,
+                      peakResidentMB: peakResidentMegabytes(), smoothing: rows, augmentation: augmentationCost,
                       pytorchReference: "PyTorch 2.13 CPU, 2 threads, oneDNN AVX-512 (its reference script bench_cnn.py --threads 2, 2-core AMD EPYC): paper-mnist 394 ms/step at batch 256 (650 images/s, 180 GFLOP/s), paper-cifar 742 ms, paper-stl 549 ms at batch 64; not measured in this run")
+    }
+
+    /// Gathers `steps` batches `reps` times from synthetic images of the network's input shape (random bytes, 4
+    /// batches of them), with and without `recipe`, alternating; the medians and the extra time against
+    /// `stepMilliseconds`.
+    func timeAugmentation(_ recipe: AugmentationRecipe, stepMilliseconds: Double) throws -> AugmentationCost {
+        let shape = architecture.input
+        let count = 4 * batch, d = shape.count
+        var random = RandomStream(seed: 3, purpose: "bench images")
+        let pixels = (0..<(count * d)).map { _ in UInt8(truncatingIfNeeded: random.nextIndex(below: 256)) }
+        let labels = (0..<count).map { UInt8($0 % 10) }
+        let images = LabeledImages(count: count, channels: shape.channels, rows: shape.height, columns: shape.width,
+                                   pixels: pixels, labels: labels)
+        let dataSet = DataSet(name: "synthetic", directory: "", classes: 10, train: images, test: images)
+        var configuration = TrainingConfiguration()
+        configuration.architecture = architecture
+        let plainData = TrainingData(dataSet, configuration: configuration)
+        configuration.augment = recipe.name
+        let augmentedData = TrainingData(dataSet, configuration: configuration)
+        guard augmentedData.augmenter != nil || recipe.isIdentity else {
+            throw ConfigurationError(.augment, "\(recipe.name) cannot be applied to \(shape) images")
+        }
+        let input = FloatBuffer(count: batch * d)
+        var batchLabels = [Int32](repeating: 0, count: batch)
+        let order = plainData.order(epoch: 1, seed: 1)
+        func gather(_ data: TrainingData) -> Double {
+            milliseconds {
+                for step in 0..<steps {
+                    let first = (step % 4) * batch
+                    order[first..<(first + batch)].withUnsafeBufferPointer { indices in
+                        batchLabels.withUnsafeMutableBufferPointer {
+                            data.gatherTraining(indices, epoch: 1 + step, seed: 1, into: input.pointer, labels: $0.baseAddress!)
+                        }
+                    }
+                }
+            } / Double(steps)
+        }
+        _ = gather(augmentedData)
+        var plain: [Double] = [], augmented: [Double] = []
+        for _ in 0..<reps {
+            plain.append(gather(plainData))
+            augmented.append(gather(augmentedData))
+        }
+        let (p, a) = (median(plain), median(augmented))
+        return AugmentationCost(recipe: recipe.name, gatherMilliseconds: p, augmentedGatherMilliseconds: a,
+                                fractionOfStep: (a - p) / stepMilliseconds)
     }
 
     /// The median of five SGEMM 2048³ timings, in GFLOP/s.

@@ -46,7 +46,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
     /// What values it takes.
     public var kind: Kind {
         switch self {
-        case .data, .dataset, .network: .text
+        case .data, .dataset, .network, .augment: .text
         case .layers: .widths
         case .activation: .choice(["relu", "tanh"])
         case .`init`: .choice(["kaiming-normal", "kaiming-uniform", "pytorch-default"])
@@ -55,7 +55,6 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .batchSize, .epochs, .trainSubset: .integer(minimum: 1)
         case .seed, .validation, .splitSeed, .samples: .integer(minimum: 0)
         case .pixels: .choice(["standardized", "unit"])
-        case .augment: .choice(["none", "paper-cifar", "paper-stl"])
         case .loss: .choice(["ce", "pla", "plea"])
         case .smooth: .layerSet
         case .kernel: .choice(["uniform", "gaussian"])
@@ -102,7 +101,9 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .smoothingPath: "Smoothing evaluation: shared (shared prefix, default) or naive (y+1 full passes, the reference)."
         case .augment: "Augmentation of the training images, per image from the stream (seed, augment, epoch, image): none "
             + "(default), paper-cifar (random resized crop, scale [0.6, 1], ratio [3/4, 4/3]) or paper-stl (crop scale "
-            + "[0.08, 1], flip 0.5, grayscale 0.1, colour jitter 0.5, rotation ±180°; 3-channel images only)."
+            + "[0.08, 1], flip 0.5, grayscale 0.1, colour jitter 0.5, rotation ±180°; 3-channel images only), optionally "
+            + "followed by parts that replace the recipe's: e.g. paper-cifar,flip=0.5 (parts: crop=A:B, ratio=A:B, flip=P, "
+            + "grayscale=P, jitter=X or B:C:S:H, rotate=D; each also has its own flag)."
         }
     }
 
@@ -112,6 +113,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .data: "DIR"
         case .layers: "n0,n1,…,nL"
         case .network: "SPEC"
+        case .augment: "RECIPE[,PART=V…]"
         case .smooth: "LAYERS"
         default: nil
         }

@@ -44,6 +44,12 @@ public struct CurvatureStudy: Sendable, Codable {
     public var smoothedLayers: [Int]
     public var rows: [Row]
     public var epochs: [Epoch]
+    /// The layers' labels, index l − 1: "1", "2", … for an MLP, the trace's names ("conv3", "fc1") for a network
+    /// with convolutions (as every study labels them).
+    public var layerLabels: [String] = []
+
+    /// Layer l's label.
+    public func label(of l: Int) -> String { layerLabels.indices.contains(l - 1) ? layerLabels[l - 1] : String(l) }
 
     /// Reads the curvature of the trace at `path`.
     public static func load(_ path: String) throws(StudyError) -> CurvatureStudy {
@@ -89,8 +95,8 @@ public struct CurvatureStudy: Sendable, Codable {
         guard !rows.isEmpty else {
             throw StudyError(.input, "trace \(path) records curvature (\(reader.header.recording.curvature?.description ?? "")) but no measured epoch is complete yet")
         }
-        return CurvatureStudy(trace: path, smoothedLayers: smoothed, rows: rows,
-                              epochs: measuredEpochs)
+        return CurvatureStudy(trace: path, smoothedLayers: smoothed, rows: rows, epochs: measuredEpochs,
+                              layerLabels: RunSeries.traceLayerLabels(reader.header))
     }
 
     private func cell(_ x: Double?) -> String { x.map { NumberText.short($0, digits: 5) } ?? "" }
@@ -99,7 +105,7 @@ public struct CurvatureStudy: Sendable, Codable {
     public func table() -> String {
         var lines = [["epoch", "layer", "λ_max", "tr H_ll", "± se", "T_l", "λ_max/T_l", "tr/T_l"]]
         for r in rows {
-            lines.append([String(r.epoch), String(r.layer), cell(r.lambdaMax), cell(r.trace), cell(r.traceStandardError),
+            lines.append([String(r.epoch), label(of: r.layer), cell(r.lambdaMax), cell(r.trace), cell(r.traceStandardError),
                           cell(r.temperature), cell(r.lambdaMaxOverTemperature), cell(r.traceOverTemperature)])
         }
         var text = "curvature recorded in \(trace)\n" + alignedColumns(lines)

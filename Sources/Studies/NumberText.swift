@@ -25,3 +25,9 @@ public func csvNumber(_ x: Double) -> String {
 func indent(_ text: String) -> String {
     text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
 }
+
+/// A layer's name in tables, keys, titles and notes: "layer 3" for a layer numbered by its place (an MLP's
+/// layers, a table's), the trace's own name ("conv3", "fc1") for a layer of a network with convolutions.
+public func layerTitle(_ label: String) -> String {
+    !label.isEmpty && label.allSatisfy(\.isNumber) ? "layer \(label)" : label
+}

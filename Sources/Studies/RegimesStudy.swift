@@ -91,7 +91,7 @@ public struct RegimesReport: Codable, Sendable {
         out += "\nregimes \(resolution)\n" + alignedColumns(lines)
         out += "\nevidence\n"
         for layer in analysis.layers {
-            let name = (layer.run.map { "run \($0) " } ?? "") + "layer \(layer.regimes.layer)"
+            let name = (layer.run.map { "run \($0) " } ?? "") + layerTitle(layer.regimes.layer)
             out += "  \(name): \(layer.regimes.signalPeak.note)\n"
             for c in layer.regimes.crossings { out += "  \(name): \(c.note)\n" }
         }

@@ -19,12 +19,14 @@ extension RunSeries {
         defer { try? reader.close() }
         let header = reader.header
         let L = header.layerCount
-        let labels = (1...L).map(String.init)
+        let numbers = (1...L).map(String.init)
+        let labels = traceLayerLabels(header)
         let indices: [Int]
         if let wanted = request.layers {
             indices = try wanted.map { label in
-                guard let i = labels.firstIndex(of: label) else {
-                    throw StudyError(.input, "--layers \(label): \(path) has layers 1…\(L)")
+                guard let i = numbers.firstIndex(of: label) ?? labels.firstIndex(of: label) else {
+                    let names = labels == numbers ? "" : " (" + labels.joined(separator: ", ") + ")"
+                    throw StudyError(.input, "--layers \(label): \(path) has layers 1…\(L)\(names)")
                 }
                 return i
             }
@@ -93,6 +95,15 @@ extension RunSeries {
             }
         }
         return run
+    }
+
+    /// The layers' labels in a trace: "1", "2", … for a fully-connected network; for one with convolutions the
+    /// names the trace records, "conv1" … "conv5", "fc1", "fc2", "fc3" (the layer number l is their order), so that
+    /// tables and figure legends name a layer as `--smooth` does.
+    static func traceLayerLabels(_ header: TraceHeader) -> [String] {
+        let matrices = header.layerMatrices
+        guard matrices.contains(where: { $0.label.hasPrefix("conv") }) else { return (1...matrices.count).map(String.init) }
+        return matrices.map(\.label)
     }
 
     /// Rows of the per-step record read at a time: the per-step record is streamed, never read whole.

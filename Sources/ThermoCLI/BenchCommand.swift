@@ -1,4 +1,5 @@
 import ArgumentParser
+import Augmentation
 import Benchmarks
 import Foundation
 import Networks
@@ -44,6 +45,8 @@ struct BenchCommand: ParsableCommand {
     var keepTrace: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("With --recording: the steps per epoch over which each epoch's writing is spread.", valueName: "M"))
     var stepsPerEpoch = 234
+    @Option(help: ArgumentHelp("With --network: also time augmenting a batch with this recipe or SPEC (as 'thermo train --augment'), as training gathers it, against the plain step.", valueName: "RECIPE"))
+    var augment: String?
     @Flag(help: "Print the figures as JSON.")
     var json = false
 
@@ -54,6 +57,7 @@ struct BenchCommand: ParsableCommand {
         if analysis && (recording || smoothing) { throw ValidationError("--analysis cannot be combined with --recording or --smoothing") }
         if curvature && (analysis || recording || smoothing) { throw ValidationError("--curvature cannot be combined with --analysis, --recording or --smoothing") }
         if keepTrace != nil && !analysis { throw ValidationError("--keep-trace goes with --analysis") }
+        if augment != nil && network == nil { throw ValidationError("--augment goes with --network (the augmentation is timed against that network's step)") }
     }
 
     /// `--network`'s architecture on its input shape.
@@ -88,6 +92,15 @@ struct BenchCommand: ParsableCommand {
                 c.samples = 4
                 return ("PLA y=4 U={fc\(n)}", c)
             }.filter { !$0.1.layers.isEmpty }
+        }
+        if let augment {
+            do { benchmark.augmentation = try AugmentationRecipe.parse(augment) } catch {
+                throw ValidationError("--augment \(error.description)")
+            }
+            if let refusal = benchmark.augmentation?.refusal(for: ImageShape(channels: architecture.input.channels, rows: architecture.input.height,
+                                                                            columns: architecture.input.width), dataSet: "its input") {
+                throw ValidationError("--augment \(refusal)")
+            }
         }
         let report = try benchmark.run()
         if json { try printJSON(report) } else { print(report.table()) }

@@ -61,8 +61,7 @@ struct TrainCommand: ParsableCommand {
     var splitSeed: UInt64?
     @Option(help: .setting(.pixels))
     var pixels: PixelScaling?
-    @Option(help: .setting(.augment))
-    var augment: String?
+    @OptionGroup(title: "Augmentation") var augmentation: AugmentationOptions
     @Flag(help: .setting(.keepLastBatch))
     var keepLastBatch = false
 
@@ -150,7 +149,7 @@ struct TrainCommand: ParsableCommand {
         if let validation { c.validation = validation }
         if let splitSeed { c.splitSeed = splitSeed }
         if let pixels { c.standardize = pixels == .standardized }
-        if let augment { c.augment = augment == "none" ? nil : augment }
+        if let augment = try augmentation.spec() { c.augment = augment == "none" ? nil : augment }
         if keepLastBatch { c.keepLastBatch = true }
         if let loss { c.loss.kind = loss }
         if let smooth {

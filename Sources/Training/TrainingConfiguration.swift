@@ -144,14 +144,13 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 }
 
 extension TrainingConfiguration {
-    /// The augmentation recipe `augment` names (nil for none); throws for a name that is no recipe.
+    /// The augmentation recipe `augment` describes (nil for none): a recipe's name or a SPEC of parts
+    /// (``AugmentationRecipe/parse(_:)``); throws for a SPEC that is no recipe.
     public func augmentationRecipe() throws(ConfigurationError) -> AugmentationRecipe? {
         guard let augment, augment != "none" else { return nil }
-        guard let recipe = AugmentationRecipe.named(augment) else {
-            throw ConfigurationError(.augment, "'\(augment)' is not an augmentation recipe; choose "
-                                     + AugmentationRecipe.all.map(\.name).joined(separator: ", "))
-        }
-        return recipe
+        let recipe: AugmentationRecipe
+        do { recipe = try AugmentationRecipe.parse(augment) } catch { throw ConfigurationError(.augment, error.description) }
+        return recipe.isIdentity ? nil : recipe
     }
 
     /// Checks that the augmentation recipe can be applied to images of `shape` (C, H, W) of the data set.

@@ -196,4 +196,39 @@ struct RandomAugmentationTests {
         #expect(refusal.hasPrefix("paper-stl changes colours") && refusal.contains("mnist has 1-channel images"))
         #expect(AugmentationRecipe.named("paper-cifar") == .paperCIFAR && AugmentationRecipe.named("cifar") == nil)
     }
+
+    @Test func aSpecIsARecipeWithItsPartsReplaced() throws {
+        // A recipe's name alone is the recipe itself.
+        for recipe in AugmentationRecipe.all { #expect(try AugmentationRecipe.parse(recipe.name) == recipe) }
+        // Parts replace the recipe's own and leave the rest.
+        let cifar = try AugmentationRecipe.parse("paper-cifar, flip=0.50")
+        #expect(cifar.name == "paper-cifar,flip=0.5" && cifar.flipProbability == 0.5 && cifar.crop == AugmentationRecipe.paperCIFAR.crop)
+        let stl = try AugmentationRecipe.parse("paper-stl,rotate=0,jitter=0.1:0.2:0.3:0.4,crop=0.5:1")
+        #expect(stl.rotationDegrees == 0 && stl.jitter == ColorJitter(brightness: 0.1, contrast: 0.2, saturation: 0.3, hue: 0.4))
+        #expect(stl.crop == RandomResizedCrop(scale: 0.5...1) && stl.flipProbability == 0.5 && stl.grayscaleProbability == 0.1)
+        // The canonical SPEC orders the parts as AugmentationPart does, so the same recipe has the same name.
+        #expect(stl.name == "paper-stl,crop=0.5:1,jitter=0.1:0.2:0.3:0.4,rotate=0")
+        #expect(try AugmentationRecipe.canonicalSpec("rotate=10,flip=1.0,crop=0.25:1,ratio=0.5:2") == "crop=0.25:1,ratio=0.5:2,flip=1,rotate=10")
+        // Parts alone stand on top of none; the paper's STL-10 recipe written out part by part is paper-stl.
+        let written = try AugmentationRecipe.parse("crop=0.08:1,flip=0.5,grayscale=0.1,jitter=0.5,rotate=180")
+        #expect(written.crop == AugmentationRecipe.paperSTL.crop && written.jitter == AugmentationRecipe.paperSTL.jitter
+                && written.flipProbability == 0.5 && written.grayscaleProbability == 0.1 && written.rotationDegrees == 180)
+        #expect(try AugmentationRecipe.parse("paper-cifar,crop=none").isIdentity)
+        #expect(try AugmentationRecipe.parse("paper-stl,jitter=0").jitter == nil)
+    }
+
+    @Test(arguments: [
+        ("", nil, "is empty"), ("cifar", "cifar", "is not an augmentation recipe"), ("flop=1", "flop=1", "is not an augmentation part"),
+        ("flip=2", "flip=2", "a probability P in [0, 1]"), ("flip=0.5,flip=0.2", "flip=0.2", "repeats the part flip"),
+        ("crop=0:1", "crop=0:1", "0 < A ≤ B ≤ 1"), ("crop=0.9:0.5", "crop=0.9:0.5", "0 < A ≤ B ≤ 1"),
+        ("ratio=0.5:2", "ratio=0.5:2", "needs a crop"), ("jitter=0.1:0.2", "jitter=0.1:0.2", "B:C:S:H"),
+        ("jitter=0.6", "jitter=0.6", "hue strength 0.6 above 0.5"), ("rotate=270", "rotate=270", "[0, 180]"),
+        ("paper-cifar,flip", "flip", "is not an augmentation part"), ("flip=nan", "flip=nan", "a probability"),
+    ] as [(String, String?, String)])
+    func aBadSpecNamesItsPart(spec: String, part: String?, message: String) {
+        #expect(throws: AugmentationSpecError.self) { try AugmentationRecipe.parse(spec) }
+        do { _ = try AugmentationRecipe.parse(spec) } catch {
+            #expect(error.part == part && error.description.contains(message), "\(error)")
+        }
+    }
 }

@@ -331,6 +331,19 @@ struct AnalysisCommandTests {
         #expect(keep.status == 64 && keep.stderr.contains("--keep-trace goes with --analysis"), "\(keep.stderr)")
         let both = try runThermo(["bench", "--analysis", "--recording"])
         #expect(both.status == 64 && both.stderr.contains("cannot be combined"), "\(both.stderr)")
+        let alone = try runThermo(["bench", "--augment", "paper-cifar"])
+        #expect(alone.status == 64 && alone.stderr.contains("--augment goes with --network"), "\(alone.stderr)")
+        let grey = try runThermo(["bench", "--network", "conv2,pool,fc10", "--augment", "paper-stl"])
+        #expect(grey.status == 64 && grey.stderr.contains("changes colours"), "\(grey.stderr)")
+        // The augmentation's cost is measured as training gathers a batch, beside the plain step.
+        let timed = try runThermo(["bench", "--network", "conv2,pool,fc10", "--augment", "paper-cifar,flip=0.5", "--batch-size", "8",
+                                   "--steps", "2", "--reps", "2", "--threads", "1", "--json"])
+        #expect(timed.status == 0, "\(timed.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(timed.stdout.utf8)) as? [String: Any]
+        let cost = report?["augmentation"] as? [String: Any]
+        #expect(cost?["recipe"] as? String == "paper-cifar,flip=0.5", "\(timed.stdout)")
+        let plain = cost?["gatherMilliseconds"] as? Double ?? -1, augmented = cost?["augmentedGatherMilliseconds"] as? Double ?? -1
+        #expect(plain > 0 && augmented > plain, "augmenting costs more than gathering alone: \(timed.stdout)")
     }
 
     // MARK: temperature

@@ -109,5 +109,22 @@ struct CurvatureCommandTests {
             return [f[0], f[1], f[3], f[4], f[5], f[6]].joined(separator: ",")
         }
         #expect(lastEpoch == measured, "recorded \(lastEpoch), measured \(measured)")
+
+        // The layers are named as --smooth names them (conv1, fc1), in tables, in --layers and in figure keys.
+        let table = try runThermo(["curvature", "run.h5"], in: folder)
+        #expect(table.status == 0 && table.stdout.contains(" conv1 ") && table.stdout.contains(" fc1 "), "\(table.stdout)")
+        let temperature = try runThermo(["temperature", "run.h5", "--layers", "conv1", "--format", "csv"], in: folder)
+        #expect(temperature.status == 0, "\(temperature.stderr)")
+        #expect(temperature.stdout.contains("conv1") && !temperature.stdout.contains("fc1"), "\(temperature.stdout)")
+        let byNumber = try runThermo(["temperature", "run.h5", "--layers", "2", "--format", "csv"], in: folder)
+        #expect(byNumber.status == 0 && byNumber.stdout.contains("fc1") && !byNumber.stdout.contains("conv1"), "\(byNumber.stdout)")
+        let unknown = try runThermo(["temperature", "run.h5", "--layers", "conv3"], in: folder)
+        #expect(unknown.status != 0 && unknown.stderr.contains("has layers 1…2 (conv1, fc1)"), "\(unknown.stderr)")
+        for figure in ["temperature", "signal", "curvature"] {
+            let plot = try runThermo(["plot", figure, "run.h5", "-o", "\(figure).svg"], in: folder)
+            #expect(plot.status == 0, "\(plot.stderr)")
+            let script = try String(contentsOf: folder.appendingPathComponent("\(figure).gp"), encoding: .utf8)
+            #expect(script.contains("conv1") && script.contains("fc1") && !script.contains("layer 1"), "\(figure).gp: \(script)")
+        }
     }
 }

@@ -89,6 +89,35 @@ struct SummaryFile: Decodable {
         #expect(changed.status == 64 && changed.stderr.contains("--network"), "\(changed.stderr)")
     }
 
+    @Test("Augmentation part flags are the SPEC's parts: the same run either way, recorded in canonical form, refused changed on resume",
+          .enabled(if: TestPaths.sharedMNIST != nil, "real MNIST is not in ../shared/data/mnist"))
+    func augmentationPartFlags() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cnn = ["train", "--train-subset", "300", "--network", "conv4,pool,fc10", "--lr", "0.05", "--batch-size", "50",
+                   "--threads", "1", "--seed", "3", "--epochs", "1", "--data", TestPaths.sharedMNIST!.path, "--quiet"]
+        func run(_ flags: [String], _ name: String) throws -> SummaryFile {
+            let url = folder.appendingPathComponent(name + ".json")
+            let result = try runThermo(cnn + flags + ["--summary", url.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            return try SummaryFile(url)
+        }
+        let flags = try run(["--augment", "paper-cifar", "--rotation", "15", "--flip", "0.5"], "flags")
+        let spec = try run(["--augment", "paper-cifar,rotate=15,flip=0.50"], "spec")
+        let plain = try run(["--augment", "paper-cifar"], "plain")
+        #expect(flags.epochs == spec.epochs && flags.epochs != plain.epochs)
+        let recorded = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("spec.json"))) as? [String: Any]
+        #expect((recorded?["configuration"] as? [String: Any])?["augment"] as? String == "paper-cifar,flip=0.5,rotate=15")
+        let ckpt = folder.appendingPathComponent("run.ckpt")
+        #expect(try runThermo(cnn + ["--flip", "0.5", "--checkpoint", ckpt.path, "--checkpoint-every", "1"]).status == 0)
+        let same = try runThermo(["train", "--resume", ckpt.path, "--epochs", "2", "--flip", "0.5", "--threads", "1", "--quiet",
+                                  "--data", TestPaths.sharedMNIST!.path])
+        #expect(same.status == 0, "\(same.stderr)")
+        let changed = try runThermo(["train", "--resume", ckpt.path, "--epochs", "2", "--flip", "0.3", "--threads", "1",
+                                     "--data", TestPaths.sharedMNIST!.path])
+        #expect(changed.status == 64 && changed.stderr.contains("--augment"), "\(changed.stderr)")
+    }
+
     @Test("Invalid flags are refused before any work, naming the flag",
           arguments: [(["--lr", "-1"], "--lr"), (["--batch-size", "0"], "--batch-size"),
                       (["--layers", "784,10,7"], "--layers"), (["--layers", "100,10"], "--layers"),

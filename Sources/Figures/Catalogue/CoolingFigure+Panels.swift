@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import Studies
 
 /// What the four panels of a cooling figure share: the fitted curves and their layers, the data files written
 /// for them, and the axes' ranges.
@@ -183,7 +184,7 @@ extension CoolingFigure {
             let (colour, kind) = data.style(i)
             let pt = data.pointType(i)
             let firstOfLayer = fitted.firstIndex { $0.layer == fitted[i].layer } == i
-            let title = firstOfLayer ? "title \(figure.quoted(literal: "layer \(fitted[i].layer)"))" : "notitle"
+            let title = firstOfLayer ? "title \(figure.quoted(literal: layerTitle(fitted[i].layer)))" : "notitle"
             clauses.append("\(data.curvesFile) index \(i) using 1:4 with points pt \(pt) ps 0.22 lc rgb '\(Palette.lighter(colour, 0.55))' notitle")
             clauses.append("\(data.curvesFile) index \(i) using 1:3 with points pt \(pt) ps 0.22 lc rgb '\(colour)' \(title)")
             clauses.append("\(data.curvesFile) index \(i) using 1:6 with lines lw 1.1 lc rgb 'black' dt \(kind == .signal ? "1" : "2") notitle")

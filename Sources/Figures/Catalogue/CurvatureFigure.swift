@@ -28,7 +28,7 @@ public struct CurvatureFigure: Figure {
         ], columns: ["epoch", "layer", "lambda_max", "trace", "trace_se", "temperature"])
         for l in layers {
             let rows = study.rows.filter { $0.layer == l }
-            table.append("layer \(l)", rows: rows.map { [Double($0.epoch), Double($0.layer), $0.lambdaMax, $0.trace, $0.traceStandardError, $0.temperature] })
+            table.append(layerTitle(study.label(of: l)), rows: rows.map { [Double($0.epoch), Double($0.layer), $0.lambdaMax, $0.trace, $0.traceStandardError, $0.temperature] })
         }
         let file = figure.data(table)
         var whole = DataTable(part: "network", description: ["per measured epoch: the full H's lambda_max, the predicted and measured loss rise"],
@@ -53,7 +53,7 @@ public struct CurvatureFigure: Figure {
             figure.add("set key top right")
             var clauses: [String] = []
             for (i, l) in layers.enumerated() {
-                let colour = Palette.colour(i), key = figure.quoted(.literal("layer \(l)"))
+                let colour = Palette.colour(i), key = figure.quoted(.literal(layerTitle(study.label(of: l))))
                 if panel.column == 4 {
                     clauses.append("\(file) index \(i) using 1:4:5 with yerrorbars pt 7 ps 0.4 lc rgb '\(colour)' notitle")
                 }

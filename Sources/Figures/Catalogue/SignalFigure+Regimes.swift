@@ -1,3 +1,4 @@
+import Studies
 import Analysis
 import Foundation
 import NumericCore
@@ -19,7 +20,7 @@ extension SignalPanel {
             let sorted = peaks.map(\.position).sorted()
             let median = sorted[(sorted.count - 1) / 2]
             boundaries.append(RegimeBoundary(epoch: median, label: "S peak"))
-            notes.append("signal peaks at " + analysis.layers.map { "layer \($0.regimes.layer): \(shortNumber($0.regimes.signalPeak.position))" }.joined(separator: ", ")
+            notes.append("signal peaks at " + analysis.layers.map { "\(layerTitle($0.regimes.layer)): \(shortNumber($0.regimes.signalPeak.position))" }.joined(separator: ", ")
                          + "; marked at the median \(shortNumber(median))")
         }
         if let e = analysis.commonOnset {

@@ -78,12 +78,12 @@ public struct SignalFigure: Figure {
             for layer in panel.layers {
                 guard let signal = layer.signal, signal.count == layer.positions.count,
                       (layer.noise?.count ?? signal.count) == signal.count else {
-                    throw .invalidData(figure: name, reason: "layer \(layer.layer) of \(panel.title.map { "run \($0)" } ?? "panel \(p + 1)") needs one signal (and noise) value per epoch")
+                    throw .invalidData(figure: name, reason: "\(layerTitle(layer.layer)) of \(panel.title.map { "run \($0)" } ?? "panel \(p + 1)") needs one signal (and noise) value per epoch")
                 }
                 let noise = layer.noise ?? Array(repeating: .nan, count: layer.positions.count)
                 let rows = (0..<layer.positions.count).map { [layer.positions[$0], signal[$0], noise[$0]] }
                     .filter { !logx || $0[0] > 0 }
-                table.append("layer \(layer.layer)", rows: rows)
+                table.append(layerTitle(layer.layer), rows: rows)
                 values += rows.flatMap { [$0[1], $0[2]] }.filter { $0 > 0 && $0.isFinite }
             }
             let file = figure.data(table)
@@ -106,7 +106,7 @@ public struct SignalFigure: Figure {
                 let colour = Palette.colour(i)
                 let every = max(1, layer.positions.count / 8)
                 let style = "lw 1.5 lc rgb '\(colour)' dt 1 pt \(Palette.filledPoint(i)) ps 0.5"
-                let title = "title \(figure.quoted(literal: "layer \(layer.layer)"))"
+                let title = "title \(figure.quoted(literal: layerTitle(layer.layer)))"
                 clauses.append("\(file) index \(i) using 1:2 with linespoints \(style) pi \(every) \(title)")
                 if p == widest { keyClauses.append("NaN with linespoints \(style) \(title)") }
                 if layer.noise != nil {

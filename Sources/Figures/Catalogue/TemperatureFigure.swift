@@ -99,7 +99,7 @@ public struct TemperatureFigure: Figure {
         for layer in layers {
             let n = layer.positions.count
             guard layer.temperature?.count == n, layer.quantiles.allSatisfy({ $0.count == n }) else {
-                throw .invalidData(figure: name, reason: "layer \(layer.layer) needs one temperature (and quantile) value per epoch")
+                throw .invalidData(figure: name, reason: "\(layerTitle(layer.layer)) needs one temperature (and quantile) value per epoch")
             }
         }
         let layers = drawn
@@ -114,7 +114,7 @@ public struct TemperatureFigure: Figure {
             for band in bands { columns += ["q\(shortNumber(100 * band.lower))", "q\(shortNumber(100 * band.upper))"] }
             columns.append("median")
             var table = DataTable(part: "layer-\(layer.layer)", description: [
-                "layer \(layer.layer): temperature T_l = sigma_l^2 (variance over an epoch's steps of the layer signal)"
+                "\(layerTitle(layer.layer)): temperature T_l = sigma_l^2 (variance over an epoch's steps of the layer signal)"
                 + (bands.isEmpty ? "" : ", and quantiles of the per-weight gradient variances v_w"),
             ], columns: columns)
             var rows: [[Double]] = []
@@ -125,7 +125,7 @@ public struct TemperatureFigure: Figure {
                 rows.append(row)
                 values += row.dropFirst().filter { $0.isFinite && (!logy || $0 > 0) }
             }
-            table.append("layer \(layer.layer)", rows: rows)
+            table.append(layerTitle(layer.layer), rows: rows)
             files.append(figure.data(table))
         }
         let span = (values.min() ?? 1, values.max() ?? 1)
@@ -153,7 +153,7 @@ public struct TemperatureFigure: Figure {
         for (i, layer) in layers.enumerated() {
             figure.panel(row: i / columns, column: i % columns, rows: rows, columns: columns)
             figure.resetPanel()
-            figure.add("set title \(figure.quoted(literal: "layer \(layer.layer)"))")
+            figure.add("set title \(figure.quoted(literal: layerTitle(layer.layer)))")
             figure.axis("x", label: "epoch", log: logx, range: figure.options.xrange)
             figure.axis("y", label: i % columns == 0 ? yLabel : nil, log: logy, span: span)
             if logy, span.0 > 0 { figure.add("set yrange [\(gnuplotNumber(span.0 / 1.5, digits: 6)):\(gnuplotNumber(span.1 * 1.5, digits: 6))]") }

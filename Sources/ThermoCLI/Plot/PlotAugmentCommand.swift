@@ -19,8 +19,7 @@ struct PlotAugmentCommand: ParsableCommand {
 
     @OptionGroup var plot: PlotOptions
     @OptionGroup var data: DataOptions
-    @Option(help: .setting(.augment))
-    var augment: String = "paper-cifar"
+    @OptionGroup(title: "Augmentation (default: --augment paper-cifar)") var augmentation: AugmentationOptions
     @Option(parsing: .unconditional, help: "The run's seed (default 1).")
     var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "The epoch (default 1).")
@@ -35,7 +34,7 @@ struct PlotAugmentCommand: ParsableCommand {
         var configuration = TrainingConfiguration()
         configuration.dataset = data.dataset ?? "mnist"
         configuration.seed = seed
-        configuration.augment = augment
+        configuration.augment = try augmentation.spec() ?? "paper-cifar"
         let recipe: AugmentationRecipe
         do {
             recipe = try configuration.augmentationRecipe() ?? .none

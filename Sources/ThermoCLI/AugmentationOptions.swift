@@ -1,0 +1,54 @@
+import ArgumentParser
+import Augmentation
+import Settings
+
+/// `--augment` and one flag per part of a recipe (`--flip 0.5`, `--crop-scale 0.3:1`, …), shared by `thermo train`
+/// and `thermo plot augment`. The parts are folded into one augmentation SPEC (`paper-cifar,flip=0.5`), in its
+/// canonical form: what the configuration, the checkpoint and the trace record, and what a resume compares.
+struct AugmentationOptions: ParsableArguments {
+    @Option(help: .setting(.augment))
+    var augment: String?
+    @Option(name: .customLong("crop-scale"), help: ArgumentHelp("Random resized crop with its area in A…B of the image's (replaces the recipe's crop; none removes it).", valueName: "A:B"))
+    var cropScale: String?
+    @Option(name: .customLong("crop-ratio"), help: ArgumentHelp("Aspect-ratio range of the crop (default 3/4…4/3).", valueName: "A:B"))
+    var cropRatio: String?
+    @Option(help: ArgumentHelp("Probability of a horizontal flip.", valueName: "P"))
+    var flip: String?
+    @Option(help: ArgumentHelp("Probability of turning an image grey (3-channel images).", valueName: "P"))
+    var grayscale: String?
+    @Option(help: ArgumentHelp("Colour jitter strengths: one for all four, or brightness:contrast:saturation:hue (hue ≤ 0.5).", valueName: "X|B:C:S:H"))
+    var jitter: String?
+    @Option(help: ArgumentHelp("Rotation uniform in [−D, D] degrees.", valueName: "D"))
+    var rotation: String?
+
+    /// The parts given as flags, in the order of `AugmentationPart`.
+    private var parts: [(AugmentationPart, String)] {
+        let given: [(AugmentationPart, String?)] = [(.crop, cropScale), (.ratio, cropRatio), (.flip, flip),
+                                                    (.grayscale, grayscale), (.jitter, jitter), (.rotate, rotation)]
+        return given.compactMap { part, value in value.map { (part, $0) } }
+    }
+
+    /// The canonical SPEC of `--augment` and the part flags, nil when none of them is given. A part that is
+    /// also in `--augment`'s SPEC, or a value out of range, is a usage error naming the flag.
+    func spec() throws -> String? {
+        let parts = self.parts
+        guard augment != nil || !parts.isEmpty else { return nil }
+        for (part, value) in parts {
+            if value.contains(",") || value.contains("=") {
+                throw ValidationError("\(part.flag) takes \(part.valueForm), got '\(value)'")
+            }
+            do { _ = try AugmentationRecipe.parse(part == .ratio ? "crop=0.5:1,ratio=\(value)" : "\(part.rawValue)=\(value)") } catch {
+                throw ValidationError("\(part.flag) takes \(part.valueForm), got '\(value)'")
+            }
+        }
+        let base = augment ?? "none"
+        let written = ([base] + parts.map { "\($0.0.rawValue)=\($0.1)" }).joined(separator: ",")
+        do { return try AugmentationRecipe.canonicalSpec(written) } catch {
+            if let part = parts.first(where: { error.part == "\($0.0.rawValue)=\($0.1)" })?.0 {
+                let message = part == .ratio && cropScale == nil ? "needs a crop: give --crop-scale A:B too (or an --augment recipe with one)" : error.message
+                throw ValidationError("\(part.flag) \(message)")
+            }
+            throw ValidationError("\(TrainingSetting.augment.flag) \(error.description)")
+        }
+    }
+}
