@@ -93,8 +93,17 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
         var shape = input
         var shapes = [input]
         var widths = [input.count]
+        var parameters = 0
         for stage in stages {
+            let below = shape
             shape = try Architecture.output(of: stage, on: shape)
+            // The weights and biases so far, bounded (so that every offset of the parameter layout is an Int):
+            // 2^40 floats are 4 TiB.
+            let (added, overflow) = Architecture.parameterCount(of: stage, on: below)
+            parameters += overflow ? 1 << 62 : min(added, 1 << 62)
+            guard parameters <= 1 << 40 else {
+                throw ArchitectureError(token: stage.token, "brings the network to more parameters than any machine holds; use fewer channels or a smaller kernel")
+            }
             guard shape.count <= 1 << 31 else {
                 throw ArchitectureError(token: stage.token, "makes a \(shape) map, more than any machine holds; use fewer channels")
             }
@@ -109,6 +118,24 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
         let dense = stages.allSatisfy { if case .dense = $0 { true } else { false } }
         self.input = dense ? TensorShape(channels: input.count, height: 1, width: 1) : input
         self.shapes = dense ? widths.map { TensorShape(channels: $0, height: 1, width: 1) } : shapes
+    }
+
+    /// The weights and biases of `stage` on an input of `shape` (0 for a pooling), and whether counting them
+    /// overflowed.
+    static func parameterCount(of stage: Stage, on shape: TensorShape) -> (Int, overflow: Bool) {
+        let (rows, inputs): (Int, Int)
+        switch stage {
+        case .pool: return (0, false)
+        case let .dense(n): (rows, inputs) = (n, shape.count)
+        case let .convolution(c, k, _):
+            let (kk, o1) = k.multipliedReportingOverflow(by: k)
+            let (patch, o2) = shape.channels.multipliedReportingOverflow(by: kk)
+            guard !o1, !o2 else { return (0, true) }
+            (rows, inputs) = (c, patch)
+        }
+        let (weights, o3) = rows.multipliedReportingOverflow(by: inputs)
+        let (all, o4) = weights.addingReportingOverflow(rows)
+        return (all, o3 || o4)
     }
 
     /// The shape `stage` produces from `shape`, or the error that names the token and the shapes.

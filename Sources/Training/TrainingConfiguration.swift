@@ -84,10 +84,13 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             return o1 || o2 ? nil : sum
         }
         if !architecture.isFullyConnected {
-            // The shapes were bounded when the network was built, so these sums cannot overflow; the im2col
-            // scratch is bounded by `ConvolutionGeometry.chunk`'s budget.
+            // The im2col scratch is bounded by `ConvolutionGeometry.chunk`'s budget. A layout may hold more
+            // parameters than an Int counts only for absurd kernels, which the overflow checks refuse.
             let units = architecture.shapes.reduce(0) { $0 + $1.count }
-            return multiplyAdd(architecture.layout.count + units * max(1, batchSize), 12, 2 * 4 << 21)
+            guard let perBatch = multiplyAdd(units, max(1, batchSize), 0),
+                  let elements = multiplyAdd(1, architecture.layout.count, perBatch),
+                  let plain = multiplyAdd(elements, 12, 2 * 4 << 21) else { return nil }
+            return smoothingMemory.flatMap { multiplyAdd(1, plain, $0) }
         }
         let w = architecture.widths
         var parameters = 0, units = 0
@@ -96,8 +99,39 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             parameters = total
         }
         for n in w { guard let total = multiplyAdd(1, units, n) else { return nil }; units = total }
-        guard let perBatch = multiplyAdd(units, max(1, batchSize), 0), let elements = multiplyAdd(1, parameters, perBatch) else { return nil }
-        return multiplyAdd(elements, 12, 0)
+        guard let perBatch = multiplyAdd(units, max(1, batchSize), 0), let elements = multiplyAdd(1, parameters, perBatch),
+              let plain = multiplyAdd(elements, 12, 0) else { return nil }
+        return smoothingMemory.flatMap { multiplyAdd(1, plain, $0) }
+    }
+
+    /// The smoothing loss's own buffers, roughly (0 for cross-entropy): the y displacements of each smoothed
+    /// layer's weights, and for the y + 1 samples the activations and their gradients of every unit from the
+    /// lowest smoothed layer up (3 × 4 bytes per unit, image and sample); the naive path also keeps y + 1
+    /// gradients of every parameter. Nil when that overflows.
+    public var smoothingMemory: Int? {
+        guard loss.kind != .ce, let lowest = loss.layers.min(), lowest >= 1, lowest <= architecture.layerCount else { return 0 }
+        let layout = architecture.layout
+        let y = max(0, loss.samples)
+        var bytes = 0
+        for l in loss.layers where l >= 1 && l <= layout.layers.count {
+            let (b, o) = (4 * y).multipliedReportingOverflow(by: layout.layers[l - 1].weightCount)
+            guard !o, case let (sum, o2) = bytes.addingReportingOverflow(b), !o2 else { return nil }
+            bytes = sum
+        }
+        let units: Int
+        if architecture.isFullyConnected {
+            units = architecture.widths[lowest...].reduce(0, +)
+        } else {
+            let stage = layout.layers[lowest - 1].stage
+            units = architecture.shapes[stage...].reduce(0) { $0 + $1.count }
+        }
+        let (perImage, o1) = units.multipliedReportingOverflow(by: 12 * (y + 1))
+        let (perBatch, o2) = perImage.multipliedReportingOverflow(by: max(1, batchSize))
+        let naive = loss.path == .naive ? layout.count.multipliedReportingOverflow(by: 4 * (y + 1)) : (0, false)
+        guard !o1, !o2, !naive.1 else { return nil }
+        let (total, o3) = bytes.addingReportingOverflow(perBatch)
+        let (all, o4) = total.addingReportingOverflow(naive.0)
+        return o3 || o4 ? nil : all
     }
 
     /// Refuses a network that cannot fit in `physicalMemory` bytes (before anything is allocated: an

@@ -174,6 +174,13 @@ func networkSpecShapes() throws {
     #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,fc7", input: small, classes: 10) }
     #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,dropout,fc10", input: small, classes: 10) }
     #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,pool", input: small, classes: 10) }
+    // Huge kernels on huge channel counts keep every map small but the parameter count beyond an Int: refused at
+    // the layer that crosses 2^40 parameters, before the layout adds them up (it trapped on the overflow).
+    let huge = "conv1048576:k28" + String(repeating: ",conv1048576:k1024:p512,conv1048576:k1024:p511", count: 4) + ",fc10"
+    #expect(throws: ArchitectureError(token: "conv1048576:k1024:p512",
+                                      "brings the network to more parameters than any machine holds; use fewer channels or a smaller kernel")) {
+        try NetworkSpec.architecture(huge, input: TensorShape(channels: 1, height: 28, width: 28), classes: 10)
+    }
     // Dense tokens only are the MLP of those widths.
     #expect(try NetworkSpec.architecture("fc32,fc10", input: TensorShape(channels: 1, height: 28, width: 28), classes: 10)
             == Architecture(widths: [784, 32, 10]))

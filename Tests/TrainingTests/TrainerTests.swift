@@ -178,4 +178,24 @@ struct MemoryCheckTests {
         try c.checkMemory(physicalMemory: 1 << 30)
         #expect(c.estimatedMemory.map { $0 < 100 << 20 } == true)
     }
+
+    @Test("A smoothing loss's y + 1 stacked samples count: PLA from the first layer with y = 1024 is refused where cross-entropy fits")
+    func smoothingBuffersCount() throws {
+        var c = TrainingConfiguration()
+        c.architecture = try NetworkSpec.architecture("paper-cifar", input: TensorShape(channels: 3, height: 32, width: 32), classes: 10)
+        try c.checkMemory(physicalMemory: 24 << 30)
+        let plain = try #require(c.estimatedMemory)
+        c.loss.kind = .pla
+        c.loss.radius = 0.01
+        c.loss.layers = [6]
+        let head = try #require(c.estimatedMemory)
+        c.loss.layers = [1]
+        let whole = try #require(c.estimatedMemory)
+        // Above fc1 = FC I only 2048 + 2048 + 10 units per image and sample are stacked; from conv1, every map.
+        #expect(plain < head && head < whole)
+        #expect(head - plain >= 4 * 4 * 2048 * 2048, "at least the y = 4 displacements of FC I's weights")
+        c.loss.samples = 1024
+        let error = #expect(throws: ConfigurationError.self) { try c.checkMemory(physicalMemory: 24 << 30) }
+        #expect(error?.description.contains("more than this machine's") == true, "\(error?.description ?? "")")
+    }
 }
