@@ -5,7 +5,7 @@ import TestSupport
 /// Every notebook-as-script runs end to end in its QUICK mode, through the built binary, on real MNIST.
 @Suite(.serialized) struct NotebookTests {
     static let scripts = ["quickstart.sh", "fig1-cooling.sh", "fig3-partial-vs-isotropic.sh", "fig4-layer-subsets.sh",
-                          "fig5-sampling.sh", "read-trace.py"]
+                          "fig5-sampling.sh", "paper-budget-smoothing.sh", "cnn-smoothing-weight-decay.sh", "read-trace.py"]
 
     static var pythonReadsTraces: Bool {
         let p = Process()
