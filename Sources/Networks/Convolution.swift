@@ -205,6 +205,27 @@ public enum Convolution {
         }
     }
 
+    /// The second moment of the per-sample weight gradients over a batch, (1/B) Σ_n g_n² per kernel entry,
+    /// written into `moments` (C_out, K). `delta` is the batch's δ = ∂L/∂Z for the mean loss L = (1/B) Σ_n L_n, so
+    /// sample n's own gradient is g_n = B · δ_n · Col_nᵀ (C_out × P times P × K: the sum over output positions
+    /// that makes a convolution's per-sample gradient a product, not an outer product of two vectors). One im2col
+    /// and one SGEMM per image, into `columns` (K × P) and `product` (C_out × K), both caller-owned scratch.
+    public static func perSampleGradientSecondMoment(delta: UnsafePointer<Float>, input: UnsafePointer<Float>, batch: Int,
+                                                     geometry g: ConvolutionGeometry, columns: UnsafeMutablePointer<Float>,
+                                                     product: UnsafeMutablePointer<Float>, moments: UnsafeMutablePointer<Float>) {
+        let P = g.positions, K = g.patch, Cout = g.outputChannels, n = g.weightCount
+        moments.update(repeating: 0, count: n)
+        let B = Float(batch)
+        for image in 0..<batch {
+            im2col(input + image * g.inputSize, g, columns: columns, ldc: P)
+            // (C_out, K) = δ_n (C_out, P) · Col_n (K, P)ᵀ
+            BLAS.sgemm(.none, .transposed, m: Cout, n: K, k: P, a: delta + image * g.outputSize, lda: P, b: columns, ldb: P,
+                       c: product, ldc: K)
+            // (1/B) Σ_n (B · x)² = B · Σ_n x²
+            for i in 0..<n { let x = product[i]; moments[i] += B * x * x }
+        }
+    }
+
     /// The input gradient alone, ∂L/∂X = col2im(Wᵀ · δ), written (not added) into `inputGradient`, for the
     /// smoothing losses, which need it once per sample with that sample's weights. Scratch as in `forward`.
     public static func inputGradient(delta: UnsafePointer<Float>, weights: UnsafePointer<Float>,

@@ -43,6 +43,8 @@ public final class GradientStatistics: @unchecked Sendable {
     private let squaredInputs: FloatBuffer      // A_{l−1}², (B, n_{l−1})
     private let squaredErrors: FloatBuffer      // δ_l², (B, n_l)
     private let secondMoments: FloatBuffer      // (1/B) Σ_n g_n², then v^B, (n_l, n_{l−1})
+    private let imageColumns: FloatBuffer       // one image's im2col patches, K × P (convolutions, batch variance)
+    private let sampleGradient: FloatBuffer     // one image's δ_n · Col_nᵀ, C_out × K (convolutions, batch variance)
     private let sortBuffer: FloatBuffer         // a copy of v_ω to sort
     private let sortScratch: FloatBuffer
     private var sampleSums = (maximum: 0.0, unperturbed: 0.0, effective: 0.0, increase: 0.0, steps: 0)
@@ -61,12 +63,15 @@ public final class GradientStatistics: @unchecked Sendable {
         mean = layout.layers.map { FloatBuffer(count: moments ? $0.weightCount : 0) }
         m2 = layout.layers.map { FloatBuffer(count: moments ? $0.weightCount : 0) }
         batchSums = layout.layers.map { FloatBuffer(count: recording.snapshotBatchVariance ? $0.weightCount : 0) }
-        let widest = layout.layers.map { max($0.inputs, $0.outputs) }.max() ?? 0
+        let widest = layout.layers.filter { !$0.isConvolution }.map { max($0.inputs, $0.outputs) }.max() ?? 0
         let largest = layout.layers.map(\.weightCount).max() ?? 0
         let batch = recording.batchVariance
         squaredInputs = FloatBuffer(count: batch ? batchCapacity * widest : 0)
         squaredErrors = FloatBuffer(count: batch ? batchCapacity * widest : 0)
         secondMoments = FloatBuffer(count: batch ? largest : 0)
+        let convolutions = layout.layers.compactMap(\.convolution)
+        imageColumns = FloatBuffer(count: batch ? convolutions.map { $0.patch * $0.positions }.max() ?? 0 : 0)
+        sampleGradient = FloatBuffer(count: batch ? convolutions.map(\.weightCount).max() ?? 0 : 0)
         sortBuffer = FloatBuffer(count: moments ? largest : 0)
         sortScratch = FloatBuffer(count: moments ? largest : 0)
     }
@@ -119,17 +124,27 @@ public final class GradientStatistics: @unchecked Sendable {
         }
     }
 
-    /// v^B of layer l for this step: squares, one GEMM, one pass; returns the layer mean (1/N_l) Σ_ω v^B_ω.
+    /// v^B of layer l for this step: the per-sample gradients' second moment (a dense layer: squares and one GEMM;
+    /// a convolution: one GEMM per image, `Convolution.perSampleGradientSecondMoment`), then one pass; returns
+    /// the layer mean (1/N_l) Σ_ω v^B_ω.
     private func withinBatchVariance(layer l: Int, network: Network, pass: Pass, batch: Int) -> Double {
         let shape = layout[layer: l]
         let nIn = shape.inputs, nOut = shape.outputs, n = shape.weightCount
-        let a = pass.activations[l - 1].pointer, d = pass.errors[l].pointer
-        let a2 = squaredInputs.pointer, d2 = squaredErrors.pointer, s = secondMoments.pointer
-        for i in 0..<(batch * nIn) { let x = a[i]; a2[i] = x * x }
-        for i in 0..<(batch * nOut) { let x = d[i]; d2[i] = x * x }
-        // (n_out, n_in) = B · (B, n_out)ᵀ · (B, n_in): (1/B) Σ_n g_n² with g_n = B δ_n a_nᵀ.
-        BLAS.sgemm(.transposed, .none, m: nOut, n: nIn, k: batch, alpha: Float(batch), a: d2, lda: nOut,
-                   b: a2, ldb: nIn, c: s, ldc: nIn)
+        // The layer's input is the output of the stage below it (for an MLP, A_{l−1}).
+        let a = pass.activations[shape.stage - 1].pointer, d = pass.errors[l].pointer
+        let s = secondMoments.pointer
+        if let geometry = shape.convolution {
+            Convolution.perSampleGradientSecondMoment(delta: d, input: a, batch: batch, geometry: geometry,
+                                                      columns: imageColumns.pointer, product: sampleGradient.pointer,
+                                                      moments: s)
+        } else {
+            let a2 = squaredInputs.pointer, d2 = squaredErrors.pointer
+            for i in 0..<(batch * nIn) { let x = a[i]; a2[i] = x * x }
+            for i in 0..<(batch * nOut) { let x = d[i]; d2[i] = x * x }
+            // (n_out, n_in) = B · (B, n_out)ᵀ · (B, n_in): (1/B) Σ_n g_n² with g_n = B δ_n a_nᵀ.
+            BLAS.sgemm(.transposed, .none, m: nOut, n: nIn, k: batch, alpha: Float(batch), a: d2, lda: nOut,
+                       b: a2, ldb: nIn, c: s, ldc: nIn)
+        }
         let g = UnsafePointer(network.weightGradient(l))
         let sums: UnsafeMutablePointer<Float>? = recording.snapshotBatchVariance ? batchSums[l - 1].pointer : nil
         let slot = partials[l - 1].slot(2)

@@ -124,16 +124,12 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
 /// A `--record` value that cannot be used.
 extension TraceRecording {
     /// The one rule of what a run lets a trace record. Within-batch variances need per-sample gradients, which
-    /// only plain cross-entropy has (a smoothing loss mixes y + 1 displaced networks per sample) and which are
-    /// formed for dense layers only. Nil
+    /// only plain cross-entropy has (a smoothing loss mixes y + 1 displaced networks per sample). Nil
     /// when `configuration` can give everything this recording asks for; else the level refused and why, as
     /// "needs …: …".
     public func refusal(for configuration: TrainingConfiguration) -> (level: String, reason: String)? {
         if batchVariance && !configuration.loss.isCrossEntropy {
             return ("batch-variance", "needs plain cross-entropy: per-sample gradients are not defined for --loss \(configuration.loss.kind.rawValue)")
-        }
-        if batchVariance && !configuration.architecture.isFullyConnected {
-            return ("batch-variance", "needs a fully-connected network: per-sample gradients are formed for dense layers only, and this network has convolutions")
         }
         return nil
     }

@@ -48,12 +48,34 @@ func convolutionalConfiguration(epochs: Int) throws -> TrainingConfiguration {
         #expect(try TraceSummary(reader).layers.map { $0.label } == ["conv1", "conv2", "fc1", "fc2"])
     }
 
-    @Test("A CNN refuses batch-variance before it starts")
-    func batchVarianceRefused() throws {
+    @Test("A CNN's within-batch variance: every layer, convolutions included, equals explicit per-sample gradients")
+    func batchVariance() throws {
+        let path = scratchFile()
+        let recording = try TraceRecording(parsing: ["layers", "batch-variance:every=1"])
         let trainer = try Trainer(configuration: convolutionalConfiguration(epochs: 1), dataSet: syntheticDataSet())
-        #expect(throws: TraceError.self) {
-            try TraceRecorder(creating: scratchFile(), trainer: trainer, recording: TraceRecording(parsing: ["batch-variance"]),
-                              provenance: testProvenance, threads: 1)
+        let recorder = try TraceRecorder(creating: path, trainer: trainer, recording: recording, provenance: testProvenance, threads: 2)
+        let copier = GradientCopier(perSample: true)
+        trainer.observers = [recorder, copier]
+        try trainer.run()
+        try recorder.finish(.completed)
+
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        let wb = try reader.read("steps/within_batch_variance")
+        #expect(wb.shape == [17, 4])
+        for (t, step) in copier.steps.enumerated() {
+            #expect(step.perSampleMeanError < 1e-5, "the explicit per-sample gradients average to the batch gradient")
+            for l in 0..<4 {
+                let v = step.withinBatchVariance![l]
+                let explicit = v.reduce(0) { $0 + max(0, $1) } / Double(v.count)
+                #expect(explicit > 0 && close(wb[t, l], explicit, relative: 2e-3), "step \(t + 1) layer \(l + 1): \(wb[t, l]) vs \(explicit)")
+            }
+        }
+        // The epoch's per-weight snapshot of the conv layers: the mean over the steps of max(0, v^B_ω).
+        for l in [1, 2] {
+            let snapshot = try reader.snapshot("within_batch_variance", layer: l, index: 0).map { Double($0) }
+            let explicit = (0..<snapshot.count).map { i in copier.steps.reduce(0) { $0 + max(0, $1.withinBatchVariance![l - 1][i]) } / 17 }
+            #expect(allClose(snapshot, explicit, relative: 1e-3, floor: 1e-6), "conv\(l)")
         }
     }
 }
