@@ -41,10 +41,12 @@ swiftc -parse-as-library -sanitize=fuzzer,address -g -Onone -module-name "Fuzz_$
   $(pkg-config --libs openblas hdf5-serial zlib) -lstdc++ -o "$binary" >&2
 
 if [[ "$mode" == repro ]]; then
-  exec "$binary" -runs=1 "$@"
+  SWIFT_BACKTRACE=enable=no exec "$binary" -runs=1 "$@"
 fi
 mkdir -p "$scratch/corpus/$target" "$scratch/artifacts/$target"
 # One worker, on one core; ASan's leak check is off (HDF5 keeps its global state until exit).
-ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$binary" -max_total_time="$mode" -print_final_stats=1 -rss_limit_mb=4096 \
+# Swift's own backtracer is off: under ASan it reads the stack in ways ASan reports as an underflow, which hides
+# the trap that set it off; libFuzzer then reports the trap itself (a deadly signal) with its stack.
+SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$binary" -max_total_time="$mode" -print_final_stats=1 -rss_limit_mb=4096 \
   -max_len=4096 -timeout=20 -artifact_prefix="$scratch/artifacts/$target/" "$@" \
   "$scratch/corpus/$target" "Fuzz/corpus/$target" 2>&1 | tee "$scratch/$target.log" | grep -E "^#[0-9]+.*(pulse|DONE)|^stat::|ERROR|SUMMARY|Test unit written|artifact" >&2

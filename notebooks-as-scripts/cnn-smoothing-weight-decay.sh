@@ -19,7 +19,8 @@
 # (default 20) epochs: a few hours of one 2-core machine instead of the ~100 hours its 360 epochs on 60,000
 # images would take (plots/README.md, "Convolutional networks", has the measured costs).
 #
-# The sweeps (two: smoothing and weight decay; they run side by side, JOBS cells each) are resumable: rerun
+# The sweeps (two: smoothing and weight decay; they run side by side, JOBS cells of THREADS BLAS threads each)
+# are resumable: rerun
 # the script and finished cells are kept, interrupted ones resume from their checkpoints.
 
 # %% Cell 0: budgets
@@ -43,7 +44,7 @@ if [ "${QUICK:-0}" = 1 ]; then
 else
   OUT=${OUT:-$root/plots/cnn-$DATASET}
 fi
-SEED=${SEED:-1}; RADIUS=${RADIUS:-0.01}; JOBS=${JOBS:-1}
+SEED=${SEED:-1}; RADIUS=${RADIUS:-0.01}; JOBS=${JOBS:-1}; THREADS=${THREADS:-1}
 COMMON="--dataset $DATASET --network $NET --lr $LR --momentum 0.9 --batch-size $BATCH --epochs $EPOCHS $DATA \
 --split-seed 1 --augment $AUGMENT"
 mkdir -p "$OUT/sweeps"
@@ -65,8 +66,8 @@ fixed        = $COMMON
 GRID
 
 # %% Cell 2: run both sweeps side by side (each is resumable; see the header).
-"$THERMO" sweep "$OUT/sweeps/smoothing.grid" -o "$OUT/sweeps/smoothing" --jobs "$JOBS" & smoothing=$!
-"$THERMO" sweep "$OUT/sweeps/weight-decay.grid" -o "$OUT/sweeps/weight-decay" --jobs "$JOBS" & decay=$!
+"$THERMO" sweep "$OUT/sweeps/smoothing.grid" -o "$OUT/sweeps/smoothing" --jobs "$JOBS" --threads "$THREADS" & smoothing=$!
+"$THERMO" sweep "$OUT/sweeps/weight-decay.grid" -o "$OUT/sweeps/weight-decay" --jobs "$JOBS" --threads "$THREADS" & decay=$!
 status=0; wait $smoothing || status=$?; wait $decay || status=$?
 [ $status = 0 ] || { echo "error: a sweep stopped (status $status); rerun this script to continue" >&2; exit $status; }
 

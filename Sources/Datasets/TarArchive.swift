@@ -85,13 +85,15 @@ public enum TarArchive {
         String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
     }
 
-    /// The `path` of a pax extended header's records ("LEN path=VALUE\n"), if it has one.
+    /// The `path` of a pax extended header's records ("LEN path=VALUE\n", LEN counting the whole record), if it
+    /// has one; nil for records that do not parse, among them a LEN too short to hold its own digits, the space
+    /// and the newline.
     static func paxPath(_ bytes: [UInt8]) -> String? {
         var i = 0
         while i < bytes.count {
             guard let space = bytes[i...].firstIndex(of: UInt8(ascii: " ")),
                   let length = Int(String(decoding: bytes[i..<space], as: UTF8.self)), length > 0,
-                  i + length <= bytes.count else { return nil }
+                  i + length <= bytes.count, space + 2 <= i + length else { return nil }
             let record = String(decoding: bytes[(space + 1)..<(i + length - 1)], as: UTF8.self)
             if record.hasPrefix("path=") { return String(record.dropFirst(5)) }
             i += length

@@ -75,6 +75,23 @@ struct TarArchiveTests {
         #expect(!FileManager.default.fileExists(atPath: out + "/readme.html"))
     }
 
+    /// Found by the `tar` fuzz harness (2026-12-05, after 581 runs): a pax record whose length is shorter than its
+    /// own digits, space and newline ("2 path=a\n") trapped with "Range requires lowerBound <= upperBound".
+    @Test(arguments: ["2 path=a\n", "1 ", "3 x", "0 path=a\n", "-5 path=a\n"])
+    func aPaxRecordTooShortForItselfIsNoPath(_ record: String) throws {
+        #expect(TarArchive.paxPath(Array(record.utf8)) == nil)
+        let bytes = TarBuilder.member("PaxHeaders/x", Array(record.utf8), type: "x") + TarBuilder.member("x.bin", [1, 2, 3])
+            + TarBuilder.end
+        let tarball = try scratch.file(Gzip.compress(bytes))
+        let out = scratch.folder("pax")
+        #expect(try TarArchive.extract(gzipPath: tarball, members: ["x.bin": out]) == ["x.bin": 3])
+    }
+
+    @Test func aPaxRecordNamesTheNextMember() {
+        #expect(TarArchive.paxPath(Array("9 path=a\n".utf8)) == "a")
+        #expect(TarArchive.paxPath(Array("13 mtime=1.5\n9 path=b\n".utf8)) == "b")
+    }
+
     @Test func missingMember() throws {
         let tarball = try scratch.file(Gzip.compress(TarBuilder.member("x.bin", [1, 2, 3]) + TarBuilder.end))
         #expect(throws: TarError.missingMembers(path: tarball, members: ["y.bin"])) {
