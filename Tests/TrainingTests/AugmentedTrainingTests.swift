@@ -77,7 +77,7 @@ import TestSupport
             _ = try Trainer(configuration: c, dataSet: data)
         }
         c.augment = "cifar"
-        #expect(throws: ConfigurationError(.augment, "'cifar' is not an augmentation recipe; choose none, paper-cifar, paper-stl")) {
+        #expect(throws: ConfigurationError(.augment, "'cifar' is not an augmentation recipe; choose none, paper-cifar, paper-stl, or give parts such as flip=0.5")) {
             try c.validate()
         }
     }
