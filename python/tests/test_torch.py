@@ -160,15 +160,20 @@ def test_the_same_mlp_in_thermo_and_pytorch_gives_the_same_statistics(thermo, tm
             rec.end_epoch()
     np.testing.assert_allclose(_flat(model), read_checkpoint(tmp_path / "c3.ckpt"), rtol=1e-4, atol=1e-6)
     with h5py.File(tmp_path / "thermo.h5", "r") as a, h5py.File(tmp_path / "torch.h5", "r") as b:
-        for name in ("layer_signal", "gradient_norm", "cross_entropy", "loss"):
-            np.testing.assert_allclose(b["steps"][name][:], a["steps"][name][1:3], rtol=1e-5, err_msg=name)
-        for name in ("layer_signal", "gradient_norm_mean", "weight_norm", "mean_gradient_norm", "gradient_std_norm",
-                     "weight_temperature_mean"):
-            np.testing.assert_allclose(b["epochs"][name][:], a["epochs"][name][1:3], rtol=1e-5, atol=1e-12,
-                                       err_msg=name)
+        _assert_same_statistics(a, b, steps=slice(1, 3), rtol=1e-5,
+                                epoch_names=("layer_signal", "gradient_norm_mean", "weight_norm", "mean_gradient_norm",
+                                             "gradient_std_norm", "weight_temperature_mean"))
         np.testing.assert_array_equal(b["epochs/weight_temperature_histogram"][:],
                                       a["epochs/weight_temperature_histogram"][1:3])
 
+
+
+def _assert_same_statistics(a, b, steps: slice, epoch_names, rtol: float, step_rtol: float = None) -> None:
+    """The PyTorch trace b holds thermo's trace a's per-step rows `steps` and its epochs 2 and 3 (rows 1:3)."""
+    for name in ("layer_signal", "gradient_norm", "cross_entropy", "loss"):
+        np.testing.assert_allclose(b["steps"][name][:], a["steps"][name][steps], rtol=step_rtol or rtol, err_msg=name)
+    for name in epoch_names:
+        np.testing.assert_allclose(b["epochs"][name][:], a["epochs"][name][1:3], rtol=rtol, atol=1e-12, err_msg=name)
 
 # thermo's data order, reproduced from its definition (Sources/NumericCore/RandomStream.swift): xoshiro256**
 # seeded by SplitMix64 from (seed, purpose, index), Fisher–Yates with Lemire's unbiased bounded draws.
@@ -247,9 +252,7 @@ def test_the_same_mlp_with_thermos_batch_order_gives_the_same_statistics(thermo,
             rec.end_epoch()
     np.testing.assert_allclose(_flat(model), read_checkpoint(tmp_path / "c3.ckpt"), rtol=1e-4, atol=1e-6)
     with h5py.File(tmp_path / "thermo.h5", "r") as a, h5py.File(tmp_path / "torch.h5", "r") as b:
-        for name in ("layer_signal", "gradient_norm", "cross_entropy", "loss"):
-            np.testing.assert_allclose(b["steps"][name][:], a["steps"][name][4:12], rtol=1e-4, err_msg=name)
-        for name in ("layer_signal", "layer_noise", "layer_temperature", "signal_to_noise", "gradient_norm_mean",
-                     "weight_norm", "mean_gradient_norm", "gradient_std_norm", "weight_temperature_mean"):
-            np.testing.assert_allclose(b["epochs"][name][:], a["epochs"][name][1:3], rtol=1e-3, atol=1e-12,
-                                       err_msg=name)
+        _assert_same_statistics(a, b, steps=slice(4, 12), step_rtol=1e-4, rtol=1e-3,
+                                epoch_names=("layer_signal", "layer_noise", "layer_temperature", "signal_to_noise",
+                                             "gradient_norm_mean", "weight_norm", "mean_gradient_norm",
+                                             "gradient_std_norm", "weight_temperature_mean"))
