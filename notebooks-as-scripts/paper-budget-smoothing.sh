@@ -4,7 +4,9 @@
 #
 #   bash notebooks-as-scripts/paper-budget-smoothing.sh            # full budget (hours; resumable)
 #   QUICK=1 bash notebooks-as-scripts/paper-budget-smoothing.sh    # a minute-long rehearsal in /tmp
-#   SEEDS=1…2 bash notebooks-as-scripts/paper-budget-smoothing.sh  # fewer seeds first; more later (finished
+#   PART=2 bash notebooks-as-scripts/paper-budget-smoothing.sh     # part 1, then part 2 (full training set)
+#   PART=lr bash notebooks-as-scripts/paper-budget-smoothing.sh    # only the learning-rate slice (cell 5)
+#   NSEEDS=2 bash notebooks-as-scripts/paper-budget-smoothing.sh    # fewer seeds first; more later (finished
 #                                                                  # cells are kept when the seed list grows)
 #
 # Part 1: a 10,000-image training set, the same for every cell and seed (--split-seed 1 fixes the subset and
@@ -27,11 +29,11 @@ THERMO=${THERMO:-$root/.build/release/thermo}; [ -x "$THERMO" ] || THERMO=$root/
 if [ "${QUICK:-0}" = 1 ]; then
   OUT=${OUT:-$(mktemp -d /tmp/thermo-paper-budget.XXXX)}
   NET="--layers 784,32,32,10"; EPOCHS=2; SUBSET="--train-subset 1500 --validation 500"; FULL="--train-subset 3000 --validation 500"
-  RADII="0.01 | 0.1"; SEEDS=${SEEDS:-1…2}
+  RADII="0.01 | 0.1"
 else
   OUT=${OUT:-$root/plots/paper-budget}
   NET="--layers 784,784,784,10"; EPOCHS=${EPOCHS:-120}; SUBSET="--train-subset 15000 --validation 5000"; FULL="--validation 5000"
-  RADII=${RADII:-0.003 | 0.01 | 0.03 | 0.1}; SEEDS=${SEEDS:-1…3}
+  RADII=${RADII:-0.003 | 0.01 | 0.03 | 0.1}
 fi
 JOBS=${JOBS:-}; jobs_flag=(); [ -n "$JOBS" ] && jobs_flag=(--jobs "$JOBS")
 COMMON="$NET --lr 1e-4 --momentum 0.9 --batch-size 256 --epochs $EPOCHS --samples 4 --split-seed 1"
@@ -84,16 +86,19 @@ except FileNotFoundError:
     print(1)
 PY
 }
-for n in $(seq "$(seeds_held "$OUT/sweeps/part1-pla")" "$NSEEDS"); do
-  part1_grids "1…$n"
-  for part in part1-pla part1-plea; do
-    "$THERMO" sweep "$OUT/sweeps/$part.grid" -o "$OUT/sweeps/$part" --force "${jobs_flag[@]}"
+PART=${PART:-1}
+if [ "$PART" != lr ]; then
+  for n in $(seq "$(seeds_held "$OUT/sweeps/part1-pla")" "$NSEEDS"); do
+    part1_grids "1…$n"
+    for part in part1-pla part1-plea; do
+      "$THERMO" sweep "$OUT/sweeps/$part.grid" -o "$OUT/sweeps/$part" --force "${jobs_flag[@]}"
+    done
   done
-done
+fi
 
 # %% Cell 4: part 2 on the full training set (less the 5,000 validation images): cross-entropy, the best
 # partial cell of part 1 and the isotropic cell U = {1,2}, each at the radius part 1 chose for it.
-if [ "${PART:-1}" = 2 ] || [ "${QUICK:-0}" = 1 ]; then
+if [ "$PART" = 2 ] || [ "${QUICK:-0}" = 1 ]; then
   P2_SMOOTH=${P2_SMOOTH:-2}; P2_RADIUS=${P2_RADIUS:-0.01}; ISO_RADIUS=${ISO_RADIUS:-0.01}
   cat > "$OUT/sweeps/part2.grid" <<GRID
 seed   = 1…$NSEEDS
@@ -114,6 +119,21 @@ GRID
   done
 fi
 
-# %% Cell 5: one CSV row per run, the per-cell table and the paired differences, the figures
+# %% Cell 5: one slice of the learning rate (PART=lr runs it alone): does the answer change where the network
+# overfits? The same 10,000 images and seeds at lr SLICE_LR (default 1e-3, ten times the paper's): cross-entropy
+# against PLA on the partial set U = {2} and the isotropic U = {1,2}, at R = SLICE_RADIUS (default 0.01).
+if [ "$PART" = lr ] || [ "${QUICK:-0}" = 1 ]; then
+  SLICE_LR=${SLICE_LR:-1e-3}
+  cat > "$OUT/sweeps/slice-lr.grid" <<GRID
+seed   = 1…$NSEEDS
+loss   = ce | pla
+smooth = 2 | 1,2
+radius = ${SLICE_RADIUS:-0.01}
+fixed  = ${COMMON/--lr 1e-4/--lr $SLICE_LR} $SUBSET
+GRID
+  "$THERMO" sweep "$OUT/sweeps/slice-lr.grid" -o "$OUT/sweeps/slice-lr" --force "${jobs_flag[@]}"
+fi
+
+# %% Cell 6: one CSV row per run, the per-cell table and the paired differences, the figures
 python3 "$here/paper-budget-table.py" "$OUT"
 echo "paper-budget: results in $OUT"

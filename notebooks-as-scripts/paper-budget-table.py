@@ -81,20 +81,23 @@ def cell_table(rows):
     """Per cell: n, mean ± sd of both accuracies, and the paired difference to cross-entropy."""
     groups = defaultdict(list)
     for r in rows:
-        groups[(r["train_images"], r["loss"], r["smooth"], r["radius"], r["samples"])].append(r)
-    baseline = {(r["train_images"], r["seed"]): r for r in rows if r["loss"] == "ce"}
+        groups[(r["train_images"], r["lr"], r["loss"], r["smooth"], r["radius"], r["samples"])].append(r)
+    # The paired baseline: cross-entropy of the same data budget, learning rate and seed.
+    base = lambda r: (r["train_images"], r["lr"], r["seed"])
+    baseline = {base(r): r for r in rows if r["loss"] == "ce"}
     table = []
-    for key, runs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] != "ce", kv[0][1], kv[0][2], float(kv[0][3] or 0))):
+    for key, runs in sorted(groups.items(), key=lambda kv: (kv[0][0], float(kv[0][1]), kv[0][2] != "ce", kv[0][2], kv[0][3],
+                                                           float(kv[0][4] or 0))):
         best = [r["test_acc_at_best_validation"] for r in runs]
         final = [r["final_test_acc"] for r in runs]
-        entry = dict(zip(["train_images", "loss", "smooth", "radius", "samples"], key))
+        entry = dict(zip(["train_images", "lr", "loss", "smooth", "radius", "samples"], key))
         entry["n"] = len(runs)
         entry["best_mean"], entry["best_sd"] = mean_sd(best)
         entry["final_mean"], entry["final_sd"] = mean_sd(final)
-        diffs = [(r["test_acc_at_best_validation"] - baseline[(r["train_images"], r["seed"])]["test_acc_at_best_validation"],
-                  r["final_test_acc"] - baseline[(r["train_images"], r["seed"])]["final_test_acc"])
-                 for r in runs if (r["train_images"], r["seed"]) in baseline]
-        if key[1] != "ce" and diffs:
+        diffs = [(r["test_acc_at_best_validation"] - baseline[base(r)]["test_acc_at_best_validation"],
+                  r["final_test_acc"] - baseline[base(r)]["final_test_acc"])
+                 for r in runs if base(r) in baseline]
+        if key[2] != "ce" and diffs:
             entry["paired_n"] = len(diffs)
             entry["diff_best_mean"], entry["diff_best_sd"] = mean_sd([d[0] for d in diffs])
             entry["wins_best"] = sum(d[0] > 0 for d in diffs)
@@ -119,13 +122,13 @@ def pct(m, sd, signed=False):
 
 
 def print_table(table):
-    print("| images | loss | U | R | n | test at best val. % | final test % | paired Δ best (pts) | wins | paired Δ final (pts) | wins |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| images | lr | loss | U | R | n | test at best val. % | final test % | paired Δ best (pts) | wins | paired Δ final (pts) | wins |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for e in table:
         d = (f"{pct(e['diff_best_mean'], e['diff_best_sd'], True)} | {e['wins_best']}/{e['paired_n']} | "
              f"{pct(e['diff_final_mean'], e['diff_final_sd'], True)} | {e['wins_final']}/{e['paired_n']}"
              if "paired_n" in e else " | | | ")
-        print(f"| {e['train_images']} | {e['loss']} | {e['smooth'] or '—'} | {e['radius'] or '—'} | {e['n']} | "
+        print(f"| {e['train_images']} | {e['lr']} | {e['loss']} | {e['smooth'] or '—'} | {e['radius'] or '—'} | {e['n']} | "
               f"{pct(e['best_mean'], e['best_sd'])} | {pct(e['final_mean'], e['final_sd'])} | {d} |")
 
 
@@ -134,8 +137,13 @@ def figures(out, table):
     images = sorted({e["train_images"] for e in table})
     if not images:
         return
-    n_images = images[0]  # the figures show part 1, the smaller data budget
-    part = [e for e in table if e["train_images"] == n_images]
+    n_images = images[0]  # the figures show part 1, the smaller data budget, at its learning rate (the most runs)
+    rates = defaultdict(int)
+    for e in table:
+        if e["train_images"] == n_images:
+            rates[e["lr"]] += e["n"]
+    lr = max(rates, key=rates.get)
+    part = [e for e in table if e["train_images"] == n_images and e["lr"] == lr]
     ce = next((e for e in part if e["loss"] == "ce"), None)
     series = defaultdict(list)
     for e in part:
@@ -165,7 +173,7 @@ def figures(out, table):
         f"'{name}' using 1:6:7 with yerrorlines lw 2 pt {7 if l == 'pla' else 5} dt {1 if l == 'pla' else 2} "
         f"lc rgb '{colors.get(s, '#000000')}' title '{l.upper()} {label(s)}'" for l, s, name in files)
     band = "'+' using 1:(ce-cesd):(ce+cesd) with filledcurves lc rgb '#999999' title 'CE ± sd', ce lc rgb '#555555' dt 2 notitle"
-    gp = f"""# The paper-budget study, part 1 ({n_images} training images): written by paper-budget-table.py
+    gp = f"""# The paper-budget study, part 1 ({n_images} training images, lr {lr}): written by paper-budget-table.py
 set terminal pngcairo size 1400,560 font 'Liberation Sans,12'
 set output 'paper-budget-accuracy.png'
 set multiplot layout 1,2 title 'Test accuracy at the epoch of best validation accuracy (mean ± sd over seeds); band: cross-entropy'
@@ -200,7 +208,7 @@ def main():
     write_csv(os.path.join(out, "runs.csv"), rows, COLUMNS)
     table = cell_table(rows)
     write_csv(os.path.join(out, "cells.csv"), table,
-              ["train_images", "loss", "smooth", "radius", "samples", "n", "best_mean", "best_sd", "final_mean", "final_sd",
+              ["train_images", "lr", "loss", "smooth", "radius", "samples", "n", "best_mean", "best_sd", "final_mean", "final_sd",
                "paired_n", "diff_best_mean", "diff_best_sd", "wins_best", "diff_final_mean", "diff_final_sd", "wins_final"])
     print(f"{len(rows)} finished runs ({unfinished} cells not finished); runs.csv and cells.csv in {out}")
     print_table(table)
