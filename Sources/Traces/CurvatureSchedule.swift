@@ -4,7 +4,8 @@ import Foundation
 /// Hutchinson probes. Measurements are made after an epoch's last update, on the run's fixed probe batch
 /// (docs/definitions.md, "Curvature of a layer"), with 20 Lanczos steps per λ_max.
 public struct CurvatureSchedule: Codable, Sendable, Equatable, CustomStringConvertible {
-    /// K: measure after epochs e with e mod K = 0; nil: the logarithmic schedule ``logarithmicEpochs``.
+    /// K: measure after epochs e with e mod K = 0; nil: the logarithmic schedule ``isLogarithmic(_:)``. The run's
+    /// last epoch is always measured too (``measures(epoch:lastEpoch:)``).
     public var every: Int?
     /// P, Hutchinson probes per layer trace.
     public var probes: Int
@@ -36,8 +37,10 @@ public struct CurvatureSchedule: Codable, Sendable, Equatable, CustomStringConve
         }
     }
 
-    /// Whether epoch `epoch` (from 1) ends with a measurement.
-    public func measures(epoch: Int) -> Bool {
+    /// Whether epoch `epoch` (from 1) ends with a measurement: the schedule's epochs and, when the run's last
+    /// epoch `lastEpoch` is given, that one too (so that a run always ends measured, whatever its length).
+    public func measures(epoch: Int, lastEpoch: Int? = nil) -> Bool {
+        if let lastEpoch, epoch == lastEpoch { return true }
         guard let every else { return CurvatureSchedule.isLogarithmic(epoch) }
         return epoch % every == 0
     }

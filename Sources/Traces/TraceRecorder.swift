@@ -188,7 +188,7 @@ public final class TraceRecorder: TrainingObserver {
     /// λ_max and tr of H_ll and the full H's λ_max, on the run's fixed probe batch (seeded by the run's seed, so
     /// that a resumed run measures the same numbers).
     func measureCurvature(epoch: Int, trainer: Trainer) -> EpochCurvature? {
-        guard let schedule = recording.curvature, schedule.measures(epoch: epoch) else { return nil }
+        guard let schedule = recording.curvature, schedule.measures(epoch: epoch, lastEpoch: trainer.configuration.epochs) else { return nil }
         if curvatureProbe == nil {
             let size = schedule.probeBatch ?? ProbeBatch.defaultSize(for: trainer.configuration.architecture)
             let batch = ProbeBatch(trainer.data, size: size, seed: trainer.configuration.seed)

@@ -23,4 +23,12 @@ struct CurvatureScheduleTests {
         let log = (1...130).filter { CurvatureSchedule(every: nil).measures(epoch: $0) }
         #expect(log == [1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 32, 40, 50, 63, 79, 100, 126], "\(log)")
     }
+
+    @Test("A run's last epoch is always measured, whatever the schedule")
+    func lastEpoch() {
+        let log = (1...120).filter { CurvatureSchedule(every: nil).measures(epoch: $0, lastEpoch: 120) }
+        #expect(log.suffix(3) == [79, 100, 120], "\(log)")
+        #expect((1...50).filter { CurvatureSchedule(every: 20).measures(epoch: $0, lastEpoch: 50) } == [20, 40, 50])
+        #expect((1...40).filter { CurvatureSchedule(every: 20).measures(epoch: $0, lastEpoch: 40) } == [20, 40])
+    }
 }
