@@ -17,7 +17,7 @@
 # epoch on them, never on the test set. MNIST (the default; these machines hold no CIFAR-10 or STL-10): the
 # paper's lr, momentum and batch, on a 10,000-image training subset with 5,000 validation images, for EPOCHS
 # (default 20) epochs: a few hours of one 2-core machine instead of the ~100 hours its 360 epochs on 60,000
-# images would take (plots/README.md, "Convolutional networks", has the measured costs).
+# images would take (plots/README.md, section "cnn-mnist/", has the measured costs).
 #
 # The sweeps (two: smoothing and weight decay; they run side by side, JOBS cells of THREADS BLAS threads each)
 # are resumable: rerun

@@ -1,0 +1,78 @@
+# thermo figure 'curves': re-render with `gnuplot fig6-smoothing.gp` in this folder; edit this script and the .dat files freely.
+# thermo 0.1.0: /work/bin/thermo-cnn plot curves /work/main/plots/cnn-mnist/sweeps/smoothing/cells/cell-0000-loss=ce/summary.json /work/main/plots/cnn-mnist/sweeps/smoothing/cells/cell-0001-loss=pla,smooth=fc1/summary.json /work/main/plots/cnn-mnist/sweeps/smoothing/cells/cell-0002-loss=pla,smooth=fc2/summary.json /work/main/plots/cnn-mnist/sweeps/smoothing/cells/cell-0003-loss=pla,smooth=conv3/summary.json --label 'U = none' --label 'PLA U = {FC I}' --label 'PLA U = {FC II}' --label 'PLA U = {conv3}' --zoom 10:20 --title 'paper-mnist on mnist: partial smoothing, R = 0.01, y = 4' -o /work/main/plots/cnn-mnist/fig6-smoothing.png --force --quiet
+# in /work/main
+# inputs: /work/main/plots/cnn-mnist/sweeps/smoothing/cells/cell-0000-loss=ce/summary.json, /work/main/plots/cnn-mnist/sweeps/smoothing/cells/cell-0001-loss=pla,smooth=fc1/summary.json, /work/main/plots/cnn-mnist/sweeps/smoothing/cells/cell-0002-loss=pla,smooth=fc2/summary.json, /work/main/plots/cnn-mnist/sweeps/smoothing/cells/cell-0003-loss=pla,smooth=conv3/summary.json
+reset session
+set encoding utf8
+set terminal pngcairo enhanced color size 2008,1476 font 'Helvetica,9' fontscale 2.083 linewidth 2 pointscale 4.167 dashlength 1 background rgb 'white'
+set output './fig6-smoothing.png'
+
+# Common style: light grid, outward tics, no mirrored tics, keys drawn over the data.
+set border 3 lw 0.8
+set tics out scale 0.6 nomirror
+set grid back lc rgb '#E3E3E3' lw 0.6 dt 1
+set style fill transparent solid 0.25 noborder
+set datafile missing 'NaN'
+set key opaque samplen 4 spacing 1.1 font ',8'
+
+set multiplot title 'paper-mnist on mnist: partial smoothing, R = 0.01, y = 4' font ',10'
+
+set origin 0,0.43742
+set size 0.5,0.51461
+unset label; unset arrow; unset object; unset logscale; unset title; unset xlabel; unset ylabel; unset y2tics; unset y2label
+set xrange [*:*]; set yrange [*:*]; set y2range [*:*]; set autoscale xfix; set format x '% h'; set format y '% h'; set key default
+set key opaque samplen 4 spacing 1.1 font ',8'
+set ytics nomirror; set xtics nomirror
+set title 'train loss'
+set xlabel 'epoch'
+set format x '% h'
+set ylabel 'cross-entropy'
+set format y '% h'
+set key top right
+plot './fig6-smoothing.run1.dat' using 1:2 with lines lw 1.5 lc rgb '#000000' dt 1 title 'U = none', \
+     './fig6-smoothing.run2.dat' using 1:2 with lines lw 1.5 lc rgb '#D55E00' dt 2 title 'PLA U = \{FC I\}', \
+     './fig6-smoothing.run3.dat' using 1:2 with lines lw 1.5 lc rgb '#009E73' dt 4 title 'PLA U = \{FC II\}', \
+     './fig6-smoothing.run4.dat' using 1:2 with lines lw 1.5 lc rgb '#0072B2' dt 5 title 'PLA U = \{conv3\}'
+
+set origin 0.5,0.43742
+set size 0.5,0.51461
+unset label; unset arrow; unset object; unset logscale; unset title; unset xlabel; unset ylabel; unset y2tics; unset y2label
+set xrange [*:*]; set yrange [*:*]; set y2range [*:*]; set autoscale xfix; set format x '% h'; set format y '% h'; set key default
+set key opaque samplen 4 spacing 1.1 font ',8'
+set ytics nomirror; set xtics nomirror
+set title 'test accuracy (paler: train)'
+set xlabel 'epoch'
+set format x '% h'
+set ylabel 'accuracy (%)'
+set format y '% h'
+unset key
+set object 1 rectangle from first 10, graph 0 to first 20, graph 1 behind fc rgb '#F0F0F0' fs solid 1.0 noborder
+plot './fig6-smoothing.run1.dat' using 1:4 with lines lw 0.9 lc rgb '#999999' dt 1 notitle, \
+     './fig6-smoothing.run2.dat' using 1:4 with lines lw 0.9 lc rgb '#EEBF99' dt 2 notitle, \
+     './fig6-smoothing.run3.dat' using 1:4 with lines lw 0.9 lc rgb '#99D8C7' dt 4 notitle, \
+     './fig6-smoothing.run4.dat' using 1:4 with lines lw 0.9 lc rgb '#99C7E0' dt 5 notitle, \
+     './fig6-smoothing.run1.dat' using 1:3 with lines lw 1.5 lc rgb '#000000' dt 1 notitle, \
+     './fig6-smoothing.run2.dat' using 1:3 with lines lw 1.5 lc rgb '#D55E00' dt 2 notitle, \
+     './fig6-smoothing.run3.dat' using 1:3 with lines lw 1.5 lc rgb '#009E73' dt 4 notitle, \
+     './fig6-smoothing.run4.dat' using 1:3 with lines lw 1.5 lc rgb '#0072B2' dt 5 notitle
+
+set origin 0,1.1102e-16
+set size 1,0.43742
+unset label; unset arrow; unset object; unset logscale; unset title; unset xlabel; unset ylabel; unset y2tics; unset y2label
+set xrange [*:*]; set yrange [*:*]; set y2range [*:*]; set autoscale xfix; set format x '% h'; set format y '% h'; set key default
+set key opaque samplen 4 spacing 1.1 font ',8'
+set ytics nomirror; set xtics nomirror
+set title 'test accuracy, epochs 10–20'
+set xlabel 'epoch'
+set format x '% h'
+set xrange [10:20]
+set ylabel 'test accuracy (%)'
+set format y '% h'
+set yrange [93.2728:95.4072]
+unset key
+plot './fig6-smoothing.run1.dat' using 1:3 with lines lw 1.5 lc rgb '#000000' dt 1 notitle, \
+     './fig6-smoothing.run2.dat' using 1:3 with lines lw 1.5 lc rgb '#D55E00' dt 2 notitle, \
+     './fig6-smoothing.run3.dat' using 1:3 with lines lw 1.5 lc rgb '#009E73' dt 4 notitle, \
+     './fig6-smoothing.run4.dat' using 1:3 with lines lw 1.5 lc rgb '#0072B2' dt 5 notitle
+unset multiplot
+unset output
