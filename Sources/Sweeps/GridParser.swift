@@ -173,8 +173,13 @@ public struct GridParser {
         }
         for (raw, rawColumn) in items {
             let leading = raw.prefix { $0.isWhitespace }.count
-            let item = raw.trimmingCharacters(in: .whitespaces)
+            var item = raw.trimmingCharacters(in: .whitespaces)
             let itemColumn = rawColumn + leading
+            // A value in quotes is that value ('paper-cifar,flip=0.5' as a user would quote it for a shell); the
+            // quotes go, and so does a value left empty by them (refused below).
+            if item.count >= 2, let q = item.first, q == "\"" || q == "'", item.last == q {
+                item = String(item.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+            }
             guard !item.isEmpty else {
                 let itemColumn = rawColumn
                 let message = items.count == 1

@@ -54,6 +54,15 @@ func parseGrid(_ text: String, flags: [String] = [], fixed: [String] = []) throw
         #expect(quoted.fixed == ["--data", "/a#b", "--lr", "0.1"])
     }
 
+    @Test("A value in quotes is the value without them; empty quotes are no value")
+    func quotedValues() throws {
+        let grid = try parseGrid(#"augment = "paper-cifar,flip=0.5" | 'none' | paper-stl"# + "\nsmooth = \"1, 2\" | 2")
+        #expect(grid.setting("augment")?.values == ["paper-cifar,flip=0.5", "none", "paper-stl"])
+        #expect(grid.setting("smooth")?.values == ["1,2", "2"])
+        #expect(throws: GridError.self) { try parseGrid(#"augment = "" | none"#) }
+        #expect(throws: GridError.self) { try parseGrid(#"augment = none | "none""#) }  // the same value twice
+    }
+
     @Test("Underscores stand for dashes; values are normalised (no spaces in layer sets)")
     func normalisation() throws {
         let grid = try parseGrid("weight_decay = 0 | 1e-4\nsmooth = 1, 2 | hidden\nnesterov = yes | no")
