@@ -6,10 +6,11 @@
 Reads OUT/sweeps/*/cells/*/summary.json (thermo train's --summary of every cell; unfinished cells are skipped
 and counted) and writes into OUT:
   runs.csv         one row per finished run: dataset,train_images,loss,smooth,radius,samples,seed,epochs,lr,
-                   best_validation_epoch,test_acc_at_best_validation,final_test_acc
+                   best_validation_epoch,test_acc_at_best_validation,final_test_acc,final_test_loss
   cells.csv        per cell (all settings but the seed): n, mean and sample sd of the test accuracy at the epoch
                    of best validation accuracy and of the final test accuracy, and the paired difference to
-                   cross-entropy of the same data budget and seed (mean, sd, seeds where smoothing won)
+                   cross-entropy of the same data budget, learning rate and seed (mean, sd, seeds where smoothing
+                   won), for both accuracies and for the final test loss (won: lower)
   *.dat, *.gp      the figures' data and gnuplot scripts; *.png when gnuplot is installed
 
 Early stopping: the epoch chosen is the one of the highest validation accuracy (the earliest on ties), never
@@ -27,7 +28,7 @@ import sys
 from collections import defaultdict
 
 COLUMNS = ["dataset", "train_images", "loss", "smooth", "radius", "samples", "seed", "epochs", "lr",
-           "best_validation_epoch", "test_acc_at_best_validation", "final_test_acc"]
+           "best_validation_epoch", "test_acc_at_best_validation", "final_test_acc", "final_test_loss"]
 
 
 def run_row(summary):
@@ -48,6 +49,7 @@ def run_row(summary):
         "seed": c["seed"], "epochs": len(epochs), "lr": repr(c["optimizer"]["learningRate"]),
         "best_validation_epoch": best["epoch"],
         "test_acc_at_best_validation": best["testAccuracy"], "final_test_acc": epochs[-1]["testAccuracy"],
+        "final_test_loss": epochs[-1]["testLoss"],
     }
 
 
@@ -103,6 +105,10 @@ def cell_table(rows):
             entry["wins_best"] = sum(d[0] > 0 for d in diffs)
             entry["diff_final_mean"], entry["diff_final_sd"] = mean_sd([d[1] for d in diffs])
             entry["wins_final"] = sum(d[1] > 0 for d in diffs)
+            # The final test cross-entropy: smoothing "wins" a seed when it ends lower than cross-entropy.
+            loss = [r["final_test_loss"] - baseline[base(r)]["final_test_loss"] for r in runs if base(r) in baseline]
+            entry["diff_test_loss_mean"], entry["diff_test_loss_sd"] = mean_sd(loss)
+            entry["wins_test_loss"] = sum(d < 0 for d in loss)
         table.append(entry)
     return table
 
@@ -209,7 +215,8 @@ def main():
     table = cell_table(rows)
     write_csv(os.path.join(out, "cells.csv"), table,
               ["train_images", "lr", "loss", "smooth", "radius", "samples", "n", "best_mean", "best_sd", "final_mean", "final_sd",
-               "paired_n", "diff_best_mean", "diff_best_sd", "wins_best", "diff_final_mean", "diff_final_sd", "wins_final"])
+               "paired_n", "diff_best_mean", "diff_best_sd", "wins_best", "diff_final_mean", "diff_final_sd", "wins_final",
+               "diff_test_loss_mean", "diff_test_loss_sd", "wins_test_loss"])
     print(f"{len(rows)} finished runs ({unfinished} cells not finished); runs.csv and cells.csv in {out}")
     print_table(table)
     figures(out, table)
