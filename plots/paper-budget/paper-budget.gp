@@ -1,4 +1,4 @@
-# The paper-budget study, part 1 (10000 training images): written by paper-budget-table.py
+# The paper-budget study, part 1 (10000 training images, lr 0.0001): written by paper-budget-table.py
 set terminal pngcairo size 1400,560 font 'Liberation Sans,12'
 set output 'paper-budget-accuracy.png'
 set multiplot layout 1,2 title 'Test accuracy at the epoch of best validation accuracy (mean ± sd over seeds); band: cross-entropy'
