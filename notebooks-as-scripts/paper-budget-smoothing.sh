@@ -121,14 +121,14 @@ fi
 
 # %% Cell 5: one slice of the learning rate (PART=lr runs it alone): does the answer change where the network
 # overfits? The same 10,000 images and seeds at lr SLICE_LR (default 1e-3, ten times the paper's): cross-entropy
-# against PLA on the partial set U = {2} and the isotropic U = {1,2}, at R = SLICE_RADIUS (default 0.01 | 0.03).
+# against PLA on the partial set U = {2} and the isotropic U = {1,2}, at R = SLICE_RADIUS (default 0.01 | 0.03 | 0.1).
 if [ "$PART" = lr ] || [ "${QUICK:-0}" = 1 ]; then
   SLICE_LR=${SLICE_LR:-1e-3}
   cat > "$OUT/sweeps/slice-lr.grid" <<GRID
 seed   = 1…$NSEEDS
 loss   = ce | pla
 smooth = 2 | 1,2
-radius = ${SLICE_RADIUS:-0.01 | 0.03}
+radius = ${SLICE_RADIUS:-0.01 | 0.03 | 0.1}
 fixed  = ${COMMON/--lr 1e-4/--lr $SLICE_LR} $SUBSET
 GRID
   "$THERMO" sweep "$OUT/sweeps/slice-lr.grid" -o "$OUT/sweeps/slice-lr" --force "${jobs_flag[@]}"
