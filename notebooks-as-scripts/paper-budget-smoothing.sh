@@ -36,7 +36,8 @@ else
   RADII=${RADII:-0.003 | 0.01 | 0.03 | 0.1}
 fi
 JOBS=${JOBS:-}; jobs_flag=(); [ -n "$JOBS" ] && jobs_flag=(--jobs "$JOBS")
-COMMON="$NET --lr 1e-4 --momentum 0.9 --batch-size 256 --epochs $EPOCHS --samples 4 --split-seed 1"
+REST="--momentum 0.9 --batch-size 256 --epochs $EPOCHS --samples 4 --split-seed 1"  # everything but the network and lr
+COMMON="$NET --lr 1e-4 $REST"
 mkdir -p "$OUT/sweeps"
 
 # %% Cell 1: pairing check: for seed 1, a PLA run with y = 0 displaced samples is the cross-entropy run bit for
@@ -129,7 +130,7 @@ seed   = 1…$NSEEDS
 loss   = ce | pla
 smooth = 2 | 1,2
 radius = ${SLICE_RADIUS:-0.01 | 0.03 | 0.1}
-fixed  = ${COMMON/--lr 1e-4/--lr $SLICE_LR} $SUBSET
+fixed  = $NET --lr $SLICE_LR $REST $SUBSET
 GRID
   "$THERMO" sweep "$OUT/sweeps/slice-lr.grid" -o "$OUT/sweeps/slice-lr" --force "${jobs_flag[@]}"
 fi

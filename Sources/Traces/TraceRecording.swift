@@ -17,7 +17,8 @@ import Training
 ///   it. Cross-entropy runs only.
 /// - `curvature[:every=K|log][:probes=P]`: per layer λ_max and tr of the Hessian block H_ll and the full H's
 ///   λ_max, on the run's fixed probe batch, after epochs e with e mod K = 0 (K = 20 by default) or, with
-///   `every=log`, at ten epochs per decade, and after the last epoch (``CurvatureSchedule``); P Hutchinson probes (10 by default).
+///   `every=log`, at ten epochs per decade, and after the run's last epoch (``CurvatureSchedule``); P Hutchinson
+///   probes (10 by default).
 /// Levels combine: `--record layers --record batch-variance` gives the minimal record plus batch variance.
 public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConvertible {
     /// Keep per-weight Welford moments over each epoch (the `moments` level).
