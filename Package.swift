@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         /// snprintf of one double as a plain C call (Swift reaches variadic C only through boxing withVaList).
         .target(name: "CNumberFormat"),
+        /// The tile transforms of the Winograd 3×3 convolution, as C loops with an AVX2 clone chosen at load time.
+        .target(name: "CWinograd"),
         /// Getter functions for HDF5's macros (H5P_DEFAULT, H5T_NATIVE_FLOAT, …), which Swift cannot import.
         .target(name: "HDF5Shim", dependencies: ["CHDF5"]),
 
@@ -35,7 +37,7 @@ let package = Package(
         /// rotation, and the paper's recipes.
         .target(name: "Augmentation", dependencies: ["NumericCore"]),
         /// Dense layers, activations, initialisation, forward/backward pairs, softmax cross-entropy.
-        .target(name: "Networks", dependencies: ["NumericCore"]),
+        .target(name: "Networks", dependencies: ["NumericCore", "CWinograd"]),
         /// The vocabulary of training settings: names (flags and grid keys), kinds of value, help texts.
         .target(name: "Settings"),
         /// Perturbations of layer sets, PLA/PLEA losses and kernels, shared-prefix evaluation.

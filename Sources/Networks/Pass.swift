@@ -32,6 +32,10 @@ public final class Pass: @unchecked Sendable {
     public let product: FloatBuffer
     /// Images per im2col chunk, per stage (0 for stages that are not convolutions).
     public let chunks: [Int]
+    /// Images per Winograd chunk of each stage: 0 where a convolution runs on im2col (or the stage is not one).
+    public let winogradChunks: [Int]
+    /// Scratch of the Winograd convolutions (`WinogradConvolution.scratchCount` for the largest).
+    public let winogradScratch: FloatBuffer
     /// The weight layer l of each stage index i (0 for poolings and for index 0).
     let stageLayers: [Int]
     /// Threads for the convolutions' im2col, col2im and copies (results do not depend on it); the GEMMs use
@@ -76,15 +80,23 @@ public final class Pass: @unchecked Sendable {
         ones = FloatBuffer([Float](repeating: 1, count: rows.max() ?? capacity))
         let layout = architecture.layout
         var chunks = [Int](repeating: 0, count: architecture.stages.count + 1)
-        var columnCount = 0, productCount = 0
+        var winogradChunks = chunks
+        var columnCount = 0, productCount = 0, winogradCount = 0
         for layer in layout.layers {
             guard let g = layer.convolution else { continue }
             let G = g.chunk(batch: rows[layer.stage])
             chunks[layer.stage] = G
             columnCount = max(columnCount, g.patch * G * g.positions)
             productCount = max(productCount, g.outputChannels * G * g.positions)
+            if WinogradConvolution.applies(to: g) {
+                let W = WinogradConvolution.chunk(g, batch: rows[layer.stage])
+                winogradChunks[layer.stage] = W
+                winogradCount = max(winogradCount, WinogradConvolution.scratchCount(g, chunk: W))
+            }
         }
         self.chunks = chunks
+        self.winogradChunks = winogradChunks
+        winogradScratch = FloatBuffer(count: max(1, winogradCount))
         var stageLayers = [Int](repeating: 0, count: architecture.stages.count + 1)
         for (index, layer) in layout.layers.enumerated() { stageLayers[layer.stage] = index + 1 }
         self.stageLayers = stageLayers
@@ -130,9 +142,15 @@ public final class Pass: @unchecked Sendable {
             Dense.forward(input: input, weights: weights ?? UnsafePointer(network.weights(l)), bias: network.bias(l),
                           output: output, batch: batch, inputs: shape.count, outputs: n, activation: φ)
         case .convolution:
-            let l = layerIndex(ofStage: i)
+            let l = layerIndex(ofStage: i), g = network.layout[layer: l].convolution!
+            if winogradChunks[i] > 0 {
+                WinogradConvolution.forward(input: input, weights: weights ?? UnsafePointer(network.weights(l)),
+                                            bias: network.bias(l), output: output, batch: batch, geometry: g, relu: true,
+                                            chunk: winogradChunks[i], scratch: winogradScratch.pointer, threads: threads)
+                return
+            }
             Convolution.forward(input: input, weights: weights ?? UnsafePointer(network.weights(l)), bias: network.bias(l),
-                                output: output, batch: batch, geometry: network.layout[layer: l].convolution!,
+                                output: output, batch: batch, geometry: g,
                                 relu: true, chunk: chunks[i], columns: columns.pointer, product: product.pointer,
                                 threads: threads)
         case .pool:
@@ -225,7 +243,13 @@ public final class Pass: @unchecked Sendable {
         case .dense, .convolution:
             let l = layerIndex(ofStage: i), layer = network.layout[layer: l]
             let weights = weights ?? UnsafePointer(network.weights(l))
-            if let g = layer.convolution {
+            if let g = layer.convolution, winogradChunks[i] > 0 {
+                WinogradConvolution.backward(delta: delta, input: input, weights: weights,
+                                             weightGradient: network.weightGradient(l),
+                                             biasGradient: network.biasGradient(l), inputGradient: inputGradient,
+                                             batch: batch, geometry: g, chunk: winogradChunks[i],
+                                             scratch: winogradScratch.pointer, beta: accumulate ? 1 : 0, threads: threads)
+            } else if let g = layer.convolution {
                 Convolution.backward(delta: delta, input: input, weights: weights,
                                      weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
                                      inputGradient: inputGradient, batch: batch, geometry: g, chunk: chunks[i],
@@ -248,8 +272,15 @@ public final class Pass: @unchecked Sendable {
         let layer = network.layout[layer: layerIndex(ofStage: i)]
         if let g = layer.convolution {
             let target = accumulate ? scratch : inputGradient
-            Convolution.inputGradient(delta: delta, weights: weights, inputGradient: target, batch: batch, geometry: g,
-                                      chunk: chunks[i], columns: columns.pointer, product: product.pointer)
+            if winogradChunks[i] > 0 {
+                WinogradConvolution.inputGradient(delta: delta, weights: weights, inputGradient: target, batch: batch,
+                                                  geometry: g, chunk: winogradChunks[i],
+                                                  scratch: winogradScratch.pointer, threads: threads)
+            } else {
+                Convolution.inputGradient(delta: delta, weights: weights, inputGradient: target, batch: batch,
+                                          geometry: g, chunk: chunks[i], columns: columns.pointer,
+                                          product: product.pointer)
+            }
             if accumulate { for q in 0..<(batch * g.inputSize) { inputGradient[q] += scratch[q] } }
         } else {
             // (B, n_in) (+)= (B, n_out) · (n_out, n_in)

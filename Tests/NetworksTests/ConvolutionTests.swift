@@ -223,3 +223,133 @@ func convolutionThreadsAreBitIdentical() {
     }
     #expect(results[0] == results[1] && results[0] == results[2])
 }
+
+private let winogradCases: [ConvolutionCase] = [
+    // odd H_out and W_out (the last tile row and column half outside), one chunk and several
+    ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 3, height: 7, width: 9, outputChannels: 4), batch: 3, chunk: 3),
+    ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 3, height: 7, width: 9, outputChannels: 4), batch: 3, chunk: 2),
+    // 19 tile columns: two whole groups of 8 tiles on the vector path and 3 on the scalar one; padding 1
+    ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 2, height: 5, width: 37, outputChannels: 3, padding: 1), batch: 2, chunk: 1),
+    // padding 2 (H_out > H) and a 1 × 1 output
+    ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 4, height: 6, width: 6, outputChannels: 2, padding: 2), batch: 2, chunk: 2),
+    ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 2, height: 3, width: 3, outputChannels: 3), batch: 4, chunk: 3),
+    // 16 tile columns exactly, even sizes, 32 channels in and out (the size from which the networks use it)
+    ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 32, height: 6, width: 34, outputChannels: 32), batch: 2, chunk: 2),
+]
+
+private func winogradScratch(_ c: ConvolutionCase) -> FloatBuffer {
+    FloatBuffer(count: WinogradConvolution.scratchCount(c.geometry, chunk: c.chunk))
+}
+
+@Test("Winograd F(2×2, 3×3) forward equals the nested-loop Float64 reference", arguments: winogradCases)
+func winogradForwardMatchesReference(_ c: ConvolutionCase) {
+    let g = c.geometry
+    var random = RandomStream(seed: 17, purpose: "winograd")
+    let x = randomValues(c.batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
+    let b = randomValues(g.outputChannels, &random)
+    let output = FloatBuffer(count: c.batch * g.outputSize), scratch = winogradScratch(c)
+    let expected = Reference.convolution(x.map(Double.init), w.map(Double.init), b.map(Double.init), batch: c.batch, g)
+    for relu in [false, true] {
+        for i in 0..<output.count { output.pointer[i] = .nan }  // every output must be written
+        WinogradConvolution.forward(input: x, weights: w, bias: b, output: output.pointer, batch: c.batch, geometry: g,
+                                    relu: relu, chunk: c.chunk, scratch: scratch.pointer)
+        for i in expected.indices {
+            let e = relu ? max(0, expected[i]) : expected[i]
+            #expect(close(output.pointer[i], e, scale: 4), "output \(i): \(output.pointer[i]) vs \(e)")
+        }
+    }
+}
+
+@Test("Winograd backward equals the Float64 reference: weight, bias and input gradients, overwrite and accumulate; the input gradient alone too",
+      arguments: winogradCases)
+func winogradBackwardMatchesReference(_ c: ConvolutionCase) {
+    let g = c.geometry
+    var random = RandomStream(seed: 19, purpose: "winograd")
+    let x = randomValues(c.batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
+    let delta = randomValues(c.batch * g.outputSize, &random)
+    let dW = FloatBuffer(count: g.weightCount), db = FloatBuffer(count: g.outputChannels)
+    let dX = FloatBuffer(count: c.batch * g.inputSize), scratch = winogradScratch(c)
+    let expected = Reference.convolutionBackward(delta.map(Double.init), x.map(Double.init), w.map(Double.init), batch: c.batch, g)
+    for beta: Float in [0, 1] {
+        for i in 0..<dX.count { dX.pointer[i] = 99 }  // must be overwritten, not added to
+        WinogradConvolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer, biasGradient: db.pointer,
+                                     inputGradient: dX.pointer, batch: c.batch, geometry: g, chunk: c.chunk,
+                                     scratch: scratch.pointer, beta: beta)
+        let factor = beta == 0 ? 1.0 : 2.0  // the second call accumulates onto the first
+        for i in expected.dW.indices { #expect(close(dW.pointer[i], factor * expected.dW[i], scale: 40), "dW \(i)") }
+        for i in expected.db.indices { #expect(close(db.pointer[i], factor * expected.db[i], scale: 10), "db \(i)") }
+        for i in expected.dX.indices { #expect(close(dX.pointer[i], expected.dX[i], scale: 10), "dX \(i)") }
+    }
+    for i in 0..<dX.count { dX.pointer[i] = 99 }
+    WinogradConvolution.inputGradient(delta: delta, weights: w, inputGradient: dX.pointer, batch: c.batch, geometry: g,
+                                      chunk: c.chunk, scratch: scratch.pointer)
+    for i in expected.dX.indices { #expect(close(dX.pointer[i], expected.dX[i], scale: 10), "input gradient alone \(i)") }
+}
+
+@Test("Winograd results do not depend on the number of threads splitting the tile transforms")
+func winogradThreadsAreBitIdentical() {
+    let g = ConvolutionGeometry(inputChannels: 8, height: 9, width: 20, outputChannels: 6, padding: 1)
+    let batch = 7, chunk = 3
+    var random = RandomStream(seed: 23, purpose: "winograd")
+    let x = randomValues(batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
+    let b = randomValues(g.outputChannels, &random), delta = randomValues(batch * g.outputSize, &random)
+    var results: [[Float]] = []
+    for threads in [1, 2, 3] {
+        let out = FloatBuffer(count: batch * g.outputSize), dW = FloatBuffer(count: g.weightCount)
+        let db = FloatBuffer(count: g.outputChannels), dX = FloatBuffer(count: batch * g.inputSize)
+        let scratch = FloatBuffer(count: WinogradConvolution.scratchCount(g, chunk: chunk))
+        WinogradConvolution.forward(input: x, weights: w, bias: b, output: out.pointer, batch: batch, geometry: g, relu: true,
+                                    chunk: chunk, scratch: scratch.pointer, threads: threads)
+        WinogradConvolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer, biasGradient: db.pointer,
+                                     inputGradient: dX.pointer, batch: batch, geometry: g, chunk: chunk,
+                                     scratch: scratch.pointer, threads: threads)
+        results.append(out.array + dW.array + db.array + dX.array)
+    }
+    #expect(results[0] == results[1] && results[0] == results[2])
+}
+
+@Test("Networks run 3×3 convolutions with ≥ 32 channels in and out through Winograd, the others through im2col")
+func winogradIsChosenByGeometry() throws {
+    let architecture = try Architecture(input: TensorShape(channels: 1, height: 14, width: 14),
+                                        stages: NetworkSpec.parseStages("conv32,conv32,conv16,conv4:k2:p0,fc3"), activation: .relu)
+    let pass = Pass(architecture, capacity: 4)
+    // conv32 on 1 channel: im2col; conv32 on 32: Winograd; conv16 on 32: im2col; a 2×2 kernel: im2col
+    #expect(pass.winogradChunks[1] == 0 && pass.winogradChunks[2] > 0 && pass.winogradChunks[3] == 0
+        && pass.winogradChunks[4] == 0)
+}
+
+@Test("A network with a Winograd convolution: loss and sampled parameter gradients match the Float64 reference and finite differences")
+func winogradNetworkGradientsMatchFiniteDifferences() throws {
+    let architecture = try Architecture(input: TensorShape(channels: 2, height: 5, width: 6),
+                                        stages: NetworkSpec.parseStages("conv32:k3:p1,conv32,fc3"), activation: .relu)
+    var random = RandomStream(seed: 29, purpose: "test")
+    let network = Network(architecture, initialization: .kaimingNormal, random: &random)
+    for l in 1...network.layerCount {
+        for i in 0..<network.layout[layer: l].outputs { network.bias(l)[i] = random.nextSymmetric(0.3) }
+    }
+    let batch = 3
+    let pass = Pass(architecture, capacity: batch)
+    #expect(pass.winogradChunks[2] > 0, "the second convolution must take the Winograd path")
+    var x: [Double] = [], y: [Int] = []
+    for i in 0..<(batch * architecture.inputs) {
+        pass.input[i] = random.nextSymmetric(1)
+        x.append(Double(pass.input[i]))
+    }
+    for n in 0..<batch { y.append(random.nextIndex(below: architecture.classes)); pass.labels[n] = Int32(y[n]) }
+    pass.forward(network, batch: batch)
+    let result = pass.backward(network, batch: batch)
+    let p = network.parameters.array.map(Double.init)
+    let loss = Reference.loss(p, architecture, x: x, y: y)
+    #expect(abs(result.lossSum / Double(batch) - loss) < 1e-5 * max(1, abs(loss)))
+    // 400 parameters drawn from all ~11,000 (every layer has some), as in the test above otherwise.
+    let h = 1e-6
+    for _ in 0..<400 {
+        let k = random.nextIndex(below: p.count)
+        var plus = p, minus = p
+        plus[k] += h
+        minus[k] -= h
+        let fd = (Reference.loss(plus, architecture, x: x, y: y) - Reference.loss(minus, architecture, x: x, y: y)) / (2 * h)
+        let analytic = Double(network.gradients.pointer[k])
+        #expect(abs(analytic - fd) / max(1e-3, abs(fd)) < 2e-3, "parameter \(k): analytic \(analytic), finite difference \(fd)")
+    }
+}
