@@ -120,7 +120,15 @@ struct NetworkCase: CustomTestStringConvertible, Sendable {
                   NetworkCase(input: TensorShape(channels: 3, height: 5, width: 5), spec: "pool,conv2:k2:p0,fc6,fc3", activation: .relu)])
 func convolutionalGradientsMatchFiniteDifferences(_ c: NetworkCase) throws {
     let architecture = try Architecture(input: c.input, stages: NetworkSpec.parseStages(c.spec), activation: c.activation)
-    var random = RandomStream(seed: 5, purpose: "test")
+    checkGradientsAgainstFiniteDifferences(architecture, seed: 5, sampled: nil)
+}
+
+/// Trains nothing: one forward and backward pass of a seeded network on a random batch of 3, then the loss against
+/// the Float64 reference and the gradient of every parameter (or of `sampled` random ones) against central
+/// differences of the reference loss. Returns the pass, for checks of the path it took.
+@discardableResult
+private func checkGradientsAgainstFiniteDifferences(_ architecture: Architecture, seed: UInt64, sampled: Int?) -> Pass {
+    var random = RandomStream(seed: seed, purpose: "test")
     let network = Network(architecture, initialization: .kaimingNormal, random: &random)
     for l in 1...network.layerCount {
         for i in 0..<network.layout[layer: l].outputs { network.bias(l)[i] = random.nextSymmetric(0.3) }
@@ -142,7 +150,8 @@ func convolutionalGradientsMatchFiniteDifferences(_ c: NetworkCase) throws {
     // Central differences in Float64 with h = 1e-6: truncation O(h²) and rounding O(1e-16/h) are both far below
     // the Float32 rounding of the analytic gradient (≈ 1e-6 relative), hence the 2e-3 tolerance with a 1e-3 floor.
     let h = 1e-6
-    for k in 0..<p.count {
+    let parameters = sampled.map { n in (0..<n).map { _ in random.nextIndex(below: p.count) } } ?? Array(p.indices)
+    for k in parameters {
         var plus = p, minus = p
         plus[k] += h
         minus[k] -= h
@@ -150,6 +159,7 @@ func convolutionalGradientsMatchFiniteDifferences(_ c: NetworkCase) throws {
         let analytic = Double(network.gradients.pointer[k])
         #expect(abs(analytic - fd) / max(1e-3, abs(fd)) < 2e-3, "parameter \(k): analytic \(analytic), finite difference \(fd)")
     }
+    return pass
 }
 
 @Test("Network SPECs: shapes, layer numbering and labels, and refusals naming the token")
@@ -202,9 +212,11 @@ func architectureCoding() throws {
     #expect(old == mlp)
 }
 
-@Test("Convolution results do not depend on the number of threads splitting im2col, col2im and the copies")
-func convolutionThreadsAreBitIdentical() {
-    let g = ConvolutionGeometry(inputChannels: 3, height: 9, width: 8, outputChannels: 5, padding: 1)
+@Test("Convolution results do not depend on the number of threads splitting im2col, col2im, the copies and the Winograd tile transforms",
+      arguments: [false, true])
+func convolutionThreadsAreBitIdentical(winograd: Bool) {
+    // 10 tile columns: one vector group of 8 and a scalar tail of 2 on the Winograd path
+    let g = ConvolutionGeometry(inputChannels: 3, height: 9, width: 20, outputChannels: 5, padding: 1)
     let batch = 7, chunk = 3
     var random = RandomStream(seed: 13, purpose: "conv")
     let x = randomValues(batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
@@ -213,12 +225,22 @@ func convolutionThreadsAreBitIdentical() {
     for threads in [1, 2, 3] {
         let out = FloatBuffer(count: batch * g.outputSize), dW = FloatBuffer(count: g.weightCount)
         let db = FloatBuffer(count: g.outputChannels), dX = FloatBuffer(count: batch * g.inputSize)
-        let columns = FloatBuffer(count: g.patch * chunk * g.positions), product = FloatBuffer(count: g.outputChannels * chunk * g.positions)
-        Convolution.forward(input: x, weights: w, bias: b, output: out.pointer, batch: batch, geometry: g, relu: true,
-                            chunk: chunk, columns: columns.pointer, product: product.pointer, threads: threads)
-        Convolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer, biasGradient: db.pointer,
-                             inputGradient: dX.pointer, batch: batch, geometry: g, chunk: chunk, columns: columns.pointer,
-                             product: product.pointer, threads: threads)
+        if winograd {
+            let scratch = FloatBuffer(count: WinogradConvolution.scratchCount(g, chunk: chunk))
+            WinogradConvolution.forward(input: x, weights: w, bias: b, output: out.pointer, batch: batch, geometry: g,
+                                        relu: true, chunk: chunk, scratch: scratch.pointer, threads: threads)
+            WinogradConvolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer,
+                                         biasGradient: db.pointer, inputGradient: dX.pointer, batch: batch, geometry: g,
+                                         chunk: chunk, scratch: scratch.pointer, threads: threads)
+        } else {
+            let columns = FloatBuffer(count: g.patch * chunk * g.positions)
+            let product = FloatBuffer(count: g.outputChannels * chunk * g.positions)
+            Convolution.forward(input: x, weights: w, bias: b, output: out.pointer, batch: batch, geometry: g, relu: true,
+                                chunk: chunk, columns: columns.pointer, product: product.pointer, threads: threads)
+            Convolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer, biasGradient: db.pointer,
+                                 inputGradient: dX.pointer, batch: batch, geometry: g, chunk: chunk, columns: columns.pointer,
+                                 product: product.pointer, threads: threads)
+        }
         results.append(out.array + dW.array + db.array + dX.array)
     }
     #expect(results[0] == results[1] && results[0] == results[2])
@@ -286,28 +308,6 @@ func winogradBackwardMatchesReference(_ c: ConvolutionCase) {
     for i in expected.dX.indices { #expect(close(dX.pointer[i], expected.dX[i], scale: 10), "input gradient alone \(i)") }
 }
 
-@Test("Winograd results do not depend on the number of threads splitting the tile transforms")
-func winogradThreadsAreBitIdentical() {
-    let g = ConvolutionGeometry(inputChannels: 8, height: 9, width: 20, outputChannels: 6, padding: 1)
-    let batch = 7, chunk = 3
-    var random = RandomStream(seed: 23, purpose: "winograd")
-    let x = randomValues(batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
-    let b = randomValues(g.outputChannels, &random), delta = randomValues(batch * g.outputSize, &random)
-    var results: [[Float]] = []
-    for threads in [1, 2, 3] {
-        let out = FloatBuffer(count: batch * g.outputSize), dW = FloatBuffer(count: g.weightCount)
-        let db = FloatBuffer(count: g.outputChannels), dX = FloatBuffer(count: batch * g.inputSize)
-        let scratch = FloatBuffer(count: WinogradConvolution.scratchCount(g, chunk: chunk))
-        WinogradConvolution.forward(input: x, weights: w, bias: b, output: out.pointer, batch: batch, geometry: g, relu: true,
-                                    chunk: chunk, scratch: scratch.pointer, threads: threads)
-        WinogradConvolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer, biasGradient: db.pointer,
-                                     inputGradient: dX.pointer, batch: batch, geometry: g, chunk: chunk,
-                                     scratch: scratch.pointer, threads: threads)
-        results.append(out.array + dW.array + db.array + dX.array)
-    }
-    #expect(results[0] == results[1] && results[0] == results[2])
-}
-
 @Test("Networks run 3×3 convolutions with ≥ 32 channels in and out through Winograd, the others through im2col")
 func winogradIsChosenByGeometry() throws {
     let architecture = try Architecture(input: TensorShape(channels: 1, height: 14, width: 14),
@@ -322,34 +322,7 @@ func winogradIsChosenByGeometry() throws {
 func winogradNetworkGradientsMatchFiniteDifferences() throws {
     let architecture = try Architecture(input: TensorShape(channels: 2, height: 5, width: 6),
                                         stages: NetworkSpec.parseStages("conv32:k3:p1,conv32,fc3"), activation: .relu)
-    var random = RandomStream(seed: 29, purpose: "test")
-    let network = Network(architecture, initialization: .kaimingNormal, random: &random)
-    for l in 1...network.layerCount {
-        for i in 0..<network.layout[layer: l].outputs { network.bias(l)[i] = random.nextSymmetric(0.3) }
-    }
-    let batch = 3
-    let pass = Pass(architecture, capacity: batch)
+    // 400 of the ~11,000 parameters (every layer has some): all of them would take minutes in a debug build.
+    let pass = checkGradientsAgainstFiniteDifferences(architecture, seed: 29, sampled: 400)
     #expect(pass.winogradChunks[2] > 0, "the second convolution must take the Winograd path")
-    var x: [Double] = [], y: [Int] = []
-    for i in 0..<(batch * architecture.inputs) {
-        pass.input[i] = random.nextSymmetric(1)
-        x.append(Double(pass.input[i]))
-    }
-    for n in 0..<batch { y.append(random.nextIndex(below: architecture.classes)); pass.labels[n] = Int32(y[n]) }
-    pass.forward(network, batch: batch)
-    let result = pass.backward(network, batch: batch)
-    let p = network.parameters.array.map(Double.init)
-    let loss = Reference.loss(p, architecture, x: x, y: y)
-    #expect(abs(result.lossSum / Double(batch) - loss) < 1e-5 * max(1, abs(loss)))
-    // 400 parameters drawn from all ~11,000 (every layer has some), as in the test above otherwise.
-    let h = 1e-6
-    for _ in 0..<400 {
-        let k = random.nextIndex(below: p.count)
-        var plus = p, minus = p
-        plus[k] += h
-        minus[k] -= h
-        let fd = (Reference.loss(plus, architecture, x: x, y: y) - Reference.loss(minus, architecture, x: x, y: y)) / (2 * h)
-        let analytic = Double(network.gradients.pointer[k])
-        #expect(abs(analytic - fd) / max(1e-3, abs(fd)) < 2e-3, "parameter \(k): analytic \(analytic), finite difference \(fd)")
-    }
 }
