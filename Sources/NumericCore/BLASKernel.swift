@@ -9,9 +9,10 @@ import Foundation
 /// on a 2-core AMD EPYC (family 26, AVX-512) with OpenBLAS 0.3.21, `Haswell` (AVX2) reaches 198 GFLOP/s on
 /// SGEMM 2048³ where `Cooperlake` (AVX-512 BF16), which OpenBLAS picks there by itself, reaches 390, and the
 /// 784→784→784→784→10 step at batch 256 takes 16.3 ms against 8.0 ms (`thermo bench --reps 3`, once with the
-/// variable and once without, on such a machine; figures reported in the project's issue tracker, not
-/// re-measured here, since this session's machine has no AVX-512). On a CPU without AVX-512 (e.g. AMD family 25 with AVX2 only)
-/// `Haswell` is already the newest family, and nothing is lost.
+/// variable and once without; figures reported in the project's issue tracker). The project's own 2-core VMs
+/// of December 2026 gave Cooperlake no such advantage (SGEMM 2048³ at 196–222 GFLOP/s with either kernel,
+/// docs/performance.md). On a CPU without AVX-512 (e.g. AMD family 25 with AVX2 only) `Haswell` is already the
+/// newest family, and nothing is lost.
 public struct BLASKernel: Sendable, Equatable, CustomStringConvertible {
     /// The kernel family OpenBLAS runs, as it names it (e.g. `Haswell`, `SkylakeX`, `Cooperlake`).
     public let core: String

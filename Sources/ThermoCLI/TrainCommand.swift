@@ -349,6 +349,11 @@ extension TrainCommand {
               + "batch \(config.batchSize), \(config.epochs) epochs, seed \(config.seed), \(threadCount) BLAS threads, "
               + "\(BLASKernel.current)\(start)")
         if let note = BLASKernel.current.note { printError("note: \(note)") }
+        // Advice for a person at a terminal (scripts and tests see the same stderr on a busy or a quiet machine).
+        if isatty(STDERR_FILENO) == 1, let load = BusyMachine.loadAverage(),
+           let note = BusyMachine.note(load: load, cores: ProcessInfo.processInfo.activeProcessorCount, threads: threadCount) {
+            printError("note: \(note)")
+        }
     }
 
     /// After a stop signal: writes the checkpoint of the last epoch boundary (to the checkpoint path, or to a
