@@ -106,11 +106,11 @@ public enum WinogradConvolution {
         }
         for q in 0..<pairs {
             // Rows of dU G (4 × 3): Gᵀ times row i of dU.
-            var rows = (SIMD3<Float>(), SIMD3<Float>(), SIMD3<Float>(), SIMD3<Float>())
-            rows.0 = gt(SIMD4(du[0 * pairs + q], du[1 * pairs + q], du[2 * pairs + q], du[3 * pairs + q]))
-            rows.1 = gt(SIMD4(du[4 * pairs + q], du[5 * pairs + q], du[6 * pairs + q], du[7 * pairs + q]))
-            rows.2 = gt(SIMD4(du[8 * pairs + q], du[9 * pairs + q], du[10 * pairs + q], du[11 * pairs + q]))
-            rows.3 = gt(SIMD4(du[12 * pairs + q], du[13 * pairs + q], du[14 * pairs + q], du[15 * pairs + q]))
+            @inline(__always) func row(_ i: Int) -> SIMD3<Float> {
+                gt(SIMD4(du[(4 * i) * pairs + q], du[(4 * i + 1) * pairs + q], du[(4 * i + 2) * pairs + q],
+                         du[(4 * i + 3) * pairs + q]))
+            }
+            let rows = (row(0), row(1), row(2), row(3))
             // Column j of Gᵀ (dU G) is Gᵀ times column j of dU G.
             let out = weightGradient + 9 * q
             for j in 0..<3 {

@@ -30,48 +30,6 @@ private func randomValues(_ n: Int, _ random: inout RandomStream, bound: Float =
 /// relative rounding error of order K · 6e-8 ≈ 1e-5 at worst, and usually far less.
 private func close(_ a: Float, _ b: Double, scale: Double = 1) -> Bool { abs(Double(a) - b) <= 1e-5 * (scale + abs(b)) }
 
-@Test("Convolution forward (im2col + SGEMM, chunked) equals the nested-loop Float64 reference", arguments: convolutionCases)
-func convolutionForwardMatchesReference(_ c: ConvolutionCase) {
-    let g = c.geometry
-    var random = RandomStream(seed: 7, purpose: "conv")
-    let x = randomValues(c.batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
-    let b = randomValues(g.outputChannels, &random)
-    let output = FloatBuffer(count: c.batch * g.outputSize)
-    let columns = FloatBuffer(count: g.patch * c.chunk * g.positions), product = FloatBuffer(count: g.outputChannels * c.chunk * g.positions)
-    for relu in [false, true] {
-        Convolution.forward(input: x, weights: w, bias: b, output: output.pointer, batch: c.batch, geometry: g, relu: relu,
-                            chunk: c.chunk, columns: columns.pointer, product: product.pointer)
-        let expected = Reference.convolution(x.map(Double.init), w.map(Double.init), b.map(Double.init), batch: c.batch, g)
-        for i in expected.indices {
-            let e = relu ? max(0, expected[i]) : expected[i]
-            #expect(close(output.pointer[i], e), "output \(i): \(output.pointer[i]) vs \(e)")
-        }
-    }
-}
-
-@Test("Convolution backward equals the Float64 reference: weight, bias and input gradients, overwrite and accumulate",
-      arguments: convolutionCases)
-func convolutionBackwardMatchesReference(_ c: ConvolutionCase) {
-    let g = c.geometry
-    var random = RandomStream(seed: 11, purpose: "conv")
-    let x = randomValues(c.batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
-    let delta = randomValues(c.batch * g.outputSize, &random)
-    let dW = FloatBuffer(count: g.weightCount), db = FloatBuffer(count: g.outputChannels)
-    let dX = FloatBuffer(count: c.batch * g.inputSize)
-    let columns = FloatBuffer(count: g.patch * c.chunk * g.positions), product = FloatBuffer(count: g.outputChannels * c.chunk * g.positions)
-    for i in 0..<dX.count { dX.pointer[i] = 99 }  // must be overwritten, not added to
-    let expected = Reference.convolutionBackward(delta.map(Double.init), x.map(Double.init), w.map(Double.init), batch: c.batch, g)
-    for beta: Float in [0, 1] {
-        Convolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer, biasGradient: db.pointer,
-                             inputGradient: dX.pointer, batch: c.batch, geometry: g, chunk: c.chunk,
-                             columns: columns.pointer, product: product.pointer, beta: beta)
-        let factor = beta == 0 ? 1.0 : 2.0  // the second call accumulates onto the first
-        for i in expected.dW.indices { #expect(close(dW.pointer[i], factor * expected.dW[i], scale: 10), "dW \(i)") }
-        for i in expected.db.indices { #expect(close(db.pointer[i], factor * expected.db[i], scale: 10), "db \(i)") }
-        for i in expected.dX.indices { #expect(close(dX.pointer[i], expected.dX[i], scale: 10), "dX \(i)") }
-    }
-}
-
 @Test("Max-pooling forward and backward equal the reference on odd sizes (the last row and column dropped)")
 func poolingMatchesReference() {
     var random = RandomStream(seed: 3, purpose: "pool")
@@ -213,8 +171,8 @@ func architectureCoding() throws {
 }
 
 @Test("Convolution results do not depend on the number of threads splitting im2col, col2im, the copies and the Winograd tile transforms",
-      arguments: [false, true])
-func convolutionThreadsAreBitIdentical(winograd: Bool) {
+      arguments: [ConvolutionPath.im2col, .winograd])
+func convolutionThreadsAreBitIdentical(_ path: ConvolutionPath) {
     // 10 tile columns: one vector group of 8 and a scalar tail of 2 on the Winograd path
     let g = ConvolutionGeometry(inputChannels: 3, height: 9, width: 20, outputChannels: 5, padding: 1)
     let batch = 7, chunk = 3
@@ -225,22 +183,10 @@ func convolutionThreadsAreBitIdentical(winograd: Bool) {
     for threads in [1, 2, 3] {
         let out = FloatBuffer(count: batch * g.outputSize), dW = FloatBuffer(count: g.weightCount)
         let db = FloatBuffer(count: g.outputChannels), dX = FloatBuffer(count: batch * g.inputSize)
-        if winograd {
-            let scratch = FloatBuffer(count: WinogradConvolution.scratchCount(g, chunk: chunk))
-            WinogradConvolution.forward(input: x, weights: w, bias: b, output: out.pointer, batch: batch, geometry: g,
-                                        relu: true, chunk: chunk, scratch: scratch.pointer, threads: threads)
-            WinogradConvolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer,
-                                         biasGradient: db.pointer, inputGradient: dX.pointer, batch: batch, geometry: g,
-                                         chunk: chunk, scratch: scratch.pointer, threads: threads)
-        } else {
-            let columns = FloatBuffer(count: g.patch * chunk * g.positions)
-            let product = FloatBuffer(count: g.outputChannels * chunk * g.positions)
-            Convolution.forward(input: x, weights: w, bias: b, output: out.pointer, batch: batch, geometry: g, relu: true,
-                                chunk: chunk, columns: columns.pointer, product: product.pointer, threads: threads)
-            Convolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer, biasGradient: db.pointer,
-                                 inputGradient: dX.pointer, batch: batch, geometry: g, chunk: chunk, columns: columns.pointer,
-                                 product: product.pointer, threads: threads)
-        }
+        let scratch = path.scratch(g, chunk: chunk)
+        path.forward(x, w, b, output: out.pointer, batch: batch, g, relu: true, chunk: chunk, scratch: scratch, threads: threads)
+        path.backward(delta, x, w, dW: dW.pointer, db: db.pointer, dX: dX.pointer, batch: batch, g, chunk: chunk,
+                      scratch: scratch, threads: threads)
         results.append(out.array + dW.array + db.array + dX.array)
     }
     #expect(results[0] == results[1] && results[0] == results[2])
@@ -259,52 +205,110 @@ private let winogradCases: [ConvolutionCase] = [
     ConvolutionCase(geometry: ConvolutionGeometry(inputChannels: 32, height: 6, width: 34, outputChannels: 32), batch: 2, chunk: 2),
 ]
 
-private func winogradScratch(_ c: ConvolutionCase) -> FloatBuffer {
-    FloatBuffer(count: WinogradConvolution.scratchCount(c.geometry, chunk: c.chunk))
-}
+/// The two ways thermo computes a convolution, each with its own scratch for one case's chunk.
+enum ConvolutionPath: String, CustomTestStringConvertible, Sendable {
+    case im2col, winograd
+    var testDescription: String { rawValue }
 
-@Test("Winograd F(2×2, 3×3) forward equals the nested-loop Float64 reference", arguments: winogradCases)
-func winogradForwardMatchesReference(_ c: ConvolutionCase) {
-    let g = c.geometry
-    var random = RandomStream(seed: 17, purpose: "winograd")
-    let x = randomValues(c.batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
-    let b = randomValues(g.outputChannels, &random)
-    let output = FloatBuffer(count: c.batch * g.outputSize), scratch = winogradScratch(c)
-    let expected = Reference.convolution(x.map(Double.init), w.map(Double.init), b.map(Double.init), batch: c.batch, g)
-    for relu in [false, true] {
-        for i in 0..<output.count { output.pointer[i] = .nan }  // every output must be written
-        WinogradConvolution.forward(input: x, weights: w, bias: b, output: output.pointer, batch: c.batch, geometry: g,
-                                    relu: relu, chunk: c.chunk, scratch: scratch.pointer)
-        for i in expected.indices {
-            let e = relu ? max(0, expected[i]) : expected[i]
-            #expect(close(output.pointer[i], e, scale: 4), "output \(i): \(output.pointer[i]) vs \(e)")
+    /// The reference tests' tolerance scales (see `close`) for the output and for ∂W: Winograd's transforms add
+    /// a few roundings of sums up to 4 times the inputs.
+    var outputScale: Double { self == .im2col ? 1 : 4 }
+    var weightGradientScale: Double { self == .im2col ? 10 : 40 }
+
+    /// Scratch of a chunk of `chunk` images: im2col's columns and product, or Winograd's block.
+    func scratch(_ g: ConvolutionGeometry, chunk: Int) -> [FloatBuffer] {
+        switch self {
+        case .im2col: [FloatBuffer(count: g.patch * chunk * g.positions), FloatBuffer(count: g.outputChannels * chunk * g.positions)]
+        case .winograd: [FloatBuffer(count: WinogradConvolution.scratchCount(g, chunk: chunk))]
+        }
+    }
+
+    func forward(_ x: [Float], _ w: [Float], _ b: [Float], output: UnsafeMutablePointer<Float>, batch: Int,
+                 _ g: ConvolutionGeometry, relu: Bool, chunk: Int, scratch s: [FloatBuffer], threads: Int = 1) {
+        switch self {
+        case .im2col:
+            Convolution.forward(input: x, weights: w, bias: b, output: output, batch: batch, geometry: g, relu: relu,
+                                chunk: chunk, columns: s[0].pointer, product: s[1].pointer, threads: threads)
+        case .winograd:
+            WinogradConvolution.forward(input: x, weights: w, bias: b, output: output, batch: batch, geometry: g,
+                                        relu: relu, chunk: chunk, scratch: s[0].pointer, threads: threads)
+        }
+    }
+
+    func backward(_ delta: [Float], _ x: [Float], _ w: [Float], dW: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>,
+                  dX: UnsafeMutablePointer<Float>?, batch: Int, _ g: ConvolutionGeometry, chunk: Int, scratch s: [FloatBuffer],
+                  beta: Float = 0, threads: Int = 1) {
+        switch self {
+        case .im2col:
+            Convolution.backward(delta: delta, input: x, weights: w, weightGradient: dW, biasGradient: db, inputGradient: dX,
+                                 batch: batch, geometry: g, chunk: chunk, columns: s[0].pointer, product: s[1].pointer,
+                                 beta: beta, threads: threads)
+        case .winograd:
+            WinogradConvolution.backward(delta: delta, input: x, weights: w, weightGradient: dW, biasGradient: db,
+                                         inputGradient: dX, batch: batch, geometry: g, chunk: chunk,
+                                         scratch: s[0].pointer, beta: beta, threads: threads)
+        }
+    }
+
+    func inputGradient(_ delta: [Float], _ w: [Float], dX: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvolutionGeometry,
+                       chunk: Int, scratch s: [FloatBuffer]) {
+        switch self {
+        case .im2col:
+            Convolution.inputGradient(delta: delta, weights: w, inputGradient: dX, batch: batch, geometry: g, chunk: chunk,
+                                      columns: s[0].pointer, product: s[1].pointer)
+        case .winograd:
+            WinogradConvolution.inputGradient(delta: delta, weights: w, inputGradient: dX, batch: batch, geometry: g,
+                                              chunk: chunk, scratch: s[0].pointer)
         }
     }
 }
 
-@Test("Winograd backward equals the Float64 reference: weight, bias and input gradients, overwrite and accumulate; the input gradient alone too",
-      arguments: winogradCases)
-func winogradBackwardMatchesReference(_ c: ConvolutionCase) {
+/// Every im2col case and every Winograd case, each with its path.
+private let referenceCases: [(ConvolutionCase, ConvolutionPath)] =
+    convolutionCases.map { ($0, .im2col) } + winogradCases.map { ($0, .winograd) }
+
+@Test("Convolution forward (im2col + SGEMM, or Winograd F(2×2, 3×3); chunked) equals the nested-loop Float64 reference",
+      arguments: referenceCases)
+func convolutionForwardMatchesReference(_ c: ConvolutionCase, _ path: ConvolutionPath) {
     let g = c.geometry
-    var random = RandomStream(seed: 19, purpose: "winograd")
+    var random = RandomStream(seed: path == .im2col ? 7 : 17, purpose: path == .im2col ? "conv" : "winograd")
+    let x = randomValues(c.batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
+    let b = randomValues(g.outputChannels, &random)
+    let output = FloatBuffer(count: c.batch * g.outputSize), scratch = path.scratch(g, chunk: c.chunk)
+    let expected = Reference.convolution(x.map(Double.init), w.map(Double.init), b.map(Double.init), batch: c.batch, g)
+    for relu in [false, true] {
+        for i in 0..<output.count { output.pointer[i] = .nan }  // every output must be written
+        path.forward(x, w, b, output: output.pointer, batch: c.batch, g, relu: relu, chunk: c.chunk, scratch: scratch)
+        for i in expected.indices {
+            let e = relu ? max(0, expected[i]) : expected[i]
+            #expect(close(output.pointer[i], e, scale: path.outputScale), "output \(i): \(output.pointer[i]) vs \(e)")
+        }
+    }
+}
+
+@Test("Convolution backward equals the Float64 reference: weight, bias and input gradients, overwrite and accumulate; the input gradient alone too",
+      arguments: referenceCases)
+func convolutionBackwardMatchesReference(_ c: ConvolutionCase, _ path: ConvolutionPath) {
+    let g = c.geometry
+    var random = RandomStream(seed: path == .im2col ? 11 : 19, purpose: path == .im2col ? "conv" : "winograd")
     let x = randomValues(c.batch * g.inputSize, &random), w = randomValues(g.weightCount, &random)
     let delta = randomValues(c.batch * g.outputSize, &random)
     let dW = FloatBuffer(count: g.weightCount), db = FloatBuffer(count: g.outputChannels)
-    let dX = FloatBuffer(count: c.batch * g.inputSize), scratch = winogradScratch(c)
+    let dX = FloatBuffer(count: c.batch * g.inputSize), scratch = path.scratch(g, chunk: c.chunk)
     let expected = Reference.convolutionBackward(delta.map(Double.init), x.map(Double.init), w.map(Double.init), batch: c.batch, g)
     for beta: Float in [0, 1] {
         for i in 0..<dX.count { dX.pointer[i] = 99 }  // must be overwritten, not added to
-        WinogradConvolution.backward(delta: delta, input: x, weights: w, weightGradient: dW.pointer, biasGradient: db.pointer,
-                                     inputGradient: dX.pointer, batch: c.batch, geometry: g, chunk: c.chunk,
-                                     scratch: scratch.pointer, beta: beta)
+        path.backward(delta, x, w, dW: dW.pointer, db: db.pointer, dX: dX.pointer, batch: c.batch, g, chunk: c.chunk,
+                      scratch: scratch, beta: beta)
         let factor = beta == 0 ? 1.0 : 2.0  // the second call accumulates onto the first
-        for i in expected.dW.indices { #expect(close(dW.pointer[i], factor * expected.dW[i], scale: 40), "dW \(i)") }
+        for i in expected.dW.indices {
+            #expect(close(dW.pointer[i], factor * expected.dW[i], scale: path.weightGradientScale), "dW \(i)")
+        }
         for i in expected.db.indices { #expect(close(db.pointer[i], factor * expected.db[i], scale: 10), "db \(i)") }
         for i in expected.dX.indices { #expect(close(dX.pointer[i], expected.dX[i], scale: 10), "dX \(i)") }
     }
     for i in 0..<dX.count { dX.pointer[i] = 99 }
-    WinogradConvolution.inputGradient(delta: delta, weights: w, inputGradient: dX.pointer, batch: c.batch, geometry: g,
-                                      chunk: c.chunk, scratch: scratch.pointer)
+    path.inputGradient(delta, w, dX: dX.pointer, batch: c.batch, g, chunk: c.chunk, scratch: scratch)
     for i in expected.dX.indices { #expect(close(dX.pointer[i], expected.dX[i], scale: 10), "input gradient alone \(i)") }
 }
 
