@@ -38,8 +38,9 @@ let package = Package(
         .target(name: "Augmentation", dependencies: ["NumericCore"]),
         /// Dense layers, activations, initialisation, forward/backward pairs, softmax cross-entropy.
         .target(name: "Networks", dependencies: ["NumericCore", "CWinograd"]),
-        /// The vocabulary of training settings: names (flags and grid keys), kinds of value, help texts.
-        .target(name: "Settings"),
+        /// The vocabulary of training settings: names (flags and grid keys), kinds of value, help texts, and the
+        /// options `thermo train` reads them with.
+        .target(name: "Settings", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         /// Perturbations of layer sets, PLA/PLEA losses and kernels, shared-prefix evaluation.
         .target(name: "Smoothing", dependencies: ["NumericCore", "Networks", "Settings"]),
         /// The optimiser, the epoch/step loop, observers, checkpoints.

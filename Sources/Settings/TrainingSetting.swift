@@ -1,11 +1,14 @@
+import ArgumentParser
+
 /// The vocabulary of training settings: every setting that decides a training run's numbers, once.
 ///
 /// A setting's name is its command-line flag's long name (`weight-decay` → `--weight-decay`) and a sweep grid's
 /// key; its kind says what values it takes; its help is the flag's help. `thermo train`'s options take their help
 /// from here, sweep grids accept exactly these keys and check values by their kind, and every error message that
 /// names a setting (in Smoothing, Training, Sweeps or the command line) names it through ``flag``. Adding a
-/// setting: a case and its three facts here, its field in `TrainingConfiguration` (with the comparison that
-/// `resume` uses), and its option in `thermo train`.
+/// setting touches two files: here a case, its facts and its option in ``TrainingOptions``; in
+/// `TrainingConfiguration.swift` its field, how its text is set (`set(_:to:)`) and the comparison that `--resume`
+/// uses (`differs`).
 public enum TrainingSetting: String, CaseIterable, Sendable {
     case data, dataset, layers, network, activation, `init`, lr, momentum, nesterov
     case weightDecay = "weight-decay", batchSize = "batch-size", epochs, seed
@@ -117,5 +120,69 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .smooth: "LAYERS"
         default: nil
         }
+    }
+}
+
+extension ArgumentHelp {
+    /// The help of a training setting's option, as the vocabulary states it (``TrainingSetting/help``).
+    public static func setting(_ setting: TrainingSetting) -> ArgumentHelp {
+        ArgumentHelp(setting.help, valueName: setting.valueName)
+    }
+}
+
+extension TrainingSetting {
+    /// What shells complete for the option: the words of a choice.
+    var completion: CompletionKind? {
+        if case let .choice(words) = kind { return .list(words) }
+        return nil
+    }
+}
+
+/// `thermo train`'s options for the training settings, one per setting of the vocabulary but `--data`,
+/// `--dataset` and `--augment`, which live in option groups that other commands share. Numbers are parsed here (a
+/// word where a number belongs is a usage error of the option); words are checked when they are set on a
+/// configuration (`TrainingConfiguration.applying(_:)`), which is also what a sweep's cells go through.
+public struct TrainingOptions: ParsableArguments {
+    @Option(help: .setting(.layers)) public var layers: String?
+    @Option(help: .setting(.network)) public var network: String?
+    @Option(help: .setting(.activation), completion: TrainingSetting.activation.completion) public var activation: String?
+    @Option(help: .setting(.`init`), completion: TrainingSetting.`init`.completion) public var `init`: String?
+    @Option(parsing: .unconditional, help: .setting(.lr)) public var lr: Double?
+    @Option(parsing: .unconditional, help: .setting(.momentum)) public var momentum: Double?
+    @Flag(help: .setting(.nesterov)) public var nesterov = false
+    @Option(parsing: .unconditional, help: .setting(.weightDecay)) public var weightDecay: Double?
+    @Option(parsing: .unconditional, help: .setting(.batchSize)) public var batchSize: Int?
+    @Option(parsing: .unconditional, help: .setting(.epochs)) public var epochs: Int?
+    @Option(parsing: .unconditional, help: .setting(.seed)) public var seed: UInt64?
+    @Option(parsing: .unconditional, help: .setting(.trainSubset)) public var trainSubset: Int?
+    @Option(parsing: .unconditional, help: .setting(.validation)) public var validation: Int?
+    @Option(parsing: .unconditional, help: .setting(.splitSeed)) public var splitSeed: UInt64?
+    @Option(help: .setting(.pixels), completion: TrainingSetting.pixels.completion) public var pixels: String?
+    @Flag(help: .setting(.keepLastBatch)) public var keepLastBatch = false
+    @Option(help: .setting(.loss), completion: TrainingSetting.loss.completion) public var loss: String?
+    @Option(help: .setting(.smooth)) public var smooth: String?
+    @Option(parsing: .unconditional, help: .setting(.radius)) public var radius: Double?
+    @Option(parsing: .unconditional, help: .setting(.samples)) public var samples: Int?
+    @Option(parsing: .unconditional, help: .setting(.sharpness)) public var sharpness: Double?
+    @Option(help: .setting(.kernel), completion: TrainingSetting.kernel.completion) public var kernel: String?
+    @Option(parsing: .unconditional, help: .setting(.gamma)) public var gamma: Double?
+    @Option(help: .setting(.smoothingPath), completion: TrainingSetting.smoothingPath.completion) public var smoothingPath: String?
+
+    public init() {}
+
+    /// The settings given on the command line, as the text a configuration sets (a flag that is given is `yes`).
+    public var given: [TrainingSetting: String] {
+        var texts: [TrainingSetting: String] = [:]
+        func put(_ setting: TrainingSetting, _ text: String?) { if let text { texts[setting] = text } }
+        func put(_ setting: TrainingSetting, _ number: Double?) { put(setting, number.map { String($0) }) }
+        func put<Whole: FixedWidthInteger>(_ setting: TrainingSetting, _ whole: Whole?) { put(setting, whole.map { String($0) }) }
+        func put(_ setting: TrainingSetting, _ flag: Bool) { put(setting, flag ? "yes" : nil) }
+        put(.layers, layers); put(.network, network); put(.activation, activation); put(.`init`, `init`)
+        put(.lr, lr); put(.momentum, momentum); put(.nesterov, nesterov); put(.weightDecay, weightDecay)
+        put(.batchSize, batchSize); put(.epochs, epochs); put(.seed, seed); put(.trainSubset, trainSubset)
+        put(.validation, validation); put(.splitSeed, splitSeed); put(.pixels, pixels); put(.keepLastBatch, keepLastBatch)
+        put(.loss, loss); put(.smooth, smooth); put(.radius, radius); put(.samples, samples); put(.sharpness, sharpness)
+        put(.kernel, kernel); put(.gamma, gamma); put(.smoothingPath, smoothingPath)
+        return texts
     }
 }

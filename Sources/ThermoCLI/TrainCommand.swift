@@ -29,58 +29,10 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: .setting(.layers))
-    var layers: String?
-    @Option(help: .setting(.network))
-    var network: String?
-    @Option(help: .setting(.activation))
-    var activation: Activation?
-    @Option(help: .setting(.`init`))
-    var `init`: Initialization?
-    @Option(parsing: .unconditional, help: .setting(.lr))
-    var lr: Double?
-    @Option(parsing: .unconditional, help: .setting(.momentum))
-    var momentum: Double?
-    @Flag(help: .setting(.nesterov))
-    var nesterov = false
-    @Option(parsing: .unconditional, help: .setting(.weightDecay))
-    var weightDecay: Double?
-    @Option(parsing: .unconditional, help: .setting(.batchSize))
-    var batchSize: Int?
-    @Option(parsing: .unconditional, help: .setting(.epochs))
-    var epochs: Int?
-    @Option(parsing: .unconditional, help: .setting(.seed))
-    var seed: UInt64?
+    @OptionGroup var settings: TrainingOptions
+    @OptionGroup(title: "Augmentation") var augmentation: AugmentationOptions
     @Option(parsing: .unconditional, help: "BLAS threads (default: the number of cores).")
     var threads: Int?
-    @Option(parsing: .unconditional, help: .setting(.trainSubset))
-    var trainSubset: Int?
-    @Option(parsing: .unconditional, help: .setting(.validation))
-    var validation: Int?
-    @Option(parsing: .unconditional, help: .setting(.splitSeed))
-    var splitSeed: UInt64?
-    @Option(help: .setting(.pixels))
-    var pixels: PixelScaling?
-    @OptionGroup(title: "Augmentation") var augmentation: AugmentationOptions
-    @Flag(help: .setting(.keepLastBatch))
-    var keepLastBatch = false
-
-    @Option(help: .setting(.loss))
-    var loss: LossConfiguration.Kind?
-    @Option(help: .setting(.smooth))
-    var smooth: String?
-    @Option(parsing: .unconditional, help: .setting(.radius))
-    var radius: Double?
-    @Option(parsing: .unconditional, help: .setting(.samples))
-    var samples: Int?
-    @Option(parsing: .unconditional, help: .setting(.sharpness))
-    var sharpness: Double?
-    @Option(help: .setting(.kernel))
-    var kernel: LossConfiguration.Kernel?
-    @Option(parsing: .unconditional, help: .setting(.gamma))
-    var gamma: Double?
-    @Option(help: .setting(.smoothingPath))
-    var smoothingPath: LossConfiguration.Path?
 
     @Option(help: ArgumentHelp("Write the run's summary as JSON to FILE (- for standard output; a FIFO or device is written through).", valueName: "FILE"))
     var summary: String?
@@ -113,77 +65,10 @@ struct TrainCommand: ParsableCommand {
 
     /// The configuration the flags describe, on top of `base` (the defaults, or a resumed run's).
     func configuration(base: TrainingConfiguration) throws -> TrainingConfiguration {
-        var c = base
-        if let name = data.dataset { c.dataset = name }
-        if let network {
-            guard layers == nil else {
-                throw ValidationError("\(TrainingSetting.layers.flag) and \(TrainingSetting.network.flag) both describe the network; give one of them")
-            }
-            do {
-                c.architecture = try NetworkSpec.architecture(network, input: TrainCommand.imageShape,
-                                                              activation: activation ?? c.architecture.activation)
-            } catch {
-                throw ValidationError("\(TrainingSetting.network.flag) \(error.description) (input \(TrainCommand.imageShape))")
-            }
-        } else if layers != nil || activation != nil {
-            let widths = try layers.map(parseWidths) ?? c.architecture.widths
-            guard widths.count >= 2, widths.allSatisfy({ $0 > 0 }) else {
-                throw ValidationError("\(TrainingSetting.layers.flag) needs at least two positive widths, e.g. 784,256,10")
-            }
-            if layers == nil, !c.architecture.isFullyConnected {  // --activation alone on a resumed CNN
-                c.architecture = try Architecture(input: c.architecture.input, stages: c.architecture.stages,
-                                                  activation: activation ?? c.architecture.activation)
-            } else {
-                c.architecture = Architecture(widths: widths, activation: activation ?? c.architecture.activation)
-            }
-        }
-        if let i = `init` { c.initialization = i }
-        if let lr { c.optimizer.learningRate = lr }
-        if let momentum { c.optimizer.momentum = momentum }
-        if nesterov { c.optimizer.nesterov = true }
-        if let weightDecay { c.optimizer.weightDecay = weightDecay }
-        if let batchSize { c.batchSize = batchSize }
-        if let epochs { c.epochs = epochs }
-        if let seed { c.seed = seed }
-        if let trainSubset { c.trainSubset = trainSubset }
-        if let validation { c.validation = validation }
-        if let splitSeed { c.splitSeed = splitSeed }
-        if let pixels { c.standardize = pixels == .standardized }
-        if let augment = try augmentation.spec() { c.augment = augment == "none" ? nil : augment }
-        if keepLastBatch { c.keepLastBatch = true }
-        if let loss { c.loss.kind = loss }
-        if let smooth {
-            do { c.loss.layers = try parseLayerSet(smooth, architecture: c.architecture) } catch {
-                throw ValidationError(error.description)
-            }
-        }
-        if let radius { c.loss.radius = radius }
-        if let samples { c.loss.samples = samples }
-        if let sharpness { c.loss.sharpness = sharpness }
-        if let kernel { c.loss.kernel = kernel }
-        if let gamma { c.loss.gamma = gamma }
-        if let smoothingPath { c.loss.path = smoothingPath }
-        if c.loss.kind != .ce && c.loss.kernel == .uniform && radius == nil && base.loss.kind == .ce {
-            throw ValidationError("\(TrainingSetting.radius.flag) is needed with \(TrainingSetting.loss.flag) \(c.loss.kind.rawValue) (e.g. \(TrainingSetting.radius.flag) 0.01)")
-        }
-        if c.loss.kind == .ce && (smooth != nil || radius != nil || sharpness != nil || gamma != nil) {
-            let smoothing: [TrainingSetting] = [.smooth, .radius, .sharpness, .gamma]
-            throw ValidationError(smoothing.dropLast().map(\.flag).joined(separator: ", ") + " and \(TrainingSetting.gamma.flag) need \(TrainingSetting.loss.flag) pla or plea")
-        }
-        do { try c.validate() } catch { throw ValidationError(error.description) }
-        return c
-    }
-
-    /// The image shape of every data set thermo reads (MNIST, Fashion-MNIST, KMNIST: one 28×28 grey channel),
-    /// the input of a `--network`; training checks it against the data's actual size before it starts.
-    static let imageShape = TensorShape(channels: 1, height: 28, width: 28)
-
-    func parseWidths(_ text: String) throws -> [Int] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        return try parts.map { part in
-            guard let n = Int(part) else { throw ValidationError("\(TrainingSetting.layers.flag) takes comma-separated widths like 784,256,10; '\(part)' is not a whole number") }
-            return n
-        }
+        var given = settings.given
+        given[.dataset] = data.dataset
+        given[.augment] = try augmentation.spec()
+        do { return try base.applying(given) } catch { throw ValidationError(error.description) }
     }
 
     func run() throws {
@@ -398,14 +283,3 @@ extension TrainCommand {
         return object["status"] as? String == "interrupted"
     }
 }
-
-/// How pixels become inputs (`--pixels`).
-enum PixelScaling: String, ExpressibleByArgument, CaseIterable {
-    case standardized, unit
-}
-
-extension Activation: ExpressibleByArgument {}
-extension LossConfiguration.Kind: ExpressibleByArgument {}
-extension LossConfiguration.Kernel: ExpressibleByArgument {}
-extension LossConfiguration.Path: ExpressibleByArgument {}
-extension Initialization: ExpressibleByArgument {}

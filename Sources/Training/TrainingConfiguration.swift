@@ -216,6 +216,136 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
     public var description: String { "\(flag) \(message)" }
 }
 
+extension TrainingConfiguration {
+    /// The image shape a `--network` is described on (MNIST, Fashion-MNIST, KMNIST: one 28×28 grey channel);
+    /// training checks it against the data's actual size before it starts.
+    public static let networkInput = TensorShape(channels: 1, height: 28, width: 28)
+
+    /// This configuration with the settings `given` (a setting → its text, as on the command line or in a sweep
+    /// grid) set in the vocabulary's order, then the rules between settings checked and the whole validated: what
+    /// `thermo train` runs for its flags, on the defaults or on a resumed run's configuration.
+    public func applying(_ given: [TrainingSetting: String]) throws(ConfigurationError) -> TrainingConfiguration {
+        if given[.layers] != nil && given[.network] != nil {
+            throw ConfigurationError(.layers, "and \(TrainingSetting.network.flag) both describe the network; give one of them")
+        }
+        var c = self
+        for setting in TrainingSetting.allCases { if let text = given[setting] { try c.set(setting, to: text) } }
+        if c.loss.kind != .ce && c.loss.kernel == .uniform && given[.radius] == nil && loss.kind == .ce {
+            throw ConfigurationError(.radius, "is needed with \(TrainingSetting.loss.flag) \(c.loss.kind.rawValue) (e.g. \(TrainingSetting.radius.flag) 0.01)")
+        }
+        let smoothing: [TrainingSetting] = [.smooth, .radius, .sharpness, .gamma]
+        if c.loss.kind == .ce && smoothing.contains(where: { given[$0] != nil }) {
+            throw ConfigurationError(flag: smoothing.dropLast().map(\.flag).joined(separator: ", "),
+                                     "and \(TrainingSetting.gamma.flag) need \(TrainingSetting.loss.flag) pla or plea")
+        }
+        try c.validate()
+        return c
+    }
+
+    /// Sets one setting from its text: a number, a whole number, one of the setting's words, `yes`/`no` for a
+    /// flag, widths, a network SPEC, a layer set (read against the network already set) or an augmentation SPEC.
+    /// A text that is none of what the setting takes is an error naming its flag; ranges are `validate()`'s.
+    public mutating func set(_ setting: TrainingSetting, to text: String) throws(ConfigurationError) {
+        switch setting {
+        case .data: break
+        case .dataset: dataset = text
+        case .layers:
+            let widths = try Self.widths(text)
+            architecture = Architecture(widths: widths, activation: architecture.activation)
+        case .network:
+            do {
+                architecture = try NetworkSpec.architecture(text, input: Self.networkInput, activation: architecture.activation)
+            } catch {
+                throw ConfigurationError(.network, "\(error.description) (input \(Self.networkInput))")
+            }
+        case .activation:
+            let activation: Activation = try Self.word(setting, text)
+            if architecture.isFullyConnected {
+                architecture = Architecture(widths: architecture.widths, activation: activation)
+            } else {
+                do { architecture = try Architecture(input: architecture.input, stages: architecture.stages, activation: activation) } catch {
+                    throw ConfigurationError(.network, error.description)
+                }
+            }
+        case .`init`: initialization = try Self.word(setting, text)
+        case .lr: optimizer.learningRate = try Self.number(setting, text)
+        case .momentum: optimizer.momentum = try Self.number(setting, text)
+        case .nesterov: optimizer.nesterov = try Self.flag(setting, text)
+        case .weightDecay: optimizer.weightDecay = try Self.number(setting, text)
+        case .batchSize: batchSize = try Self.whole(setting, text)
+        case .epochs: epochs = try Self.whole(setting, text)
+        case .seed: seed = try Self.whole(setting, text)
+        case .trainSubset: trainSubset = try Self.whole(setting, text)
+        case .validation: validation = try Self.whole(setting, text)
+        case .splitSeed: splitSeed = try Self.whole(setting, text)
+        case .pixels: standardize = try Self.choice(setting, text) == "standardized"
+        case .keepLastBatch: keepLastBatch = try Self.flag(setting, text)
+        case .loss: loss.kind = try Self.word(setting, text)
+        case .smooth:
+            do { loss.layers = try parseLayerSet(text, architecture: architecture) } catch {
+                throw ConfigurationError(error.setting, error.message)
+            }
+        case .radius: loss.radius = try Self.number(setting, text)
+        case .samples: loss.samples = try Self.whole(setting, text)
+        case .sharpness: loss.sharpness = try Self.number(setting, text)
+        case .kernel: loss.kernel = try Self.word(setting, text)
+        case .gamma: loss.gamma = try Self.number(setting, text)
+        case .smoothingPath: loss.path = try Self.word(setting, text)
+        case .augment: augment = text == "none" ? nil : text
+        }
+    }
+
+    /// `--layers`'s comma-separated widths, at least two and all positive.
+    static func widths(_ text: String) throws(ConfigurationError) -> [Int] {
+        var widths: [Int] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let trimmed = part.trimmingCharacters(in: .whitespaces)
+            guard let n = Int(trimmed) else {
+                throw ConfigurationError(.layers, "takes comma-separated widths like 784,256,10; '\(trimmed)' is not a whole number")
+            }
+            widths.append(n)
+        }
+        guard widths.count >= 2, widths.allSatisfy({ $0 > 0 }) else {
+            throw ConfigurationError(.layers, "needs at least two positive widths, e.g. 784,256,10")
+        }
+        return widths
+    }
+
+    static func number(_ setting: TrainingSetting, _ text: String) throws(ConfigurationError) -> Double {
+        guard let value = Double(text) else { throw ConfigurationError(setting, "takes a number, got '\(text)'") }
+        return value
+    }
+
+    static func whole<Whole: FixedWidthInteger>(_ setting: TrainingSetting, _ text: String) throws(ConfigurationError) -> Whole {
+        guard let value = Whole(text) else { throw ConfigurationError(setting, "takes a whole number, got '\(text)'") }
+        return value
+    }
+
+    static func flag(_ setting: TrainingSetting, _ text: String) throws(ConfigurationError) -> Bool {
+        switch text {
+        case "yes": return true
+        case "no": return false
+        default: throw ConfigurationError(setting, "is yes or no, got '\(text)'")
+        }
+    }
+
+    /// One of the words the vocabulary lists for `setting`.
+    static func choice(_ setting: TrainingSetting, _ text: String) throws(ConfigurationError) -> String {
+        guard case let .choice(words) = setting.kind, words.contains(text) else {
+            let words: [String] = if case let .choice(words) = setting.kind { words } else { [] }
+            throw ConfigurationError(setting, "takes \(words.dropLast().joined(separator: ", ")) or \(words.last ?? ""), got '\(text)'")
+        }
+        return text
+    }
+
+    /// The value of a word setting, as its type spells it (the vocabulary's words are the raw values).
+    static func word<Word: RawRepresentable<String>>(_ setting: TrainingSetting, _ text: String) throws(ConfigurationError) -> Word {
+        let word = try choice(setting, text)
+        guard let value = Word(rawValue: word) else { throw ConfigurationError(setting, "has no value '\(word)' in this thermo") }
+        return value
+    }
+}
+
 extension TrainingSetting {
     /// Whether two configurations differ in this setting (the data folder is no part of a configuration).
     public func differs(_ a: TrainingConfiguration, _ b: TrainingConfiguration) -> Bool {

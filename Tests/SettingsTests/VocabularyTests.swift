@@ -50,51 +50,30 @@ import Training
         #expect(throws: GridError.self) { try parser.addFile("learning-rate = 0.1", name: "grid.txt") }
     }
 
-    /// `base` changed in exactly `setting`.
-    func changed(_ base: TrainingConfiguration, _ setting: TrainingSetting) -> TrainingConfiguration {
+    /// A text for each setting that differs from the test's base configuration.
+    static let otherTexts: [TrainingSetting: String] = [
+        .data: "elsewhere", .dataset: "kmnist", .layers: "784,32,10", .network: "conv4,pool,fc10", .activation: "tanh",
+        .`init`: "kaiming-uniform", .lr: "0.0002", .momentum: "0.5", .nesterov: "yes", .weightDecay: "1e-4",
+        .batchSize: "257", .epochs: "121", .seed: "2", .trainSubset: "1000", .validation: "100", .splitSeed: "9",
+        .pixels: "unit", .keepLastBatch: "yes", .loss: "plea", .smooth: "1,3", .radius: "0.51", .samples: "5",
+        .sharpness: "100", .kernel: "gaussian", .gamma: "10", .smoothingPath: "naive", .augment: "paper-cifar",
+    ]
+
+    /// `base` changed in exactly `setting`, through the setter `thermo train` and sweep cells use.
+    func changed(_ base: TrainingConfiguration, _ setting: TrainingSetting) throws -> TrainingConfiguration {
         var c = base
-        switch setting {
-        case .data: break
-        case .dataset: c.dataset = "kmnist"
-        case .layers: c.architecture = Architecture(widths: [784, 32, 10], activation: c.architecture.activation)
-        case .network:
-            c.architecture = try! NetworkSpec.architecture("conv4,pool,fc10", input: TensorShape(channels: 1, height: 28, width: 28),
-                                                           classes: 10, activation: c.architecture.activation)
-        case .activation: c.architecture = Architecture(widths: c.architecture.widths, activation: .tanh)
-        case .`init`: c.initialization = .kaimingUniform
-        case .lr: c.optimizer.learningRate *= 2
-        case .momentum: c.optimizer.momentum = 0.5
-        case .nesterov: c.optimizer.nesterov.toggle()
-        case .weightDecay: c.optimizer.weightDecay = 1e-4
-        case .batchSize: c.batchSize += 1
-        case .epochs: c.epochs += 1
-        case .seed: c.seed += 1
-        case .trainSubset: c.trainSubset = 1000
-        case .validation: c.validation = 100
-        case .splitSeed: c.splitSeed = 9
-        case .pixels: c.standardize.toggle()
-        case .keepLastBatch: c.keepLastBatch.toggle()
-        case .loss: c.loss.kind = .plea
-        case .smooth: c.loss.layers = [1, 3]
-        case .radius: c.loss.radius += 0.5
-        case .samples: c.loss.samples += 1
-        case .sharpness: c.loss.sharpness = 100
-        case .kernel: c.loss.kernel = .gaussian
-        case .gamma: c.loss.gamma = 10
-        case .smoothingPath: c.loss.path = .naive
-        case .augment: c.augment = "paper-cifar"
-        }
+        try c.set(setting, to: try #require(Self.otherTexts[setting], "no test text for \(setting.flag)"))
         return c
     }
 
     @Test("Two configurations differ in exactly the setting that was changed, and say so by its flag")
-    func differencesNameTheChangedSetting() {
+    func differencesNameTheChangedSetting() throws {
         var base = TrainingConfiguration()
         base.loss.kind = .pla
         base.loss.layers = [2]
         base.loss.radius = 0.01
         for setting in TrainingSetting.allCases where setting != .data {
-            let other = changed(base, setting)
+            let other = try changed(base, setting)
             #expect(TrainingSetting.allCases.filter { $0.differs(base, other) } == [setting])
             #expect(base.differences(from: other) == setting.flag)
         }
@@ -111,5 +90,44 @@ import Training
         c.loss.layers = [2]
         c.loss.samples = -3
         #expect { try c.validate() } throws: { ($0 as? ConfigurationError)?.flag == TrainingSetting.samples.flag }
+    }
+
+    @Test("Every word the vocabulary lists for a setting is a value of its type, and other words are refused by flag")
+    func choicesAreTheTypesWords() throws {
+        for setting in TrainingSetting.allCases {
+            guard case let .choice(words) = setting.kind else { continue }
+            for word in words {
+                var c = TrainingConfiguration()
+                try c.set(setting, to: word)
+            }
+            var c = TrainingConfiguration()
+            #expect { try c.set(setting, to: "nonsense") } throws: {
+                ($0 as? ConfigurationError)?.description == "\(setting.flag) takes \(words.dropLast().joined(separator: ", ")) or \(words.last!), got 'nonsense'"
+            }
+        }
+        var c = TrainingConfiguration()
+        try c.set(.pixels, to: "unit")
+        #expect(!c.standardize)
+        try c.set(.activation, to: "tanh")
+        #expect(c.architecture.activation == .tanh)
+    }
+
+    @Test("thermo train's flags and a sweep grid's texts make the same configuration")
+    func optionsAndTextsAgree() throws {
+        let options = try TrainingOptions.parse(["--layers", "784,64,10", "--lr", "1e-3", "--nesterov", "--seed", "7",
+                                                 "--loss", "pla", "--smooth", "hidden", "--radius", "0.02", "--kernel", "uniform"])
+        let fromFlags = try TrainingConfiguration().applying(options.given)
+        let fromTexts = try TrainingConfiguration().applying([.layers: "784,64,10", .lr: "0.001", .nesterov: "yes", .seed: "7",
+                                                              .loss: "pla", .smooth: "1", .radius: "0.02"])
+        #expect(fromFlags == fromTexts)
+        #expect(fromFlags.loss.layers == [1] && fromFlags.optimizer.learningRate == 1e-3 && fromFlags.optimizer.nesterov)
+        // Rules between settings name the flags; a resumed run's settings stay unless given.
+        #expect { try TrainingConfiguration().applying([.loss: "pla", .smooth: "1"]) } throws: {
+            ($0 as? ConfigurationError)?.description == "--radius is needed with --loss pla (e.g. --radius 0.01)"
+        }
+        #expect((try fromFlags.applying([.epochs: "3"])).loss == fromFlags.loss)
+        #expect { try TrainingConfiguration().applying([.lr: "fast"]) } throws: {
+            ($0 as? ConfigurationError)?.description == "--lr takes a number, got 'fast'"
+        }
     }
 }
