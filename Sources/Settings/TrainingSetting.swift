@@ -8,7 +8,8 @@ import ArgumentParser
 /// names a setting (in Smoothing, Training, Sweeps or the command line) names it through ``flag``. Adding a
 /// setting touches two files: here a case, its facts and its option in ``TrainingOptions``; in
 /// `TrainingConfiguration.swift` its field, how its text is set (`set(_:to:)`) and the comparison that `--resume`
-/// uses (`differs`).
+/// uses (`differs`). The field is optional, nil meaning what runs did before the setting existed, so that their
+/// checkpoints and summaries still decode.
 public enum TrainingSetting: String, CaseIterable, Sendable {
     case data, dataset, layers, network, activation, `init`, lr, momentum, nesterov
     case weightDecay = "weight-decay", batchSize = "batch-size", epochs, seed
