@@ -162,34 +162,9 @@ public enum LevenbergMarquardt {
                                           parameters: theta, chiSquare: chi2, damping: lambda)
         }
 
-        func contacts() -> [BoundSide?] {
-            (0..<p).map { k in
-                let b = bounds[k]
-                if b.lower.isFinite, theta[k] - b.lower <= options.boundTolerance * max(1, abs(b.lower)) { return .lower }
-                if b.upper.isFinite, b.upper - theta[k] <= options.boundTolerance * max(1, abs(b.upper)) { return .upper }
-                return nil
-            }
-        }
-        func freeMask() -> [Bool] {
-            let side = contacts()
-            return (0..<p).map { k in
-                switch side[k] {
-                case .lower: return g[k] <= 0  // −g points inwards (upwards): free
-                case .upper: return g[k] >= 0
-                case nil: return true
-                }
-            }
-        }
-        /// The largest cosine |g_k| / √(A_kk χ²) over the free parameters.
-        func gradientCosine(_ free: [Bool]) -> Double {
-            var worst = 0.0
-            for k in 0..<p where free[k] {
-                let denominator = (a[k * p + k] * chi2).squareRoot()
-                let c = denominator > 0 ? abs(g[k]) / denominator : (g[k] == 0 ? 0 : .infinity)
-                worst = max(worst, c)
-            }
-            return worst
-        }
+        func contacts() -> [BoundSide?] { boundContacts(theta, bounds: bounds, tolerance: options.boundTolerance) }
+        func freeMask() -> [Bool] { freeParameters(contacts(), gradient: g) }
+        func gradientCosine(_ free: [Bool]) -> Double { largestGradientCosine(free, jtj: a, gradient: g, chiSquare: chi2) }
         func solution(_ how: Convergence, _ iterations: Int) -> Solution {
             Solution(parameters: theta, chiSquare: chi2, jtj: a, gradient: g, iterations: iterations,
                      convergence: how, boundContacts: contacts())
@@ -204,36 +179,15 @@ public enum LevenbergMarquardt {
                 return solution(.gradient, iteration)
             }
             iteration += 1
-            // Damped normal equations on the free parameters.
-            let m = freeIndex.count
-            var system = [Double](repeating: 0, count: m * m)
-            var rhs = [Double](repeating: 0, count: m)
-            for (i, ki) in freeIndex.enumerated() {
-                rhs[i] = -g[ki]
-                for (j, kj) in freeIndex.enumerated() { system[i * m + j] = a[ki * p + kj] }
-                system[i * m + i] += lambda * scale[ki]
-            }
-            let delta = SymmetricLinearAlgebra.solve(system, rhs, dimension: m).solution
+            let delta = dampedStep(jtj: a, gradient: g, scale: scale, damping: lambda, free: freeIndex)
             var trial = theta
             for (i, k) in freeIndex.enumerated() { trial[k] = bounds[k].clamp(theta[k] + delta[i]) }
-            var stepNorm = 0.0, thetaNorm = 0.0
-            for k in 0..<p {
-                lastStep[k] = trial[k] - theta[k]
-                stepNorm += lastStep[k] * lastStep[k]
-                thetaNorm += theta[k] * theta[k]
+            for k in 0..<p { lastStep[k] = trial[k] - theta[k] }
+            if isSmallStep(lastStep, at: theta, tolerance: options.relativeStepTolerance) {
+                return solution(.relativeStep, iteration)
             }
-            stepNorm = stepNorm.squareRoot()
-            thetaNorm = thetaNorm.squareRoot()
-            let xtol = options.relativeStepTolerance
-            if stepNorm <= xtol * (thetaNorm + xtol) { return solution(.relativeStep, iteration) }
 
-            // Predicted reduction of the linear model: −2δᵀg − δᵀAδ.
-            var predicted = 0.0
-            for i in 0..<p {
-                var ad = 0.0
-                for j in 0..<p { ad += a[i * p + j] * lastStep[j] }
-                predicted -= 2 * lastStep[i] * g[i] + lastStep[i] * ad
-            }
+            let predicted = predictedReduction(jtj: a, gradient: g, step: lastStep)
             let trialChi2 = problem.sumOfSquares(trial)
             let actual = chi2 - trialChi2
             let rho = (trialChi2.isFinite && predicted > 0) ? actual / predicted : -1
@@ -264,6 +218,76 @@ public enum LevenbergMarquardt {
         }
         throw LevenbergMarquardtError(reason: .iterationLimit, iterations: iteration, lastStep: lastStep,
                                       parameters: theta, chiSquare: chi2, damping: lambda)
+    }
+
+    /// For each parameter, the bound θ_k lies on (within `tolerance`, relative to the bound's size), if any.
+    static func boundContacts(_ theta: [Double], bounds: [ParameterBounds], tolerance: Double) -> [BoundSide?] {
+        theta.indices.map { k in
+            let b = bounds[k]
+            if b.lower.isFinite, theta[k] - b.lower <= tolerance * max(1, abs(b.lower)) { return .lower }
+            if b.upper.isFinite, b.upper - theta[k] <= tolerance * max(1, abs(b.upper)) { return .upper }
+            return nil
+        }
+    }
+
+    /// Which parameters may move: those off their bounds, and those on one whose descent direction −g_k points
+    /// back into the box.
+    static func freeParameters(_ contacts: [BoundSide?], gradient g: [Double]) -> [Bool] {
+        contacts.indices.map { k in
+            switch contacts[k] {
+            case .lower: return g[k] <= 0  // −g points inwards (upwards): free
+            case .upper: return g[k] >= 0
+            case nil: return true
+            }
+        }
+    }
+
+    /// The largest cosine |g_k| / √(A_kk χ²) over the free parameters.
+    static func largestGradientCosine(_ free: [Bool], jtj a: [Double], gradient g: [Double], chiSquare chi2: Double) -> Double {
+        let p = g.count
+        var worst = 0.0
+        for k in 0..<p where free[k] {
+            let denominator = (a[k * p + k] * chi2).squareRoot()
+            let c = denominator > 0 ? abs(g[k]) / denominator : (g[k] == 0 ? 0 : .infinity)
+            worst = max(worst, c)
+        }
+        return worst
+    }
+
+    /// The step δ of the free parameters from the damped normal equations (A_FF + λ·diag(scale_F)) δ = −g_F.
+    static func dampedStep(jtj a: [Double], gradient g: [Double], scale: [Double], damping lambda: Double,
+                           free freeIndex: [Int]) -> [Double] {
+        let p = g.count, m = freeIndex.count
+        var system = [Double](repeating: 0, count: m * m)
+        var rhs = [Double](repeating: 0, count: m)
+        for (i, ki) in freeIndex.enumerated() {
+            rhs[i] = -g[ki]
+            for (j, kj) in freeIndex.enumerated() { system[i * m + j] = a[ki * p + kj] }
+            system[i * m + i] += lambda * scale[ki]
+        }
+        return SymmetricLinearAlgebra.solve(system, rhs, dimension: m).solution
+    }
+
+    /// Whether the step is below the relative tolerance: ‖δ‖ ≤ xtol · (‖θ‖ + xtol).
+    static func isSmallStep(_ step: [Double], at theta: [Double], tolerance xtol: Double) -> Bool {
+        var stepNorm = 0.0, thetaNorm = 0.0
+        for k in step.indices {
+            stepNorm += step[k] * step[k]
+            thetaNorm += theta[k] * theta[k]
+        }
+        return stepNorm.squareRoot() <= xtol * (thetaNorm.squareRoot() + xtol)
+    }
+
+    /// The reduction of χ² the linear model predicts for the step δ: −2δᵀg − δᵀAδ.
+    static func predictedReduction(jtj a: [Double], gradient g: [Double], step: [Double]) -> Double {
+        let p = g.count
+        var predicted = 0.0
+        for i in 0..<p {
+            var ad = 0.0
+            for j in 0..<p { ad += a[i * p + j] * step[j] }
+            predicted -= 2 * step[i] * g[i] + step[i] * ad
+        }
+        return predicted
     }
 }
 

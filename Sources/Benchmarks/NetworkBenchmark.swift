@@ -127,7 +127,7 @@ public struct NetworkBenchmark {
                       imagesPerSecond: Double(batch) / stepMedian * 1000, stepGFLOP: flops / 1e9,
                       achievedGFLOPS: flops / stepMedian / 1e6, sgemmGFLOPS: sgemmRate(),
                       peakResidentMB: peakResidentMegabytes(), smoothing: rows, augmentation: augmentationCost,
-                      pytorchReference: "PyTorch 2.13 CPU, 2 threads, oneDNN AVX-512 (its reference script bench_cnn.py --threads 2, 2-core AMD EPYC): paper-mnist 394 ms/step at batch 256 (650 images/s, 180 GFLOP/s), paper-cifar 742 ms, paper-stl 549 ms at batch 64; not measured in this run")
+                      pytorchReference: "PyTorch 2.15 CPU (PyPI wheel), 2 threads, the same networks' step measured by scripts/bench-cnn-vs-pytorch on 2026-12-05, 12:37-12:55 UTC, on a 2-core AMD EPYC VM: medians paper-mnist 605 ms/step at batch 256 (9 rounds), paper-cifar 889 ms (9), paper-stl 540 ms at batch 64 (4); not measured in this run: that script measures both side by side")
     }
 
     /// Gathers `steps` batches `reps` times from synthetic images of the network's input shape (random bytes, 4

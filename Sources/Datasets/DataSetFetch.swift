@@ -95,48 +95,10 @@ public func fetchDataSet(named name: String, to folder: String? = nil, mirrors: 
     for role in DataSetFileRole.allCases {
         let temporary = target + "/.\(role.gzipFileName).part-\(token)"
         temporaries[role] = temporary
-        var attempts: [String] = []
-        var unreachable = 0
-        var fetched = false
-        for mirror in sources {
-            let address = mirror.hasSuffix("/") ? mirror + role.gzipFileName : mirror + "/" + role.gzipFileName
-            guard let url = URL(string: address), url.scheme != nil else {
-                attempts.append("\(address): not a valid URL")
-                continue
-            }
-            log("downloading \(address)")
-            do {
-                let bytes = try downloadFile(from: url, to: temporary, limit: maximumDownloadBytes)
-                let (report, file) = checkDataSetFile(role, path: temporary, description: description)
-                if let problem = downloadProblem(report, file: file) {
-                    // The messages name the temporary file; the URL says which copy it was.
-                    let shown = problem.replacingOccurrences(of: temporary, with: role.gzipFileName)
-                    log("  rejected: \(shown)")
-                    attempts.append("\(address): \(shown)")
-                    continue
-                }
-                log("  \(grouped(bytes)) bytes, valid")
-                let destination = target + "/" + role.gzipFileName
-                reports.append(FileReport(role: role, path: destination, outcome: report.outcome))
-                files[role] = file
-                fetched = true
-                break
-            } catch let failure as DownloadFailure {
-                log("  failed: \(failure)")
-                if failure.isUnreachable {
-                    unreachable += 1
-                    attempts.append("\(failure)")
-                } else {
-                    attempts.append("\(address): \(failure)")
-                }
-            }
-        }
-        if !fetched {
-            if unreachable > 0 && unreachable == attempts.count {
-                throw FetchError.noNetwork(name: name, folder: target, attempts: attempts)
-            }
-            throw FetchError.allMirrorsFailed(file: role.gzipFileName, attempts: attempts)
-        }
+        let (report, file) = try downloadValidCopy(role, of: name, description: description, from: sources,
+                                                   to: temporary, folder: target, log: log)
+        reports.append(report)
+        files[role] = file
     }
 
     // Every file is valid on its own; now they must fit together.
@@ -160,6 +122,49 @@ public func fetchDataSet(named name: String, to folder: String? = nil, mirrors: 
     }
     committed = true
     return report
+}
+
+/// Downloads file `role` of data set `name` into `temporary` from the first of `mirrors` whose copy is valid
+/// (IDX structure, sizes, canonical checksum), trying them in order; its report names its final place in `folder`.
+/// Throws `noNetwork` when no mirror could be reached, `allMirrorsFailed` when none had a valid copy.
+private func downloadValidCopy(_ role: DataSetFileRole, of name: String, description: DataSetDescription,
+                               from mirrors: [String], to temporary: String, folder: String,
+                               log: (String) -> Void) throws -> (FileReport, IDXFile?) {
+    var attempts: [String] = []
+    var unreachable = 0
+    for mirror in mirrors {
+        let address = mirror.hasSuffix("/") ? mirror + role.gzipFileName : mirror + "/" + role.gzipFileName
+        guard let url = URL(string: address), url.scheme != nil else {
+            attempts.append("\(address): not a valid URL")
+            continue
+        }
+        log("downloading \(address)")
+        do {
+            let bytes = try downloadFile(from: url, to: temporary, limit: maximumDownloadBytes)
+            let (report, file) = checkDataSetFile(role, path: temporary, description: description)
+            if let problem = downloadProblem(report, file: file) {
+                // The messages name the temporary file; the URL says which copy it was.
+                let shown = problem.replacingOccurrences(of: temporary, with: role.gzipFileName)
+                log("  rejected: \(shown)")
+                attempts.append("\(address): \(shown)")
+                continue
+            }
+            log("  \(grouped(bytes)) bytes, valid")
+            return (FileReport(role: role, path: folder + "/" + role.gzipFileName, outcome: report.outcome), file)
+        } catch let failure as DownloadFailure {
+            log("  failed: \(failure)")
+            if failure.isUnreachable {
+                unreachable += 1
+                attempts.append("\(failure)")
+            } else {
+                attempts.append("\(address): \(failure)")
+            }
+        }
+    }
+    if unreachable > 0 && unreachable == attempts.count {
+        throw FetchError.noNetwork(name: name, folder: folder, attempts: attempts)
+    }
+    throw FetchError.allMirrorsFailed(file: role.gzipFileName, attempts: attempts)
 }
 
 /// What makes a downloaded file unusable, if anything: not valid IDX, not gzip, or a checksum that differs

@@ -19,32 +19,10 @@ extension RunSeries {
         defer { try? reader.close() }
         let header = reader.header
         let L = header.layerCount
-        let numbers = (1...L).map(String.init)
         let labels = traceLayerLabels(header)
-        let indices: [Int]
-        if let wanted = request.layers {
-            indices = try wanted.map { label in
-                guard let i = numbers.firstIndex(of: label) ?? labels.firstIndex(of: label) else {
-                    let names = labels == numbers ? "" : " (" + labels.joined(separator: ", ") + ")"
-                    throw StudyError(.input, "--layers \(label): \(path) has layers 1…\(L)\(names)")
-                }
-                return i
-            }
-        } else {
-            indices = Array(0..<L)
-        }
+        let indices = try selectedLayers(request.layers, labels: labels, layerCount: L, path: path)
         let epochCount = try reader.rowCount(.epoch)
-        guard epochCount > 0 else {
-            let status = reader.progress.status
-            switch status {
-            case .running:
-                throw StudyError(.input, "trace \(path) has no complete epochs yet (status running); wait for the run's first epoch, or run 'thermo inspect \(path)'")
-            case .diverged:
-                throw StudyError(.input, "trace \(path) has no complete epoch: its run diverged during the first epoch, so there is nothing to analyse; 'thermo inspect \(path)' shows where, and the run needs other settings")
-            default:
-                throw StudyError(.input, "trace \(path) has no complete epoch: its run ended (\(status)) during the first epoch; continue it with 'thermo train --resume CKPT --trace \(path)' or record it again")
-            }
-        }
+        guard epochCount > 0 else { throw noCompleteEpoch(path, status: reader.progress.status) }
         let epochs = try reader.read(.epoch).values
         guard let first = epochs.firstIndex(where: { request.epochs.contains($0) }),
               let last = epochs.lastIndex(where: { request.epochs.contains($0) }) else {
@@ -95,6 +73,31 @@ extension RunSeries {
             }
         }
         return run
+    }
+
+    /// The indices of the layers `wanted` names (by number or label), or all of them.
+    static func selectedLayers(_ wanted: [String]?, labels: [String], layerCount L: Int, path: String) throws -> [Int] {
+        guard let wanted else { return Array(0..<L) }
+        let numbers = (1...L).map(String.init)
+        return try wanted.map { label in
+            guard let i = numbers.firstIndex(of: label) ?? labels.firstIndex(of: label) else {
+                let names = labels == numbers ? "" : " (" + labels.joined(separator: ", ") + ")"
+                throw StudyError(.input, "--layers \(label): \(path) has layers 1…\(L)\(names)")
+            }
+            return i
+        }
+    }
+
+    /// Why a trace without a complete epoch cannot be studied, and what to do, by the run's status.
+    static func noCompleteEpoch(_ path: String, status: TraceStatus) -> StudyError {
+        switch status {
+        case .running:
+            StudyError(.input, "trace \(path) has no complete epochs yet (status running); wait for the run's first epoch, or run 'thermo inspect \(path)'")
+        case .diverged:
+            StudyError(.input, "trace \(path) has no complete epoch: its run diverged during the first epoch, so there is nothing to analyse; 'thermo inspect \(path)' shows where, and the run needs other settings")
+        default:
+            StudyError(.input, "trace \(path) has no complete epoch: its run ended (\(status)) during the first epoch; continue it with 'thermo train --resume CKPT --trace \(path)' or record it again")
+        }
     }
 
     /// The layers' labels in a trace: "1", "2", … for a fully-connected network; for one with convolutions the
