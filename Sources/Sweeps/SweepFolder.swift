@@ -69,9 +69,14 @@ public struct SweepFolder: Sendable {
         }
     }
 
-    /// Writes the manifest atomically, with `updated` set to now.
+    /// Writes the manifest atomically, with `updated` set to now; a manifest that says nothing new (the file already
+    /// holds it, but for `updated`) is left as it is, so that rerunning a finished sweep changes no file.
     public func writeManifest(_ manifest: Manifest) throws {
         var m = manifest
+        if let data = try? Data(contentsOf: manifestURL), var written = try? JSONDecoder().decode(Manifest.self, from: data) {
+            written.updated = m.updated
+            if written == m { return }
+        }
         m.updated = ISO8601DateFormatter().string(from: Date())
         try writeFileAtomically(try m.json(), to: manifestURL)
     }

@@ -18,6 +18,23 @@ import TestSupport
         #expect(how == .continued)
     }
 
+    @Test("Writing a manifest that says nothing new leaves the file as it is; a changed cell state rewrites it")
+    func unchangedManifestIsNotRewritten() throws {
+        let s = try SweepFixture("seed = 1…2")
+        defer { s.cleanUp() }
+        let url = s.folder.root.appendingPathComponent("manifest.json")
+        var manifest = try s.folder.readManifest()
+        manifest.updated = "2000-01-01T00:00:00Z"
+        let before = try Data(contentsOf: url)
+        try s.folder.writeManifest(manifest)
+        #expect(try Data(contentsOf: url) == before)
+        try s.writeSummary(0, status: "completed", best: 0.9, final: 0.8)
+        try s.folder.writeManifest(s.folder.refreshed(manifest))
+        let after = try s.folder.readManifest()
+        #expect(after.cells[0].status != manifest.cells[0].status)
+        #expect(after.updated != "2000-01-01T00:00:00Z")
+    }
+
     @Test("Another grid is refused without --force; with it, shared cells keep their results and the rest move to discarded/")
     func replaceGrid() throws {
         let s = try SweepFixture("seed = 1…3")
