@@ -55,6 +55,29 @@ public enum Dense {
         }
     }
 
+    /// One row block's share of `backward`: ∂W and ∂b for the output units `outputRows` (each a sum over the whole
+    /// batch, in the same order as `backward`), and ∂L/∂A_in for the batch rows `batchRows`; the blocks of a split
+    /// together give what `backward` gives.
+    @inline(__always)
+    public static func backwardRows(delta: UnsafePointer<Float>, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                                    weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
+                                    inputGradient: UnsafeMutablePointer<Float>?, batch: Int, inputs: Int, outputs: Int,
+                                    ones: UnsafePointer<Float>, beta: Float, outputRows: Range<Int>, batchRows: Range<Int>) {
+        if !outputRows.isEmpty {
+            // (o, n_in) = (B, o)ᵀ · (B, n_in) for the block's o output units
+            BLAS.sgemm(.transposed, .none, m: outputRows.count, n: inputs, k: batch, a: delta + outputRows.lowerBound,
+                       lda: outputs, b: input, ldb: inputs, beta: beta, c: weightGradient + outputRows.lowerBound * inputs,
+                       ldc: inputs)
+            BLAS.sgemv(.transposed, m: batch, n: outputRows.count, a: delta + outputRows.lowerBound, lda: outputs, x: ones,
+                       beta: beta, y: biasGradient + outputRows.lowerBound)
+        }
+        if let inputGradient, !batchRows.isEmpty {
+            // (b, n_in) = (b, n_out) · (n_out, n_in) for the block's b rows
+            BLAS.sgemm(.none, .none, m: batchRows.count, n: inputs, k: outputs, a: delta + batchRows.lowerBound * outputs,
+                       lda: outputs, b: weights, ldb: inputs, c: inputGradient + batchRows.lowerBound * inputs, ldc: inputs)
+        }
+    }
+
     /// δ_l = ∂L/∂A_l ⊙ φ'(Z_l), in place over `gradient` (B·n values), using the stored activations A_l = φ(Z_l):
     /// ReLU: φ' = [A > 0]; tanh: φ' = 1 − A².
     @inline(__always)

@@ -28,19 +28,24 @@ public final class Pass: @unchecked Sendable {
     /// For each pooling stage i (index i), the offset of each output's maximum in its input plane.
     public let argmax: [UnsafeMutablePointer<Int32>?]
     /// im2col scratch, K × G·P floats for the largest convolution, and its C_out × G·P product.
-    public let columns: FloatBuffer
-    public let product: FloatBuffer
+    public private(set) var columns: FloatBuffer
+    public private(set) var product: FloatBuffer
     /// Images per im2col chunk, per stage (0 for stages that are not convolutions).
-    public let chunks: [Int]
+    public private(set) var chunks: [Int]
     /// Images per Winograd chunk of each stage: 0 where a convolution runs on im2col (or the stage is not one).
-    public let winogradChunks: [Int]
+    public private(set) var winogradChunks: [Int]
     /// Scratch of the Winograd convolutions (`WinogradConvolution.scratchCount` for the largest).
-    public let winogradScratch: FloatBuffer
+    public private(set) var winogradScratch: FloatBuffer
     /// The weight layer l of each stage index i (0 for poolings and for index 0).
     let stageLayers: [Int]
-    /// Threads for the convolutions' im2col, col2im and copies (results do not depend on it); the GEMMs use
-    /// OpenBLAS's own threads.
-    public var threads = 1
+    /// Threads of a network with convolutions: when more than one, every stage splits its batch into `threads`
+    /// blocks of rows that run at once, each on one OpenBLAS thread with its own scratch (``splitsRows``). A
+    /// fully-connected network ignores it: its GEMMs use OpenBLAS's own threads.
+    public var threads = 1 {
+        didSet { if threads != oldValue { layOutScratch() } }
+    }
+    /// The scratch of row blocks 1… when stages split their batch (block 0 uses the pass's own buffers).
+    var parts: [PartScratch] = []
     /// When true, `backward` keeps each layer's error δ_l = ∂L/∂Z_l, (B, n_l), in `errors[l]` (for per-sample
     /// statistics such as the within-batch gradient variance); off by default, as it costs a copy per layer.
     public var retainsErrors = false {
@@ -78,30 +83,11 @@ public final class Pass: @unchecked Sendable {
         delta = FloatBuffer(count: widest)
         deltaBelow = FloatBuffer(count: widest)
         ones = FloatBuffer([Float](repeating: 1, count: rows.max() ?? capacity))
-        let layout = architecture.layout
-        var chunks = [Int](repeating: 0, count: architecture.stages.count + 1)
-        var winogradChunks = chunks
-        var columnCount = 0, productCount = 0, winogradCount = 0
-        for layer in layout.layers {
-            guard let g = layer.convolution else { continue }
-            let G = g.chunk(batch: rows[layer.stage])
-            chunks[layer.stage] = G
-            columnCount = max(columnCount, g.patch * G * g.positions)
-            productCount = max(productCount, g.outputChannels * G * g.positions)
-            if WinogradConvolution.applies(to: g) {
-                let W = WinogradConvolution.chunk(g, batch: rows[layer.stage])
-                winogradChunks[layer.stage] = W
-                winogradCount = max(winogradCount, WinogradConvolution.scratchCount(g, chunk: W))
-            }
-        }
-        self.chunks = chunks
-        self.winogradChunks = winogradChunks
-        winogradScratch = FloatBuffer(count: max(1, winogradCount))
+        (chunks, winogradChunks) = ([], [])
+        (columns, product, winogradScratch) = (FloatBuffer(count: 0), FloatBuffer(count: 0), FloatBuffer(count: 0))
         var stageLayers = [Int](repeating: 0, count: architecture.stages.count + 1)
-        for (index, layer) in layout.layers.enumerated() { stageLayers[layer.stage] = index + 1 }
+        for (index, layer) in architecture.layout.layers.enumerated() { stageLayers[layer.stage] = index + 1 }
         self.stageLayers = stageLayers
-        columns = FloatBuffer(count: columnCount)
-        product = FloatBuffer(count: productCount)
         argmax = architecture.stages.indices.map { index -> UnsafeMutablePointer<Int32>? in
             let n = rows[index + 1] * architecture.shapes[index + 1].count
             guard case .pool = architecture.stages[index] else { return nil }
@@ -109,12 +95,90 @@ public final class Pass: @unchecked Sendable {
             p.initialize(repeating: 0, count: n)
             return p
         }
+        layOutScratch()
     }
 
     deinit {
         labels.deallocate()
         for p in argmax { p?.deallocate() }
     }
+
+    /// One row block's own scratch when stages split their batch: Winograd and im2col buffers like the pass's, and
+    /// its partial parameter gradient of a convolution (weights, then biases).
+    final class PartScratch {
+        let winograd: FloatBuffer, columns: FloatBuffer, product: FloatBuffer, gradient: FloatBuffer
+        init(like pass: Pass, gradientCount: Int) {
+            winograd = FloatBuffer(count: pass.winogradScratch.count)
+            columns = FloatBuffer(count: pass.columns.count)
+            product = FloatBuffer(count: pass.product.count)
+            gradient = FloatBuffer(count: gradientCount)
+        }
+    }
+
+    /// Whether stages split their batch over `threads` row blocks: for networks with convolutions, where two
+    /// one-thread halves of a step run 1.3–1.8 times as fast as OpenBLAS's two threads sharing each of its many
+    /// mid-sized GEMMs (docs/performance.md). The numbers change in their last bits only (GEMMs of other shapes,
+    /// a convolution's block sums added in block order), and are the same from run to run for a thread count.
+    public var splitsRows: Bool { threads > 1 && !architecture.isFullyConnected }
+
+    /// Sizes the convolutions' chunks and scratch: each of the ``rowBlocks(_:)`` a stage may run at once gets its
+    /// own scratch within an equal share of the budgets (2^21 floats for im2col, 2^20 per Winograd matrix), so
+    /// that a split takes no more scratch memory than one block.
+    func layOutScratch() {
+        let blocks = splitsRows ? threads : 1
+        var chunks = [Int](repeating: 0, count: architecture.stages.count + 1)
+        var winogradChunks = chunks
+        var columnCount = 0, productCount = 0, winogradCount = 0, gradientCount = 0
+        for layer in architecture.layout.layers {
+            guard let g = layer.convolution else { continue }
+            let G = g.chunk(batch: rows[layer.stage], budget: (1 << 21) / blocks)
+            chunks[layer.stage] = G
+            columnCount = max(columnCount, g.patch * G * g.positions)
+            productCount = max(productCount, g.outputChannels * G * g.positions)
+            gradientCount = max(gradientCount, g.weightCount + g.outputChannels)
+            if WinogradConvolution.applies(to: g) {
+                let W = WinogradConvolution.chunk(g, batch: rows[layer.stage], budget: (1 << 20) / blocks)
+                winogradChunks[layer.stage] = W
+                winogradCount = max(winogradCount, WinogradConvolution.scratchCount(g, chunk: W))
+            }
+        }
+        self.chunks = chunks
+        self.winogradChunks = winogradChunks
+        columns = FloatBuffer(count: columnCount)
+        product = FloatBuffer(count: productCount)
+        winogradScratch = FloatBuffer(count: max(1, winogradCount))
+        parts = (1..<blocks).map { _ in PartScratch(like: self, gradientCount: gradientCount) }
+    }
+
+    /// How a `batch` is cut into row blocks: `count` non-empty blocks of `size` rows (the last one shorter).
+    func rowBlocks(_ batch: Int) -> (count: Int, size: Int) {
+        let wanted = splitsRows ? max(1, min(threads, batch)) : 1
+        let size = max(1, (batch + wanted - 1) / wanted)
+        return ((batch + size - 1) / size, size)
+    }
+
+    /// Runs `body(part, first row, row count)` for the row blocks of a `batch` (``rowBlocks(_:)``): one block, or
+    /// several at once with OpenBLAS on one thread.
+    func forEachRowBlock(_ batch: Int, _ body: (Int, Int, Int) -> Void) {
+        let (count, size) = rowBlocks(batch)
+        guard count > 1 else { body(0, 0, batch); return }
+        BLAS.singleThreaded {
+            ConcurrentWork.forEach(iterations: count) { part in
+                let first = part * size
+                body(part, first, min(size, batch - first))
+            }
+        }
+    }
+
+    /// The Winograd, im2col and product scratch of row block `part`.
+    func scratch(_ part: Int) -> (winograd: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>,
+                                  product: UnsafeMutablePointer<Float>) {
+        part == 0 ? (winogradScratch.pointer, columns.pointer, product.pointer)
+            : (parts[part - 1].winograd.pointer, parts[part - 1].columns.pointer, parts[part - 1].product.pointer)
+    }
+
+    /// Threads of a convolution's own loops: the pass's when it does not split rows, else one per block.
+    var convolutionThreads: Int { splitsRows ? 1 : threads }
 
     /// A_0, the input rows to fill before `forward`, (B, n_0).
     @inline(__always) public var input: UnsafeMutablePointer<Float> { activations[0].pointer }
@@ -132,9 +196,20 @@ public final class Pass: @unchecked Sendable {
     }
 
     /// Stage i on `batch` rows from `input` to `output` (each (rows, C·H·W)), with the network's weights or, for a
-    /// weight layer, `weights` in their place (a smoothing sample's P(a, l)).
+    /// weight layer, `weights` in their place (a smoothing sample's P(a, l)). Rows are independent here: row blocks
+    /// compute their own rows.
     public func forwardStage(_ i: Int, _ network: Network, weights: UnsafePointer<Float>?,
                              input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int) {
+        let inCount = architecture.shapes[i - 1].count, outCount = architecture.shapes[i].count
+        forEachRowBlock(batch) { part, first, rows in
+            forwardRows(i, network, weights: weights, input: input + first * inCount, output: output + first * outCount,
+                        firstRow: first, rows: rows, part: part)
+        }
+    }
+
+    /// Stage i's forward on one block of `rows` rows starting at row `firstRow` (`input` and `output` point at it).
+    func forwardRows(_ i: Int, _ network: Network, weights: UnsafePointer<Float>?, input: UnsafePointer<Float>,
+                     output: UnsafeMutablePointer<Float>, firstRow: Int, rows batch: Int, part: Int) {
         let φ = architecture.activation(afterStage: i), shape = architecture.shapes[i - 1]
         switch architecture.stages[i - 1] {
         case let .dense(n):
@@ -142,21 +217,21 @@ public final class Pass: @unchecked Sendable {
             Dense.forward(input: input, weights: weights ?? UnsafePointer(network.weights(l)), bias: network.bias(l),
                           output: output, batch: batch, inputs: shape.count, outputs: n, activation: φ)
         case .convolution:
-            let l = layerIndex(ofStage: i), g = network.layout[layer: l].convolution!
+            let l = layerIndex(ofStage: i), g = network.layout[layer: l].convolution!, scratch = scratch(part)
             if winogradChunks[i] > 0 {
                 WinogradConvolution.forward(input: input, weights: weights ?? UnsafePointer(network.weights(l)),
                                             bias: network.bias(l), output: output, batch: batch, geometry: g, relu: true,
-                                            chunk: winogradChunks[i], scratch: winogradScratch.pointer, threads: threads)
+                                            chunk: winogradChunks[i], scratch: scratch.winograd, threads: convolutionThreads)
                 return
             }
             Convolution.forward(input: input, weights: weights ?? UnsafePointer(network.weights(l)), bias: network.bias(l),
                                 output: output, batch: batch, geometry: g,
-                                relu: true, chunk: chunks[i], columns: columns.pointer, product: product.pointer,
-                                threads: threads)
+                                relu: true, chunk: chunks[i], columns: scratch.columns, product: scratch.product,
+                                threads: convolutionThreads)
         case .pool:
-            precondition(batch <= rows[i], "a pooling stage holds the argmax of at most \(rows[i]) rows")
-            MaxPool.forward(input: input, output: output, argmax: argmax[i - 1]!, planes: batch * shape.channels,
-                            height: shape.height, width: shape.width)
+            precondition(firstRow + batch <= rows[i], "a pooling stage holds the argmax of at most \(rows[i]) rows")
+            MaxPool.forward(input: input, output: output, argmax: argmax[i - 1]! + firstRow * architecture.shapes[i].count,
+                            planes: batch * shape.channels, height: shape.height, width: shape.width)
         }
     }
 
@@ -231,35 +306,70 @@ public final class Pass: @unchecked Sendable {
     /// Stage i's backward on `batch` rows, given `delta` = ∂L/∂(its output before φ) and its `input`: a weight
     /// layer's parameter gradients (accumulated when `accumulate`) and, when `inputGradient` is given, ∂L/∂input
     /// computed with `weights` (nil: the network's); a pooling routes `delta` through its recorded argmax.
+    ///
+    /// Split into row blocks, a dense layer's ∂W and ∂b are cut by output rows (each block sums over the whole
+    /// batch, as without a split) and its ∂input by batch rows; a convolution's blocks each sum their own images
+    /// (block 0 into the network's gradient, the others into their scratch) and are added in block order.
     public func backwardStage(_ i: Int, _ network: Network, weights: UnsafePointer<Float>?, delta: UnsafePointer<Float>,
                               input: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?, batch: Int,
                               accumulate: Bool) {
-        let shape = architecture.shapes[i - 1]
+        let shape = architecture.shapes[i - 1], outCount = architecture.shapes[i].count
         switch architecture.stages[i - 1] {
         case .pool:
             guard let inputGradient else { return }
-            MaxPool.backward(outputGradient: delta, argmax: argmax[i - 1]!, inputGradient: inputGradient,
-                             planes: batch * shape.channels, height: shape.height, width: shape.width)
-        case .dense, .convolution:
+            forEachRowBlock(batch) { _, first, rows in
+                MaxPool.backward(outputGradient: delta + first * outCount, argmax: argmax[i - 1]! + first * outCount,
+                                 inputGradient: inputGradient + first * shape.count,
+                                 planes: rows * shape.channels, height: shape.height, width: shape.width)
+            }
+        case .dense:
             let l = layerIndex(ofStage: i), layer = network.layout[layer: l]
             let weights = weights ?? UnsafePointer(network.weights(l))
-            if let g = layer.convolution, winogradChunks[i] > 0 {
-                WinogradConvolution.backward(delta: delta, input: input, weights: weights,
-                                             weightGradient: network.weightGradient(l),
-                                             biasGradient: network.biasGradient(l), inputGradient: inputGradient,
-                                             batch: batch, geometry: g, chunk: winogradChunks[i],
-                                             scratch: winogradScratch.pointer, beta: accumulate ? 1 : 0, threads: threads)
-            } else if let g = layer.convolution {
-                Convolution.backward(delta: delta, input: input, weights: weights,
-                                     weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
-                                     inputGradient: inputGradient, batch: batch, geometry: g, chunk: chunks[i],
-                                     columns: columns.pointer, product: product.pointer, beta: accumulate ? 1 : 0,
-                                     threads: threads)
-            } else {
-                Dense.backward(delta: delta, input: input, weights: weights,
-                               weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
-                               inputGradient: inputGradient, batch: batch, inputs: layer.inputs, outputs: layer.outputs,
-                               ones: ones.pointer, beta: accumulate ? 1 : 0)
+            let blocks = rowBlocks(batch).count
+            forEachRowBlock(batch) { part, first, rows in
+                if blocks == 1 {
+                    Dense.backward(delta: delta, input: input, weights: weights,
+                                   weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
+                                   inputGradient: inputGradient, batch: batch, inputs: layer.inputs, outputs: layer.outputs,
+                                   ones: ones.pointer, beta: accumulate ? 1 : 0)
+                    return
+                }
+                let per = (layer.outputs + blocks - 1) / blocks
+                let o0 = min(layer.outputs, part * per), o1 = min(layer.outputs, o0 + per)
+                Dense.backwardRows(delta: delta, input: input, weights: weights, weightGradient: network.weightGradient(l),
+                                   biasGradient: network.biasGradient(l), inputGradient: inputGradient, batch: batch,
+                                   inputs: layer.inputs, outputs: layer.outputs, ones: ones.pointer,
+                                   beta: accumulate ? 1 : 0, outputRows: o0..<o1, batchRows: first..<(first + rows))
+            }
+        case .convolution:
+            let l = layerIndex(ofStage: i), g = network.layout[layer: l].convolution!
+            let weights = weights ?? UnsafePointer(network.weights(l))
+            let blocks = rowBlocks(batch).count
+            forEachRowBlock(batch) { part, first, rows in
+                let scratch = scratch(part)
+                let weightGradient = part == 0 ? network.weightGradient(l) : parts[part - 1].gradient.pointer
+                let biasGradient = part == 0 ? network.biasGradient(l) : parts[part - 1].gradient.pointer + g.weightCount
+                let beta: Float = part == 0 && accumulate ? 1 : 0
+                let delta = delta + first * g.outputSize, input = input + first * g.inputSize
+                let inputGradient = inputGradient.map { $0 + first * g.inputSize }
+                if winogradChunks[i] > 0 {
+                    WinogradConvolution.backward(delta: delta, input: input, weights: weights, weightGradient: weightGradient,
+                                                 biasGradient: biasGradient, inputGradient: inputGradient, batch: rows,
+                                                 geometry: g, chunk: winogradChunks[i], scratch: scratch.winograd,
+                                                 beta: beta, threads: convolutionThreads)
+                } else {
+                    Convolution.backward(delta: delta, input: input, weights: weights, weightGradient: weightGradient,
+                                         biasGradient: biasGradient, inputGradient: inputGradient, batch: rows, geometry: g,
+                                         chunk: chunks[i], columns: scratch.columns, product: scratch.product, beta: beta,
+                                         threads: convolutionThreads)
+                }
+            }
+            // The other blocks' sums, added in block order.
+            let weightGradient = network.weightGradient(l), biasGradient = network.biasGradient(l)
+            for part in 1..<blocks {
+                let partial = parts[part - 1].gradient.pointer
+                for q in 0..<g.weightCount { weightGradient[q] += partial[q] }
+                for q in 0..<g.outputChannels { biasGradient[q] += partial[g.weightCount + q] }
             }
         }
     }
@@ -270,22 +380,27 @@ public final class Pass: @unchecked Sendable {
                                    inputGradient: UnsafeMutablePointer<Float>, batch: Int, accumulate: Bool,
                                    scratch: UnsafeMutablePointer<Float>) {
         let layer = network.layout[layer: layerIndex(ofStage: i)]
-        if let g = layer.convolution {
-            let target = accumulate ? scratch : inputGradient
-            if winogradChunks[i] > 0 {
-                WinogradConvolution.inputGradient(delta: delta, weights: weights, inputGradient: target, batch: batch,
-                                                  geometry: g, chunk: winogradChunks[i],
-                                                  scratch: winogradScratch.pointer, threads: threads)
+        forEachRowBlock(batch) { part, first, rows in
+            if let g = layer.convolution {
+                let target = (accumulate ? scratch : inputGradient) + first * g.inputSize
+                let delta = delta + first * g.outputSize, buffers = self.scratch(part)
+                if winogradChunks[i] > 0 {
+                    WinogradConvolution.inputGradient(delta: delta, weights: weights, inputGradient: target, batch: rows,
+                                                      geometry: g, chunk: winogradChunks[i], scratch: buffers.winograd,
+                                                      threads: convolutionThreads)
+                } else {
+                    Convolution.inputGradient(delta: delta, weights: weights, inputGradient: target, batch: rows,
+                                              geometry: g, chunk: chunks[i], columns: buffers.columns, product: buffers.product)
+                }
+                if accumulate {
+                    for q in (first * g.inputSize)..<((first + rows) * g.inputSize) { inputGradient[q] += scratch[q] }
+                }
             } else {
-                Convolution.inputGradient(delta: delta, weights: weights, inputGradient: target, batch: batch,
-                                          geometry: g, chunk: chunks[i], columns: columns.pointer,
-                                          product: product.pointer)
+                // (b, n_in) (+)= (b, n_out) · (n_out, n_in), for the block's b rows
+                BLAS.sgemm(.none, .none, m: rows, n: layer.inputs, k: layer.outputs, a: delta + first * layer.outputs,
+                           lda: layer.outputs, b: weights, ldb: layer.inputs, beta: accumulate ? 1 : 0,
+                           c: inputGradient + first * layer.inputs, ldc: layer.inputs)
             }
-            if accumulate { for q in 0..<(batch * g.inputSize) { inputGradient[q] += scratch[q] } }
-        } else {
-            // (B, n_in) (+)= (B, n_out) · (n_out, n_in)
-            BLAS.sgemm(.none, .none, m: batch, n: layer.inputs, k: layer.outputs, a: delta, lda: layer.outputs,
-                       b: weights, ldb: layer.inputs, beta: accumulate ? 1 : 0, c: inputGradient, ldc: layer.inputs)
         }
     }
 }

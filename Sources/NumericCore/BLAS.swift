@@ -34,6 +34,17 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
+    /// Runs `body` with OpenBLAS on one thread (each call on its caller's thread), then restores the count: for
+    /// callers that run several BLAS calls at once on their own threads.
+    @inline(__always)
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        let saved = openblas_get_num_threads()
+        guard saved > 1 else { return try body() }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(saved) }
+        return try body()
+    }
+
     /// OpenBLAS's description of its build and of the CPU kernel it chose (for provenance records).
     public static var configuration: String {
         let config = openblas_get_config().map { String(cString: $0) } ?? "unknown"
