@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     var network: String?
     @Option(parsing: .unconditional, help: "Mini-batch size.")
     var batchSize = 256
-    @Option(parsing: .unconditional, help: "BLAS threads (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Threads (default: the number of cores): OpenBLAS's for a fully-connected network; for one with convolutions, blocks of each batch's rows run at once, one OpenBLAS thread each.")
     var threads: Int?
     @Option(parsing: .unconditional, help: "Steps per repetition.")
     var steps = 20

@@ -31,7 +31,7 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var settings: TrainingOptions
     @OptionGroup(title: "Augmentation") var augmentation: AugmentationOptions
-    @Option(parsing: .unconditional, help: "BLAS threads (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Threads (default: the number of cores): OpenBLAS's for a fully-connected network; for one with convolutions, blocks of each batch's rows run at once, one OpenBLAS thread each.")
     var threads: Int?
 
     @Option(help: ArgumentHelp("Write the run's summary as JSON to FILE (- for standard output; a FIFO or device is written through).", valueName: "FILE"))
