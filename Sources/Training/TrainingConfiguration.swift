@@ -331,8 +331,8 @@ extension TrainingConfiguration {
 
     /// One of the words the vocabulary lists for `setting`.
     static func choice(_ setting: TrainingSetting, _ text: String) throws(ConfigurationError) -> String {
-        guard case let .choice(words) = setting.kind, words.contains(text) else {
-            let words: [String] = if case let .choice(words) = setting.kind { words } else { [] }
+        let words: [String] = if case let .choice(words) = setting.kind { words } else { [] }
+        guard words.contains(text) else {
             throw ConfigurationError(setting, "takes \(words.dropLast().joined(separator: ", ")) or \(words.last ?? ""), got '\(text)'")
         }
         return text
