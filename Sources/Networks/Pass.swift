@@ -12,7 +12,7 @@ public final class Pass: @unchecked Sendable {
     /// The largest batch this pass can hold.
     public let capacity: Int
     /// The rows each stage's output buffer holds (index 0: the input); `capacity` everywhere except in the
-    /// smoothing losses' stacked passes.
+    /// smoothing losses' stacked passes (S · `capacity` from the first smoothed stage up, 0 below it).
     public let rows: [Int]
     /// The network's shape.
     public let architecture: Architecture
@@ -60,19 +60,21 @@ public final class Pass: @unchecked Sendable {
 
     /// Buffers for batches of up to `capacity` rows.
     public convenience init(_ architecture: Architecture, capacity: Int) {
-        self.init(architecture, rows: [Int](repeating: capacity, count: architecture.stages.count + 1))
+        self.init(architecture, capacity: capacity, rows: [Int](repeating: capacity, count: architecture.stages.count + 1))
     }
 
-    /// Buffers for the smoothing losses' stacked samples: up to `capacity` rows below stage `stage` and
-    /// `samples` · `capacity` rows (sample-major) from stage `stage` up.
+    /// Buffers for the smoothing losses' stacked samples: `samples` · `capacity` rows (sample-major) for the
+    /// outputs of stage `stage` and above, none below it (the shared prefix runs on the trainer's own pass).
     public convenience init(_ architecture: Architecture, capacity: Int, samples: Int, stackedFrom stage: Int) {
-        self.init(architecture, rows: (0...architecture.stages.count).map { $0 >= stage ? samples * capacity : capacity })
+        self.init(architecture, capacity: capacity,
+                  rows: (0...architecture.stages.count).map { $0 >= stage ? samples * capacity : 0 })
     }
 
-    /// Buffers holding `rows[i]` rows of stage i's output (index 0: the input).
-    init(_ architecture: Architecture, rows: [Int]) {
-        precondition(rows.allSatisfy { $0 > 0 } && rows.count == architecture.stages.count + 1)
-        self.capacity = rows[0]
+    /// Buffers holding `rows[i]` rows of stage i's output (index 0: the input; 0 rows: a stage this pass never
+    /// runs).
+    init(_ architecture: Architecture, capacity: Int, rows: [Int]) {
+        precondition(capacity > 0 && rows.allSatisfy { $0 >= 0 } && rows.count == architecture.stages.count + 1)
+        self.capacity = capacity
         self.rows = rows
         self.architecture = architecture
         let shapes = architecture.shapes
@@ -129,7 +131,7 @@ public final class Pass: @unchecked Sendable {
         var chunks = [Int](repeating: 0, count: architecture.stages.count + 1)
         var winogradChunks = chunks
         var columnCount = 0, productCount = 0, winogradCount = 0, gradientCount = 0
-        for layer in architecture.layout.layers {
+        for layer in architecture.layout.layers where rows[layer.stage] > 0 {
             guard let g = layer.convolution else { continue }
             let G = g.chunk(batch: rows[layer.stage], budget: (1 << 21) / blocks)
             chunks[layer.stage] = G

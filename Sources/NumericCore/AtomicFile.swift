@@ -11,18 +11,24 @@ import Foundation
 /// Writes `bytes` to a temporary file next to `path`, fsyncs it, renames it over `path` and fsyncs the folder.
 /// On failure the temporary file is removed and `path` is untouched.
 public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    try bytes.withUnsafeBytes { try writeAtomically(parts: [$0], to: path) }
+}
+
+/// `writeAtomically(_:to:)` for a file made of `parts` one after the other, written straight from memory (for
+/// files such as checkpoints whose bulk already sits in a buffer).
+public func writeAtomically(parts: [UnsafeRawBufferPointer], to path: String) throws {
     let temporary = "\(path).tmp-\(getpid())"
     removeStaleTemporaries(of: path, marker: ".tmp-")
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw FileWriteError(path: path, errno: errno) }
-    var ok = bytes.withUnsafeBytes { raw -> Bool in
+    var ok = true
+    write: for raw in parts where raw.count > 0 {
         var done = 0
         while done < raw.count {
             let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-            if n < 0 { if errno == EINTR { continue }; return false }
+            if n < 0 { if errno == EINTR { continue }; ok = false; break write }
             done += n
         }
-        return true
     }
     let code = errno
     ok = ok && fsync(fd) == 0

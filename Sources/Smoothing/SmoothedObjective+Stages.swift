@@ -4,7 +4,8 @@ import NumericCore
 /// The shared-prefix PLA/PLEA of `SmoothedObjective` on a network with convolutions and poolings, stage by
 /// stage. With m = min(U), its stage s_m, and S = y + 1 samples stacked sample-major (sample a in rows a·B…):
 ///
-/// Forward.  Stages below s_m run once on B rows. Stage s_m runs S times on the shared input, each sample with
+/// Forward.  Stages below s_m run once on B rows, in the trainer's own pass (the stacked pass holds only the stages
+/// from s_m up). Stage s_m runs S times on the shared input, each sample with
 /// its own weights P(a, m); above it a weight layer in U runs S times on its sample's B rows, any other stage
 /// (a layer outside U, a pooling) once on all S·B rows.
 ///
@@ -20,20 +21,19 @@ extension SmoothedObjective {
         stacked.architecture.stages[i - 1].hasWeights ? stacked.layerIndex(ofStage: i) : nil
     }
 
-    /// The forward pass: the shared prefix once on B rows, then every sample from stage s_m up.
-    func stagedForward(_ network: Network, input: UnsafePointer<Float>, stacked: Pass, batch b: Int) {
+    /// The forward pass: the shared prefix once on B rows of the trainer's `pass`, then every sample from stage
+    /// s_m up in the stacked pass.
+    func stagedForward(_ network: Network, pass: Pass, stacked: Pass, batch b: Int) {
         let architecture = network.architecture, S = architecture.stages.count, sm = network.layout[layer: m].stage
-        let act = stacked.activations
-        // The stacked pass's own copy of the input, so that its backward pass finds A_0 where it looks.
-        act[0].pointer.update(from: input, count: b * architecture.inputs)
+        let act = stacked.activations, shared = pass.activations
         func size(_ i: Int) -> Int { architecture.shapes[i].count }
         for i in 1..<sm {
-            stacked.forwardStage(i, network, weights: nil, input: act[i - 1].pointer, output: act[i].pointer, batch: b)
+            pass.forwardStage(i, network, weights: nil, input: shared[i - 1].pointer, output: shared[i].pointer, batch: b)
         }
         for i in sm...S {
             if let l = layer(ofStage: i, stacked), i == sm || inU[l] {
                 for a in 0..<s {
-                    let source = i == sm ? act[i - 1].pointer : act[i - 1].pointer + a * b * size(i - 1)
+                    let source = i == sm ? shared[i - 1].pointer : act[i - 1].pointer + a * b * size(i - 1)
                     stacked.forwardStage(i, network, weights: perturbations.weights(network, layer: l, sample: a),
                                          input: source, output: act[i].pointer + a * b * size(i), batch: b)
                 }
@@ -47,9 +47,8 @@ extension SmoothedObjective {
         let architecture = network.architecture, S = architecture.stages.count
         let sm = network.layout[layer: m].stage
         perturbations.draw(network, step: step)
-        stagedForward(network, input: pass.input, stacked: stacked, batch: b)
-        let act = stacked.activations
-        func output(_ i: Int) -> UnsafeMutablePointer<Float> { act[i].pointer }
+        stagedForward(network, pass: pass, stacked: stacked, batch: b)
+        let act = stacked.activations, shared = pass.activations
         func size(_ i: Int) -> Int { architecture.shapes[i].count }
 
         // Losses L_a, unit-scale errors at the logits, the combination and its coefficients.
@@ -88,12 +87,13 @@ extension SmoothedObjective {
             swap(&current, &spare)
         }
 
-        // Stage s_m: the error below it needs each sample's weights; its own gradients only Σ_a δ^a_m.
-        let n = b * size(sm)
+        // Stage s_m: the error below it needs each sample's weights; its own gradients only Σ_a δ^a_m. The error
+        // below goes into the trainer's pass, which holds the shared prefix.
+        let n = b * size(sm), below = pass.delta.pointer
         if m > 1 {
             for a in 0..<s {
                 stacked.inputGradientStage(sm, network, weights: perturbations.weights(network, layer: m, sample: a),
-                                           delta: current + a * n, inputGradient: spare, batch: b, accumulate: a > 0,
+                                           delta: current + a * n, inputGradient: below, batch: b, accumulate: a > 0,
                                            scratch: scratch.pointer)
             }
         }
@@ -101,15 +101,16 @@ extension SmoothedObjective {
             let block = current + a * n
             for q in 0..<n { current[q] += block[q] }
         }
-        stacked.backwardStage(sm, network, weights: nil, delta: current, input: output(sm - 1), inputGradient: nil,
+        stacked.backwardStage(sm, network, weights: nil, delta: current, input: shared[sm - 1].pointer, inputGradient: nil,
                               batch: b, accumulate: false)
 
-        // Below s_m: plain back-propagation of the summed error, once, on B rows.
+        // Below s_m: plain back-propagation of the summed error, once, on B rows of the trainer's pass.
         if m > 1 {
             if let φ = architecture.activation(afterStage: sm - 1) {
-                Dense.activationBackward(gradient: spare, activations: output(sm - 1), count: b * size(sm - 1), activation: φ)
+                Dense.activationBackward(gradient: below, activations: shared[sm - 1].pointer, count: b * size(sm - 1),
+                                         activation: φ)
             }
-            stacked.backpropagate(network, fromStage: sm - 1, down: 1, batch: b, delta: spare, accumulate: false)
+            pass.backpropagate(network, fromStage: sm - 1, down: 1, batch: b, delta: below, accumulate: false)
         }
         return ObjectiveValue(loss: loss, crossEntropy: perturbations.losses[0], correct: correct)
     }

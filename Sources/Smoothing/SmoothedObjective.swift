@@ -34,7 +34,8 @@ public final class SmoothedObjective: TrainingObjective {
     /// For a network with convolutions or poolings: the stage buffers, B rows below min U and S·B rows from it
     /// up (see `SmoothedObjective+Stages.swift`); nil for an MLP, which keeps the dense path above.
     let stacked: Pass?
-    /// B·(widest stage input) floats, for summing per-sample input gradients of a convolution.
+    /// B·(size of stage s_m's input) floats when stage s_m is a convolution below other layers, for summing its
+    /// per-sample input gradients; empty otherwise.
     let scratch: FloatBuffer
 
     /// An objective for batches of up to `batchCapacity` rows; perturbations are keyed by `seed`.
@@ -63,7 +64,8 @@ public final class SmoothedObjective: TrainingObjective {
             stacked = Pass(architecture, capacity: batchCapacity, samples: s,
                            stackedFrom: architecture.layout[layer: m].stage)
             stacked?.threads = threads
-            scratch = FloatBuffer(count: batchCapacity * architecture.maxWidth)
+            let inputSize = m > 1 ? architecture.layout[layer: m].convolution?.inputSize ?? 0 : 0
+            scratch = FloatBuffer(count: batchCapacity * inputSize)
         }
     }
 

@@ -49,31 +49,66 @@ public struct Checkpoint {
 
     /// A snapshot of `trainer` after its last completed epoch.
     public init(_ trainer: Trainer, thermoVersion: String, blasThreads: Int) {
-        header = Header(thermoVersion: thermoVersion, configuration: trainer.configuration,
-                        completedEpochs: trainer.completedEpochs, globalStep: trainer.globalStep,
-                        history: trainer.history, elapsedSeconds: trainer.elapsedSeconds, blasThreads: blasThreads,
-                        created: ISO8601DateFormatter().string(from: Date()), dataChecksums: trainer.dataChecksums)
+        header = Checkpoint.header(of: trainer, thermoVersion: thermoVersion, blasThreads: blasThreads)
         parameters = trainer.network.parameters.array
         velocity = trainer.optimizer.velocity.array
+    }
+
+    /// The header of a checkpoint of `trainer` as it is now.
+    static func header(of trainer: Trainer, thermoVersion: String, blasThreads: Int) -> Header {
+        Header(thermoVersion: thermoVersion, configuration: trainer.configuration,
+               completedEpochs: trainer.completedEpochs, globalStep: trainer.globalStep,
+               history: trainer.history, elapsedSeconds: trainer.elapsedSeconds, blasThreads: blasThreads,
+               created: ISO8601DateFormatter().string(from: Date()), dataChecksums: trainer.dataChecksums)
+    }
+
+    /// Refreshes this snapshot from `trainer` in place: the parameter and momentum arrays are overwritten, not
+    /// reallocated, so that keeping a snapshot costs two copies of the parameters and never four.
+    public mutating func update(from trainer: Trainer, thermoVersion: String, blasThreads: Int) {
+        header = Checkpoint.header(of: trainer, thermoVersion: thermoVersion, blasThreads: blasThreads)
+        overwrite(&parameters, with: trainer.network.parameters)
+        overwrite(&velocity, with: trainer.optimizer.velocity)
     }
 
     /// Writes the checkpoint atomically: to a temporary file beside `path`, fsync, rename over `path`, fsync of
     /// the folder. A crash at any moment leaves either the old checkpoint or the new one, never a mixture.
     public func write(to path: String) throws {
-        var bytes: [UInt8] = []
-        let json = try JSONEncoder().encode(header)
-        bytes.reserveCapacity(40 + json.count + 8 * parameters.count + 8)
-        bytes += Checkpoint.magic
-        append(&bytes, Checkpoint.version)
-        append(&bytes, UInt32(0))
-        append(&bytes, UInt64(json.count))
-        bytes += json
-        append(&bytes, UInt64(parameters.count))
-        for array in [parameters, velocity] {
-            array.withUnsafeBytes { bytes += $0 }
+        try parameters.withUnsafeBufferPointer { p in
+            try velocity.withUnsafeBufferPointer { v in
+                try Checkpoint.write(header, parameters: p, velocity: v, to: path)
+            }
         }
-        append(&bytes, fnv1a64(bytes))
-        try writeAtomically(bytes, to: path)
+    }
+
+    /// Writes a checkpoint of `trainer` as it is now, streamed from its own buffers (no copy of the parameters).
+    public static func write(_ trainer: Trainer, thermoVersion: String, blasThreads: Int, to path: String) throws {
+        let header = header(of: trainer, thermoVersion: thermoVersion, blasThreads: blasThreads)
+        let p = trainer.network.parameters, v = trainer.optimizer.velocity
+        try write(header, parameters: UnsafeBufferPointer(start: p.pointer, count: p.count),
+                  velocity: UnsafeBufferPointer(start: v.pointer, count: v.count), to: path)
+    }
+
+    /// The file layout above, written atomically in three parts (everything up to the parameter count, the two
+    /// float arrays straight from memory, the checksum), so that no byte image of the whole file is built.
+    static func write(_ header: Header, parameters: UnsafeBufferPointer<Float>, velocity: UnsafeBufferPointer<Float>,
+                      to path: String) throws {
+        precondition(parameters.count == velocity.count)
+        var head: [UInt8] = []
+        let json = try JSONEncoder().encode(header)
+        head += Checkpoint.magic
+        append(&head, Checkpoint.version)
+        append(&head, UInt32(0))
+        append(&head, UInt64(json.count))
+        head += json
+        append(&head, UInt64(parameters.count))
+        let arrays = [UnsafeRawBufferPointer(parameters), UnsafeRawBufferPointer(velocity)]
+        var hash = fnv1a64(head)
+        for array in arrays { hash = fnv1a64(array, from: hash) }
+        var tail: [UInt8] = []
+        append(&tail, hash)
+        try head.withUnsafeBytes { h in
+            try tail.withUnsafeBytes { t in try writeAtomically(parts: [h] + arrays + [t], to: path) }
+        }
     }
 
     /// Reads and checks a checkpoint; every defect is a `CheckpointError` naming the file.
@@ -159,12 +194,18 @@ public final class CheckpointWriter: TrainingObserver {
 
     public func epochDidFinish(_ metrics: EpochMetrics, trainer: Trainer) throws {
         if metrics.epoch % every == 0 || metrics.epoch == trainer.configuration.epochs {
-            try Checkpoint(trainer, thermoVersion: thermoVersion, blasThreads: blasThreads).write(to: path)
+            try Checkpoint.write(trainer, thermoVersion: thermoVersion, blasThreads: blasThreads, to: path)
         }
     }
 }
 
 // MARK: - Bytes
+
+/// `array` ← the contents of `buffer`, in place when the sizes agree.
+private func overwrite(_ array: inout [Float], with buffer: FloatBuffer) {
+    guard array.count == buffer.count else { array = buffer.array; return }
+    array.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: buffer.pointer, count: buffer.count) }
+}
 
 private func append<T: FixedWidthInteger>(_ bytes: inout [UInt8], _ value: T) {
     withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
@@ -187,9 +228,10 @@ private func readFloats(_ bytes: [UInt8], _ offset: inout Int, _ n: Int) -> [Flo
     }
 }
 
-/// FNV-1a, 64 bits: h ← (h ⊕ byte) · 1099511628211, from 14695981039346656037.
-func fnv1a64<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+/// FNV-1a, 64 bits: h ← (h ⊕ byte) · 1099511628211, from 14695981039346656037 (or from `h`, to continue the hash
+/// of earlier bytes).
+func fnv1a64<C: Collection>(_ bytes: C, from h: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 where C.Element == UInt8 {
+    var h = h
     for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
     return h
 }

@@ -19,6 +19,10 @@ public final class EpochSnapshot: TrainingObserver {
     }
 
     public func epochDidFinish(_ metrics: EpochMetrics, trainer: Trainer) throws {
-        latest = Checkpoint(trainer, thermoVersion: thermoVersion, blasThreads: blasThreads)
+        guard latest != nil else {
+            latest = Checkpoint(trainer, thermoVersion: thermoVersion, blasThreads: blasThreads)
+            return
+        }
+        latest!.update(from: trainer, thermoVersion: thermoVersion, blasThreads: blasThreads)
     }
 }

@@ -31,7 +31,8 @@ struct ConvolutionalSmoothingCase: CustomTestStringConvertible, Sendable {
     let kind: LossConfiguration.Kind
     let smooth: String
     let activation: Activation
-    var testDescription: String { "\(kind.rawValue) U = {\(smooth)} \(activation)" }
+    var threads = 1
+    var testDescription: String { "\(kind.rawValue) U = {\(smooth)} \(activation)" + (threads > 1 ? ", \(threads) row blocks" : "") }
 }
 
 @Test("On a CNN, the shared-prefix and naive paths agree to float tolerance, for U on the head, on convolutions and mixed",
@@ -42,11 +43,16 @@ struct ConvolutionalSmoothingCase: CustomTestStringConvertible, Sendable {
                   ConvolutionalSmoothingCase(kind: .plea, smooth: "conv1", activation: .tanh),
                   ConvolutionalSmoothingCase(kind: .pla, smooth: "conv", activation: .relu),
                   ConvolutionalSmoothingCase(kind: .plea, smooth: "conv2,fc2", activation: .relu),
-                  ConvolutionalSmoothingCase(kind: .pla, smooth: "head", activation: .relu)])
+                  ConvolutionalSmoothingCase(kind: .pla, smooth: "head", activation: .relu),
+                  ConvolutionalSmoothingCase(kind: .pla, smooth: "fc1", activation: .relu, threads: 2),
+                  ConvolutionalSmoothingCase(kind: .plea, smooth: "conv2", activation: .relu, threads: 2),
+                  ConvolutionalSmoothingCase(kind: .pla, smooth: "conv1", activation: .tanh, threads: 2)])
 func convolutionalSharedPrefixAgreesWithNaive(_ c: ConvolutionalSmoothingCase) throws {
     let a = try ConvolutionalFixture(activation: c.activation), b = try ConvolutionalFixture(activation: c.activation)
     var config = configuration(c.kind, try parseLayerSet(c.smooth, architecture: a.architecture), radius: 0.3, samples: 3)
-    let shared = SmoothedObjective(config, architecture: a.architecture, batchCapacity: a.batch, seed: 5)
+    let shared = SmoothedObjective(config, architecture: a.architecture, batchCapacity: a.batch, seed: 5,
+                                   threads: c.threads)
+    a.pass.threads = c.threads  // the trainer's pass runs the shared prefix
     config.path = .naive
     let naive = NaiveSmoothedObjective(config, architecture: b.architecture, seed: 5)
     for step in 1...3 {

@@ -137,6 +137,32 @@ func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
         }
     }
 
+    @Test("A checkpoint streamed from the trainer's buffers reads back as the snapshot; a snapshot refreshed in place equals a new one")
+    func streamedCheckpoint() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trainer = try Trainer(configuration: smallConfiguration(epochs: 2), dataSet: data)
+        let snapshot = EpochSnapshot(thermoVersion: "test", blasThreads: 1)
+        try snapshot.trainingWillStart(trainer, startEpoch: 1)
+        let initial = snapshot.latest!.parameters
+        trainer.observers.append(snapshot)
+        try trainer.run()
+        let streamed = folder.appendingPathComponent("streamed.ckpt").path
+        try Checkpoint.write(trainer, thermoVersion: "test", blasThreads: 1, to: streamed)
+        let read = try Checkpoint(contentsOf: streamed)
+        let fresh = Checkpoint(trainer, thermoVersion: "test", blasThreads: 1)
+        #expect(read.parameters == fresh.parameters && read.velocity == fresh.velocity)
+        #expect(read.header.globalStep == trainer.globalStep && read.header.history.count == 2)
+        let latest = try #require(snapshot.latest)
+        #expect(latest.parameters == fresh.parameters && latest.velocity == fresh.velocity)
+        #expect(latest.header.completedEpochs == 2 && latest.parameters != initial)
+        // The instance path writes the same file up to the creation stamp in the header.
+        let written = folder.appendingPathComponent("written.ckpt").path
+        try read.write(to: written)
+        let again = try Checkpoint(contentsOf: written)
+        #expect(again.parameters == read.parameters && again.velocity == read.velocity)
+    }
+
     @Test("A damaged checkpoint is refused with a message naming the file")
     func damagedCheckpoint() throws {
         let folder = TestPaths.temporaryFolder()
