@@ -43,7 +43,11 @@ public struct NetworkBenchmark {
         var stepGFLOP: Double
         var achievedGFLOPS: Double
         var sgemmGFLOPS: Double
+        /// The process's peak resident memory with the plain trainer alone (before any smoothing trainer exists).
         var peakResidentMB: Double
+        /// With `--smoothing`: the peak with every smoothing trainer held at once beside the plain one (their steps
+        /// are interleaved), which is more than any one training run holds.
+        var peakWithSmoothingMB: Double?
         /// Per smoothing loss: its step in ms and its ratio to the plain step.
         var smoothing: [String: [Double]]
         /// With `--augment`: the recipe, the batch's gathering in ms without and with it, and the extra time as
@@ -59,7 +63,10 @@ public struct NetworkBenchmark {
             s += String(format: "training step          %8.2f ms (min %.2f, max %.2f)   %7.1f images/s   %6.1f GFLOP/s (%.2f GFLOP per step)\n",
                         stepMilliseconds.median, stepMilliseconds.min, stepMilliseconds.max, imagesPerSecond, achievedGFLOPS, stepGFLOP)
             s += String(format: "SGEMM 2048³            %6.1f GFLOP/s (this machine's practical peak, measured in this run)\n", sgemmGFLOPS)
-            s += String(format: "peak resident memory   %6.1f MB\n", peakResidentMB)
+            s += String(format: "peak resident memory   %6.1f MB (the plain trainer alone)\n", peakResidentMB)
+            if let peakWithSmoothingMB {
+                s += String(format: "  with the %d smoothing trainers held at once beside it: %.1f MB\n", smoothing.count, peakWithSmoothingMB)
+            }
             for (name, v) in smoothing.sorted(by: { $0.key < $1.key }) {
                 s += String(format: "%@: %8.2f ms per step = %.2f× the plain step\n", name, v[0], v[1])
             }
@@ -99,8 +106,9 @@ public struct NetworkBenchmark {
     /// smoothing loss's ratio being the median of its per-repetition ratios), and SGEMM 2048³.
     public func run() throws -> Report {
         let bench = try BenchmarkTrainer(architecture, batch: batch)
-        let smoothed = try smoothing.map { try BenchmarkTrainer(architecture, batch: batch, loss: $0.1) }
         for t in 0..<2 { try bench.step(t) }
+        let plainPeak = peakResidentMegabytes()
+        let smoothed = try smoothing.map { try BenchmarkTrainer(architecture, batch: batch, loss: $0.1) }
         for trainer in smoothed { try trainer.step(0) }
         var times: [Double] = [], smoothedTimes = [[Double]](repeating: [], count: smoothed.count)
         var ratios = smoothedTimes
@@ -126,7 +134,7 @@ public struct NetworkBenchmark {
                       stepMilliseconds: StepBenchmark.Stat(min: times.min() ?? 0, median: stepMedian, max: times.max() ?? 0),
                       imagesPerSecond: Double(batch) / stepMedian * 1000, stepGFLOP: flops / 1e9,
                       achievedGFLOPS: flops / stepMedian / 1e6, sgemmGFLOPS: sgemmRate(),
-                      peakResidentMB: peakResidentMegabytes(), smoothing: rows, augmentation: augmentationCost,
+                      peakResidentMB: plainPeak, peakWithSmoothingMB: smoothing.isEmpty ? nil : peakResidentMegabytes(), smoothing: rows, augmentation: augmentationCost,
                       pytorchReference: "PyTorch 2.15 CPU (PyPI wheel), 2 threads, the same networks' step measured by scripts/bench-cnn-vs-pytorch on 2026-12-05, 12:37-12:55 UTC, on a 2-core AMD EPYC VM: medians paper-mnist 605 ms/step at batch 256 (9 rounds), paper-cifar 889 ms (9), paper-stl 540 ms at batch 64 (4); not measured in this run: that script measures both side by side")
     }
 
