@@ -36,4 +36,14 @@ public enum SampleCombination {
             return log(Double(s)) - lse
         }
     }
+
+    /// The coefficients c_a when they do not depend on the losses (PLA: c_0 = 1/S, c_a = e^{−d_a}/S, as in
+    /// `combine`), written into `coefficients`; false, and nothing written, when they do (PLEA).
+    public static func coefficientsBeforeLosses(kind: LossConfiguration.Kind, distances: UnsafePointer<Double>,
+                                                count s: Int, coefficients: UnsafeMutablePointer<Double>) -> Bool {
+        guard kind == .pla else { return false }
+        coefficients[0] = 1 / Double(s)
+        for a in 1..<s { coefficients[a] = exp(-distances[a]) / Double(s) }
+        return true
+    }
 }

@@ -1,8 +1,8 @@
 import Networks
 import NumericCore
 
-/// The shared-prefix PLA/PLEA of `SmoothedObjective` on a network with convolutions and poolings, stage by
-/// stage. With m = min(U), its stage s_m, and S = y + 1 samples stacked sample-major (sample a in rows a·B…):
+/// The shared-prefix PLA/PLEA of `SmoothedObjective` on a network with convolutions and poolings whose first
+/// smoothed layer is dense, stage by stage (a convolution first: `SmoothedObjective+InTurn.swift`). With m = min(U), its stage s_m, and S = y + 1 samples stacked sample-major (sample a in rows a·B…):
 ///
 /// Forward.  Stages below s_m run once on B rows, in the trainer's own pass (the stacked pass holds only the stages
 /// from s_m up). Stage s_m runs S times on the shared input, each sample with

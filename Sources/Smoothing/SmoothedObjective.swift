@@ -31,9 +31,17 @@ public final class SmoothedObjective: TrainingObjective {
     let delta: FloatBuffer
     let deltaBelow: FloatBuffer
     let ones: FloatBuffer
-    /// For a network with convolutions or poolings: the stage buffers, B rows below min U and S·B rows from it
-    /// up (see `SmoothedObjective+Stages.swift`); nil for an MLP, which keeps the dense path above.
+    /// For a network with convolutions or poolings whose first smoothed layer is dense: the stage buffers, S·B
+    /// rows from min U up (see `SmoothedObjective+Stages.swift`); nil for an MLP, which keeps the dense path
+    /// above, and when min U is a convolution, whose samples run in turn.
     let stacked: Pass?
+    /// When min U is a convolution, its samples run one after the other on the trainer's own pass (see
+    /// `SmoothedObjective+InTurn.swift`): S·B rows of its activations would cost hundreds of megabytes.
+    let samplesInTurn: Bool
+    /// In turn: Σ_a c_a δ^a at stage s_m's output, (B, size(s_m)), and the sum of the input gradients below it,
+    /// (B, size(s_m − 1)); empty otherwise.
+    let errorSum: FloatBuffer
+    let inputGradientSum: FloatBuffer
     /// B·(size of stage s_m's input) floats when stage s_m is a convolution below other layers, for summing its
     /// per-sample input gradients; empty otherwise.
     let scratch: FloatBuffer
@@ -52,6 +60,10 @@ public final class SmoothedObjective: TrainingObjective {
         perturbations = Perturbations(configuration, architecture: architecture, seed: seed)
         perturbations.sampler.threads = threads
         let rows = (configuration.samples + 1) * batchCapacity
+        samplesInTurn = !architecture.isFullyConnected && architecture.layout[layer: m].isConvolution
+        let sm = architecture.layout[layer: m].stage, shapes = architecture.shapes
+        errorSum = FloatBuffer(count: samplesInTurn ? batchCapacity * shapes[sm].count : 0)
+        inputGradientSum = FloatBuffer(count: samplesInTurn && m > 1 ? batchCapacity * shapes[sm - 1].count : 0)
         if architecture.isFullyConnected {
             activations = architecture.widths.enumerated().map { l, n in FloatBuffer(count: l == 0 ? 0 : rows * n) }
             delta = FloatBuffer(count: s * batchCapacity * architecture.maxWidth)
@@ -61,8 +73,7 @@ public final class SmoothedObjective: TrainingObjective {
             scratch = FloatBuffer(count: 0)
         } else {
             (activations, delta, deltaBelow, ones) = ([], FloatBuffer(count: 0), FloatBuffer(count: 0), FloatBuffer(count: 0))
-            stacked = Pass(architecture, capacity: batchCapacity, samples: s,
-                           stackedFrom: architecture.layout[layer: m].stage)
+            stacked = samplesInTurn ? nil : Pass(architecture, capacity: batchCapacity, samples: s, stackedFrom: sm)
             stacked?.threads = threads
             let inputSize = m > 1 ? architecture.layout[layer: m].convolution?.inputSize ?? 0 : 0
             scratch = FloatBuffer(count: batchCapacity * inputSize)
@@ -75,6 +86,7 @@ public final class SmoothedObjective: TrainingObjective {
     public func lossAndGradient(_ network: Network, pass: Pass, batch b: Int, step: Int) -> ObjectiveValue {
         precondition(b <= capacity, "batch \(b) exceeds the smoothing buffers' capacity \(capacity)")
         if let stacked { return stagedLossAndGradient(network, pass: pass, stacked: stacked, batch: b, step: step) }
+        if samplesInTurn { return inTurnLossAndGradient(network, pass: pass, batch: b, step: step) }
         let L = network.layerCount, widths = architecture.widths, act = architecture.activation
         perturbations.draw(network, step: step)
 

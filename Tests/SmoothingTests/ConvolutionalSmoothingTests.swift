@@ -32,7 +32,11 @@ struct ConvolutionalSmoothingCase: CustomTestStringConvertible, Sendable {
     let smooth: String
     let activation: Activation
     var threads = 1
-    var testDescription: String { "\(kind.rawValue) U = {\(smooth)} \(activation)" + (threads > 1 ? ", \(threads) row blocks" : "") }
+    var sharpness: Double? = nil
+    var testDescription: String {
+        "\(kind.rawValue) U = {\(smooth)} \(activation)" + (threads > 1 ? ", \(threads) row blocks" : "")
+            + (sharpness.map { ", k = \($0)" } ?? "")
+    }
 }
 
 @Test("On a CNN, the shared-prefix and naive paths agree to float tolerance, for U on the head, on convolutions and mixed",
@@ -46,10 +50,13 @@ struct ConvolutionalSmoothingCase: CustomTestStringConvertible, Sendable {
                   ConvolutionalSmoothingCase(kind: .pla, smooth: "head", activation: .relu),
                   ConvolutionalSmoothingCase(kind: .pla, smooth: "fc1", activation: .relu, threads: 2),
                   ConvolutionalSmoothingCase(kind: .plea, smooth: "conv2", activation: .relu, threads: 2),
-                  ConvolutionalSmoothingCase(kind: .pla, smooth: "conv1", activation: .tanh, threads: 2)])
+                  ConvolutionalSmoothingCase(kind: .pla, smooth: "conv1", activation: .tanh, threads: 2),
+                  ConvolutionalSmoothingCase(kind: .pla, smooth: "conv2,fc1", activation: .relu, sharpness: 200),
+                  ConvolutionalSmoothingCase(kind: .plea, smooth: "conv2", activation: .relu, sharpness: 200)])
 func convolutionalSharedPrefixAgreesWithNaive(_ c: ConvolutionalSmoothingCase) throws {
     let a = try ConvolutionalFixture(activation: c.activation), b = try ConvolutionalFixture(activation: c.activation)
-    var config = configuration(c.kind, try parseLayerSet(c.smooth, architecture: a.architecture), radius: 0.3, samples: 3)
+    var config = configuration(c.kind, try parseLayerSet(c.smooth, architecture: a.architecture), radius: 0.3, samples: 3,
+                               sharpness: c.sharpness)
     let shared = SmoothedObjective(config, architecture: a.architecture, batchCapacity: a.batch, seed: 5,
                                    threads: c.threads)
     a.pass.threads = c.threads  // the trainer's pass runs the shared prefix
@@ -57,6 +64,10 @@ func convolutionalSharedPrefixAgreesWithNaive(_ c: ConvolutionalSmoothingCase) t
     let naive = NaiveSmoothedObjective(config, architecture: b.architecture, seed: 5)
     for step in 1...3 {
         let va = shared.lossAndGradient(a.network, pass: a.pass, batch: a.batch, step: step)
+        if c.sharpness != nil {  // the kernel weights K_a = e^{−d_a} are neither 0 nor 1: the test weighs the samples
+            let weights = try #require(shared.sampleWeights)
+            #expect(weights.dropFirst().contains { $0 > 0.02 * weights[0] && $0 < 0.98 * weights[0] })
+        }
         let vb = naive.lossAndGradient(b.network, pass: b.pass, batch: b.batch, step: step)
         #expect(abs(va.loss - vb.loss) < 1e-6 * max(1, abs(vb.loss)))
         #expect(va.correct == vb.correct)
