@@ -1,4 +1,5 @@
 import Augmentation
+import Datasets
 import Foundation
 import Networks
 import Settings
@@ -217,9 +218,16 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
 }
 
 extension TrainingConfiguration {
-    /// The image shape a `--network` is described on (MNIST, Fashion-MNIST, KMNIST: one 28×28 grey channel);
-    /// training checks it against the data's actual size before it starts.
-    public static let networkInput = TensorShape(channels: 1, height: 28, width: 28)
+    /// The image shape a `--network` is built on for the data set `name`: one 28×28 grey channel for MNIST,
+    /// Fashion-MNIST and KMNIST (and a name thermo does not know, which loading then refuses), 3×32×32 for
+    /// CIFAR-10, 3×96×96 for STL-10. Training checks it against the data's actual size before it starts.
+    public static func networkInput(for name: String) -> TensorShape {
+        switch (try? DataSetDescription.named(name))?.format {
+        case .cifar10: TensorShape(channels: CIFAR10Format.channels, height: CIFAR10Format.rows, width: CIFAR10Format.columns)
+        case .stl10: TensorShape(channels: STL10Format.channels, height: STL10Format.rows, width: STL10Format.columns)
+        case .idx, nil: TensorShape(channels: 1, height: 28, width: 28)
+        }
+    }
 
     /// This configuration with the settings `given` (a setting → its text, as on the command line or in a sweep
     /// grid) set in the vocabulary's order, then the rules between settings checked and the whole validated: what
@@ -248,15 +256,24 @@ extension TrainingConfiguration {
     public mutating func set(_ setting: TrainingSetting, to text: String) throws(ConfigurationError) {
         switch setting {
         case .data: break
-        case .dataset: dataset = text
+        case .dataset:
+            dataset = text
+            // A network with convolutions takes the data set's image shape, whichever of the two is set first.
+            let input = Self.networkInput(for: text)
+            if !architecture.isFullyConnected && architecture.input != input {
+                do { architecture = try Architecture(input: input, stages: architecture.stages, activation: architecture.activation) } catch {
+                    throw ConfigurationError(.network, "\(error.description) (input \(input) of \(text))")
+                }
+            }
         case .layers:
             let widths = try Self.widths(text)
             architecture = Architecture(widths: widths, activation: architecture.activation)
         case .network:
             do {
-                architecture = try NetworkSpec.architecture(text, input: Self.networkInput, activation: architecture.activation)
+                architecture = try NetworkSpec.architecture(text, input: Self.networkInput(for: dataset),
+                                                            activation: architecture.activation)
             } catch {
-                throw ConfigurationError(.network, "\(error.description) (input \(Self.networkInput))")
+                throw ConfigurationError(.network, "\(error.description) (input \(Self.networkInput(for: dataset)) of \(dataset))")
             }
         case .activation:
             let activation: Activation = try Self.word(setting, text)

@@ -131,6 +131,26 @@ import Training
         }
     }
 
+    @Test("--network takes the data set's image shape, whichever of --dataset and --network is set first")
+    func networkInputFollowsTheDataSet() throws {
+        let cifar = try TrainingConfiguration().applying([.dataset: "cifar10", .network: "paper-cifar"])
+        #expect(cifar.architecture.input == TensorShape(channels: 3, height: 32, width: 32))
+        #expect(cifar.architecture.layout[layer: 6].inputs == 128 * 4 * 4)  // FC I after eq. 24's convolutions
+        try cifar.validate(inputs: 3072, classes: 10, trainCount: 50_000)
+        var later = TrainingConfiguration()
+        try later.set(.network, to: "conv8,pool,fc10")
+        #expect(later.architecture.input == TensorShape(channels: 1, height: 28, width: 28))
+        try later.set(.dataset, to: "stl10")
+        #expect(later.architecture.input == TensorShape(channels: 3, height: 96, width: 96))
+        #expect(later.architecture.widths.first == 3 * 96 * 96 && later.architecture.widths.last == 10)
+        try later.set(.dataset, to: "fashion-mnist")
+        #expect(later.architecture.input == TensorShape(channels: 1, height: 28, width: 28))
+        // A SPEC too deep for the data set's images names its input.
+        #expect { try TrainingConfiguration().applying([.dataset: "mnist", .network: "conv8,pool,pool,pool,pool,pool,fc10"]) } throws: {
+            "\($0)".contains("1×28×28") && "\($0)".contains("mnist")
+        }
+    }
+
     @Test("A configuration saved before later settings existed still decodes: a new setting is an optional field")
     func configurationsOfEarlierVersionsDecode() throws {
         // What thermo's first checkpoints and summaries held (wave 1, before --network, --augment, --split-seed, …).

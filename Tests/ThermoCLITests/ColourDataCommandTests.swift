@@ -43,6 +43,17 @@ struct ColourDataCommandTests {
         #expect(stl.status == 0, "\(stl.stderr)")
     }
 
+    @Test("A network SPEC trains on CIFAR-10's 3×32×32 images, with PLA on a convolution")
+    func trainsConvolutionalNetworkOnColourImages() throws {
+        let data = scratch.folder("cnn/cifar-10-batches-bin")
+        try cifar(data)
+        let run = try runThermo(["train", "--dataset", "cifar10", "--data", data.path, "--network", "conv4,pool,fc10",
+                                 "--loss", "pla", "--smooth", "conv1", "--radius", "0.01", "--train-subset", "200",
+                                 "--epochs", "1", "--batch-size", "50", "--lr", "0.01", "--threads", "2"], in: scratch.url)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("3×32×32") && run.stdout.contains("epoch 1/1"), "\(run.stdout)")
+    }
+
     @Test(.enabled(if: GnuplotSupport.isInstalled, "gnuplot is not installed"))
     func plotAugmentDrawsOriginalsBesideAugmentedImages() throws {
         let data = scratch.folder("plot")
