@@ -120,7 +120,7 @@ struct TrainCommand: ParsableCommand {
         result.trace = trace
         if summary != nil { try outputs.writeSummary([UInt8](try result.json())) }
         if let stop = failure as? TrainingError, case let .interrupted(epoch, step) = stop, let signal = StopSignals.pending {
-            try reportInterruption(signal: signal, epoch: epoch, step: step, snapshot: snapshot.latest,
+            try reportInterruption(signal: signal, epoch: epoch, step: step, snapshot: snapshot,
                                    checkpointPath: checkpointPath, epochs: config.epochs, threads: threadCount, outputs: outputs)
             throw ExitCode(128 + signal)
         }
@@ -214,8 +214,10 @@ extension TrainCommand {
             trainer.observers.append(CheckpointWriter(path: checkpointPath, every: every, blasThreads: threadCount,
                                                       thermoVersion: thermoVersion))
         }
-        // SIGINT/SIGTERM stop at the next step boundary; the checkpoint of the last epoch boundary is then written.
-        let snapshot = EpochSnapshot(thermoVersion: thermoVersion, blasThreads: threadCount)
+        // SIGINT/SIGTERM stop at the next step boundary; the checkpoint of the last epoch boundary is then written
+        // (with --checkpoint-every 1 it is already on disk, and no copy is kept in memory).
+        let snapshot = EpochSnapshot(thermoVersion: thermoVersion, blasThreads: threadCount,
+                                     onDisk: checkpointEvery == 1 ? checkpointPath : nil)
         trainer.observers.append(snapshot)
         StopSignals.install()
         trainer.stopRequested = { StopSignals.pending != nil }
@@ -243,11 +245,16 @@ extension TrainCommand {
 
     /// After a stop signal: writes the checkpoint of the last epoch boundary (to the checkpoint path, or to a
     /// new name when that path holds something this run may not replace) and prints the command that continues.
-    func reportInterruption(signal: Int32, epoch: Int, step: Int, snapshot: Checkpoint?, checkpointPath: String,
+    func reportInterruption(signal: Int32, epoch: Int, step: Int, snapshot: EpochSnapshot, checkpointPath: String,
                             epochs: Int, threads: Int, outputs: RunOutputs) throws {
-        guard let snapshot else { return }
-        let path = try outputs.stopCheckpoint(checkpointPath, mayReplace: force || checkpointEvery != nil || checkpointPath == resume)
-        try snapshot.write(to: path)
+        let path: String
+        if let onDisk = snapshot.onDisk {
+            path = onDisk
+        } else {
+            guard let latest = snapshot.latest else { return }
+            path = try outputs.stopCheckpoint(checkpointPath, mayReplace: force || checkpointEvery != nil || checkpointPath == resume)
+            try latest.write(to: path)
+        }
         var command = ["thermo", "train", "--resume", path, "--epochs", String(epochs), "--threads", String(threads)]
         if let data = data.data { command += ["--data", data] }
         if let trace { command += ["--trace", trace] }
@@ -255,7 +262,7 @@ extension TrainCommand {
         if let checkpointEvery { command += ["--checkpoint-every", String(checkpointEvery)] }
         if allowDataChange { command.append("--allow-data-change") }
         if quiet { command.append("--quiet") }
-        let done = snapshot.header.completedEpochs
+        let done = snapshot.completedEpochs
         printError("stopped by \(StopSignals.name(signal)) at epoch \(epoch), step \(step); "
             + (done > 0 ? "the checkpoint after epoch \(done) is in \(path)" : "no epoch was complete; the starting point is in \(path)")
             + ". Continue with: " + command.map(shellQuoted).joined(separator: " "))

@@ -2,6 +2,16 @@ import Foundation
 import Testing
 import TestSupport
 
+/// The epochs complete in the checkpoint at `url` (from its JSON header, after 24 bytes of signature, version and
+/// header length: the layout of `Checkpoint`), 0 without one.
+func checkpointEpochs(_ url: URL) -> Int {
+    struct Header: Decodable { let completedEpochs: Int }
+    guard let bytes = FileManager.default.contents(atPath: url.path), bytes.count >= 24 else { return 0 }
+    let length = bytes[16..<24].reversed().reduce(0) { $0 << 8 | Int($1) }
+    guard length > 0, 24 + length <= bytes.count else { return 0 }
+    return (try? JSONDecoder().decode(Header.self, from: bytes[24..<(24 + length)]))?.completedEpochs ?? 0
+}
+
 /// The fields of a sweep's manifest.json that the tests read.
 struct ManifestFile: Decodable {
     struct Cell: Decodable {
@@ -90,7 +100,8 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
         #expect(manifest.cells.map(\.id) == ["cell-0000-seed=1", "cell-0001-seed=2", "cell-0002-seed=3"])
         let killed = sweep.appendingPathComponent(manifest.cells[1].folder)
 
-        // Run cell 1 alone and SIGKILL it as soon as its first checkpoint is there.
+        // Run cell 1 alone and SIGKILL it as soon as its checkpoint holds a complete epoch (a cell writes its
+        // starting point there first).
         let process = Process()
         process.executableURL = TestPaths.thermoBinary
         process.arguments = ["sweep", "--cell", "1", "--threads", "1", sweep.path]
@@ -99,7 +110,7 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
         try process.run()
         let checkpoint = killed.appendingPathComponent("checkpoint.ckpt")
         let deadline = Date().addingTimeInterval(60)
-        while !FileManager.default.fileExists(atPath: checkpoint.path) && process.isRunning && Date() < deadline { usleep(1000) }
+        while checkpointEpochs(checkpoint) < 1 && process.isRunning && Date() < deadline { usleep(1000) }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal, "the cell ended before it could be killed; the test needs a slower cell")
@@ -200,7 +211,7 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
         try process.run()
         let checkpoint = sweep.appendingPathComponent("cells/cell-0000-seed=1/checkpoint.ckpt")
         let deadline = Date().addingTimeInterval(60)
-        while !FileManager.default.fileExists(atPath: checkpoint.path) && process.isRunning && Date() < deadline { usleep(1000) }
+        while checkpointEpochs(checkpoint) < 1 && process.isRunning && Date() < deadline { usleep(1000) }
         kill(process.processIdentifier, SIGINT)
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
