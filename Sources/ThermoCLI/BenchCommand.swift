@@ -33,7 +33,7 @@ struct BenchCommand: ParsableCommand {
     var steps = 20
     @Option(parsing: .unconditional, help: "Repetitions (the median is reported).")
     var reps = 9
-    @Flag(help: "Also time PLA steps (y = 4, R = 0.01) for U = {1}, …, {L−1}, hidden and all, shared-prefix and naive.")
+    @Flag(help: "Also time PLA steps (y = 4, R = 0.01) for U = {1}, …, {L−1}, hidden and all, shared-prefix and naive; with --network, for each hidden dense layer and conv3 (or the last convolution).")
     var smoothing = false
     @Flag(help: "Instead, time trace recording: each level (layers, moments, per-weight, batch-variance) against no recording, per step and per epoch.")
     var recording = false
@@ -83,14 +83,17 @@ struct BenchCommand: ParsableCommand {
         BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         var benchmark = NetworkBenchmark(architecture, batch: batchSize, steps: steps, reps: reps)
         if smoothing {
+            // Each hidden dense layer, and the paper's convolutional comparison (conv3, or the last convolution).
             let dense = architecture.layout.layers.filter { !$0.isConvolution }.count
-            benchmark.smoothing = (1..<max(2, dense)).map { n in
+            let convolutions = architecture.layout.layers.filter(\.isConvolution).count
+            let names = (1..<max(2, dense)).map { "fc\($0)" } + (convolutions > 0 ? ["conv\(min(3, convolutions))"] : [])
+            benchmark.smoothing = names.map { name in
                 var c = LossConfiguration()
                 c.kind = .pla
-                c.layers = (try? parseLayerSet("fc\(n)", architecture: architecture)) ?? []
+                c.layers = (try? parseLayerSet(name, architecture: architecture)) ?? []
                 c.radius = 0.01
                 c.samples = 4
-                return ("PLA y=4 U={fc\(n)}", c)
+                return ("PLA y=4 U={\(name)}", c)
             }.filter { !$0.1.layers.isEmpty }
         }
         if let augment {
