@@ -46,9 +46,10 @@ public final class SmoothedObjective: TrainingObjective {
     /// per-sample input gradients; empty otherwise.
     let scratch: FloatBuffer
 
-    /// An objective for batches of up to `batchCapacity` rows; perturbations are keyed by `seed`.
+    /// An objective for batches of up to `batchCapacity` rows; perturbations are keyed by `seed`. A smoothed layer
+    /// keeps its y displaced copies when they take at most `displacedCopyBudget` bytes, else one at a time.
     public init(_ configuration: LossConfiguration, architecture: Architecture, batchCapacity: Int, seed: UInt64,
-                threads: Int = 1) {
+                threads: Int = 1, displacedCopyBudget: Int = 128 << 20) {
         precondition(configuration.kind != .ce && !configuration.layers.isEmpty && configuration.samples > 0)
         self.configuration = configuration
         self.architecture = architecture
@@ -57,7 +58,7 @@ public final class SmoothedObjective: TrainingObjective {
         m = configuration.layers[0]
         s = configuration.samples + 1
         capacity = batchCapacity
-        perturbations = Perturbations(configuration, architecture: architecture, seed: seed)
+        perturbations = Perturbations(configuration, architecture: architecture, seed: seed, copyBudget: displacedCopyBudget)
         perturbations.sampler.threads = threads
         let rows = (configuration.samples + 1) * batchCapacity
         samplesInTurn = !architecture.isFullyConnected && architecture.layout[layer: m].isConvolution

@@ -105,17 +105,19 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         return smoothingMemory.flatMap { multiplyAdd(1, plain, $0) }
     }
 
-    /// The smoothing loss's own buffers, roughly (0 for cross-entropy): the y displacements of each smoothed
-    /// layer's weights, and for the y + 1 samples the activations and their gradients of every unit from the
-    /// lowest smoothed layer up (3 × 4 bytes per unit, image and sample); the naive path also keeps y + 1
-    /// gradients of every parameter. Nil when that overflows.
+    /// The smoothing loss's own buffers, roughly (0 for cross-entropy): the displaced copies of each smoothed
+    /// layer's weights (y, or 1 for a large layer: `LossConfiguration.displacedCopies`), and for the y + 1 samples the activations and their gradients of every unit from the
+    /// lowest smoothed layer up (3 × 4 bytes per unit, image and sample; once, not y + 1 times, when that layer
+    /// is a convolution, whose samples run in turn); the naive path also keeps y + 1 gradients of every
+    /// parameter. Nil when that overflows.
     public var smoothingMemory: Int? {
         guard loss.kind != .ce, let lowest = loss.layers.min(), lowest >= 1, lowest <= architecture.layerCount else { return 0 }
         let layout = architecture.layout
         let y = max(0, loss.samples)
         var bytes = 0
         for l in loss.layers where l >= 1 && l <= layout.layers.count {
-            let (b, o) = (4 * y).multipliedReportingOverflow(by: layout.layers[l - 1].weightCount)
+            let n = layout.layers[l - 1].weightCount
+            let (b, o) = (4 * LossConfiguration.displacedCopies(samples: y, weightCount: n)).multipliedReportingOverflow(by: n)
             guard !o, case let (sum, o2) = bytes.addingReportingOverflow(b), !o2 else { return nil }
             bytes = sum
         }
@@ -126,7 +128,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             let stage = layout.layers[lowest - 1].stage
             units = architecture.shapes[stage...].reduce(0) { $0 + $1.count }
         }
-        let (perImage, o1) = units.multipliedReportingOverflow(by: 12 * (y + 1))
+        let inTurn = !architecture.isFullyConnected && layout.layers[lowest - 1].isConvolution
+        let (perImage, o1) = units.multipliedReportingOverflow(by: 12 * (inTurn ? 1 : y + 1))
         let (perBatch, o2) = perImage.multipliedReportingOverflow(by: max(1, batchSize))
         let naive = loss.path == .naive ? layout.count.multipliedReportingOverflow(by: 4 * (y + 1)) : (0, false)
         guard !o1, !o2, !naive.1 else { return nil }

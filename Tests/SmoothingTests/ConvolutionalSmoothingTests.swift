@@ -33,9 +33,11 @@ struct ConvolutionalSmoothingCase: CustomTestStringConvertible, Sendable {
     let activation: Activation
     var threads = 1
     var sharpness: Double? = nil
+    /// 0: every smoothed layer keeps one displaced copy at a time and draws each sample again when needed.
+    var copyBudget = 128 << 20
     var testDescription: String {
         "\(kind.rawValue) U = {\(smooth)} \(activation)" + (threads > 1 ? ", \(threads) row blocks" : "")
-            + (sharpness.map { ", k = \($0)" } ?? "")
+            + (sharpness.map { ", k = \($0)" } ?? "") + (copyBudget == 0 ? ", one displaced copy" : "")
     }
 }
 
@@ -52,13 +54,16 @@ struct ConvolutionalSmoothingCase: CustomTestStringConvertible, Sendable {
                   ConvolutionalSmoothingCase(kind: .plea, smooth: "conv2", activation: .relu, threads: 2),
                   ConvolutionalSmoothingCase(kind: .pla, smooth: "conv1", activation: .tanh, threads: 2),
                   ConvolutionalSmoothingCase(kind: .pla, smooth: "conv2,fc1", activation: .relu, sharpness: 200),
-                  ConvolutionalSmoothingCase(kind: .plea, smooth: "conv2", activation: .relu, sharpness: 200)])
+                  ConvolutionalSmoothingCase(kind: .plea, smooth: "conv2", activation: .relu, sharpness: 200),
+                  ConvolutionalSmoothingCase(kind: .pla, smooth: "head", activation: .relu, copyBudget: 0),
+                  ConvolutionalSmoothingCase(kind: .plea, smooth: "conv2,fc2", activation: .relu, sharpness: 200, copyBudget: 0),
+                  ConvolutionalSmoothingCase(kind: .pla, smooth: "conv", activation: .relu, threads: 2, copyBudget: 0)])
 func convolutionalSharedPrefixAgreesWithNaive(_ c: ConvolutionalSmoothingCase) throws {
     let a = try ConvolutionalFixture(activation: c.activation), b = try ConvolutionalFixture(activation: c.activation)
     var config = configuration(c.kind, try parseLayerSet(c.smooth, architecture: a.architecture), radius: 0.3, samples: 3,
                                sharpness: c.sharpness)
     let shared = SmoothedObjective(config, architecture: a.architecture, batchCapacity: a.batch, seed: 5,
-                                   threads: c.threads)
+                                   threads: c.threads, displacedCopyBudget: c.copyBudget)
     a.pass.threads = c.threads  // the trainer's pass runs the shared prefix
     config.path = .naive
     let naive = NaiveSmoothedObjective(config, architecture: b.architecture, seed: 5)

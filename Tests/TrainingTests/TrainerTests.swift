@@ -205,7 +205,7 @@ struct MemoryCheckTests {
         #expect(c.estimatedMemory.map { $0 < 100 << 20 } == true)
     }
 
-    @Test("A smoothing loss's y + 1 stacked samples count: PLA from the first layer with y = 1024 is refused where cross-entropy fits")
+    @Test("A smoothing loss's stacked samples count: PLA on FC I with y = 8192 is refused where cross-entropy fits; from a convolution the samples run in turn and y adds no memory")
     func smoothingBuffersCount() throws {
         var c = TrainingConfiguration()
         c.architecture = try NetworkSpec.architecture("paper-cifar", input: TensorShape(channels: 3, height: 32, width: 32), classes: 10)
@@ -217,10 +217,14 @@ struct MemoryCheckTests {
         let head = try #require(c.estimatedMemory)
         c.loss.layers = [1]
         let whole = try #require(c.estimatedMemory)
-        // Above fc1 = FC I only 2048 + 2048 + 10 units per image and sample are stacked; from conv1, every map.
+        // Above fc1 = FC I only 2048 + 2048 + 10 units per image and sample are stacked; from conv1, every map once.
         #expect(plain < head && head < whole)
-        #expect(head - plain >= 4 * 4 * 2048 * 2048, "at least the y = 4 displacements of FC I's weights")
-        c.loss.samples = 1024
+        #expect(head - plain >= 4 * 4 * 2048 * 2048, "at least the y = 4 displaced copies of FC I's weights (64 MiB)")
+        c.loss.samples = 8192
+        let conv1 = c.architecture.layout[layer: 1].weightCount  // y copies of conv1's 1,728 weights fit the 128 MiB
+        #expect(c.estimatedMemory == whole + 4 * (8192 - 4) * conv1, "samples in turn: only the displaced copies grow with y")
+        try c.checkMemory(physicalMemory: 24 << 30)
+        c.loss.layers = [6]
         let error = #expect(throws: ConfigurationError.self) { try c.checkMemory(physicalMemory: 24 << 30) }
         #expect(error?.description.contains("more than this machine's") == true, "\(error?.description ?? "")")
     }
