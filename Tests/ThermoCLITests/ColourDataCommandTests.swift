@@ -54,6 +54,32 @@ struct ColourDataCommandTests {
         #expect(run.stdout.contains("3×32×32") && run.stdout.contains("epoch 1/1"), "\(run.stdout)")
     }
 
+    @Test("The §5 notebook runs in QUICK mode on CIFAR-10-format files (DATASET=cifar10): its CNN sweeps, table and figures",
+          .enabled(if: GnuplotSupport.isInstalled, "gnuplot is not installed"))
+    func convolutionalNotebookOnColourImages() throws {
+        let root = scratch.folder("notebook-data")
+        try cifar(scratch.folder("notebook-data/cifar10/cifar-10-batches-bin"))
+        let out = scratch.folder("notebook-out")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["bash", TestPaths.packageRoot.appendingPathComponent("notebooks-as-scripts/cnn-smoothing-weight-decay.sh").path]
+        var env = ProcessInfo.processInfo.environment
+        (env["QUICK"], env["DATASET"], env["OUT"]) = ("1", "cifar10", out.path)
+        (env["THERMO"], env["THERMO_DATA"]) = (TestPaths.thermoBinary.path, root.path)
+        process.environment = env
+        let log = out.appendingPathComponent("notebook.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        (process.standardOutput, process.standardError, process.standardInput) = (handle, handle, FileHandle.nullDevice)
+        try process.run()
+        process.waitUntilExit()
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 0, "\(text.suffix(3000))")
+        #expect(text.contains("pla U={conv3}") && text.contains("ce λ=0.01"), "\(text.suffix(3000))")
+        let figures = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".png") }
+        #expect(Set(figures).isSuperset(of: ["fig6-smoothing.png", "fig7-weight-decay.png"]), "\(figures)")
+    }
+
     @Test(.enabled(if: GnuplotSupport.isInstalled, "gnuplot is not installed"))
     func plotAugmentDrawsOriginalsBesideAugmentedImages() throws {
         let data = scratch.folder("plot")
