@@ -2,12 +2,13 @@ import Networks
 import NumericCore
 
 /// The shared-prefix PLA/PLEA of `SmoothedObjective` on a network with convolutions and poolings whose first
-/// smoothed layer is dense, stage by stage (a convolution first: `SmoothedObjective+InTurn.swift`). With m = min(U), its stage s_m, and S = y + 1 samples stacked sample-major (sample a in rows a·B…):
+/// smoothed layer is dense, stage by stage (a convolution first: `SmoothedObjective+InTurn.swift`). With
+/// m = min(U), its stage s_m, and S = y + 1 samples stacked sample-major (sample a in rows a·B…):
 ///
-/// Forward.  Stages below s_m run once on B rows, in the trainer's own pass (the stacked pass holds only the stages
-/// from s_m up). Stage s_m runs S times on the shared input, each sample with
-/// its own weights P(a, m); above it a weight layer in U runs S times on its sample's B rows, any other stage
-/// (a layer outside U, a pooling) once on all S·B rows.
+/// Forward.  Stages below s_m run once on B rows, in the trainer's own pass (the stacked pass holds only the
+/// stages from s_m up). Stage s_m runs S times on the shared input, each sample with its own weights P(a, m);
+/// above it a weight layer in U runs S times on its sample's B rows, any other stage (a layer outside U, a
+/// pooling) once on all S·B rows.
 ///
 /// Backward, stages S…s_m+1 on the S·B rows: a layer outside U forms its parameter gradient Σ_a δ^aᵀ A^a and
 /// its input gradient in one call; a layer in U does both per sample with P(a, l), accumulating the parameter
