@@ -82,7 +82,7 @@ final class Perturbations {
     /// every sample's displacements, drawn here once; without one they are all 0).
     func draw(_ network: Network, step: Int) {
         self.step = step
-        for l in layers { held[l] = held[l].map { _ in 0 } }
+        for l in layers { for k in held[l].indices { held[l][k] = 0 } }  // in place: no allocation a step
         for a in 0...samples { distances[a] = 0 }
         guard sampler.sharpness != nil else { return }
         for a in 1...max(1, samples) where a <= samples {
