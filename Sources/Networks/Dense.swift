@@ -43,21 +43,14 @@ public enum Dense {
                                 weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
                                 inputGradient: UnsafeMutablePointer<Float>?, batch: Int, inputs: Int, outputs: Int,
                                 ones: UnsafePointer<Float>, beta: Float = 0) {
-        // (n_out, n_in) = (B, n_out)ᵀ · (B, n_in)
-        BLAS.sgemm(.transposed, .none, m: outputs, n: inputs, k: batch,
-                   a: delta, lda: outputs, b: input, ldb: inputs, beta: beta, c: weightGradient, ldc: inputs)
-        // (n_out) = (B, n_out)ᵀ · 1_B
-        BLAS.sgemv(.transposed, m: batch, n: outputs, a: delta, lda: outputs, x: ones, beta: beta, y: biasGradient)
-        if let inputGradient {
-            // (B, n_in) = (B, n_out) · (n_out, n_in)
-            BLAS.sgemm(.none, .none, m: batch, n: inputs, k: outputs,
-                       a: delta, lda: outputs, b: weights, ldb: inputs, c: inputGradient, ldc: inputs)
-        }
+        backwardRows(delta: delta, input: input, weights: weights, weightGradient: weightGradient,
+                     biasGradient: biasGradient, inputGradient: inputGradient, batch: batch, inputs: inputs,
+                     outputs: outputs, ones: ones, beta: beta, outputRows: 0..<outputs, batchRows: 0..<batch)
     }
 
     /// One row block's share of `backward`: ∂W and ∂b for the output units `outputRows` (each a sum over the whole
     /// batch, in the same order as `backward`), and ∂L/∂A_in for the batch rows `batchRows`; the blocks of a split
-    /// together give what `backward` gives.
+    /// together give what `backward` gives, which is this over all output units and all rows.
     @inline(__always)
     public static func backwardRows(delta: UnsafePointer<Float>, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
                                     weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,

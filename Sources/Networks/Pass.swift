@@ -329,14 +329,7 @@ public final class Pass: @unchecked Sendable {
             let weights = weights ?? UnsafePointer(network.weights(l))
             let blocks = rowBlocks(batch).count
             forEachRowBlock(batch) { part, first, rows in
-                if blocks == 1 {
-                    Dense.backward(delta: delta, input: input, weights: weights,
-                                   weightGradient: network.weightGradient(l), biasGradient: network.biasGradient(l),
-                                   inputGradient: inputGradient, batch: batch, inputs: layer.inputs, outputs: layer.outputs,
-                                   ones: ones.pointer, beta: accumulate ? 1 : 0)
-                    return
-                }
-                let per = (layer.outputs + blocks - 1) / blocks
+                let per = (layer.outputs + blocks - 1) / blocks  // one block: all output units and rows
                 let o0 = min(layer.outputs, part * per), o1 = min(layer.outputs, o0 + per)
                 Dense.backwardRows(delta: delta, input: input, weights: weights, weightGradient: network.weightGradient(l),
                                    biasGradient: network.biasGradient(l), inputGradient: inputGradient, batch: batch,

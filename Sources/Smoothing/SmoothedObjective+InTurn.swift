@@ -59,10 +59,8 @@ extension SmoothedObjective {
         for a in 0..<s {
             forward(a)
             var current = pass.delta.pointer, spare = pass.deltaBelow.pointer
-            let c = Float(perturbations.coefficients[a])
             let r = SoftmaxCrossEntropy.evaluate(logits: pass.logits, labels: pass.labels, batch: b, classes: classes,
-                                                 delta: current, scale: 1 / Float(b))
-            for q in 0..<(b * classes) { current[q] *= c }
+                                                 delta: current, scale: Float(perturbations.coefficients[a]) / Float(b))
             if known {
                 perturbations.losses[a] = r.lossSum / Double(b)
                 if a == 0 { correct = r.correct }
