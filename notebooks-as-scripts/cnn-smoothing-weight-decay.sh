@@ -19,9 +19,9 @@
 # (default 20) epochs: a few hours of one 2-core machine instead of the ~100 hours its 360 epochs on 60,000
 # images would take (plots/README.md, section "cnn-mnist/", has the measured costs).
 #
-# The sweeps (two: smoothing and weight decay; they run side by side, JOBS cells of THREADS BLAS threads each)
-# are resumable: rerun
-# the script and finished cells are kept, interrupted ones resume from their checkpoints.
+# The sweeps (smoothing and weight decay run side by side, JOBS cells of THREADS BLAS threads each; then the
+# smoothing cells again with the seeds in MORE_SEEDS, default "2 | 3" on MNIST and none at the paper's budgets) are
+# resumable: rerun the script and finished cells are kept, interrupted ones resume from their checkpoints.
 
 # %% Cell 0: budgets
 set -euo pipefail
@@ -45,36 +45,52 @@ else
   OUT=${OUT:-$root/plots/cnn-$DATASET}
 fi
 SEED=${SEED:-1}; RADIUS=${RADIUS:-0.01}; JOBS=${JOBS:-1}; THREADS=${THREADS:-1}
+# More seeds of the smoothing grid, to measure the seed scatter of each paired difference (a third sweep; set
+# MORE_SEEDS= to skip it). MNIST's default is two more; the paper's CIFAR-10/STL-10 budgets default to none.
+case "$DATASET" in mnist) MORE_SEEDS=${MORE_SEEDS-2 | 3} ;; *) MORE_SEEDS=${MORE_SEEDS-} ;; esac
+[ "${QUICK:-0}" = 1 ] && MORE_SEEDS=${MORE_SEEDS:-2}
 COMMON="--dataset $DATASET --network $NET --lr $LR --momentum 0.9 --batch-size $BATCH --epochs $EPOCHS $DATA \
 --split-seed 1 --augment $AUGMENT"
 mkdir -p "$OUT/sweeps"
 
 # %% Cell 1: the grids. Smoothing: cross-entropy (U = none) and PLA on FC I, FC II and conv3. Weight decay: the
 # three nonzero λ of Figure 7 (λ = 0 is the cross-entropy cell of the smoothing sweep).
-cat > "$OUT/sweeps/smoothing.grid" <<GRID
-seed    = $SEED
+smoothing_grid() {  # $1: the seeds
+  cat <<GRID
+seed    = $1
 loss    = ce | pla
 smooth  = fc1 | fc2 | conv3
 radius  = $RADIUS
 samples = 4
 fixed   = $COMMON
 GRID
+}
+smoothing_grid "$SEED" > "$OUT/sweeps/smoothing.grid"
+[ -z "$MORE_SEEDS" ] || smoothing_grid "$MORE_SEEDS" > "$OUT/sweeps/smoothing-seeds.grid"
 cat > "$OUT/sweeps/weight-decay.grid" <<GRID
 seed         = $SEED
 weight-decay = 1e-4 | 1e-3 | 1e-2
 fixed        = $COMMON
 GRID
 
-# %% Cell 2: run both sweeps side by side (each is resumable; see the header).
+# %% Cell 2: run both sweeps side by side, then the further seeds with both sweeps' cells at once (each sweep is
+# resumable; see the header).
 "$THERMO" sweep "$OUT/sweeps/smoothing.grid" -o "$OUT/sweeps/smoothing" --jobs "$JOBS" --threads "$THREADS" & smoothing=$!
 "$THERMO" sweep "$OUT/sweeps/weight-decay.grid" -o "$OUT/sweeps/weight-decay" --jobs "$JOBS" --threads "$THREADS" & decay=$!
 status=0; wait $smoothing || status=$?; wait $decay || status=$?
 [ $status = 0 ] || { echo "error: a sweep stopped (status $status); rerun this script to continue" >&2; exit $status; }
+if [ -n "$MORE_SEEDS" ]; then
+  cores=$(nproc); seed_jobs=$(( 2 * JOBS * THREADS <= cores ? 2 * JOBS : JOBS ))
+  "$THERMO" sweep "$OUT/sweeps/smoothing-seeds.grid" -o "$OUT/sweeps/smoothing-seeds" --jobs "$seed_jobs" \
+    --threads "$THREADS" || { status=$?; echo "error: the seeds sweep stopped (status $status); rerun this script to continue" >&2; exit $status; }
+fi
 
-# %% Cell 3: one row per run: the test accuracy at the epoch of best validation accuracy ("early stopping"),
-# the final test accuracy, the final train accuracy, the run time.
+# %% Cell 3: one row per run (runs.csv): the test accuracy at the epoch of best validation accuracy ("early
+# stopping"), the final test accuracy, the final train accuracy, the run time. Then one row per setting (cells.csv):
+# mean and sample sd over seeds, and the paired difference to cross-entropy (λ = 0) of the same seed, with the
+# number of seeds where the setting won.
 python3 - "$OUT" <<'PY'
-import csv, glob, json, os, sys
+import csv, glob, json, math, os, sys
 out = sys.argv[1]
 def layer_names(architecture):
     """Weight layer l → its label: conv1…convK, then fc1, fc2, … (thermo's numbering and names)."""
@@ -104,16 +120,53 @@ for path in sorted(glob.glob(os.path.join(out, "sweeps", "*", "cells", "*", "sum
         "final_test_acc": epochs[-1]["testAccuracy"], "final_train_acc": epochs[-1]["trainAccuracy"],
         "final_train_loss": epochs[-1]["trainLoss"], "training_seconds": round(s["trainingSeconds"], 1),
         "summary": os.path.relpath(path, out)})
+rows.sort(key=lambda r: (r["weight_decay"], r["loss"], r["smooth"], r["seed"]))
 with open(os.path.join(out, "runs.csv"), "w", newline="") as f:
     w = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["summary"])
     w.writeheader(); w.writerows(rows)
-print(f"{'run':28} {'best val ep':>11} {'test@best':>9} {'final test':>10} {'final train':>11} {'seconds':>8}")
+def name(r):
+    text = "ce" if r["loss"] == "ce" else f"{r['loss']} U={{{r['smooth']}}} R={r['radius']}"
+    return text + (f" λ={r['weight_decay']:g}" if r["weight_decay"] else "")
+print(f"{'run':28} {'seed':>4} {'best val ep':>11} {'test@best':>9} {'final test':>10} {'final train':>11} {'seconds':>8}")
 for r in rows:
-    name = "ce" if r["loss"] == "ce" else f"{r['loss']} U={{{r['smooth']}}} R={r['radius']}"
-    if r["weight_decay"]:
-        name += f" λ={r['weight_decay']:g}"
-    print(f"{name:28} {r['best_validation_epoch']:>11} {100*r['test_acc_at_best_validation']:>8.2f}% "
+    print(f"{name(r):28} {r['seed']:>4} {r['best_validation_epoch']:>11} {100*r['test_acc_at_best_validation']:>8.2f}% "
           f"{100*r['final_test_acc']:>9.2f}% {100*r['final_train_acc']:>10.2f}% {r['training_seconds']:>8}")
+
+def mean_sd(values):
+    """Mean and sample standard deviation (sd is nan for one value)."""
+    m = sum(values) / len(values)
+    sd = math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1)) if len(values) > 1 else float("nan")
+    return m, sd
+settings = {}  # (loss, smooth, radius, weight decay) → {seed: run}
+for r in rows:
+    settings.setdefault((r["loss"], r["smooth"], r["radius"], r["weight_decay"]), {})[r["seed"]] = r
+baseline_key = ("ce", "", "", 0)
+baseline = settings.get(baseline_key, {})
+metrics = {"test_acc_at_best_validation": "test@best", "final_test_acc": "final test"}
+cells = []
+for key, runs in settings.items():
+    seeds = sorted(runs)
+    cell = {"loss": key[0], "smooth": key[1], "radius": key[2], "weight_decay": key[3], "n": len(seeds),
+            "seeds": " ".join(map(str, seeds)), "name": name(runs[seeds[0]])}
+    for metric in metrics:
+        cell[f"{metric}_mean"], cell[f"{metric}_sd"] = mean_sd([runs[s][metric] for s in seeds])
+        paired = [runs[s][metric] - baseline[s][metric] for s in seeds if s in baseline] if key != baseline_key else []
+        cell[f"{metric}_diff_n"] = len(paired)
+        cell[f"{metric}_diff_mean"], cell[f"{metric}_diff_sd"] = mean_sd(paired) if paired else ("", "")
+        cell[f"{metric}_wins"] = sum(d > 0 for d in paired) if paired else ""
+    cells.append(cell)
+with open(os.path.join(out, "cells.csv"), "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=[k for k in cells[0] if k != "name"] if cells else ["loss"], extrasaction="ignore")
+    w.writeheader(); w.writerows(cells)
+def pm(mean, sd, scale=100):
+    return "" if mean == "" else f"{scale*mean:.2f}" + ("" if math.isnan(sd) else f" ± {scale*sd:.2f}")
+print(f"\n{'setting (over seeds, %)':28} {'n':>2} {'test@best':>14} {'final test':>14}   "
+      f"{'paired Δ test@best':>18} {'wins':>4} {'paired Δ final':>15} {'wins':>4}")
+for c in cells:
+    b, f_ = "test_acc_at_best_validation", "final_test_acc"
+    print(f"{c['name']:28} {c['n']:>2} {pm(c[b+'_mean'], c[b+'_sd']):>14} {pm(c[f_+'_mean'], c[f_+'_sd']):>14}   "
+          f"{pm(c[b+'_diff_mean'], c[b+'_diff_sd']):>18} {c[b+'_wins']!s:>4} "
+          f"{pm(c[f_+'_diff_mean'], c[f_+'_diff_sd']):>15} {c[f_+'_wins']!s:>4}")
 PY
 
 # %% Cell 4: the figures: train loss and test accuracy against the epoch (train accuracy paler), with a zoom on
@@ -129,4 +182,4 @@ figure=$([ "$DATASET" = stl10 ] && echo fig8 || echo fig6)
   --label "λ = 0" --label "λ = 1e-4" --label "λ = 1e-3" --label "λ = 1e-2" --label "PLA U = {FC I}" \
   --label "PLA U = {FC II}" --zoom "$ZOOM" --title "$NET on $DATASET: weight decay against partial smoothing" \
   -o "$OUT/fig7-weight-decay.png" --force --quiet
-echo "cnn: results in $OUT (runs.csv, $figure-smoothing.png, fig7-weight-decay.png)"
+echo "cnn: results in $OUT (runs.csv, cells.csv, $figure-smoothing.png, fig7-weight-decay.png)"
