@@ -68,13 +68,13 @@ extension AugmentationRecipe {
         guard let first = tokens.first, !first.isEmpty else {
             throw AugmentationSpecError(part: nil, "the augmentation SPEC is empty; give none, paper-cifar, paper-stl or parts such as flip=0.5")
         }
-        var base = AugmentationRecipe.none, baseName = "none", parts = tokens[...]
+        var base = AugmentationRecipe.none, parts = tokens[...]
         if !first.contains("=") {
             guard let named = named(first) else {
                 throw AugmentationSpecError(part: first, "is not an augmentation recipe; choose "
                                             + all.map(\.name).joined(separator: ", ") + ", or give parts such as flip=0.5")
             }
-            (base, baseName, parts) = (named, first, tokens.dropFirst())
+            (base, parts) = (named, tokens.dropFirst())
         }
         var values: [AugmentationPart: String] = [:]
         for token in parts {
@@ -121,24 +121,55 @@ extension AugmentationRecipe {
                 rotation = d
             }
         }
-        let canonical = canonicalSpec(base: baseName, values: values)
-        return AugmentationRecipe(name: canonical, crop: crop.map { RandomResizedCrop(scale: $0.0, ratio: $0.1) },
-                                  flipProbability: flip, grayscaleProbability: grayscale, jitter: jitter,
-                                  rotationDegrees: rotation)
+        let recipe = AugmentationRecipe(name: "", crop: crop.map { RandomResizedCrop(scale: $0.0, ratio: $0.1) },
+                                        flipProbability: flip, grayscaleProbability: grayscale, jitter: jitter,
+                                        rotationDegrees: rotation)
+        return recipe.renamed(recipe.canonicalSpec)
     }
 
-    /// The canonical form of a SPEC: the recipe's name, then the parts given, in the order of ``AugmentationPart``,
-    /// their numbers written shortest (`paper-cifar,flip=0.5`); a recipe's name alone when no part is given.
+    /// The canonical form of a SPEC: what it does, written shortest — a named recipe followed by the parts in which
+    /// the SPEC differs from it (parts alone when that recipe is `none`), in the order of ``AugmentationPart``, their
+    /// numbers written shortest. Of the named recipes, the one leaving the fewest parts is taken (the first of
+    /// ``all`` on a tie). So every SPEC of the same recipe has the same canonical form: `jitter=0.5` and
+    /// `jitter=0.5:0.5:0.5:0.5`, or `crop=0.6:1` and `paper-cifar,crop=0.6:1` and `paper-cifar`.
     public static func canonicalSpec(_ spec: String) throws(AugmentationSpecError) -> String { try parse(spec).name }
 
-    private static func canonicalSpec(base: String, values: [AugmentationPart: String]) -> String {
-        var tokens = values.isEmpty || base != "none" ? [base] : []
-        for part in AugmentationPart.allCases {
-            guard let text = values[part] else { continue }
-            let numbers = text == "none" ? ["none"] : text.split(separator: ":").map { Double($0).map(shortNumber) ?? String($0) }
-            tokens.append("\(part.rawValue)=\(numbers.joined(separator: ":"))")
-        }
+    /// This recipe's canonical SPEC (``canonicalSpec(_:)``), whatever its name.
+    var canonicalSpec: String {
+        let spellings: [(base: String, parts: [String])] = AugmentationRecipe.all.map { ($0.name, parts(differingFrom: $0)) }
+        let shortest = spellings.min { $0.parts.count < $1.parts.count }!
+        let tokens = shortest.base == "none" && !shortest.parts.isEmpty ? shortest.parts : [shortest.base] + shortest.parts
         return tokens.joined(separator: ",")
+    }
+
+    /// The same recipe under another name.
+    func renamed(_ name: String) -> AugmentationRecipe {
+        AugmentationRecipe(name: name, crop: crop, flipProbability: flipProbability, grayscaleProbability: grayscaleProbability,
+                           jitter: jitter, rotationDegrees: rotationDegrees)
+    }
+
+    /// The SPEC parts that turn `base` into this recipe, in the order of ``AugmentationPart``.
+    private func parts(differingFrom base: AugmentationRecipe) -> [String] {
+        let n: (Double) -> String = AugmentationRecipe.shortNumber
+        var parts: [String] = []
+        if crop != base.crop {
+            if let crop {
+                // A crop given on a base without one keeps the default ratio range (``RandomResizedCrop``).
+                let baseRatio = base.crop?.ratio ?? RandomResizedCrop(scale: 1...1).ratio
+                if crop.scale != base.crop?.scale { parts.append("crop=\(n(crop.scale.lowerBound)):\(n(crop.scale.upperBound))") }
+                if crop.ratio != baseRatio { parts.append("ratio=\(n(crop.ratio.lowerBound)):\(n(crop.ratio.upperBound))") }
+            } else {
+                parts.append("crop=none")
+            }
+        }
+        if flipProbability != base.flipProbability { parts.append("flip=\(n(flipProbability))") }
+        if grayscaleProbability != base.grayscaleProbability { parts.append("grayscale=\(n(grayscaleProbability))") }
+        if jitter != base.jitter {
+            let j: [Double] = jitter.map { [$0.brightness, $0.contrast, $0.saturation, $0.hue] } ?? [0]
+            parts.append("jitter=" + (Set(j).count == 1 ? n(j[0]) : j.map(n).joined(separator: ":")))
+        }
+        if rotationDegrees != base.rotationDegrees { parts.append("rotate=\(n(rotationDegrees))") }
+        return parts
     }
 
     /// `A:B` with A ≤ B, both finite.

@@ -31,7 +31,7 @@ func fetchArchiveDataSet(_ description: DataSetDescription, to folder: String?, 
     let names = description.format.fileNames
     let manager = FileManager.default
     let existing = names.filter { manager.fileExists(atPath: target + "/" + $0) }
-    if !existing.isEmpty && !force { throw FetchError.wouldOverwrite(folder: target, files: existing) }
+    if !existing.isEmpty && !force { throw FetchError.wouldOverwrite(name: name, folder: target, files: existing) }
 
     var created: [String] = []
     var ancestor = target

@@ -5,7 +5,7 @@ import NumericCore
 /// folder's existing files are left as they were and no temporary file is left behind.
 public enum FetchError: Error, Sendable, CustomStringConvertible {
     /// Files of the data set are already there and `--force` was not given.
-    case wouldOverwrite(folder: String, files: [String])
+    case wouldOverwrite(name: String, folder: String, files: [String])
     /// No mirror could be reached: the machine probably has no network. `attempts` are "URL: reason".
     case noNetwork(name: String, folder: String, attempts: [String])
     /// The tarball of a CIFAR-10 or STL-10 data set could not be downloaded from any of its `urls`: no network.
@@ -20,9 +20,9 @@ public enum FetchError: Error, Sendable, CustomStringConvertible {
     /// One line.
     public var description: String {
         switch self {
-        case let .wouldOverwrite(folder, files):
+        case let .wouldOverwrite(name, folder, files):
             return "\(folder) already holds \(files.joined(separator: ", ")); nothing was downloaded — pass --force "
-                + "to replace them (or check them with 'thermo data verify --data \(folder)')"
+                + "to replace them (or check them with 'thermo data verify \(name) --data \(folder)')"
         case let .noNetwork(name, folder, attempts):
             return "cannot reach any mirror of \(name) (\(attempts.joined(separator: "; "))): this machine seems to have "
                 + "no network access. Copy the four .gz files into \(folder) from a machine that has, or pass "
@@ -30,7 +30,7 @@ public enum FetchError: Error, Sendable, CustomStringConvertible {
         case let .noNetworkForArchive(name, folder, archive, urls, attempts):
             return "cannot download \(archive) for \(name) (\(attempts.joined(separator: "; "))): this machine seems to have "
                 + "no network access. Download \(urls.joined(separator: " or ")) on a machine that has, and unpack it "
-                + "into \(folder) (tar xzf \(archive) -C \(folder); its own folder inside may stay), "
+                + "into \(folder) (mkdir -p \(folder) && tar xzf \(archive) -C \(folder); its own folder inside may stay), "
                 + "or pass --mirror URL for a reachable copy"
         case let .allMirrorsFailed(file, attempts):
             return "could not get a valid \(file): \(attempts.joined(separator: "; ")); nothing was moved into place"
@@ -67,7 +67,7 @@ public func fetchDataSet(named name: String, to folder: String? = nil, mirrors: 
     let existing = DataSetFileRole.allCases.flatMap { role in
         [role.fileName, role.gzipFileName].filter { manager.fileExists(atPath: target + "/" + $0) }
     }
-    if !existing.isEmpty && !force { throw FetchError.wouldOverwrite(folder: target, files: existing) }
+    if !existing.isEmpty && !force { throw FetchError.wouldOverwrite(name: name, folder: target, files: existing) }
     // The folders this fetch creates, deepest first: removed again (if still empty) when it fails.
     var createdFolders: [String] = []
     var ancestor = target

@@ -104,7 +104,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .gamma: "γ of the Gaussian kernel (variance 1/γ)."
         case .smoothingPath: "Smoothing evaluation: shared (shared prefix, default) or naive (y+1 full passes, the reference)."
         case .augment: "Augmentation of the training images, per image from the stream (seed, augment, epoch, image): none "
-            + "(default), paper-cifar (random resized crop, scale [0.6, 1], ratio [3/4, 4/3]) or paper-stl (crop scale "
+            + "(thermo train's default), paper-cifar (random resized crop, scale [0.6, 1], ratio [3/4, 4/3]) or paper-stl (crop scale "
             + "[0.08, 1], flip 0.5, grayscale 0.1, colour jitter 0.5, rotation ±180°; 3-channel images only), optionally "
             + "followed by parts that replace the recipe's: e.g. paper-cifar,flip=0.5 (parts: crop=A:B, ratio=A:B, flip=P, "
             + "grayscale=P, jitter=X or B:C:S:H, rotate=D; each also has its own flag)."

@@ -5,20 +5,23 @@ import Settings
 /// `--augment` and one flag per part of a recipe (`--flip 0.5`, `--crop-scale 0.3:1`, …), shared by `thermo train`
 /// and `thermo plot augment`. The parts are folded into one augmentation SPEC (`paper-cifar,flip=0.5`), in its
 /// canonical form: what the configuration, the checkpoint and the trace record, and what a resume compares.
+///
+/// The part flags take their value unconditionally, so that a negative value (`--rotation -1`) is refused by the
+/// value's own check, naming the flag and its range, rather than read as another flag.
 struct AugmentationOptions: ParsableArguments {
     @Option(help: .setting(.augment))
     var augment: String?
-    @Option(name: .customLong("crop-scale"), help: ArgumentHelp("Random resized crop with its area in A…B of the image's (replaces the recipe's crop; none removes it).", valueName: "A:B"))
+    @Option(name: .customLong("crop-scale"), parsing: .unconditional, help: ArgumentHelp("Random resized crop with its area in A…B of the image's (replaces the recipe's crop; none removes it).", valueName: "A:B"))
     var cropScale: String?
-    @Option(name: .customLong("crop-ratio"), help: ArgumentHelp("Aspect-ratio range of the crop (default 3/4…4/3).", valueName: "A:B"))
+    @Option(name: .customLong("crop-ratio"), parsing: .unconditional, help: ArgumentHelp("Aspect-ratio range of the crop (default 3/4…4/3).", valueName: "A:B"))
     var cropRatio: String?
-    @Option(help: ArgumentHelp("Probability of a horizontal flip.", valueName: "P"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Probability of a horizontal flip.", valueName: "P"))
     var flip: String?
-    @Option(help: ArgumentHelp("Probability of turning an image grey (3-channel images).", valueName: "P"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Probability of turning an image grey (3-channel images).", valueName: "P"))
     var grayscale: String?
-    @Option(help: ArgumentHelp("Colour jitter strengths: one for all four, or brightness:contrast:saturation:hue (hue ≤ 0.5).", valueName: "X|B:C:S:H"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Colour jitter strengths: one for all four, or brightness:contrast:saturation:hue (hue ≤ 0.5).", valueName: "X|B:C:S:H"))
     var jitter: String?
-    @Option(help: ArgumentHelp("Rotation uniform in [−D, D] degrees.", valueName: "D"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Rotation uniform in [−D, D] degrees.", valueName: "D"))
     var rotation: String?
 
     /// The parts given as flags, in the order of `AugmentationPart`.

@@ -60,7 +60,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             throw ConfigurationError(.nesterov, "needs a positive --momentum")
         }
         guard optimizer.weightDecay >= 0, optimizer.weightDecay.isFinite else {
-            throw ConfigurationError(.weightDecay, "must be ≥ 0, got \(optimizer.weightDecay)")
+            throw ConfigurationError(.weightDecay, "must be finite and ≥ 0, got \(optimizer.weightDecay)")
         }
         guard batchSize > 0 else { throw ConfigurationError(.batchSize, "must be at least 1, got \(batchSize)") }
         _ = try augmentationRecipe()
@@ -397,9 +397,16 @@ extension TrainingSetting {
         case .kernel: a.loss.kernel != b.loss.kernel
         case .gamma: a.loss.gamma != b.loss.gamma
         case .smoothingPath: a.loss.path != b.loss.path
-        case .augment: (a.augment ?? "none") != (b.augment ?? "none")
+        case .augment: canonicalAugmentation(a.augment) != canonicalAugmentation(b.augment)
         }
     }
+}
+
+/// The canonical form of an `--augment` SPEC, so that a SPEC written before the canonical form was shortest (or
+/// by hand) compares equal to every other spelling of the same recipe; the text itself if it does not parse.
+private func canonicalAugmentation(_ spec: String?) -> String {
+    guard let spec else { return "none" }
+    return (try? AugmentationRecipe.canonicalSpec(spec)) ?? spec
 }
 
 extension TrainingConfiguration {

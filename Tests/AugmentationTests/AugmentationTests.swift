@@ -217,6 +217,27 @@ struct RandomAugmentationTests {
         #expect(try AugmentationRecipe.parse("paper-stl,jitter=0").jitter == nil)
     }
 
+    @Test("Every spelling of the same recipe has the same canonical SPEC, and the canonical SPEC is that recipe")
+    func theCanonicalSpecIsWhatTheRecipeDoes() throws {
+        let spellings: [([String], String)] = [
+            (["jitter=0.5", "jitter=0.5:0.5:0.5:0.5", "none,jitter=0.50"], "jitter=0.5"),
+            (["paper-cifar", "crop=0.6:1", "paper-cifar,crop=0.6:1", "crop=0.6:1,ratio=0.75:1.3333333333333333"], "paper-cifar"),
+            (["crop=0.08:1,flip=0.5,grayscale=0.1,jitter=0.5,rotate=180", "paper-stl,flip=0.5"], "paper-stl"),
+            (["paper-cifar,crop=none", "none", "paper-stl,crop=none,flip=0,grayscale=0,jitter=0,rotate=0"], "none"),
+            (["paper-cifar,flip=0.5", "crop=0.6:1,flip=0.5"], "paper-cifar,flip=0.5"),
+            (["paper-stl,crop=0.6:1,flip=0,grayscale=0,jitter=0,rotate=0,ratio=0.5:2"], "paper-cifar,ratio=0.5:2"),
+            (["paper-stl,jitter=0.5:0.5:0.5:0.25"], "paper-stl,jitter=0.5:0.5:0.5:0.25"),
+        ]
+        for (specs, canonical) in spellings {
+            for spec in specs {
+                let recipe = try AugmentationRecipe.parse(spec)
+                #expect(recipe.name == canonical, "\(spec)")
+                // The canonical SPEC parses back to the same recipe (same parts, same name).
+                #expect(try AugmentationRecipe.parse(recipe.name) == recipe, "\(spec)")
+            }
+        }
+    }
+
     @Test(arguments: [
         ("", nil, "is empty"), ("cifar", "cifar", "is not an augmentation recipe"), ("flop=1", "flop=1", "is not an augmentation part"),
         ("flip=2", "flip=2", "a probability P in [0, 1]"), ("flip=0.5,flip=0.2", "flip=0.2", "repeats the part flip"),

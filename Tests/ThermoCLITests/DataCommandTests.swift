@@ -124,7 +124,7 @@ struct DataCommandTests {
         let target = scratch.folder("target")
         for name in Self.fileNames { try Data("old \(name)".utf8).write(to: target.appendingPathComponent(name)) }
         let run = try runThermo(["data", "fetch", "mnist", "--to", target.path, "--mirror", "http://127.0.0.1:9/"])
-        expectOneErrorLine(run, mentioning: ["already holds", "--force"])
+        expectOneErrorLine(run, mentioning: ["already holds", "--force", "thermo data verify mnist --data \(target.path)"])
         #expect(!run.stdout.contains("downloading"), "nothing was downloaded")
         #expect(contents(target) == Self.fileNames)
         for name in Self.fileNames {

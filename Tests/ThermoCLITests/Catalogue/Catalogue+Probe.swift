@@ -18,7 +18,7 @@ extension BadInput {
                setup: { try $0.data() }),
         .usage("train", "--validation -3", ["train", "--validation", "-3", "--data", "data"], "--validation must be ≥ 0, got -3",
                setup: { try $0.data() }),
-        .usage("train", "--weight-decay -1", ["train", "--weight-decay", "-1", "--data", "data"], "--weight-decay must be ≥ 0",
+        .usage("train", "--weight-decay -1", ["train", "--weight-decay", "-1", "--data", "data"], "--weight-decay must be finite and ≥ 0",
                setup: { try $0.data() }),
         .usage("train", "--radius -0.01 with PLA", ["train", "--loss", "pla", "--smooth", "1", "--radius", "-0.01", "--data", "data"],
                "--radius must be a finite number ≥ 0, got -0.01", setup: { try $0.data() }),

@@ -109,6 +109,8 @@ extension BadInput {
                "--augment 'flop=1' is not an augmentation part; parts are crop=…", setup: { try $0.data() }),
         .usage("train", "--flip out of range", ["train", "--flip", "1.5", "--data", "data"],
                "--flip takes a probability P in [0, 1], got '1.5'", setup: { try $0.data() }),
+        .usage("train", "a negative --rotation", ["train", "--rotation", "-1", "--data", "data"],
+               "--rotation takes degrees D in [0, 180], got '-1'", setup: { try $0.data() }),
         .usage("train", "--crop-ratio without a crop", ["train", "--crop-ratio", "0.5:2", "--data", "data"],
                "--crop-ratio needs a crop: give --crop-scale A:B too", setup: { try $0.data() }),
         .usage("train", "a part given in --augment and as its flag", ["train", "--augment", "paper-cifar,flip=0.5", "--flip", "0.2", "--data", "data"],
