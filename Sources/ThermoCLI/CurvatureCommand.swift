@@ -44,11 +44,11 @@ struct CurvatureCommand: ParsableCommand {
     @Option(help: ArgumentHelp("B, the probe batch's size (default 256 images; 64 for a network with convolutions).", valueName: "B"))
     var probeBatch: Int?
     @Option(help: ArgumentHelp("Lanczos steps (Hessian-vector products) per λ_max (default 20).", valueName: "M"))
-    var lanczosSteps = 20
+    var lanczosSteps: Int?
     @Option(help: ArgumentHelp("How many of each layer's largest eigenvalues to report (default 1).", valueName: "K"))
-    var top = 1
+    var top: Int?
     @Option(help: ArgumentHelp("Hutchinson probes per layer trace (default 10).", valueName: "P"))
-    var probes = 10
+    var probes: Int?
     @Flag(help: "Skip λ_max of the full H.")
     var noFull = false
     @Option(help: ArgumentHelp("R: also print the predicted loss rise ½·R²/3·tr H_ll of a uniform displacement of half-edge R.", valueName: "R"))
@@ -56,26 +56,44 @@ struct CurvatureCommand: ParsableCommand {
     @Flag(help: "Also the dense blocks' exact λ_max and trace (small layers only; see --exact-max-weights).")
     var exact = false
     @Option(help: ArgumentHelp("The largest layer --exact accepts (default 4096 weights).", valueName: "N"))
-    var exactMaxWeights = 4096
+    var exactMaxWeights: Int?
     @Option(help: "BLAS threads (default: the number of cores).")
     var threads: Int?
     @Option(help: "Output: table (default), csv or json.")
     var format: AnalysisOutputFormat = .table
 
+    /// The flags that set a measurement from a checkpoint, given with a TRACE (whose measurements were taken while
+    /// it was recorded, with the run's own settings).
+    private var measurementFlagsGiven: [String] {
+        let given: [(String, Bool)] = [
+            ("--layers", layers != nil), ("--probe-batch", probeBatch != nil), ("--lanczos-steps", lanczosSteps != nil),
+            ("--top", top != nil), ("--probes", probes != nil), ("--no-full", noFull), ("--radius", radius != nil),
+            ("--exact", exact), ("--exact-max-weights", exactMaxWeights != nil), ("--threads", threads != nil),
+            ("--data", data.data != nil), ("--dataset", data.dataset != nil),
+        ]
+        return given.filter(\.1).map(\.0)
+    }
+
     func validate() throws {
         guard (input == nil) != (checkpoint == nil) else {
             throw ValidationError("give either a TRACE recorded with --record curvature or --checkpoint CKPT, not \(input == nil ? "neither" : "both")")
         }
-        if let probeBatch, probeBatch < 1 { throw ValidationError("--probe-batch must be at least 1, not \(probeBatch)") }
-        guard lanczosSteps >= 1 else { throw ValidationError("--lanczos-steps must be at least 1, not \(lanczosSteps)") }
-        guard top >= 1 && top <= lanczosSteps else {
-            throw ValidationError("--top must be between 1 and --lanczos-steps (\(lanczosSteps)), not \(top)")
+        let flags = measurementFlagsGiven
+        if input != nil && !flags.isEmpty {
+            throw ValidationError("\(flags.joined(separator: ", ")) set\(flags.count == 1 ? "s" : "") a measurement from --checkpoint CKPT; a TRACE "
+                                  + "holds the measurements taken while it was recorded: drop \(flags.count == 1 ? "it" : "them"), or measure a checkpoint")
         }
-        guard probes >= 1 else { throw ValidationError("--probes must be at least 1, not \(probes)") }
+        if let probeBatch, probeBatch < 1 { throw ValidationError("--probe-batch must be at least 1, not \(probeBatch)") }
+        let steps = lanczosSteps ?? 20
+        guard steps >= 1 else { throw ValidationError("--lanczos-steps must be at least 1, not \(steps)") }
+        if let top, !(1...steps).contains(top) {
+            throw ValidationError("--top must be between 1 and --lanczos-steps (\(steps)), not \(top)")
+        }
+        if let probes, probes < 1 { throw ValidationError("--probes must be at least 1, not \(probes)") }
         if let radius, !(radius.isFinite && radius > 0) {
             throw ValidationError("--radius must be a positive number, not \(radius)")
         }
-        guard exactMaxWeights >= 1 else { throw ValidationError("--exact-max-weights must be at least 1") }
+        if let exactMaxWeights, exactMaxWeights < 1 { throw ValidationError("--exact-max-weights must be at least 1") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256, not \(threads)") }
     }
 
@@ -95,11 +113,16 @@ struct CurvatureCommand: ParsableCommand {
         let configuration = saved.header.configuration
         let architecture = configuration.architecture
         let measured = try selectedLayers(count: architecture.layerCount)
+        let exactMaxWeights = self.exactMaxWeights ?? 4096
         if exact, let big = measured.first(where: { architecture.layout[layer: $0].weightCount > exactMaxWeights }) {
             let n = architecture.layout[layer: big].weightCount
             throw ValidationError("--exact: layer \(big) has \(n) weights, more than --exact-max-weights \(exactMaxWeights) (its dense block takes \(n) products and an eigen-decomposition of \(n)×\(n)); choose smaller layers with --layers, drop --exact or raise the limit")
         }
-        let name = data.dataset ?? configuration.dataset
+        if let asked = data.dataset, asked != configuration.dataset {
+            throw ValidationError("--dataset \(asked): the run in \(checkpoint) trained on \(configuration.dataset), and its curvature is "
+                                  + "measured on its own training data; drop --dataset (--data DIR says where \(configuration.dataset) is)")
+        }
+        let name = configuration.dataset
         let dataSet: DataSet
         do { dataSet = try loadDataSet(named: name, directory: data.data) } catch {
             throw CommandError(String(describing: error).replacingOccurrences(of: "<name>", with: name))
@@ -112,9 +135,9 @@ struct CurvatureCommand: ParsableCommand {
             hvp.prepare(network: trainer.network, input: batch.input.pointer, labels: $0.baseAddress!, batch: batch.count)
         }
         var settings = CurvatureSettings()
-        settings.lanczosSteps = lanczosSteps
-        settings.top = top
-        settings.probes = probes
+        settings.lanczosSteps = lanczosSteps ?? 20
+        settings.top = top ?? 1
+        settings.probes = probes ?? 10
         settings.full = !noFull
         settings.seed = configuration.seed
         settings.exactUpTo = exact ? exactMaxWeights : 0
