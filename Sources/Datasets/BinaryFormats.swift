@@ -99,7 +99,8 @@ public enum BinaryDataError: Error, Sendable, Equatable, CustomStringConvertible
                 + "\(grouped(total)) bytes"
             if size % recordBytes == 0 {
                 return "\(path) holds \(grouped(size / recordBytes)) whole records (\(grouped(size)) bytes), not "
-                    + "\(grouped(expected)): \(layout); it is cut at a record boundary or is another file — "
+                    + "\(grouped(expected)): \(layout); it is "
+                    + (size < total ? "cut at a record boundary" : "longer by whole records") + " or is another file — "
                     + BinaryDataError.advice(dataSet)
             }
             if size < total {

@@ -102,10 +102,12 @@ func inspectBinaryFolder(_ folder: String, format: DataSetFormat) -> (found: Str
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else { return (nil, "no such folder") }
     guard isFolder.boolValue else { return (nil, "a file, not a folder (give the folder that holds the .bin files)") }
+    /// The files `place` lacks, a folder in a file's place named as one ("data_batch_1.bin (a folder)").
     func missing(in place: String) -> [String] {
-        format.fileNames.filter { name in
+        format.fileNames.compactMap { name in
             var isFolder: ObjCBool = false
-            return !FileManager.default.fileExists(atPath: place + "/" + name, isDirectory: &isFolder) || isFolder.boolValue
+            guard FileManager.default.fileExists(atPath: place + "/" + name, isDirectory: &isFolder) else { return name }
+            return isFolder.boolValue ? name + " (a folder, not a file)" : nil
         }
     }
     let direct = missing(in: folder)

@@ -88,7 +88,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
             throw ArchitectureError(token: nil, "the input shape \(input) is too large")
         }
         guard case .dense? = stages.last else {
-            throw ArchitectureError(token: stages.last?.token, "the last layer must be a dense layer fcN to the class count")
+            throw ArchitectureError(token: stages.last?.token, "is the last layer, but a network ends with a dense layer fcN to the class count (e.g. add fc10)")
         }
         var shape = input
         var shapes = [input]
@@ -144,7 +144,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
         switch stage {
         case let .convolution(c, k, p):
             guard c > 0, k > 0, p >= 0, c <= limit, k <= 1024, p <= 1024 else {
-                throw ArchitectureError(token: stage.token, "needs ≥ 1 channel, a kernel ≥ 1 and a padding ≥ 0")
+                throw ArchitectureError(token: stage.token, "needs 1 to \(limit) channels, a kernel of 1 to 1024 and a padding of 0 to 1024")
             }
             guard shape.height + 2 * p >= k, shape.width + 2 * p >= k else {
                 throw ArchitectureError(token: stage.token, "has a \(k)×\(k) kernel (padding \(p)), larger than its \(shape) input")

@@ -48,22 +48,33 @@ public enum NetworkSpec {
         let known = "tokens are convC, convC:kK:pP, pool and fcN, or a preset: " + presets.map(\.name).joined(separator: ", ")
         if token == "pool" { return .pool }
         if token.hasPrefix("fc") {
-            guard let n = Int(token.dropFirst(2)), n > 0 else { throw ArchitectureError(token: token, "is not a dense layer fcN with N ≥ 1") }
+            guard let n = count(token.dropFirst(2)), n > 0 else { throw ArchitectureError(token: token, "is not a dense layer fcN with N ≥ 1") }
             return .dense(units: n)
         }
         if token.hasPrefix("conv") {
             let parts = token.dropFirst(4).split(separator: ":", omittingEmptySubsequences: false)
-            guard let c = parts.first.flatMap({ Int($0) }), c > 0 else {
+            guard let c = parts.first.flatMap({ count($0) }), c > 0 else {
                 throw ArchitectureError(token: token, "is not a convolution convC with C ≥ 1 channels")
             }
-            var kernel = 3, padding = 0
+            var kernel: Int?, padding: Int?
             for part in parts.dropFirst() {
-                if part.hasPrefix("k"), let k = Int(part.dropFirst()), k > 0 { kernel = k }
-                else if part.hasPrefix("p"), let p = Int(part.dropFirst()), p >= 0 { padding = p }
+                let option = part.first.map(String.init) ?? ""
+                if (option == "k" && kernel != nil) || (option == "p" && padding != nil) {
+                    throw ArchitectureError(token: token, "gives the option \(option) twice; give each of kK and pP at most once")
+                }
+                if option == "k", let k = count(part.dropFirst()), k > 0 { kernel = k }
+                else if option == "p", let p = count(part.dropFirst()) { padding = p }
                 else { throw ArchitectureError(token: token, "has an option '\(part)' that is neither kK (K ≥ 1) nor pP (P ≥ 0)") }
             }
-            return .convolution(channels: c, kernel: kernel, padding: padding)
+            return .convolution(channels: c, kernel: kernel ?? 3, padding: padding ?? 0)
         }
         throw ArchitectureError(token: token, "is not a layer; \(known)")
+    }
+
+    /// A count written in decimal digits alone (`8`; not `+8`, ` 8` or `8.0`); `Int.max` when it does not fit an
+    /// Int, so that the shape checks refuse it by its range rather than call it malformed.
+    private static func count(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(text) ?? Int.max
     }
 }

@@ -21,8 +21,8 @@ struct BenchCommand: ParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("Layer widths.", valueName: "n0,…,nL"))
-    var layers = "784,784,784,784,10"
+    @Option(help: ArgumentHelp("Layer widths (default 784,784,784,784,10).", valueName: "n0,…,nL"))
+    var layers: String?
     @Option(help: ArgumentHelp("Instead of --layers, a network SPEC as for 'thermo train --network' (paper-mnist, paper-cifar, paper-stl, or tokens convC, pool, fcN); the input is 3×32×32 for paper-cifar, 3×96×96 for paper-stl, else 1×28×28.", valueName: "SPEC"))
     var network: String?
     @Option(parsing: .unconditional, help: "Mini-batch size.")
@@ -57,6 +57,7 @@ struct BenchCommand: ParsableCommand {
         if analysis && (recording || smoothing) { throw ValidationError("--analysis cannot be combined with --recording or --smoothing") }
         if curvature && (analysis || recording || smoothing) { throw ValidationError("--curvature cannot be combined with --analysis, --recording or --smoothing") }
         if keepTrace != nil && !analysis { throw ValidationError("--keep-trace goes with --analysis") }
+        if layers != nil && network != nil { throw ValidationError("--layers and --network both describe the network; give one of them") }
         if augment != nil && network == nil { throw ValidationError("--augment goes with --network (the augmentation is timed against that network's step)") }
     }
 
@@ -115,6 +116,7 @@ struct BenchCommand: ParsableCommand {
             try runNetwork(network)
             return
         }
+        let layers = self.layers ?? "784,784,784,784,10"
         let widths = try layers.split(separator: ",").map { part -> Int in
             guard let n = Int(part), n > 0 else { throw ValidationError("--layers takes positive widths like 784,784,10") }
             return n

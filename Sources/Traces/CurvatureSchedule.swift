@@ -24,7 +24,12 @@ public struct CurvatureSchedule: Codable, Sendable, Equatable, CustomStringConve
     /// combinations (`curvature:every=5:probes=20`).
     public init(parsing item: String) throws(TraceRecordingError) {
         self.init()
+        var seen: Set<String> = []
         for option in item.split(separator: ":").dropFirst().map(String.init) {
+            let key = String(option.prefix { $0 != "=" })
+            guard seen.insert(key).inserted else {
+                throw TraceRecordingError("'\(item)': \(key)= is given twice; give it once")
+            }
             if option == "every=log" {
                 every = nil
             } else if option.hasPrefix("every="), let k = Int(option.dropFirst(6)), k >= 1 {

@@ -63,7 +63,11 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
         var curvature: CurvatureSchedule? = nil
         for item in items {
             if item == "curvature" || item.hasPrefix("curvature:") {
-                curvature = try CurvatureSchedule(parsing: item)
+                let schedule = try CurvatureSchedule(parsing: item)
+                if let curvature, curvature != schedule {
+                    throw TraceRecordingError("'\(item)' and '\(curvature.description)' give curvature twice with different options; give it once")
+                }
+                curvature = schedule
                 continue
             }
             let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
@@ -78,10 +82,10 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
                 moments = true
             case "per-weight":
                 perWeight = true
-                perWeightEvery = every ?? perWeightEvery
+                perWeightEvery = try TraceRecording.merge(every, perWeightEvery, level: "per-weight")
             case "batch-variance":
                 batch = true
-                batchEvery = every ?? batchEvery
+                batchEvery = try TraceRecording.merge(every, batchEvery, level: "batch-variance")
             default:
                 throw TraceRecordingError("'\(item)' is not a recording level; use layers, moments, per-weight[:every=K], batch-variance[:every=K] or curvature[:every=K|log][:probes=P]")
             }
@@ -93,6 +97,14 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
         self.init(weightMoments: moments || perWeight, snapshotMoments: perWeight, batchVariance: batch,
                   snapshotBatchVariance: batch && (batchEvery != nil || perWeight), snapshotEvery: every)
         self.curvature = curvature
+    }
+
+    /// A level's period given again: the same K (or none) is fine, another K is refused.
+    private static func merge(_ every: Int?, _ earlier: Int?, level: String) throws(TraceRecordingError) -> Int? {
+        if let every, let earlier, every != earlier {
+            throw TraceRecordingError("\(level):every=\(earlier) and \(level):every=\(every) give \(level) twice with different periods; give one K")
+        }
+        return every ?? earlier
     }
 
     private static func parseEvery(_ text: String, item: String) throws(TraceRecordingError) -> Int {

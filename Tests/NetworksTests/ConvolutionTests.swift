@@ -185,7 +185,21 @@ func networkSpecShapes() throws {
     }
     #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,fc7", input: small, classes: 10) }
     #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,dropout,fc10", input: small, classes: 10) }
-    #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("conv2,pool", input: small, classes: 10) }
+    #expect(throws: ArchitectureError(token: "pool", "is the last layer, but a network ends with a dense layer fcN to the class count (e.g. add fc10)")) {
+        try NetworkSpec.architecture("conv2,pool", input: small, classes: 10)
+    }
+    // A kernel or padding given twice, and counts that are not plain decimal digits, are refused by the token.
+    #expect(throws: ArchitectureError(token: "conv8:k3:p1:k5", "gives the option k twice; give each of kK and pP at most once")) {
+        try NetworkSpec.architecture("conv8:k3:p1:k5,fc10", input: small, classes: 10)
+    }
+    for token in ["conv+8", "conv 8", "fc+10", "fc1e3", "conv8:k+3"] {
+        #expect(throws: ArchitectureError.self, "\(token)") { try NetworkSpec.architecture("\(token),fc10", input: small, classes: 10) }
+    }
+    // A count beyond an Int is refused by its range, named as written.
+    #expect(throws: ArchitectureError.self) { try NetworkSpec.architecture("fc99999999999999999999,fc10", input: small, classes: 10) }
+    do { _ = try NetworkSpec.architecture("fc99999999999999999999,fc10", input: small, classes: 10) } catch {
+        #expect(error.token == "fc99999999999999999999" && error.message.contains("1048576"), "\(error)")
+    }
     // Huge kernels on huge channel counts keep every map small but the parameter count beyond an Int: refused at
     // the layer that crosses 2^40 parameters, before the layout adds them up (it trapped on the overflow).
     let huge = "conv1048576:k28" + String(repeating: ",conv1048576:k1024:p512,conv1048576:k1024:p511", count: 4) + ",fc10"

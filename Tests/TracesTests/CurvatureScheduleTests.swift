@@ -12,8 +12,16 @@ struct CurvatureScheduleTests {
         #expect(log.curvature?.every == nil && log.curvature?.probes == 10 && !log.weightMoments)
         #expect(try TraceRecording(parsing: log.levels) == log)
         #expect(try TraceRecording(parsing: ["curvature"]).curvature == CurvatureSchedule(every: 20, probes: 10))
-        for bad in ["curvature:every=0", "curvature:probes=0", "curvature:often", "curvature:every=x"] {
-            #expect(throws: TraceRecordingError.self) { try TraceRecording(parsing: [bad]) }
+        for bad in ["curvature:every=0", "curvature:probes=0", "curvature:often", "curvature:every=x",
+                    "curvature:every=2:every=3", "curvature:every=log:every=5", "curvature:probes=2:probes=2"] {
+            #expect(throws: TraceRecordingError.self, "\(bad)") { try TraceRecording(parsing: [bad]) }
+        }
+        // A level given twice: the same options are one level; different ones are refused, never "last one wins".
+        #expect(try TraceRecording(parsing: ["curvature:every=5", "curvature:every=5"]).curvature == CurvatureSchedule(every: 5))
+        #expect(try TraceRecording(parsing: ["per-weight:every=3", "per-weight"]).snapshotEvery == 3)
+        for bad in [["curvature:every=5", "curvature:every=6"], ["per-weight:every=2", "per-weight:every=3"],
+                    ["batch-variance:every=2,batch-variance:every=4"]] {
+            #expect(throws: TraceRecordingError.self, "\(bad)") { try TraceRecording(parsing: bad) }
         }
     }
 
