@@ -54,7 +54,7 @@ func printDataSetReport(_ report: DataSetReport) {
             let cells = histogram.enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: " ")
             print("  \(split.padding(toLength: 6, withPad: " ", startingAt: 0))\(cells)  (total \(histogram.reduce(0, +)))")
         } else {
-            print("  \(split.padding(toLength: 6, withPad: " ", startingAt: 0))not available (its files are invalid)")
+            print("  \(split.padding(toLength: 6, withPad: " ", startingAt: 0))not available (the files do not read as the data set: see problems)")
         }
     }
     if !report.problems.isEmpty {

@@ -101,7 +101,7 @@ func printBinaryDataSetReport(_ report: BinaryDataSetReport) {
     print("label histogram (class: count)")
     for (split, histogram) in [("train", report.trainHistogram), ("test", report.testHistogram)] {
         let cells = histogram.map { h in h.enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: " ")
-            + "  (total \(h.reduce(0, +)))" } ?? "not available (its files are invalid)"
+            + "  (total \(h.reduce(0, +)))" } ?? "not available (the files do not read as the data set: see problems)"
         print("  \(split.padding(toLength: 6, withPad: " ", startingAt: 0))\(cells)")
     }
     if !report.problems.isEmpty {

@@ -187,5 +187,18 @@ struct BinaryVerificationTests {
         let report = verifyBinaryDataSetFiles(try DataSetDescription.named("stl10"), folder: folder)
         #expect(report.files.allSatisfy { $0.verdict.isMismatch })
         #expect(report.problems.count == 4 && report.problems[0].contains("expected 918c2871b30a85fa023e0c44e0bee87f"))
+        // The files are still read as training reads them: sound files get their histograms despite the mismatch.
+        #expect(report.trainHistogram == [STL10Format.trainCount] + [Int](repeating: 0, count: 9), "\(report.problems)")
+    }
+
+    @Test func aBadLabelIsReportedBesideChecksumMismatches() throws {
+        let folder = scratch.folder("stl-label")
+        var labels = [UInt8](repeating: 1, count: STL10Format.testCount)
+        labels[7] = 0
+        try BinaryFixtures.stl(folder, labels: [STL10Format.testLabels: labels])
+        let report = verifyBinaryDataSetFiles(try DataSetDescription.named("stl10"), folder: folder)
+        #expect(report.problems.count == 5, "\(report.problems)")
+        #expect(report.problems.last?.contains("gives record 7 the label 0") == true, "\(report.problems)")
+        #expect(report.trainHistogram == nil && report.testHistogram == nil)
     }
 }
