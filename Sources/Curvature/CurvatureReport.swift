@@ -5,6 +5,8 @@ public struct CurvatureReport: Sendable, Codable {
     /// One layer's row.
     public struct Row: Sendable, Codable {
         public var layer: Int
+        /// The layer's name in the network (`conv3`, `fc1`).
+        public var label: String
         public var weights: Int
         public var lambdaMax: Double
         public var lambdaMaxResidual: Double
@@ -35,8 +37,8 @@ public struct CurvatureReport: Sendable, Codable {
     /// Per layer.
     public var layers: [Row]
 
-    /// The report of `measurement`, made at `checkpoint` after `epoch` epochs.
-    public init(checkpoint: String, epoch: Int, radius: Double?, measurement m: CurvatureMeasurement) {
+    /// The report of `measurement`, made at `checkpoint` after `epoch` epochs; `labels[l − 1]` names layer l.
+    public init(checkpoint: String, epoch: Int, radius: Double?, labels: [String], measurement m: CurvatureMeasurement) {
         self.checkpoint = checkpoint
         self.epoch = epoch
         self.radius = radius
@@ -46,7 +48,7 @@ public struct CurvatureReport: Sendable, Codable {
         fullLambdaMaxResidual = m.fullLambdaMaxResidual
         settings = m.settings
         layers = m.layers.map {
-            Row(layer: $0.layer, weights: $0.weights, lambdaMax: $0.lambdaMax, lambdaMaxResidual: $0.lambdaMaxResidual,
+            Row(layer: $0.layer, label: labels.indices.contains($0.layer - 1) ? labels[$0.layer - 1] : String($0.layer), weights: $0.weights, lambdaMax: $0.lambdaMax, lambdaMaxResidual: $0.lambdaMaxResidual,
                 topEigenvalues: $0.topEigenvalues, trace: $0.trace, traceStandardError: $0.traceStandardError,
                 predictedLossIncrease: radius.map($0.predictedLossIncrease), lambdaMaxExact: $0.lambdaMaxExact,
                 traceExact: $0.traceExact)
@@ -65,7 +67,7 @@ public struct CurvatureReport: Sendable, Codable {
         if settings.exactUpTo > 0 { header += ["λ_max exact", "tr exact"] }
         var rows = [header]
         for r in layers {
-            var row = [String(r.layer), String(r.weights), cell(r.lambdaMax), cell(r.lambdaMaxResidual), cell(r.trace),
+            var row = [r.label, String(r.weights), cell(r.lambdaMax), cell(r.lambdaMaxResidual), cell(r.trace),
                        cell(r.traceStandardError), cell(r.lambdaMax / r.trace)]
             if settings.top > 1 { row.append(r.topEigenvalues.map { cell($0) }.joined(separator: " ")) }
             if radius != nil { row.append(cell(r.predictedLossIncrease)) }
@@ -79,13 +81,13 @@ public struct CurvatureReport: Sendable, Codable {
         return text
     }
 
-    /// A CSV long table: one line per layer.
+    /// A CSV long table: one line per layer (`layer` its number, `label` its name, last).
     public func csv() -> String {
-        var text = "epoch,layer,weights,lambda_max,lambda_max_residual,trace,trace_se,predicted_loss_increase,lambda_max_exact,trace_exact\n"
+        var text = "epoch,layer,weights,lambda_max,lambda_max_residual,trace,trace_se,predicted_loss_increase,lambda_max_exact,trace_exact,label\n"
         for r in layers {
             text += [String(epoch), String(r.layer), String(r.weights), cell(r.lambdaMax), cell(r.lambdaMaxResidual),
                      cell(r.trace), cell(r.traceStandardError), cell(r.predictedLossIncrease), cell(r.lambdaMaxExact),
-                     cell(r.traceExact)].joined(separator: ",") + "\n"
+                     cell(r.traceExact), r.label].joined(separator: ",") + "\n"
         }
         return text
     }

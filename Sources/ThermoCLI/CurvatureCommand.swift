@@ -2,7 +2,9 @@ import ArgumentParser
 import Curvature
 import Datasets
 import Foundation
+import Networks
 import NumericCore
+import Smoothing
 import Studies
 import Training
 
@@ -39,7 +41,7 @@ struct CurvatureCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Measure at this checkpoint's weights instead.", valueName: "CKPT"))
     var checkpoint: String?
     @OptionGroup var data: DataOptions
-    @Option(help: ArgumentHelp("The weight layers to measure, e.g. 2 or 1,3 (default: every layer).", valueName: "LAYERS"))
+    @Option(help: ArgumentHelp("The weight layers to measure, by number or name as --smooth takes them, e.g. 2, 1,3, fc1 or conv3 (default: every layer).", valueName: "LAYERS"))
     var layers: String?
     @Option(help: ArgumentHelp("B, the probe batch's size (default 256 images; 64 for a network with convolutions).", valueName: "B"))
     var probeBatch: Int?
@@ -112,7 +114,7 @@ struct CurvatureCommand: ParsableCommand {
         do { saved = try Checkpoint(contentsOf: checkpoint) } catch { throw CommandError("\(error)") }
         let configuration = saved.header.configuration
         let architecture = configuration.architecture
-        let measured = try selectedLayers(count: architecture.layerCount)
+        let measured = try selectedLayers(of: architecture)
         let exactMaxWeights = self.exactMaxWeights ?? 4096
         if exact, let big = measured.first(where: { architecture.layout[layer: $0].weightCount > exactMaxWeights }) {
             let n = architecture.layout[layer: big].weightCount
@@ -143,7 +145,7 @@ struct CurvatureCommand: ParsableCommand {
         settings.exactUpTo = exact ? exactMaxWeights : 0
         settings.layers = measured
         let report = CurvatureReport(checkpoint: checkpoint, epoch: saved.header.completedEpochs, radius: radius,
-                                     measurement: CurvatureMeasurement.measure(hvp, settings: settings))
+                                     labels: architecture.layout.layers.map(\.label), measurement: CurvatureMeasurement.measure(hvp, settings: settings))
         switch format {
         case .table: print(report.table(), terminator: "")
         case .csv: print(report.csv(), terminator: "")
@@ -151,13 +153,17 @@ struct CurvatureCommand: ParsableCommand {
         }
     }
 
-    /// The layers of `--layers` (ascending, each in 1…count), or every layer.
-    func selectedLayers(count: Int) throws -> [Int] {
+    /// The layers of `--layers` (numbers and names as `--smooth` takes them: `2`, `1,3`, `fc1`, `conv3`, `head`;
+    /// ascending), or every layer.
+    func selectedLayers(of architecture: Architecture) throws -> [Int] {
+        let count = architecture.layerCount
         guard let layers else { return Array(1...count) }
-        let parts = layers.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && (1...count).contains($0!) }) else {
-            throw ValidationError("--layers takes weight-layer numbers between 1 and \(count) separated by commas (e.g. 2 or 1,3), not '\(layers)'")
+        let set: [Int]
+        do { set = try parseLayerSet(layers, architecture: architecture) } catch { throw ValidationError("--layers \(error.message)") }
+        guard !set.isEmpty, set.allSatisfy({ (1...count).contains($0) }) else {
+            throw ValidationError("--layers takes weight-layer numbers between 1 and \(count) separated by commas (e.g. 2 or 1,3) or names "
+                                  + "(\(architecture.layout.layers.map(\.label).joined(separator: ", "))), not '\(layers)'")
         }
-        return Array(Set(parts.map { $0! })).sorted()
+        return set
     }
 }
