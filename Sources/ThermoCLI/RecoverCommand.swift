@@ -9,8 +9,10 @@ struct RecoverCommand: ParsableCommand {
         discussion: """
         A run killed with SIGKILL leaves HDF5's "open for write" flags in its trace: thermo's own commands read
         it as it is, but h5py, xarray and h5dump refuse it. This clears the flags (as 'h5clear -s --increment'
-        does), cuts the rows of the unfinished epoch, and sets the status to 'recovered'. A trace whose writer
-        is still running is refused. 'thermo train --resume CKPT --trace FILE' recovers by itself.
+        does), cuts the rows of the unfinished epoch, and sets the status to 'recovered'. Every row kept is read
+        back: when a file cut short or damaged has complete epochs whose data no longer reads, the trace is cut to
+        the last epoch before them (a trace of which no epoch reads back is refused and left as it was). A trace
+        whose writer is still running is refused. 'thermo train --resume CKPT --trace FILE' recovers by itself.
         """
     )
 
@@ -27,6 +29,9 @@ struct RecoverCommand: ParsableCommand {
         }
         line += "; kept \(report.epochs) complete epoch\(report.epochs == 1 ? "" : "s"), \(report.steps) steps"
         if report.snapshots > 0 { line += ", \(report.snapshots) snapshots" }
+        if report.unreadableEpochs > 0, let first = report.firstUnreadable {
+            line += "; cut the last \(report.unreadableEpochs) complete epoch\(report.unreadableEpochs == 1 ? "" : "s"), whose data no longer reads back (\(first))"
+        }
         let removed = report.removed
         if removed.steps + removed.epochs + removed.snapshots > 0 {
             line += "; removed the unfinished epoch's \(removed.steps) step rows, \(removed.epochs) epoch rows, \(removed.snapshots) snapshots"

@@ -108,7 +108,8 @@ struct TrainCommand: ParsableCommand {
         } catch let error as HDF5Error where recorder != nil {
             // The trace could not be written (a full disk, a file size limit): its complete epochs are safe.
             try? recorder?.finish(.failed)
-            throw CommandError(traceWriteFailure(error, checkpointPath: checkpointPath))
+            let resumable = checkpointAfterWriteFailure(snapshot: snapshot, checkpointPath: checkpointPath, outputs: outputs)
+            throw CommandError(traceWriteFailure(error, checkpoint: resumable))
         } catch {
             try? recorder?.finish(.failed)
             throw error
@@ -268,17 +269,39 @@ extension TrainCommand {
             + ". Continue with: " + command.map(shellQuoted).joined(separator: " "))
     }
 
+    /// A checkpoint that exists after a trace write failed and from which `--resume` continues the trace, with
+    /// its epoch: the last epoch boundary's, written now as a stop signal's is (best: the trace holds exactly its
+    /// epochs), else the one a `--checkpoint-every` writer or the resumed run left (the trace holds at least its
+    /// epochs; the resume cuts the rest), else nil (the disk had no room for it either).
+    func checkpointAfterWriteFailure(snapshot: EpochSnapshot, checkpointPath: String,
+                                     outputs: RunOutputs) -> (path: String, epoch: Int)? {
+        if let onDisk = snapshot.onDisk, FileManager.default.fileExists(atPath: onDisk) { return (onDisk, snapshot.completedEpochs) }
+        if let latest = snapshot.latest,
+           let path = try? outputs.stopCheckpoint(checkpointPath, mayReplace: force || checkpointEvery != nil || checkpointPath == resume),
+           (try? latest.write(to: path)) != nil {
+            return (path, latest.header.completedEpochs)
+        }
+        guard FileManager.default.fileExists(atPath: checkpointPath),
+              let written = try? Checkpoint(contentsOf: checkpointPath) else { return nil }
+        // Only a checkpoint of this run: the resumed one, or one its --checkpoint-every writer has written.
+        let ours = checkpointPath == resume || checkpointEvery.map { snapshot.completedEpochs >= $0 } == true
+        return ours ? (checkpointPath, written.header.completedEpochs) : nil
+    }
+
     /// The message for a trace write that failed during training: what failed, and how to continue once there
-    /// is room again.
-    func traceWriteFailure(_ error: HDF5Error, checkpointPath: String) -> String {
+    /// is room again — from `checkpoint` when one exists, else by training again.
+    func traceWriteFailure(_ error: HDF5Error, checkpoint: (path: String, epoch: Int)?) -> String {
         let trace = self.trace ?? "the trace"
         let full = ["too large", "no space", "quota"].contains { error.reason.lowercased().contains($0) }
         var text = "the trace \(trace) could not be written: \(error.message)"
             + (full ? " (the disk is full or a file size limit was reached)" : "")
             + "; its complete epochs are kept. "
         text += (full ? "Free some space, then run" : "Run") + " 'thermo recover \(shellQuoted(trace))'"
-        if checkpointEvery != nil {
-            text += " and continue with 'thermo train --resume \(shellQuoted(checkpointPath)) --trace \(shellQuoted(trace))'"
+        if let checkpoint {
+            text += " and continue with 'thermo train --resume \(shellQuoted(checkpoint.path)) --trace \(shellQuoted(trace))'"
+                + " (" + (checkpoint.epoch > 0 ? "the checkpoint after epoch \(checkpoint.epoch)" : "no epoch was complete; the checkpoint holds the starting point") + ")"
+        } else {
+            text += "; no checkpoint to continue from could be written, so train again (with --force to replace the trace)"
         }
         return text
     }

@@ -4,11 +4,19 @@ public struct TraceError: Error, Sendable, CustomStringConvertible {
     public let path: String
     /// What is wrong with it, and what to do (a phrase that follows the path).
     public let message: String
+    /// What failed underneath, without the advice (for a message that gives its own), when known.
+    let cause: String?
 
     /// An error about the trace at `path`.
     public init(path: String, _ message: String) {
+        self.init(path: path, message, cause: nil)
+    }
+
+    /// An error about the trace at `path`, caused by `cause`.
+    init(path: String, _ message: String, cause: String?) {
         self.path = path
         self.message = message
+        self.cause = cause
     }
 
     /// "trace FILE <message>".

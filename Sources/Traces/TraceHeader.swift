@@ -97,6 +97,8 @@ public struct TraceHeader: Sendable {
     /// W_l of each layer as a matrix and its label (root attributes `layer_rows`, `layer_columns`,
     /// `layer_labels`); nil in traces written before they existed, which are MLPs: see `layerMatrices`.
     public var storedLayerMatrices: [TraceLayerMatrix]? = nil
+    /// The run's facts as the root attributes state them, for a trace whose `configuration` is not thermo's.
+    public var runFacts = TraceRunFacts()
 
     /// For l = 1…L (index l − 1): the rows and columns of W_l seen as a matrix — n_l × n_{l−1} for a dense
     /// layer, C_out × C_in·k·k for a convolution — and the layer's label ("fc1", "conv3").
@@ -109,6 +111,37 @@ public struct TraceHeader: Sendable {
     /// The matrices of `architecture`'s weight layers.
     public static func matrices(of architecture: Architecture) -> [TraceLayerMatrix] {
         architecture.layout.layers.map { TraceLayerMatrix(rows: $0.outputs, columns: $0.inputs, label: $0.label) }
+    }
+}
+
+/// The run's facts that the root attributes `data_set`, `activation`, `loss`, `batch_size` and `seed` state on
+/// their own, each nil when absent, empty or (for the batch size) 0. thermo reads them from its `configuration`;
+/// a trace written by the Python package (`thermo_trace`) has a `configuration` of its own, and these are then
+/// what is known.
+public struct TraceRunFacts: Sendable, Equatable {
+    /// `data_set`, `activation` (relu, tanh) and `loss` (ce, pla, plea).
+    public var dataSet: String?, activation: String?, loss: String?
+    /// `batch_size`, B.
+    public var batchSize: Int?
+    /// `seed` (stored as the Int64 bit pattern of the UInt64).
+    public var seed: UInt64?
+
+    public init(dataSet: String? = nil, activation: String? = nil, loss: String? = nil, batchSize: Int? = nil, seed: UInt64? = nil) {
+        self.dataSet = dataSet
+        self.activation = activation
+        self.loss = loss
+        self.batchSize = batchSize
+        self.seed = seed
+    }
+
+    /// The facts of `file`'s root attributes; an attribute that is absent or unreadable is left out.
+    static func read(from file: File) -> TraceRunFacts {
+        func text(_ name: String) -> String? {
+            (try? file.attribute(name, as: String.self)).flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        }
+        let batch = (try? file.attribute("batch_size", as: Int.self)).flatMap { $0 > 0 ? $0 : nil }
+        let seed = (try? file.attribute("seed", as: Int64.self)).map { UInt64(bitPattern: $0) }
+        return TraceRunFacts(dataSet: text("data_set"), activation: text("activation"), loss: text("loss"), batchSize: batch, seed: seed)
     }
 }
 
@@ -226,6 +259,7 @@ extension TraceHeader {
                            widths: try required(file, "widths", [Int].self, path: path),
                            smoothing: try int("smoothing") != 0)
         header.storedLayerMatrices = matrices
+        header.runFacts = TraceRunFacts.read(from: file)
         return header
     }
 

@@ -130,8 +130,9 @@ enum TraceMaintenance {
     /// A trace cut short by a failed write (a full disk, a file size limit: HDF5 had recorded a longer file in
     /// the superblock than the system let it write) is first extended to its recorded length: the missing tail
     /// holds only what the failed writes were writing, never a complete epoch (whose data and markers were
-    /// flushed before the next epoch began), and reads as zeros.
-    static func openReaderClearingMaintenanceFlags(_ path: String) throws -> (reader: TraceReader, clearedFlags: Bool, extended: Bool) {
+    /// flushed before the next epoch began), and reads as zeros. `originalLength` is then its length before, which
+    /// ``putBack(_:length:)`` restores when the recovery finds nothing to keep.
+    static func openReaderClearingMaintenanceFlags(_ path: String) throws -> (reader: TraceReader, clearedFlags: Bool, originalLength: Int?) {
         var originalLength: Int? = nil
         do {
             _ = try TraceReader(contentsOf: path).close()
@@ -142,13 +143,31 @@ enum TraceMaintenance {
         }
         do {
             let opened = try openReaderClearingFlags(path)
-            return (opened.reader, opened.clearedFlags, originalLength != nil)
+            return (opened.reader, opened.clearedFlags, originalLength)
         } catch {
             // Not a trace cut short by a full disk, but a damaged or truncated copy: leave it as it was.
-            guard let originalLength else { throw error }
-            _ = Glibc.truncate(path, off_t(originalLength))
-            throw TraceError(path: path, "\(TraceReader.shortFile), and at that length it is no readable trace either (\(error)); it is damaged beyond what recovery can restore and was left as it was")
+            guard let originalLength else {
+                // Its coordinates do not read back: advice to run recover would go round in a circle.
+                if let unreadable = error as? TraceError, unreadable.message.hasPrefix(TraceReader.unreadableData) {
+                    throw nothingReadable(path, unreadable.cause ?? unreadable.message)
+                }
+                throw error
+            }
+            putBack(path, length: originalLength)
+            let reason = (error as? TraceError)?.cause ?? String(describing: error)
+            throw TraceError(path: path, "\(TraceReader.shortFile), and at that length it is no readable trace either (\(reason)); it is damaged beyond what recovery can restore and was left as it was")
         }
+    }
+
+    /// The refusal of a trace of which no complete epoch reads back, left as it was.
+    static func nothingReadable(_ path: String, _ cause: String) -> TraceError {
+        TraceError(path: path, "has no complete epoch whose data reads back (\(cause)): the file was cut short or is damaged beyond what recovery can restore, and was left as it was; use an intact copy of it or record the run again")
+    }
+
+    /// Cuts a file that ``openReaderClearingMaintenanceFlags(_:)`` extended back to its original length, so that
+    /// a recovery that keeps nothing leaves it exactly as it was.
+    static func putBack(_ path: String, length: Int) {
+        _ = Glibc.truncate(path, off_t(length))
     }
 
     /// Extends a file that HDF5 says is shorter than its superblock records to that length (zeros); returns

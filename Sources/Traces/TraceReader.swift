@@ -52,22 +52,38 @@ public final class TraceReader {
     public let header: TraceHeader
     /// The markers as last read (``refresh()`` reads them again).
     public private(set) var progress: TraceProgress
-    private let file: File
+    /// The open file (maintenance and ``TraceReadability`` read it directly).
+    let file: File
 
     /// Opens the trace at `path` and validates it (``TraceValidation``).
     public init(contentsOf path: String) throws {
         self.path = path
-        file = try TraceReader.openFile(path)
+        let opened = try TraceReader.openFile(path)
+        file = opened
         do {
-            (header, progress) = try TraceValidation.validate(file, path: path)
+            (header, progress) = try TraceReader.readingData(path) { try TraceValidation.validate(opened, path: path) }
         } catch {
-            try? file.close()
+            try? opened.close()
             throw error
         }
     }
 
     /// The phrase of the error about a file left open for plain writing (see ``TraceRecovery``).
     static let interruptedMaintenance = "was left open for plain (non-SWMR) writing by a process that stopped"
+
+    /// The phrase of the error about data that HDF5 cannot read back (see ``TraceRecovery``).
+    static let unreadableData = "holds data that cannot be read"
+
+    /// Runs `body`, which reads the trace at `path`, turning HDF5's failure to read its data (a compressed chunk
+    /// cut short, a damaged chunk index) into a ``TraceError`` that says what to do.
+    static func readingData<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as HDF5Error {
+            let object = error.object.replacingOccurrences(of: " in \"\(path)\"", with: "")
+            let cause = "\(error.operation) \(object): \(error.reason)"
+            throw TraceError(path: path, "\(unreadableData) (\(cause)): the file was cut short or is damaged; run 'thermo recover \(path)', which keeps the epochs whose data reads back, or use an intact copy",
+                             cause: cause)
+        }
+    }
 
     /// The phrase of the error about a file cut short by a failed write (see ``TraceRecovery``).
     static let shortFile = "is shorter than the length its HDF5 superblock records"
@@ -104,7 +120,7 @@ public final class TraceReader {
             }
         } catch let swmrError as HDF5Error {
             if let lengths = shortFileLengths(swmrError.reason) {
-                throw TraceError(path: path, "\(shortFile) (\(lengths.actual) of \(lengths.recorded) bytes): the disk filled up or a file size limit was reached while it was written; run 'thermo recover \(path)', which restores every complete epoch")
+                throw TraceError(path: path, "\(shortFile) (\(lengths.actual) of \(lengths.recorded) bytes): the disk filled up or a file size limit was reached while it was written; run 'thermo recover \(path)', which keeps every complete epoch whose data reads back")
             }
             if swmrError.reason.contains("signature") {
                 throw TraceError(path: path, "is not an HDF5 file, so not a thermo trace; give the .h5 file written by 'thermo train --trace FILE'")
@@ -120,7 +136,9 @@ public final class TraceReader {
     }
 
     /// Reads the markers again and validates the rows they count (to follow a trace being written).
-    public func refresh() throws { progress = try TraceValidation.validate(file, path: path, header: header).progress }
+    public func refresh() throws {
+        progress = try TraceReader.readingData(path) { try TraceValidation.validate(file, path: path, header: header).progress }
+    }
 
     /// Closes the file.
     public func close() throws { try file.close() }
@@ -191,9 +209,11 @@ public final class TraceReader {
 
     /// The current first-axis length of a dataset, after a refresh.
     private func length(of name: String) throws -> Int {
-        let dataset = try file.openDataset(name)
-        try dataset.refresh()
-        return try dataset.shape.first ?? 0
+        try TraceReader.readingData(path) {
+            let dataset = try file.openDataset(name)
+            try dataset.refresh()
+            return try dataset.shape.first ?? 0
+        }
     }
 
     /// Rows 0..<rows of a dataset as Float64.
@@ -203,11 +223,13 @@ public final class TraceReader {
 
     /// Rows `range` of a dataset as Float64 (one hyperslab read).
     private func readRows(_ name: String, range: Range<Int>) throws -> TraceArray {
-        let dataset = try file.openDataset(name)
-        try dataset.refresh()
-        var shape = try dataset.shape
-        shape[0] = range.count
-        return TraceArray(shape: shape, values: try dataset.doubles(rows: range))
+        try TraceReader.readingData(path) {
+            let dataset = try file.openDataset(name)
+            try dataset.refresh()
+            var shape = try dataset.shape
+            shape[0] = range.count
+            return TraceArray(shape: shape, values: try dataset.doubles(rows: range))
+        }
     }
 
     /// ``readFixed(_:)`` of the dataset at `variablePath`.
@@ -255,8 +277,10 @@ public final class TraceReader {
         guard index >= 0 && index < available else {
             throw TraceError(path: path, "has \(available) complete snapshots of layer \(l); index \(index) is out of range")
         }
-        let dataset = try file.openDataset(name)
-        let shape = try dataset.shape
-        return try dataset.read(as: Float.self, start: [index, 0, 0], count: [1, shape[1], shape[2]])
+        return try TraceReader.readingData(path) {
+            let dataset = try file.openDataset(name)
+            let shape = try dataset.shape
+            return try dataset.read(as: Float.self, start: [index, 0, 0], count: [1, shape[1], shape[2]])
+        }
     }
 }

@@ -13,6 +13,10 @@ public struct RecoveryReport: Sendable, Equatable {
     /// Whether the file had been cut short by a failed write (a full disk) and was extended to the length
     /// its superblock records.
     public var extendedFile = false
+    /// Complete epochs cut because their data does not read back (a file cut short or damaged), and the first
+    /// row that does not; 0 and nil when every complete row reads back.
+    public var unreadableEpochs = 0
+    public var firstUnreadable: UnreadableRow? = nil
 }
 
 /// `thermo recover`: makes a trace whose writer was killed readable by every HDF5 tool (h5py, xarray,
@@ -23,6 +27,9 @@ public struct RecoveryReport: Sendable, Equatable {
 /// flags remain in the superblock. Recovery:
 ///   0. extends a file cut short by a failed write (a full disk) to the length its superblock records;
 ///   1. validates the trace (``TraceReader``) and refuses one whose writer may still be running;
+///   1½. reads back every row the markers count (``TraceReadability``): the complete epochs are cut to the
+///      longest prefix whose every row of `/epochs`, `/steps` and `/weights` reads back; a trace of which no
+///      complete epoch reads back is refused and left as it was (a file extended in step 0 is cut back);
 ///   2. clears the flags (also those of a resume's preparation killed mid-way, which even SWMR readers
 ///      refuse) and extends the end-of-allocation (``File/clearStatusFlags(at:increment:)``, what
 ///      `h5clear -s --increment` does) when a plain read-write open is refused;
@@ -34,17 +41,28 @@ public struct RecoveryReport: Sendable, Equatable {
 public enum TraceRecovery {
     /// Recovers the trace at `path`.
     public static func recover(_ path: String) throws -> RecoveryReport {
-        let (reader, clearedMaintenance, extended) = try TraceMaintenance.openReaderClearingMaintenanceFlags(path)
+        let (reader, clearedMaintenance, originalLength) = try TraceMaintenance.openReaderClearingMaintenanceFlags(path)
         let header = reader.header, progress = reader.progress
         if TraceMaintenance.writerMayBeAlive(reader) {
+            try? reader.close()
             throw TraceError(path: path, "is being written by process \(progress.writerProcess) on this host (status running); it needs no recovery while its writer runs — use 'thermo inspect --follow' to watch it")
         }
+        let readable = TraceReadability.extent(of: reader)
         try reader.close()
+        if let broken = readable.firstUnreadable, readable.epochs == 0 {
+            if let originalLength { TraceMaintenance.putBack(path, length: originalLength) }
+            throw TraceMaintenance.nothingReadable(path, broken.description)
+        }
         let (file, cleared) = try TraceMaintenance.openReadWrite(path, checkedWith: reader)
-        let removed = try TraceMaintenance.truncate(file, header: header, steps: progress.completedSteps,
-                                                    epochs: progress.completedEpochs, snapshots: progress.completedSnapshots)
+        var removed = try TraceMaintenance.truncate(file, header: header, steps: readable.steps,
+                                                    epochs: readable.epochs, snapshots: readable.snapshots)
+        // `removed` counts the unfinished epoch's rows; the unreadable epochs are reported apart.
+        removed.epochs = max(0, removed.epochs - (progress.completedEpochs - readable.epochs))
+        removed.steps = max(0, removed.steps - (progress.completedSteps - readable.steps))
+        removed.snapshots = max(0, removed.snapshots - (progress.completedSnapshots - readable.snapshots))
         var after = progress.status
-        if progress.status == .running {
+        // A trace that lost epochs no longer holds what its run ended with.
+        if progress.status == .running || readable.epochs < progress.completedEpochs {
             after = .recovered
             try TraceMaintenance.writeMarker(file, .status, Int(after.rawValue))
             try TraceMaintenance.touch(file)
@@ -55,7 +73,8 @@ public enum TraceRecovery {
             throw TraceError(path: path, "is still refused by a plain HDF5 open after recovery: \(error.reason)")
         }
         return RecoveryReport(clearedFlags: cleared || clearedMaintenance, statusBefore: progress.status, statusAfter: after,
-                              epochs: progress.completedEpochs, steps: progress.completedSteps,
-                              snapshots: progress.completedSnapshots, removed: removed, extendedFile: extended)
+                              epochs: readable.epochs, steps: readable.steps, snapshots: readable.snapshots, removed: removed,
+                              extendedFile: originalLength != nil, unreadableEpochs: progress.completedEpochs - readable.epochs,
+                              firstUnreadable: readable.firstUnreadable)
     }
 }

@@ -100,15 +100,17 @@ public struct TraceSummary: Codable, Sendable {
         }
         secondsSinceUpdate = p.lastUpdate > 0 ? max(0, Date().timeIntervalSince1970 - p.lastUpdate) : nil
         configuration = h.configurationJSON
-        let c = h.configuration
-        architecture = c.flatMap { $0.architecture.networkDescription.map { "\($0) " } }.map { $0 + (c?.architecture.activation.rawValue ?? "") }
-            ?? h.widths.map(String.init).joined(separator: "→") + (c.map { " " + $0.architecture.activation.rawValue } ?? "")
-        loss = c?.loss.kind.rawValue ?? "?"
+        // thermo's configuration, else (a trace written by the Python package) what the root attributes state.
+        let c = h.configuration, facts = h.runFacts
+        let activation = c?.architecture.activation.rawValue ?? facts.activation
+        architecture = c.flatMap { $0.architecture.networkDescription.map { "\($0) " } }.map { $0 + (activation ?? "") }
+            ?? h.widths.map(String.init).joined(separator: "→") + (activation.map { " " + $0 } ?? "")
+        loss = c?.loss.kind.rawValue ?? facts.loss ?? "?"
         learningRate = c?.optimizer.learningRate
         momentum = c?.optimizer.momentum
-        batchSize = c?.batchSize
-        seed = c?.seed
-        dataSet = c?.dataset ?? "?"
+        batchSize = c?.batchSize ?? facts.batchSize
+        seed = c?.seed ?? facts.seed
+        dataSet = c?.dataset ?? facts.dataSet ?? "?"
         trainImages = h.trainImages
         validationImages = h.validationImages
         testImages = h.testImages
@@ -164,7 +166,7 @@ public struct TraceSummary: Codable, Sendable {
     /// The summary as text, as `thermo inspect` prints it.
     public var text: String {
         var s = "trace \(path)\n"
-        s += "  format         \(format), written by thermo \(thermoVersion), created \(created)\n"
+        s += "  format         \(format), written by \(writer), created \(created)\n"
         var state = "  status         \(status)"
         if status == "running" {
             state += " (writer pid \(writerProcess)"
@@ -177,9 +179,10 @@ public struct TraceSummary: Codable, Sendable {
         s += state + "\n"
         s += "  command        \(command)\n"
         var run = "  run            \(architecture) on \(dataSet), loss \(loss)"
-        if let learningRate, let momentum, let batchSize, let seed {
-            run += ", lr \(learningRate), momentum \(momentum), batch \(batchSize), seed \(seed)"
-        }
+        if let learningRate { run += ", lr \(learningRate)" }
+        if let momentum { run += ", momentum \(momentum)" }
+        if let batchSize { run += ", batch \(batchSize)" }
+        if let seed { run += ", seed \(seed)" }
         s += run + "\n"
         s += "  data           \(trainImages) training, \(validationImages) validation, \(testImages) test images; \(stepsPerEpoch) steps per epoch\n"
         s += "  recorded       \(recording.joined(separator: ", "))\n"
@@ -196,6 +199,10 @@ public struct TraceSummary: Codable, Sendable {
         }
         return s
     }
+
+    /// What wrote the trace: "thermo 0.1.0", or the Python package as its `thermo_version` names itself
+    /// ("thermo_trace 0.1.0 (Python)").
+    var writer: String { thermoVersion.hasPrefix("thermo_trace") ? thermoVersion : "thermo \(thermoVersion)" }
 
     /// The per-layer table of one epoch.
     public static func layerTable(_ e: Epoch) -> String {

@@ -14,18 +14,8 @@ struct FullDiskTests {
         let run = ["train", "--data", "data", "--layers", "784,4,10", "--epochs", "30", "--batch-size", "10", "--threads", "1",
                    "--quiet", "--record", "per-weight:every=1", "--checkpoint-every", "1"]
         // 128 KiB: room for the trace's layout and a few epochs, not for 30.
-        let limited = Process()
-        limited.executableURL = URL(fileURLWithPath: "/bin/bash")
-        limited.arguments = ["-c", "ulimit -f 128 && exec \"$@\"", "thermo-limited", TestPaths.thermoBinary.path]
-            + run + ["--trace", "run.h5", "--checkpoint", "run.ckpt", "--summary", "run.json"]
-        limited.currentDirectoryURL = folder
-        let err = Pipe()
-        limited.standardOutput = FileHandle.nullDevice
-        limited.standardError = err
-        try launch(limited)
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        limited.waitUntilExit()
-        #expect(limited.terminationStatus == 1, "\(message)")
+        let (status, message) = try runLimited(kib: 128, run + ["--trace", "run.h5", "--checkpoint", "run.ckpt", "--summary", "run.json"], in: folder)
+        #expect(status == 1, "\(message)")
         #expect(message.hasPrefix("error: the trace run.h5 could not be written") && message.contains("file too large"), "\(message)")
         #expect(message.contains("its complete epochs are kept. Free some space, then run 'thermo recover run.h5' and continue with 'thermo train --resume run.ckpt --trace run.h5'"), "\(message)")
         try #require(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run.ckpt").path), "no checkpoint was written before the disk filled up")
@@ -56,5 +46,64 @@ struct FullDiskTests {
             return String(decoding: data, as: UTF8.self) + " \(json?["completedEpochs"] ?? "?")"
         }
         #expect(try lastEpoch("run.h5") == lastEpoch("straight.h5"))
+    }
+
+    /// Runs thermo with `arguments` in `folder` under a file size limit of `kib` KiB; its status and standard error.
+    func runLimited(kib: Int, _ arguments: [String], in folder: URL) throws -> (status: Int32, stderr: String) {
+        let limited = Process()
+        limited.executableURL = URL(fileURLWithPath: "/bin/bash")
+        limited.arguments = ["-c", "ulimit -f \(kib) && exec \"$@\"", "thermo-limited", TestPaths.thermoBinary.path] + arguments
+        limited.currentDirectoryURL = folder
+        let err = Pipe()
+        limited.standardOutput = FileHandle.nullDevice
+        limited.standardError = err
+        try launch(limited)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        limited.waitUntilExit()
+        return (limited.terminationStatus, message)
+    }
+
+    /// A run of `layers` for `epochs` epochs recording per-weight snapshots into fd.h5, with fd.ckpt every 10
+    /// epochs, under a file size limit of `kib` KiB, in a new folder with the fixture data.
+    func perWeightRun(_ name: String, layers: String, epochs: Int, kib: Int) throws -> (folder: URL, status: Int32, stderr: String) {
+        let folder = TestPaths.temporaryFolder(name)
+        try FileManager.default.copyItem(at: Fixtures.shared.data, to: folder.appendingPathComponent("data"))
+        let run = ["train", "--data", "data", "--layers", layers, "--epochs", String(epochs), "--batch-size", "10", "--threads", "1",
+                   "--quiet", "--record", "per-weight:every=1", "--trace", "fd.h5", "--checkpoint", "fd.ckpt", "--checkpoint-every", "10"]
+        let (status, message) = try runLimited(kib: kib, run, in: folder)
+        return (folder, status, message)
+    }
+
+    @Test("A trace write that fails before the first --checkpoint-every checkpoint writes the last epoch's checkpoint and names it")
+    func failureBeforeTheFirstCheckpoint() throws {
+        // 400 KiB: a checkpoint of 784→32→10 (200 KB) fits, a few epochs of its per-weight snapshots do; 10 do not.
+        let (folder, status, message) = try perWeightRun("thermo-full-disk-early", layers: "784,32,10", epochs: 12, kib: 400)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(status == 1, "\(message)")
+        let advice = try #require(message.firstRange(of: "continue with 'thermo train --resume fd.ckpt --trace fd.h5' (the checkpoint after epoch "),
+                                  "\(message)")
+        let epoch = Int(message[advice.upperBound...].prefix { $0.isNumber }) ?? 0
+        #expect(epoch >= 1 && epoch < 10, "\(message)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("fd.ckpt").path), "\(message)")
+
+        // The advice works: recover, then resume to the end.
+        let recover = try runThermo(["recover", "fd.h5"], in: folder)
+        #expect(recover.status == 0 && recover.stdout.contains("kept \(epoch) complete epoch"), "\(recover.stdout) \(recover.stderr)")
+        let resume = try runThermo(["train", "--resume", "fd.ckpt", "--trace", "fd.h5", "--data", "data", "--threads", "1", "--quiet"], in: folder)
+        #expect(resume.status == 0, "\(resume.stderr)")
+        let inspect = try runThermo(["inspect", "fd.h5"], in: folder)
+        #expect(inspect.stdout.contains("status         completed") && inspect.stdout.contains("12 complete epochs"), "\(inspect.stdout)")
+    }
+
+    @Test("A trace write that fails where no checkpoint fits either says to train again, naming no checkpoint")
+    func failureWithNoRoomForACheckpoint() throws {
+        // 400 KiB: the trace's layout fits, not the first epoch's snapshots of 784→128→10, nor its 814 KB checkpoint.
+        let (folder, status, message) = try perWeightRun("thermo-full-disk-no-checkpoint", layers: "784,128,10", epochs: 3, kib: 400)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(status == 1, "\(message)")
+        #expect(message.hasPrefix("error: the trace fd.h5 could not be written") && message.contains("file too large"), "\(message)")
+        #expect(message.contains("no checkpoint to continue from could be written, so train again (with --force to replace the trace)"), "\(message)")
+        #expect(!message.contains("--resume"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("fd.ckpt").path))
     }
 }

@@ -58,4 +58,44 @@ import TestSupport
                                    "--quiet", "--data", TestPaths.sharedMNIST!.path, "--trace", trace])
         #expect(again.status != 0 && again.stderr.contains("--force"))
     }
+
+    @Test("recover cuts a completed trace cut short to the epochs that read back, after which every command reads it",
+          .enabled(if: TestPaths.sharedMNIST != nil, "real MNIST is not in ../shared/data/mnist"))
+    func recoverKeepsReadableEpochs() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try runThermo(["train", "--train-subset", "500", "--layers", "784,16,10", "--lr", "0.05", "--batch-size", "50",
+                                 "--epochs", "40", "--threads", "1", "--quiet", "--data", TestPaths.sharedMNIST!.path,
+                                 "--trace", "run.h5"], in: folder)
+        try #require(run.status == 0, "\(run.stderr)")
+        let url = folder.appendingPathComponent("run.h5")
+        let full = try Data(contentsOf: url)
+        // The last chunk written holds epochs 33…40 of /epochs/weight_temperature_histogram (16 epochs a chunk).
+        let cut = full.prefix(full.count - 300)
+        try cut.write(to: url)
+        // As a recovery that did not read the data back left a trace cut deeper (into the chunks of every epoch):
+        // the missing tail as zeros. Readers say what to do, in one line.
+        let deeper = full.count / 20
+        try (full.prefix(full.count - deeper) + Data(count: deeper)).write(to: folder.appendingPathComponent("padded.h5"))
+        for command in [["inspect"], ["temperature"], ["regimes"]] {
+            let read = try runThermo(command + ["padded.h5"], in: folder)
+            let lines = read.stderr.split(separator: "\n")
+            #expect(read.status == 1 && lines.count == 1, "\(command): \(read.stderr)")
+            #expect(read.stderr.hasPrefix("error: trace padded.h5 holds data that cannot be read (read dataset \"/")
+                    && read.stderr.contains("run 'thermo recover padded.h5'"), "\(command): \(read.stderr)")
+        }
+        let recover = try runThermo(["recover", "run.h5"], in: folder)
+        #expect(recover.status == 0, "\(recover.stderr)")
+        #expect(recover.stdout.contains("kept 32 complete epochs, 320 steps; cut the last 8 complete epochs, whose data no longer reads back (/epochs/weight_temperature_histogram from row 32")
+                && recover.stdout.contains("status completed → recovered"), "\(recover.stdout)")
+        let inspect = try runThermo(["inspect", "--format", "json", "run.h5"], in: folder)
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        let view = try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any]
+        #expect(view?["completedEpochs"] as? Int == 32 && view?["status"] as? String == "recovered")
+        let temperature = try runThermo(["temperature", "--format", "csv", "run.h5"], in: folder)
+        #expect(temperature.status == 0 && temperature.stdout.contains("\n32,"), "\(temperature.stderr)")
+        #expect(!temperature.stdout.contains("\n33,"))
+        let regimes = try runThermo(["regimes", "run.h5"], in: folder)
+        #expect(regimes.status == 0, "\(regimes.stderr)")
+    }
 }

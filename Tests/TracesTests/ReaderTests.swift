@@ -119,4 +119,38 @@ struct ReaderTests {
             #expect(throws: TraceRecordingError.self) { try TraceRecording(parsing: bad) }
         }
     }
+
+    @Test("inspect of a trace written by the Python package takes the run's facts from the root attributes")
+    func pythonWrittenTraceSummary() throws {
+        let (_, _, path) = try recordedRun(.layers, epochs: 1)
+        // What python/thermo_trace writes: its own configuration JSON and version, the facts as root attributes.
+        let file = try File.open(path, mode: .readWrite)
+        try file.setAttribute("configuration", #"{"layers": {"fc1": [32, 144]}, "source": "thermo_trace 0.1.0 (Python)"}"#)
+        try file.setAttribute("thermo_version", "thermo_trace 0.1.0 (Python)")
+        try file.setAttribute("data_set", "mnist")
+        try file.setAttribute("activation", "relu")
+        try file.setAttribute("loss", "ce")
+        try file.setAttribute("batch_size", 100)
+        try file.setAttribute("seed", Int64(1))
+        try file.close()
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        #expect(reader.header.configuration == nil)
+        let summary = try TraceSummary(reader)
+        #expect(summary.dataSet == "mnist" && summary.loss == "ce" && summary.architecture == "144→32→16→4 relu")
+        #expect(summary.batchSize == 100 && summary.seed == 1 && summary.learningRate == nil && summary.momentum == nil)
+        #expect(summary.text.contains("  run            144→32→16→4 relu on mnist, loss ce, batch 100, seed 1\n"), "\(summary.text)")
+        #expect(summary.text.contains("written by thermo_trace 0.1.0 (Python), created"), "\(summary.text)")
+        #expect(!summary.text.contains("thermo thermo_trace"))
+    }
+
+    @Test("inspect of a trace written by thermo shows its configuration and names thermo as its writer")
+    func thermoWrittenTraceSummary() throws {
+        let (_, _, path) = try recordedRun(.layers, epochs: 1)
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        let text = try TraceSummary(reader).text
+        #expect(text.contains("written by thermo \(reader.header.thermoVersion), created"), "\(text)")
+        #expect(text.contains("relu on synthetic, loss ce, lr 0.05, momentum 0.9, batch 32, seed 11\n"), "\(text)")
+    }
 }

@@ -100,9 +100,13 @@ struct ValidationTests {
     @Test("A trace cut short by a failed write is refused with advice; recovery extends it and keeps every complete epoch")
     func cutShortByAFullDisk() throws {
         let (_, _, path) = try recordedRun(.standard, epochs: 2)
+        // What a full disk leaves: HDF5 recorded the file's length in the superblock, the tail — the writes of an
+        // epoch never marked complete — never reached the disk. Data written after the last complete epoch stands
+        // in for that tail. (The superblock and the metadata it points to come first.)
+        let file = try File.open(path, mode: .readWrite)
+        try file.createDataset("unfinished", of: Double.self, shape: [2048]).write([Double](repeating: 1, count: 2048))
+        try file.close()
         let full = try Data(contentsOf: URL(fileURLWithPath: path))
-        // What a full disk leaves: HDF5 recorded the file's length in the superblock, the tail never reached
-        // the disk. (The superblock and the metadata it points to come first.)
         let kept = full.count - 4096
         try full.prefix(kept).write(to: URL(fileURLWithPath: path))
         let error = #expect(throws: TraceError.self) { try TraceReader(contentsOf: path) }
@@ -113,6 +117,60 @@ struct ValidationTests {
         let reader = try TraceReader(contentsOf: path)
         #expect(try reader.epochs() == [1, 2])
         try reader.close()
+    }
+
+    @Test("A completed trace cut into its data keeps the epochs whose every row reads back, and reads in full after")
+    func cutIntoCompleteEpochs() throws {
+        let (trainer, _, path) = try recordedRun(.standard, epochs: 40)
+        let full = try Data(contentsOf: URL(fileURLWithPath: path))
+        // The last chunk a completed trace writes is that of /epochs/weight_temperature_histogram's epochs 33…40
+        // (chunks of 16 epochs): cutting into it loses those epochs, and only those.
+        try full.prefix(full.count - 300).write(to: URL(fileURLWithPath: path))
+        let report = try TraceRecovery.recover(path)
+        #expect(report.extendedFile && report.epochs == 32 && report.unreadableEpochs == 8, "\(report)")
+        #expect(report.steps == 32 * trainer.stepsPerEpoch)
+        #expect(report.firstUnreadable?.dataset == "/epochs/weight_temperature_histogram" && report.firstUnreadable?.row == 32,
+                "\(report.firstUnreadable?.description ?? "nil")")
+        #expect(report.statusBefore == .completed && report.statusAfter == .recovered)
+        // Every row of every variable now reads back.
+        let reader = try TraceReader(contentsOf: path)
+        defer { try? reader.close() }
+        #expect(try reader.epochs() == Array(1...32))
+        #expect(TraceReadability.extent(of: reader) == ReadableExtent(epochs: 32, steps: report.steps, snapshots: 0))
+        for group in [TraceGroup.epochs, .steps] {
+            for variable in TraceVariable.records(in: group, recording: .standard, smoothing: false) {
+                #expect(try reader.read(variable).rowCount == (group == .epochs ? 32 : report.steps), "\(variable.path)")
+            }
+        }
+        #expect(try TraceSummary(reader).lastEpoch?.epoch == 32)
+    }
+
+    @Test("A trace none of whose epochs reads back is refused and left as it was; readers say to recover it")
+    func noEpochReadsBack() throws {
+        let (_, _, path) = try recordedRun(.standard, epochs: 2)
+        let url = URL(fileURLWithPath: path)
+        let full = try Data(contentsOf: url)
+        // 4 KB off a completed two-epoch trace cuts chunks that hold both epochs.
+        let cut = full.prefix(full.count - 4096)
+        try cut.write(to: url)
+        let error = #expect(throws: TraceError.self) { try TraceRecovery.recover(path) }
+        #expect(error?.message.hasPrefix("has no complete epoch whose data reads back (/epochs/") == true, "\(error?.description ?? "")")
+        #expect(error?.message.contains("left as it was") == true)
+        #expect(try Data(contentsOf: url) == cut)
+        // The same file extended with zeros (as a recovery before this check left it): opens, but its data does not read.
+        var padded = cut
+        padded.append(Data(count: full.count - cut.count))
+        try padded.write(to: url)
+        let read = #expect(throws: TraceError.self) {
+            let reader = try TraceReader(contentsOf: path)
+            defer { try? reader.close() }
+            _ = try TraceSummary(reader)
+        }
+        #expect(read?.message.hasPrefix(TraceReader.unreadableData + " (read dataset \"/epochs/") == true, "\(read?.description ?? "")")
+        #expect(read?.message.contains("run 'thermo recover \(path)'") == true)
+        let refused = #expect(throws: TraceError.self) { try TraceRecovery.recover(path) }
+        #expect(refused?.message.hasPrefix("has no complete epoch whose data reads back") == true, "\(refused?.description ?? "")")
+        #expect(try Data(contentsOf: url) == padded)
     }
 
     @Test("A copy cut early (its metadata gone) is not 'recovered': it is left exactly as it was")

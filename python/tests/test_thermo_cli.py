@@ -27,6 +27,9 @@ def test_inspect_reads_the_trace(thermo, finished):
     out = thermo.run("inspect", str(finished)).stdout
     assert "thermo-trace 1.0" in out and "completed" in out
     assert "24 complete epochs" in out and "layers, moments, per-weight:every=2" in out
+    # the run's facts come from the root attributes (the configuration is the package's own JSON)
+    assert "30→16→10→4 relu on synthetic, loss ce, batch 64" in out, out
+    assert "written by thermo_trace " in out and "thermo thermo_trace" not in out, out
     json_out = thermo.run("inspect", "--format", "json", str(finished)).stdout
     assert '"completed_epochs"' in json_out or "completedEpochs" in json_out or "24" in json_out
 

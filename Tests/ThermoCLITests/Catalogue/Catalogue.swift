@@ -201,6 +201,14 @@ extension BadInput {
             .failure(command, "a trace cut in the middle", [command, "cut.h5"], "is shorter than the length its HDF5 superblock records",
                      setup: { w in try Data(contentsOf: Fixtures.shared.trace).prefix(20_000).write(to: w.url("cut.h5")) },
                      unchanged: ["cut.h5"]),
+            .failure(command, "a trace whose data no longer reads back", [command, "zeroed.h5"],
+                     command == "recover" ? "has no complete epoch whose data reads back" : "holds data that cannot be read",
+                     setup: { w in
+                         // Its last quarter (the last-written chunks of every epoch) as zeros: the metadata is intact.
+                         let full = try Data(contentsOf: Fixtures.shared.trace), kept = full.count * 3 / 4
+                         try (full.prefix(kept) + Data(count: full.count - kept)).write(to: w.url("zeroed.h5"))
+                     },
+                     unchanged: ["zeroed.h5"]),
         ]
     }
 
