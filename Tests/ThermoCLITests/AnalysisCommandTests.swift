@@ -346,6 +346,21 @@ struct AnalysisCommandTests {
         #expect(plain > 0 && augmented > plain, "augmenting costs more than gathering alone: \(timed.stdout)")
     }
 
+    @Test("regimes and fit-cooling list only the formats they write (table, json); temperature also csv")
+    func reportFormats() throws {
+        for (command, values) in [("regimes", "table, json"), ("fit-cooling", "table, json"), ("temperature", "table, csv, json")] {
+            let help = try runThermo(["help", command])
+            #expect(help.status == 0, "\(help.stderr)")
+            let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(flat.contains("(values: \(values);"), "\(command) --format help: \(flat)")
+        }
+        for command in ["regimes", "fit-cooling"] {
+            let csv = try runThermo([command, AnalysisFixtures.cooling, "--format", "csv"])
+            #expect(csv.status == 64, "\(command) --format csv: status \(csv.status)")
+            #expect(csv.stderr.contains("'csv' is invalid for '--format") && csv.stderr.contains("'table' and 'json'"), "\(csv.stderr)")
+        }
+    }
+
     // MARK: temperature
 
     @Test("temperature per epoch: the recorded S, σ, T, both SNRs and per-weight quantiles")
