@@ -77,6 +77,9 @@ public enum CoolingFitError: Error, Equatable, Sendable, CustomStringConvertible
     case emptyWindow(window: EpochWindow, curve: String?)
     /// The window holds `have` points but the model needs `need`; `detail` explains the count.
     case tooFewPoints(model: CoolingModel, have: Int, need: Int, detail: String)
+    /// The window holds enough points but only `have` distinct epochs, where the model's shared parameters need
+    /// `need` (p + 1: every curve's amplitude takes up one epoch's level, the decay needs the others).
+    case tooFewEpochs(model: CoolingModel, have: Int, need: Int, window: EpochWindow)
     /// A value ≤ 0, whose logarithm is undefined.
     case nonPositiveValue(curve: String, epoch: Double, value: Double)
     /// A NaN or infinite value or epoch.
@@ -101,6 +104,9 @@ public enum CoolingFitError: Error, Equatable, Sendable, CustomStringConvertible
             return "no curve has an epoch in the window \(window.description)"
         case .tooFewPoints(let model, let have, let need, let detail):
             return "too few points for the \(model.displayName) model: \(have) in the window, at least \(need) needed (\(detail))"
+        case .tooFewEpochs(let model, let have, let need, let window):
+            return "too few distinct epochs for the \(model.displayName) model: \(have) in the window \(window.description), at least \(need) needed "
+                + "(\(need - 1) shared parameter\(need == 2 ? "" : "s") + 1: each curve's amplitude fixes one epoch's level, the decay needs the others)"
         case .nonPositiveValue(let curve, let epoch, let value):
             return "\(curve) is \(formatShort(value)) at epoch \(formatEpoch(epoch)): the logarithm of a non-positive value is undefined"
         case .nonFiniteValue(let curve, let epoch, let value):
@@ -215,13 +221,15 @@ struct PreparedCurves: Sendable {
     }
 
     /// Checks that the window holds enough points for `model` with shared parameters: n ≥ C + p + 1 (one degree
-    /// of freedom left for the noise variance) and at least p + 1 distinct epochs.
+    /// of freedom left for the noise variance; else `tooFewPoints`) and at least p + 1 distinct epochs (else
+    /// `tooFewEpochs`, whatever the number of points).
     func requirePoints(for model: CoolingModel) throws(CoolingFitError) {
         let p = model.parameterCount
         let need = curveCount + p + 1
-        if pointCount < need || epochs.count < p + 1 {
+        if pointCount < need {
             throw .tooFewPoints(model: model, have: pointCount, need: need,
-                                detail: "\(curveCount) amplitude\(curveCount == 1 ? "" : "s") + \(p) shared parameter\(p == 1 ? "" : "s") + 1, over at least \(p + 1) distinct epochs; \(epochs.count) distinct here")
+                                detail: "\(curveCount) amplitude\(curveCount == 1 ? "" : "s") + \(p) shared parameter\(p == 1 ? "" : "s") + 1")
         }
+        if epochs.count < p + 1 { throw .tooFewEpochs(model: model, have: epochs.count, need: p + 1, window: window) }
     }
 }

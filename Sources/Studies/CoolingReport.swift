@@ -41,6 +41,7 @@ public struct CoolingReport: Codable, Sendable {
         let what = error.description
         switch error {
         case .tooFewPoints: return "\(what); widen the window (--from/--to) or choose a model with fewer parameters (--model power)"
+        case .tooFewEpochs: return "\(what); widen the window (--from/--to) to more epochs or choose a model with fewer parameters (--model power)"
         case .emptyWindow: return "\(what); choose --from/--to inside the recorded epochs"
         case .invalidWindow: return "\(what); give --from ≤ --to"
         case .nonPositiveValue: return "\(what); drop that row or start the window after it (--from)"

@@ -271,9 +271,13 @@ struct AnalysisCommandTests {
             }
             for phrase in phrases { #expect(run.stderr.contains(phrase), "\(arguments): '\(phrase)' not in \(run.stderr)", sourceLocation: sourceLocation) }
         }
-        // Too few points for the model: two epochs, but three distinct ones are needed.
+        // Too few epochs for the model: 8 points (enough for 4 amplitudes + 2 shared + 1) on two epochs, but
+        // three distinct ones are needed: the message gives that count, not the points'.
         try expectFailure(["fit-cooling", trace, "--from", "199", "--to", "200"],
-                          ["too few points for the nested model", "at least 3 distinct epochs", "widen the window"])
+                          ["too few distinct epochs for the nested model: 2 in the window [199, 200], at least 3 needed", "widen the window"])
+        // Too few points: one layer, one epoch (2 + 1 needed for the power law's 1 amplitude + 1 shared + 1).
+        try expectFailure(["fit-cooling", trace, "--layers", "1", "--from", "200", "--model", "power"],
+                          ["too few points for the power-law model: 1 in the window, at least 3 needed (1 amplitude + 1 shared parameter + 1)"])
         // An empty window.
         try expectFailure(["fit-cooling", trace, "--from", "500", "--to", "600"], ["has no epoch in the window [500, 600]", "inside the recorded epochs"])
         // Non-convergence: after how many iterations, with the last step.
