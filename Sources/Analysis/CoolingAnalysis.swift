@@ -60,7 +60,7 @@ public struct CoolingAnalysis: Codable, Sendable {
     public var warnings: [FitWarning]
     /// One quotable sentence, e.g. "late decay [40, 900], 4 signal curves: nested α = 0.93 ± 0.02,
     /// β = 0.21 ± 0.04 (block bootstrap 95%); power-law α = 0.93; exponential rejected by ΔAIC = 3810;
-    /// shared decay preferred over per-curve decays by ΔAIC = 12".
+    /// common decay holds: shared decay preferred over per-curve decays by ΔAIC = 12".
     public var summary: String
 }
 

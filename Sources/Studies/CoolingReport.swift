@@ -144,7 +144,7 @@ public struct CoolingReport: Codable, Sendable {
         if let c = analysis.commonality {
             out += "\ncommonality (\(c.model.rawValue)): shared decay k = \(c.shared.parameterCount) vs per-curve decays k = \(c.perCurve.parameterCount): "
                 + "ΔAIC = \(formatCell(c.deltaAIC)), ΔBIC = \(formatCell(c.deltaBIC)), F(\(c.fDegreesOfFreedom.map(String.init).joined(separator: ", "))) = \(formatCell(c.fStatistic)), p = \(formatCell(c.pValue))\n"
-            out += "  \(c.sentence)\(c.sharedPreferredByBIC == c.sharedPreferredByAIC ? "" : " (BIC disagrees)")\n"
+            out += "  \(c.sentence)\(c.bicDisagrees ? " (BIC disagrees: ΔBIC = \(formatCell(c.deltaBIC)))" : "")\n"
             var decayRows = [["curve"] + c.model.parameterSymbols + ["RSS"]]
             for d in c.curveDecays {
                 decayRows.append([d.curve] + d.parameters.map { p in formatCell(p.value) + (p.atBound != nil ? " (at bound)" : "") } + [formatCell(d.residualSumOfSquares)])

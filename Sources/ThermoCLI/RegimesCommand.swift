@@ -36,7 +36,7 @@ struct RegimesCommand: ParsableCommand {
     @Option(help: "Decay model of the onset test: nested (default), power, exponential or stretched.")
     var model: CoolingModel = .nested
     @Option(parsing: .unconditional, help: ArgumentHelp("ΔAIC threshold of the onset criterion.", valueName: "D"))
-    var threshold: Double = 2
+    var threshold: Double = CommonDecayCriterion.defaultThreshold
     @Option(parsing: .unconditional, help: ArgumentHelp("About how many window starts the onset test tries.", valueName: "N"))
     var candidates: Int = 20
     @Option(help: "Output: table (default) or json.")
