@@ -92,6 +92,9 @@ public enum CoolingFitError: Error, Equatable, Sendable, CustomStringConvertible
     case tooFewTraces(have: Int)
     /// A comparison between curves (the commonality test, the onset of the common regime) needs two curves.
     case tooFewCurves(have: Int, purpose: String)
+    /// The block bootstrap's block of `length` epochs is not shorter than the `points` epochs of a curve in
+    /// `window`: every replicate would redraw the data themselves.
+    case blockTooLong(length: Int, points: Int, window: EpochWindow)
 
     public var description: String {
         switch self {
@@ -119,6 +122,9 @@ public enum CoolingFitError: Error, Equatable, Sendable, CustomStringConvertible
             return "a bootstrap over traces needs at least 2 traces, \(have) given"
         case .tooFewCurves(let have, let purpose):
             return "\(purpose) needs at least 2 curves, \(have) given"
+        case .blockTooLong(let length, let points, let window):
+            return "a bootstrap block of \(length) epoch\(length == 1 ? "" : "s") is not shorter than the \(points) epochs in the window "
+                + "\(window.description): every replicate would be the data themselves (an interval of zero width); the largest block is \(points - 1)"
         }
     }
 }

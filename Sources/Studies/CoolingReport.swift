@@ -49,6 +49,8 @@ public struct CoolingReport: Codable, Sendable {
         case .nonPositiveEpoch: return "\(what); number epochs from 1, or start the window at a positive epoch (--from)"
         case .notConverged: return "\(what); try another --model, a narrower window, tighter --bound boxes or a larger --max-iterations"
         case .noCurves: return "\(what); check --curves and --layers"
+        case .blockTooLong(_, let points, _):
+            return "\(what); give --block-length \(max(1, points - 1)) or less, or widen the window (--from/--to)"
         case .tooFewTraces, .tooFewCurves: return what
         }
     }

@@ -278,6 +278,12 @@ struct AnalysisCommandTests {
         // Too few points: one layer, one epoch (2 + 1 needed for the power law's 1 amplitude + 1 shared + 1).
         try expectFailure(["fit-cooling", trace, "--layers", "1", "--from", "200", "--model", "power"],
                           ["too few points for the power-law model: 1 in the window, at least 3 needed (1 amplitude + 1 shared parameter + 1)"])
+        // A bootstrap block as long as the window: refused (not clamped to a zero-width interval), naming the
+        // window's length and the largest block allowed.
+        try expectFailure(["fit-cooling", trace, "--from", "10", "--bootstrap", "50", "--block-length", "191"],
+                          ["a bootstrap block of 191 epochs is not shorter than the 191 epochs in the window [10, 200]",
+                           "the largest block is 190", "give --block-length 190 or less"])
+        #expect(try runThermo(["fit-cooling", trace, "--from", "10", "--bootstrap", "20", "--block-length", "190"]).status == 0)
         // An empty window.
         try expectFailure(["fit-cooling", trace, "--from", "500", "--to", "600"], ["has no epoch in the window [500, 600]", "inside the recorded epochs"])
         // Non-convergence: after how many iterations, with the last step.

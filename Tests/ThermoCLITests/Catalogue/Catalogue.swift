@@ -328,6 +328,9 @@ extension BadInput {
                  setup: { try $0.write("t.csv", table { $0[5] = "3,1,inf,0.1" }) }),
         .failure("fit-cooling", "a negative signal", ["fit-cooling", "t.csv"], "signal is -1 at epoch 3",
                  setup: { try $0.write("t.csv", table { $0[5] = "3,1,-1,0.1" }) }),
+        .failure("fit-cooling", "--block-length as long as the window", ["fit-cooling", "t.csv", "--from", "1", "--bootstrap", "20", "--block-length", "40"],
+                 "a bootstrap block of 40 epochs is not shorter than the 40 epochs in the window [1, 40]: every replicate would be the data themselves (an interval of zero width); the largest block is 39",
+                 setup: { try $0.write("t.csv", table()) }),
     ]
 
     // MARK: thermo plot
