@@ -84,6 +84,8 @@ public struct RunSeries: Codable, Sendable, Equatable {
     public var layers: [LayerSeries]
     /// Things the reader should know (quantities not available, steps left out).
     public var notes: [String] = []
+    /// The trace's `run_id` (nil for tables): two traces with one are copies of one run.
+    public var runID: String? = nil
 
     /// A run of `layers` read from `path`.
     public init(label: String, path: String, kind: String, resolution: Resolution = .epochs, stepsPerEpoch: Int? = nil,

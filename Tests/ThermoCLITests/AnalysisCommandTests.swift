@@ -356,6 +356,41 @@ struct AnalysisCommandTests {
         #expect(plain > 0 && augmented > plain, "augmenting costs more than gathering alone: \(timed.stdout)")
     }
 
+    @Test("A layer or an input given twice is refused, not counted as another curve or seed")
+    func repeatedLayersAndInputs() throws {
+        let trace = AnalysisFixtures.cooling
+        // A repeated layer, wherever --layers is read: a usage error before any work.
+        for arguments in [["fit-cooling", trace, "--layers", "1,1,1", "--from", "4"], ["regimes", trace, "--layers", "2,2"],
+                          ["temperature", trace, "--layers", "1,1"]] {
+            let run = try runThermo(arguments)
+            #expect(run.status == 64 && run.stdout.isEmpty, "\(arguments): status \(run.status)")
+            #expect(run.stderr.contains("names layer \(arguments[3].prefix(1)) more than once; give each layer once"), "\(run.stderr)")
+        }
+        // Distinct layers still fit.
+        #expect(try runThermo(["fit-cooling", trace, "--layers", "1,2", "--from", "10"]).status == 0)
+
+        // The same file under two names (./, a symbolic link): a usage error naming both arguments.
+        let folder = TestPaths.temporaryFolder("analysis-repeated")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dotted = (trace as NSString).deletingLastPathComponent + "/./" + (trace as NSString).lastPathComponent
+        let link = folder.appendingPathComponent("link.h5").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: trace)
+        for (second, command) in [(dotted, ["fit-cooling", "--from", "4", "--bootstrap", "50"]), (link, ["regimes"]),
+                                  (trace, ["plot", "signal", "-o", folder.appendingPathComponent("s.png").path])] {
+            let run = try runThermo(command + [trace, second])
+            #expect(run.status == 64, "\(command) \(second): status \(run.status), \(run.stderr)")
+            #expect(run.stderr.contains("\(trace) and \(second) are the same file: its run would count twice; give each run once"), "\(run.stderr)")
+        }
+        // A copy of a trace holds the same run (its run_id): refused, naming both files.
+        let copy = folder.appendingPathComponent("copy.h5").path
+        try FileManager.default.copyItem(atPath: trace, toPath: copy)
+        let copied = try runThermo(["fit-cooling", trace, copy, "--from", "10", "--bootstrap", "50"])
+        #expect(copied.status == 1 && copied.stderr.hasPrefix("error: "), "status \(copied.status), \(copied.stderr)")
+        #expect(copied.stderr.contains("\(trace) and \(copy) hold the same run (run_id "), "\(copied.stderr)")
+        // Different runs of the same shape are still several seeds.
+        #expect(try runThermo(["fit-cooling", trace] + AnalysisFixtures.seeds + ["--from", "10"]).status == 0)
+    }
+
     @Test("regimes and fit-cooling list only the formats they write (table, json); temperature also csv")
     func reportFormats() throws {
         for (command, values) in [("regimes", "table, json"), ("fit-cooling", "table, json"), ("temperature", "table, csv, json")] {
