@@ -49,7 +49,7 @@ extension RunSeries {
         let lastSteps = try reader.read(.lastStep, rows: rows).values.map { Int($0) }
         let positions = Array(epochs[rows])
         run.layers = indices.enumerated().map { k, i in
-            LayerSeries(layer: labels[i], positions: positions, lastSteps: lastSteps, stepCounts: steps,
+            LayerSeries(layer: labels[i], number: i + 1, positions: positions, lastSteps: lastSteps, stepCounts: steps,
                         signal: signal[k], noise: noise[k])
         }
         guard request.perWeight else { return run }
@@ -181,7 +181,7 @@ extension RunSeries {
             run.notes.append("the last \(leftOver) step\(leftOver == 1 ? "" : "s") do not fill a window of \(window) and are left out")
         }
         run.layers = indices.indices.map { k in
-            LayerSeries(layer: labels[indices[k]], positions: positions[k], lastSteps: lastSteps[k],
+            LayerSeries(layer: labels[indices[k]], number: indices[k] + 1, positions: positions[k], lastSteps: lastSteps[k],
                         stepCounts: Array(repeating: window, count: positions[k].count), signal: signal[k], noise: noise[k])
         }
     }

@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import HDF5
+import Networks
 import Studies
 import Testing
 import TestSupport
@@ -32,6 +33,16 @@ enum AnalysisFixtures {
 
     /// A pure power law S ∝ e^−0.9 (the nested fit should find β ≈ 0, the stretched one has no interior optimum).
     static let power: String = write(SyntheticTrace.cooling(epochs: 150, model: .power, theta: [0.9], seed: 2), "power.h5")
+
+    /// `cooling`'s curves recorded for a network with convolutions, conv 2 → conv 2 → fc 4 → fc 3 on 1×6×6
+    /// images: its layers are named conv1, conv2, fc1, fc2.
+    static let convolutional: String = {
+        var trace = SyntheticTrace.cooling()
+        trace.architecture = try! Architecture(input: TensorShape(channels: 1, height: 6, width: 6),
+                                               stages: [.convolution(channels: 2, kernel: 3, padding: 0), .convolution(channels: 2, kernel: 3, padding: 0),
+                                                        .dense(units: 4), .dense(units: 3)])
+        return write(trace, "convolutional.h5")
+    }()
 
     /// A second and third seed of `cooling`, for the bootstrap over traces.
     static let seeds: [String] = (2...3).map { write(SyntheticTrace.cooling(seed: UInt64(10 + $0)), "seed\($0).h5") }
@@ -253,6 +264,53 @@ struct AnalysisCommandTests {
         let betaA = try #require(number(a, "analysis", "fit", "parameters", 1, "value"))
         let betaB = try #require(number(b, "analysis", "fit", "parameters", 1, "value"))
         #expect(abs(betaA - betaB) < 1e-9, "trace β = \(betaA), CSV β = \(betaB)")
+    }
+
+    @Test("temperature's CSV of a network with convolutions reads back: numbered layers, their names in a label column")
+    func convolutionalCSVRoundTrip() throws {
+        let folder = TestPaths.temporaryFolder("analysis-cnn-csv")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trace = AnalysisFixtures.convolutional
+        let csv = try runThermo(["temperature", trace, "--format", "csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("epoch,step,steps,layer,label,signal,noise,temperature,snr,") == true, "\(lines.first ?? "")")
+        #expect(lines.dropFirst().prefix(4).map { $0.split(separator: ",")[3...4].joined(separator: ",") } == ["1,conv1", "2,conv2", "3,fc1", "4,fc2"])
+        let table = folder.appendingPathComponent("r.csv").path
+        try csv.stdout.write(toFile: table, atomically: true, encoding: .utf8)
+
+        // regimes and fit-cooling read it back, with the layers named as in the trace, and find what they find there.
+        let regimes = try runThermo(["regimes", table, "--format", "json"])
+        #expect(regimes.status == 0, "\(regimes.stderr)")
+        let layers = try #require(value(try jsonObject(regimes), "analysis", "layers") as? [[String: Any]])
+        #expect(layers.compactMap { value($0, "regimes", "layer") as? String } == ["conv1", "conv2", "fc1", "fc2"], "\(layers)")
+        let fromTrace = try jsonObject(try runThermo(["fit-cooling", trace, "--from", "10", "--format", "json"]))
+        let fit = try runThermo(["fit-cooling", table, "--from", "10", "--format", "json"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let fromTable = try jsonObject(fit)
+        #expect(value(fromTable, "analysis", "fit", "curves") as? [String] == value(fromTrace, "analysis", "fit", "curves") as? [String])
+        #expect((value(fromTable, "analysis", "fit", "curves") as? [String])?.first?.contains("conv1") == true)
+        let betaTrace = try #require(number(fromTrace, "analysis", "fit", "parameters", 1, "value"))
+        let betaTable = try #require(number(fromTable, "analysis", "fit", "parameters", 1, "value"))
+        #expect(abs(betaTrace - betaTable) < 1e-9, "trace β = \(betaTrace), CSV β = \(betaTable)")
+
+        // --layers by name or number works on the table as on the trace; one layer under both is refused.
+        for layers in ["fc1,conv2", "3,2"] {
+            let chosen = try runThermo(["fit-cooling", table, "--layers", layers, "--from", "10", "--format", "json"])
+            #expect(chosen.status == 0, "\(chosen.stderr)")
+            let curves = value(try jsonObject(chosen), "analysis", "fit", "curves") as? [String] ?? []
+            #expect(curves.count == 2 && curves[0].contains("conv2") && curves[1].contains("fc1"), "\(layers): \(curves)")
+        }
+        for input in [trace, table] {
+            let twice = try runThermo(["temperature", input, "--layers", "1,conv1"])
+            #expect(twice.status == 64 && twice.stderr.contains("names layer 1 (conv1) more than once (1 and conv1)"), "\(twice.stderr)")
+        }
+        let unknown = try runThermo(["temperature", table, "--layers", "conv9"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("--layers conv9: \(table) has layers 1, 2, 3, 4 (conv1, conv2, fc1, fc2)"), "\(unknown.stderr)")
+        // The table's own CSV is the trace's: the labels survive a second round.
+        #expect(try runThermo(["temperature", table, "--format", "csv"]).stdout.split(separator: "\n").first?.hasPrefix("epoch,layer,label,signal") == true)
+        // An MLP's CSV has no label column (its layers are their numbers), as before.
+        #expect(try runThermo(["temperature", AnalysisFixtures.cooling, "--format", "csv"]).stdout.hasPrefix("epoch,step,steps,layer,signal,"))
     }
 
     // MARK: Failure modes
