@@ -100,6 +100,6 @@ let package = Package(
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Studies", "Analysis", "TestSupport"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "TestSupport"]),
         .testTarget(name: "LibraryTests", dependencies: ["TestSupport"]),
-        .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "Analysis", "Studies", "Traces", "HDF5", "TestSupport"]),
+        .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "Analysis", "Studies", "Traces", "HDF5", "Networks", "TestSupport"]),
     ]
 )

@@ -15,7 +15,8 @@ public enum BlockScheme: String, Codable, Sendable {
 public struct BlockBootstrapOptions: Codable, Sendable, Equatable {
     /// The number N of replicates.
     public var replicates: Int = 1000
-    /// The block length b in epochs; nil for the default ⌈n^(1/3)⌉ with n the points per curve
+    /// The block length b in epochs, 1 ≤ b < n (a block of n or more epochs redraws the data themselves:
+    /// `CoolingFitError.blockTooLong`); nil for the default ⌈n^(1/3)⌉ (at most n − 1) with n the points per curve
     /// (the rate that minimises the mean squared error of block-bootstrap variance estimates; Hall, Horowitz &
     /// Jing, 1995).
     public var blockLength: Int? = nil
@@ -77,6 +78,10 @@ public struct BootstrapIntervals: Codable, Sendable {
 
     /// The parameter named `name`.
     public func parameter(_ name: String) -> Parameter? { parameters.first { $0.name == name } }
+
+    /// Whether every parameter has an interval (not so with fewer than two replicates, or when the replicates
+    /// of a parameter do not vary: `FitWarning.Kind.degenerateBootstrap`).
+    public var givesIntervals: Bool { parameters.allSatisfy { $0.interval != nil } }
 }
 
 /// The block bootstrap over epochs for `model` on `curves`: fit, then N times refit ŷ + r*, where r* strings
@@ -96,20 +101,28 @@ public func blockBootstrap(_ curves: [CoolingCurve], model: CoolingModel = .nest
     let data = try PreparedCurves(curves, window: window)
     let engine = try FitEngine(model: model, data: data, bounds: bounds, options: fitOptions)
     let solution = try engine.solve(start: nil)
-    return blockBootstrap(engine: engine, solution: solution, options: options)
+    return try blockBootstrap(engine: engine, solution: solution, options: options)
+}
+
+/// The block length of a block bootstrap over `n` epochs: the one asked for, which must be shorter than n (a
+/// `blockTooLong` error names n and the largest allowed, n − 1), or ⌈n^(1/3)⌉ kept below n.
+func blockLength(_ requested: Int?, epochs n: Int, window: EpochWindow) throws(CoolingFitError) -> Int {
+    guard let requested else { return max(1, min(Int(ceil(pow(Double(n), 1.0 / 3.0))), n - 1)) }
+    guard requested < n || n <= 1 else { throw .blockTooLong(length: requested, points: n, window: window) }
+    return max(1, requested)
 }
 
 /// The block bootstrap on a fitted engine (see the public function).
-func blockBootstrap(engine: FitEngine, solution: LevenbergMarquardt.Solution, options: BlockBootstrapOptions) -> BootstrapIntervals {
+func blockBootstrap(engine: FitEngine, solution: LevenbergMarquardt.Solution, options: BlockBootstrapOptions) throws(CoolingFitError) -> BootstrapIntervals {
     precondition(options.replicates > 0, "block bootstrap: replicates must be positive")
     let data = engine.data, problem = engine.problem
+    let longest = (0..<data.curveCount).map { data.pointCount(ofCurve: $0) }.max() ?? 1
+    let typical = data.sharedGrid ? data.pointCount(ofCurve: 0) : longest
+    let b = try blockLength(options.blockLength, epochs: typical, window: data.window)
     let (_, _, residuals) = problem.amplitudesAndResiduals(solution.parameters)
     let n = data.pointCount
     var fitted = [Double](repeating: 0, count: n)
     for i in 0..<n { fitted[i] = data.logValues[i] - residuals[i] }
-    let longest = (0..<data.curveCount).map { data.pointCount(ofCurve: $0) }.max() ?? 1
-    let typical = data.sharedGrid ? data.pointCount(ofCurve: 0) : longest
-    let b = max(1, min(options.blockLength ?? Int(ceil(pow(Double(typical), 1.0 / 3.0))), typical))
 
     var stream = RandomStream(seed: options.seed, purpose: "block-bootstrap")
     var index = [Int](repeating: 0, count: longest)
@@ -232,9 +245,15 @@ func summarizeReplicates(_ samples: [[Double]], engine: FitEngine, solution: Lev
     let model = engine.model
     let estimate = model.fromSolver(solution.parameters)
     var parameters: [BootstrapIntervals.Parameter] = []
+    var warnings: [FitWarning] = []
     for k in 0..<model.parameterCount {
         let values = samples.map { $0[k] }.sorted()
-        guard values.count >= 2 else {
+        guard values.count >= 2, !isDegenerate(values) else {
+            if values.count >= 2 {
+                warnings.append(FitWarning(kind: .degenerateBootstrap, parameter: model.parameterNames[k],
+                                           message: "every bootstrap replicate gives \(model.parameterSymbols[k]) = \(formatShort(values[0])): "
+                                               + "the resampling cannot move the fit, so the bootstrap gives no interval"))
+            }
             parameters.append(.init(name: model.parameterNames[k], estimate: estimate[k], standardError: nil,
                                     median: values.first, interval: nil))
             continue
@@ -249,7 +268,6 @@ func summarizeReplicates(_ samples: [[Double]], engine: FitEngine, solution: Lev
             interval: ConfidenceInterval(lower: percentile(values, 0.5 * (1 - level)),
                                          upper: percentile(values, 0.5 * (1 + level)), level: level, method: method)))
     }
-    var warnings: [FitWarning] = []
     if failed > 0 {
         warnings.append(FitWarning(kind: .bootstrapFailures, parameter: nil,
                                    message: "\(failed) of \(requested) bootstrap replicates did not converge and were left out"))
@@ -261,6 +279,13 @@ func summarizeReplicates(_ samples: [[Double]], engine: FitEngine, solution: Lev
     return BootstrapIntervals(model: model, method: method, description: description, replicatesRequested: requested,
                               replicatesUsed: samples.count, blockLength: blockLength, scheme: scheme,
                               parameters: parameters, warnings: warnings)
+}
+
+/// Whether sorted replicates hold one value (to 10⁻⁹ of its size): a bootstrap that cannot vary the fit, whose
+/// zero-width "interval" would say nothing.
+func isDegenerate(_ sorted: [Double]) -> Bool {
+    guard let first = sorted.first, let last = sorted.last else { return false }
+    return last - first <= 1e-9 * max(abs(first), abs(last), Double.leastNormalMagnitude)
 }
 
 /// The q-quantile of sorted values by linear interpolation between order statistics (Hyndman & Fan type 7):

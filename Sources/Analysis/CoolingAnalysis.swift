@@ -54,13 +54,14 @@ public struct CoolingAnalysis: Codable, Sendable {
     public var blockBootstrap: BootstrapIntervals?
     public var traceBootstrap: BootstrapIntervals?
     /// The interval shown in `summary`: the bootstrap over traces if made, else the block bootstrap, else the
-    /// Jacobian one.
+    /// Jacobian one; a bootstrap that gives no interval for some parameter (degenerate, or too few replicates)
+    /// is passed over.
     public var reportedInterval: IntervalMethod
     /// Every warning of the primary fit and the bootstraps.
     public var warnings: [FitWarning]
     /// One quotable sentence, e.g. "late decay [40, 900], 4 signal curves: nested α = 0.93 ± 0.02,
     /// β = 0.21 ± 0.04 (block bootstrap 95%); power-law α = 0.93; exponential rejected by ΔAIC = 3810;
-    /// shared decay preferred over per-curve decays by ΔAIC = 12".
+    /// common decay holds: shared decay preferred over per-curve decays by ΔAIC = 12".
     public var summary: String
 }
 
@@ -73,7 +74,8 @@ public func coolingAnalysis(_ curves: [CoolingCurve], options: CoolingAnalysisOp
 /// run, fits the primary model jointly (every run's curve its own amplitude, shared θ), fits the compared
 /// models on the same points and ranks them (`ModelComparison`), tests commonality (`CommonalityTest`), and
 /// computes the block bootstrap over epochs and — with two or more runs — the bootstrap over traces.
-/// Only a failure of the primary fit is thrown; other failures are recorded in the result.
+/// Only a failure of the primary fit, or a block bootstrap asked for with a block not shorter than the window
+/// (`blockTooLong`), is thrown; other failures are recorded in the result.
 public func coolingAnalysis(runs: [[CoolingCurve]], options: CoolingAnalysisOptions = CoolingAnalysisOptions()) throws(CoolingFitError) -> CoolingAnalysis {
     let selected = labelledRuns(runs.map { $0.filter { options.curves.includes($0.kind) } }.filter { !$0.isEmpty })
     guard !selected.isEmpty else { throw .noCurves(selection: options.curves.rawValue) }
@@ -100,14 +102,17 @@ public func coolingAnalysis(runs: [[CoolingCurve]], options: CoolingAnalysisOpti
             commonalityError = error.description
         }
     }
-    let block = options.blockBootstrap.map { blockBootstrap(engine: primaryEngine, solution: primarySolution, options: $0) }
+    let block = try options.blockBootstrap.map { options throws(CoolingFitError) in
+        try blockBootstrap(engine: primaryEngine, solution: primarySolution, options: options)
+    }
     var traces: BootstrapIntervals? = nil
     if selected.count >= 2, let traceOptions = options.traceBootstrap {
         traces = try traceBootstrap(runs: selected, engine: primaryEngine, solution: primarySolution,
                                     window: options.window, options: traceOptions)
     }
-    let reported: IntervalMethod = traces != nil ? .traceBootstrapPercentile
-        : (block != nil ? .blockBootstrapPercentile : .jacobianStudentT)
+    // A bootstrap that gives no interval (a degenerate one) is not quoted: the Jacobian interval is, and a warning says why.
+    let reported: IntervalMethod = traces?.givesIntervals == true ? .traceBootstrapPercentile
+        : (block?.givesIntervals == true ? .blockBootstrapPercentile : .jacobianStudentT)
     let warnings = primary.warnings + (block?.warnings ?? []) + (traces?.warnings ?? [])
     let fits = outcomes.map { outcome -> ModelFitOutcome in
         switch outcome.result {

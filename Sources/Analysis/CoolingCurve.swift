@@ -77,6 +77,9 @@ public enum CoolingFitError: Error, Equatable, Sendable, CustomStringConvertible
     case emptyWindow(window: EpochWindow, curve: String?)
     /// The window holds `have` points but the model needs `need`; `detail` explains the count.
     case tooFewPoints(model: CoolingModel, have: Int, need: Int, detail: String)
+    /// The window holds enough points but only `have` distinct epochs, where the model's shared parameters need
+    /// `need` (p + 1: every curve's amplitude takes up one epoch's level, the decay needs the others).
+    case tooFewEpochs(model: CoolingModel, have: Int, need: Int, window: EpochWindow)
     /// A value ≤ 0, whose logarithm is undefined.
     case nonPositiveValue(curve: String, epoch: Double, value: Double)
     /// A NaN or infinite value or epoch.
@@ -89,6 +92,9 @@ public enum CoolingFitError: Error, Equatable, Sendable, CustomStringConvertible
     case tooFewTraces(have: Int)
     /// A comparison between curves (the commonality test, the onset of the common regime) needs two curves.
     case tooFewCurves(have: Int, purpose: String)
+    /// The block bootstrap's block of `length` epochs is not shorter than the `points` epochs of a curve in
+    /// `window`: every replicate would redraw the data themselves.
+    case blockTooLong(length: Int, points: Int, window: EpochWindow)
 
     public var description: String {
         switch self {
@@ -101,6 +107,9 @@ public enum CoolingFitError: Error, Equatable, Sendable, CustomStringConvertible
             return "no curve has an epoch in the window \(window.description)"
         case .tooFewPoints(let model, let have, let need, let detail):
             return "too few points for the \(model.displayName) model: \(have) in the window, at least \(need) needed (\(detail))"
+        case .tooFewEpochs(let model, let have, let need, let window):
+            return "too few distinct epochs for the \(model.displayName) model: \(have) in the window \(window.description), at least \(need) needed "
+                + "(\(need - 1) shared parameter\(need == 2 ? "" : "s") + 1: each curve's amplitude fixes one epoch's level, the decay needs the others)"
         case .nonPositiveValue(let curve, let epoch, let value):
             return "\(curve) is \(formatShort(value)) at epoch \(formatEpoch(epoch)): the logarithm of a non-positive value is undefined"
         case .nonFiniteValue(let curve, let epoch, let value):
@@ -113,6 +122,9 @@ public enum CoolingFitError: Error, Equatable, Sendable, CustomStringConvertible
             return "a bootstrap over traces needs at least 2 traces, \(have) given"
         case .tooFewCurves(let have, let purpose):
             return "\(purpose) needs at least 2 curves, \(have) given"
+        case .blockTooLong(let length, let points, let window):
+            return "a bootstrap block of \(length) epoch\(length == 1 ? "" : "s") is not shorter than the \(points) epochs in the window "
+                + "\(window.description): every replicate would be the data themselves (an interval of zero width); the largest block is \(points - 1)"
         }
     }
 }
@@ -215,13 +227,15 @@ struct PreparedCurves: Sendable {
     }
 
     /// Checks that the window holds enough points for `model` with shared parameters: n ≥ C + p + 1 (one degree
-    /// of freedom left for the noise variance) and at least p + 1 distinct epochs.
+    /// of freedom left for the noise variance; else `tooFewPoints`) and at least p + 1 distinct epochs (else
+    /// `tooFewEpochs`, whatever the number of points).
     func requirePoints(for model: CoolingModel) throws(CoolingFitError) {
         let p = model.parameterCount
         let need = curveCount + p + 1
-        if pointCount < need || epochs.count < p + 1 {
+        if pointCount < need {
             throw .tooFewPoints(model: model, have: pointCount, need: need,
-                                detail: "\(curveCount) amplitude\(curveCount == 1 ? "" : "s") + \(p) shared parameter\(p == 1 ? "" : "s") + 1, over at least \(p + 1) distinct epochs; \(epochs.count) distinct here")
+                                detail: "\(curveCount) amplitude\(curveCount == 1 ? "" : "s") + \(p) shared parameter\(p == 1 ? "" : "s") + 1")
         }
+        if epochs.count < p + 1 { throw .tooFewEpochs(model: model, have: epochs.count, need: p + 1, window: window) }
     }
 }

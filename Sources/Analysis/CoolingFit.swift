@@ -61,6 +61,9 @@ public struct FitWarning: Codable, Sendable, Equatable {
         case bootstrapFailures
         /// Too few traces or replicates for a reliable interval.
         case fewResamples
+        /// Every bootstrap replicate gave the same value of a parameter: the resampling cannot move the fit, and
+        /// no interval is given.
+        case degenerateBootstrap
     }
     public var kind: Kind
     /// The parameter concerned, if one.

@@ -116,12 +116,40 @@ public struct CommonalityTest: Codable, Sendable {
     /// ΔBIC ≤ 0.
     public var sharedPreferredByBIC: Bool
 
-    /// "shared exponent preferred over per-layer by ΔAIC = 12" or the converse.
-    public var sentence: String {
+    /// Whether the common decay holds by the documented criterion, ΔAIC ≤ 2 (`CommonDecayCriterion`).
+    public var commonDecayHolds: Bool
+    /// Whether the same criterion on ΔBIC (ΔBIC ≤ 2) gives the other verdict.
+    public var bicDisagrees: Bool { CommonDecayCriterion.holds(deltaAIC: deltaBIC) != commonDecayHolds }
+
+    /// The verdict of the documented criterion (`CommonDecayCriterion.verdict`), e.g. "common decay holds: shared
+    /// decay preferred over per-curve decays by ΔAIC = 12".
+    public var sentence: String { CommonDecayCriterion.verdict(deltaAIC: deltaAIC) }
+}
+
+/// The one criterion of a common decay, used by the commonality test (`thermo fit-cooling`), the onset e* of the
+/// late common regime (`thermo regimes`, `thermo plot signal`) and their words: the shared decay fits as well as
+/// per-curve decays — the common decay *holds* — when ΔAIC = AIC_shared − AIC_per-curve ≤ threshold, 2 by default
+/// (models within 2 AIC units have substantial support; Burnham & Anderson, *Model selection and multimodel
+/// inference*, 2002, §2.6; docs/analysis.md, "The onset e*" and "Commonality").
+public enum CommonDecayCriterion {
+    /// The default threshold on ΔAIC.
+    public static let defaultThreshold = 2.0
+
+    /// Whether the common decay holds: ΔAIC ≤ `threshold`.
+    public static func holds(deltaAIC: Double, threshold: Double = defaultThreshold) -> Bool { deltaAIC <= threshold }
+
+    /// The verdict in words, with |ΔAIC| as the closing sentence quotes it: "common decay holds: shared decay
+    /// preferred over per-curve decays by ΔAIC = 7.9" (ΔAIC ≤ 0); "common decay holds: per-curve decays fit better
+    /// by only ΔAIC = 0.8 (≤ 2)" (0 < ΔAIC ≤ threshold); "common decay does not hold: per-curve decays preferred
+    /// over a shared one by ΔAIC = 8.0 (> 2)".
+    public static func verdict(deltaAIC: Double, threshold: Double = defaultThreshold) -> String {
         let d = formatDecimals(abs(deltaAIC), abs(deltaAIC) >= 10 ? 0 : 1)
-        return sharedPreferredByAIC
-            ? "shared decay preferred over per-curve decays by ΔAIC = \(d)"
-            : "per-curve decays preferred over a shared one by ΔAIC = \(d) (the decay is not common)"
+        let limit = formatShort(threshold)
+        if deltaAIC <= 0 { return "common decay holds: shared decay preferred over per-curve decays by ΔAIC = \(d)" }
+        if holds(deltaAIC: deltaAIC, threshold: threshold) {
+            return "common decay holds: per-curve decays fit better by only ΔAIC = \(d) (≤ \(limit))"
+        }
+        return "common decay does not hold: per-curve decays preferred over a shared one by ΔAIC = \(d) (> \(limit))"
     }
 }
 
@@ -176,5 +204,6 @@ func commonality(engine: FitEngine, sharedFit: CoolingFit, sharedSolution: Leven
     let dAIC = shared.aic - perCurve.aic, dBIC = shared.bic - perCurve.bic
     return CommonalityTest(model: model, shared: shared, perCurve: perCurve, curveDecays: decays,
                            deltaAIC: dAIC, deltaBIC: dBIC, fStatistic: f, fDegreesOfFreedom: [d1, d2], pValue: pValue,
-                           sharedPreferredByAIC: dAIC <= 0, sharedPreferredByBIC: dBIC <= 0)
+                           sharedPreferredByAIC: dAIC <= 0, sharedPreferredByBIC: dBIC <= 0,
+                           commonDecayHolds: CommonDecayCriterion.holds(deltaAIC: dAIC))
 }

@@ -20,12 +20,14 @@ public enum LongTableValue: String, CaseIterable, Sendable {
 /// - the delimiter is a tab if the header contains one, else a comma; cells are trimmed of spaces and tabs and
 ///   of one pair of surrounding double quotes (there is no quoting of delimiters);
 /// - column names are matched case-insensitively: `epoch`, `layer`, the values `signal`, `noise`,
-///   `temperature`, the run `run` (aliases `seed`, `trace`, in that order) and quantiles of the per-weight
+///   `temperature`, the run `run` (aliases `seed`, `trace`, in that order), the layer's name `label` (optional:
+///   "conv1", "fc1", as `thermo temperature --format csv` writes for a network with convolutions) and quantiles of the per-weight
 ///   temperatures `q<percent>` (`q5`, `q2.5`, 0 < percent < 100); other columns are ignored; a name given twice
 ///   is refused;
 /// - epochs are finite numbers; layers are whole numbers 0, 1, 2, … (written with digits only); values are
 ///   numbers as C's `strtod` reads them (`1e-3`, `nan`, `inf`); a NUL byte is refused;
-/// - one row per (run, epoch, layer): a repeated one is refused, naming both lines.
+/// - one row per (run, epoch, layer): a repeated one is refused, naming both lines;
+/// - a layer has one label (an empty label cell stands for the layer's number) and no two layers share one.
 ///
 /// Layers are ordered numerically, runs by first appearance, each series by epoch. Parsing is one pass over
 /// the bytes (linear in the file's size: 10⁶ rows in well under a second).
@@ -36,6 +38,8 @@ public struct LongTable: Sendable {
         public var run: String?
         /// The layer, as a decimal number ("1").
         public var layer: String
+        /// The layer's label: the `label` column's ("conv1"), else the number.
+        public var label: String
         /// The epochs, increasing.
         public var epochs: [Double]
         /// The line of each point in the file (from 1).
@@ -54,6 +58,8 @@ public struct LongTable: Sendable {
     public var quantileLevels: [Double]
     /// The layers, in numeric order.
     public var layers: [String]
+    /// The label of each layer of `layers`: the `label` column's, else the number itself.
+    public var labels: [String]
     /// The runs in order of first appearance (empty without a run column).
     public var runs: [String]
     /// Every (run, layer) series: runs in order, then layers in order.
@@ -114,10 +120,10 @@ extension LongTable {
             var curves: [CoolingCurve] = []
             for s in series where s.run == run {
                 if selection.includes(.signal), let signal = s.signal {
-                    curves.append(CoolingCurve(layer: s.layer, kind: .signal, run: run, epochs: s.epochs, values: signal))
+                    curves.append(CoolingCurve(layer: s.label, kind: .signal, run: run, epochs: s.epochs, values: signal))
                 }
                 if selection.includes(.noise), let noise = s.noise {
-                    curves.append(CoolingCurve(layer: s.layer, kind: .noise, run: run, epochs: s.epochs, values: noise))
+                    curves.append(CoolingCurve(layer: s.label, kind: .noise, run: run, epochs: s.epochs, values: noise))
                 }
             }
             return curves

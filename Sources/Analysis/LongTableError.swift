@@ -33,6 +33,10 @@ public struct LongTableError: Error, Equatable, Sendable, CustomStringConvertibl
         case invalidLayer(cell: String)
         /// Two rows for the same (run, epoch, layer).
         case duplicateRow(firstLine: Int, epoch: Double, layer: String, run: String?)
+        /// Rows of one layer with different labels in the `label` column.
+        case conflictingLabel(layer: String, label: String, firstLabel: String, firstLine: Int)
+        /// One label for two layers.
+        case sharedLabel(label: String, layers: [String], firstLine: Int)
     }
 
     /// The file, when the table was read from one.
@@ -98,10 +102,14 @@ public struct LongTableError: Error, Equatable, Sendable, CustomStringConvertibl
         case .invalidLayer(let cell):
             let negative = cell.hasPrefix("-") && cell.dropFirst().allSatisfy(\.isASCII) && Int(cell) != nil
             return "column layer: \"\(cell)\" is \(negative ? "negative" : "not a whole number"); "
-                + "layers are numbered 0, 1, 2, … (thermo numbers the first weight layer 1)"
+                + "layers are numbered 0, 1, 2, … (thermo numbers the first weight layer 1); a name such as conv1 goes in a label column"
         case .duplicateRow(let firstLine, let epoch, let layer, let run):
             return "repeats epoch \(formatEpoch(epoch)) of layer \(layer)\(run.map { " in run \($0)" } ?? "") (first on line \(firstLine)); "
                 + "keep one row per (run, epoch, layer)"
+        case .conflictingLabel(let layer, let label, let firstLabel, let firstLine):
+            return "column label: layer \(layer) is labelled \"\(label)\" here but \"\(firstLabel)\" on line \(firstLine); give a layer one label"
+        case .sharedLabel(let label, let layers, let firstLine):
+            return "column label: \"\(label)\" labels layers \(layers.joined(separator: " and ")) (first on line \(firstLine)); give each layer its own label"
         }
     }
 

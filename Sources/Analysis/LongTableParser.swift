@@ -86,6 +86,7 @@ struct LongTableParser {
         var index: [SeriesKey: Int] = [:]
         var runNames: [String] = [], runIndex: [String: Int] = [:]
         var lastRun: (start: Int, end: Int, index: Int)? = nil
+        var labels = LayerLabels()
         var rowCount = 0
         var starts = [Int](repeating: 0, count: needed), ends = [Int](repeating: 0, count: needed)
         var scratch = [CChar](repeating: 0, count: 64)
@@ -159,6 +160,11 @@ struct LongTableParser {
                                      column: characterColumn(line.start, clean((starts[columns.epoch], ends[columns.epoch])).0))
             }
             let layer = try layerCell(columns.layer)
+            if let l = columns.label {
+                let cell = clean((starts[l], ends[l]))
+                try labels.record(layer: layer, label: cell.1 > cell.0 ? string(cell) : String(layer), line: lineNo,
+                                  column: characterColumn(line.start, cell.0))
+            }
             var run = 0
             if let r = columns.run {
                 let cell = clean((starts[r], ends[r]))
@@ -221,13 +227,16 @@ struct LongTableParser {
             func values(_ value: LongTableValue) -> [Double]? {
                 columns.values.firstIndex { $0.value == value }.map { a.values[$0] }
             }
-            return LongTable.Series(run: columns.run == nil ? nil : runNames[a.run], layer: String(a.layer), epochs: a.epochs,
+            return LongTable.Series(run: columns.run == nil ? nil : runNames[a.run], layer: String(a.layer),
+                                    label: labels.label(of: a.layer), epochs: a.epochs,
                                     lines: a.lines, signal: values(.signal), noise: values(.noise),
                                     temperature: values(.temperature), quantiles: a.quantiles)
         }
+        try labels.requireDistinct()
+        let layers = Set(accumulators.map(\.layer)).sorted()
         return LongTable(delimiter: delimiter == LongTableParser.tab ? "\t" : ",", values: Set(columns.values.map(\.value)),
                          quantileLevels: columns.quantiles.map(\.level),
-                         layers: Set(accumulators.map(\.layer)).sorted().map(String.init), runs: runNames,
+                         layers: layers.map(String.init), labels: layers.map(labels.label(of:)), runs: runNames,
                          series: series, rowCount: rowCount)
     }
 
@@ -286,6 +295,36 @@ struct LongTableParser {
     }
 }
 
+/// The labels of a table's layers (its `label` column), each checked to be one per layer as rows arrive.
+struct LayerLabels {
+    /// Layer → its label and the line that gave it first.
+    private var first: [Int: (label: String, line: Int)] = [:]
+
+    /// Records `label` for `layer` on `line`; a layer labelled otherwise before is refused at `column`.
+    mutating func record(layer: Int, label: String, line: Int, column: Int) throws(LongTableError) {
+        guard let known = first[layer] else { first[layer] = (label, line); return }
+        guard known.label == label else {
+            throw LongTableError(.conflictingLabel(layer: String(layer), label: label, firstLabel: known.label, firstLine: known.line),
+                                 line: line, column: column)
+        }
+    }
+
+    /// The label of `layer`: the recorded one, else its number.
+    func label(of layer: Int) -> String { first[layer]?.label ?? String(layer) }
+
+    /// Refuses one label for two layers (`--layers NAME` could not say which).
+    func requireDistinct() throws(LongTableError) {
+        var owner: [String: Int] = [:]
+        for (layer, entry) in first.sorted(by: { $0.key < $1.key }) {
+            if let other = owner[entry.label] {
+                throw LongTableError(.sharedLabel(label: entry.label, layers: [String(other), String(layer)], firstLine: first[other]!.line),
+                                     line: entry.line)
+            }
+            owner[entry.label] = layer
+        }
+    }
+}
+
 /// The columns a long table's header names, and which of them a row needs.
 struct HeaderColumns {
     /// The header's names, trimmed.
@@ -293,6 +332,8 @@ struct HeaderColumns {
     let epoch: Int, layer: Int
     /// The run column (`run`, else `seed`, else `trace`).
     let run: Int?
+    /// The layers' names (`label`), if given.
+    let label: Int?
     /// The value columns present, in the order signal, noise, temperature.
     let values: [(value: LongTableValue, column: Int)]
     /// The quantile columns, by increasing level.
@@ -313,6 +354,7 @@ struct HeaderColumns {
         epoch = first["epoch"]!
         layer = first["layer"]!
         run = first["run"] ?? first["seed"] ?? first["trace"]
+        label = first["label"]
         values = LongTableValue.allCases.compactMap { v in first[v.rawValue].map { (v, $0) } }
         guard !values.isEmpty else { throw LongTableError(.noValueColumn(header: names)) }
         var quantiles: [(level: Double, column: Int)] = []
@@ -320,6 +362,6 @@ struct HeaderColumns {
             if let percent = Double(name.dropFirst()), percent > 0, percent < 100 { quantiles.append((percent / 100, i)) }
         }
         self.quantiles = quantiles.sorted { $0.level < $1.level }
-        needed = ([epoch, layer] + [run].compactMap { $0 } + values.map(\.column) + self.quantiles.map(\.column)).max()! + 1
+        needed = ([epoch, layer] + [run, label].compactMap { $0 } + values.map(\.column) + self.quantiles.map(\.column)).max()! + 1
     }
 }

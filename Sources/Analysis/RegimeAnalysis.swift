@@ -44,7 +44,7 @@ public struct RegimeOptions: Codable, Sendable, Equatable {
     /// The decay model of the onset test (the nested decay by default).
     public var model: CoolingModel = .nested
     /// The ΔAIC threshold of the onset criterion (2: "fits as well as"; see `CommonRegimeOnset`).
-    public var threshold: Double = 2
+    public var threshold: Double = CommonDecayCriterion.defaultThreshold
     /// About how many candidate window starts are tried.
     public var candidateCount: Int = 20
     /// The common end of the windows (nil: the last position).

@@ -139,7 +139,7 @@ public struct CommonRegimeOnset: Codable, Sendable {
 /// Estimates the onset e* of the late common regime (see `CommonRegimeOnset`) on `curves` (all layers; signal,
 /// noise or both) for the window starts `starts` (default: about `count` starts evenly spaced in ln e).
 public func commonRegimeOnset(_ curves: [CoolingCurve], model: CoolingModel = .nested, starts: [Double]? = nil,
-                              end: Double? = nil, threshold: Double = 2, count: Int = 20,
+                              end: Double? = nil, threshold: Double = CommonDecayCriterion.defaultThreshold, count: Int = 20,
                               bounds: [ParameterBounds]? = nil,
                               options: LevenbergMarquardt.Options = LevenbergMarquardt.Options()) throws(CoolingFitError) -> CommonRegimeOnset
 {
@@ -158,7 +158,8 @@ public func commonRegimeOnset(_ curves: [CoolingCurve], model: CoolingModel = .n
             let (fit, solution) = try engine.fit()
             let test = try commonality(engine: engine, sharedFit: fit, sharedSolution: solution)
             candidates.append(.init(start: s, pointCount: pointCount, deltaAIC: test.deltaAIC, deltaBIC: test.deltaBIC,
-                                    pValue: test.pValue, holds: test.deltaAIC <= threshold, error: nil))
+                                    pValue: test.pValue, holds: CommonDecayCriterion.holds(deltaAIC: test.deltaAIC, threshold: threshold),
+                                    error: nil))
         } catch {
             candidates.append(.init(start: s, pointCount: pointCount, deltaAIC: nil, deltaBIC: nil, pValue: nil,
                                     holds: false, error: error.description))

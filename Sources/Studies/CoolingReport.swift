@@ -41,6 +41,7 @@ public struct CoolingReport: Codable, Sendable {
         let what = error.description
         switch error {
         case .tooFewPoints: return "\(what); widen the window (--from/--to) or choose a model with fewer parameters (--model power)"
+        case .tooFewEpochs: return "\(what); widen the window (--from/--to) to more epochs or choose a model with fewer parameters (--model power)"
         case .emptyWindow: return "\(what); choose --from/--to inside the recorded epochs"
         case .invalidWindow: return "\(what); give --from ≤ --to"
         case .nonPositiveValue: return "\(what); drop that row or start the window after it (--from)"
@@ -48,6 +49,8 @@ public struct CoolingReport: Codable, Sendable {
         case .nonPositiveEpoch: return "\(what); number epochs from 1, or start the window at a positive epoch (--from)"
         case .notConverged: return "\(what); try another --model, a narrower window, tighter --bound boxes or a larger --max-iterations"
         case .noCurves: return "\(what); check --curves and --layers"
+        case .blockTooLong(_, let points, _):
+            return "\(what); give --block-length \(max(1, points - 1)) or less, or widen the window (--from/--to)"
         case .tooFewTraces, .tooFewCurves: return what
         }
     }
@@ -143,7 +146,7 @@ public struct CoolingReport: Codable, Sendable {
         if let c = analysis.commonality {
             out += "\ncommonality (\(c.model.rawValue)): shared decay k = \(c.shared.parameterCount) vs per-curve decays k = \(c.perCurve.parameterCount): "
                 + "ΔAIC = \(formatCell(c.deltaAIC)), ΔBIC = \(formatCell(c.deltaBIC)), F(\(c.fDegreesOfFreedom.map(String.init).joined(separator: ", "))) = \(formatCell(c.fStatistic)), p = \(formatCell(c.pValue))\n"
-            out += "  \(c.sentence)\(c.sharedPreferredByBIC == c.sharedPreferredByAIC ? "" : " (BIC disagrees)")\n"
+            out += "  \(c.sentence)\(c.bicDisagrees ? " (BIC disagrees: ΔBIC = \(formatCell(c.deltaBIC)))" : "")\n"
             var decayRows = [["curve"] + c.model.parameterSymbols + ["RSS"]]
             for d in c.curveDecays {
                 decayRows.append([d.curve] + d.parameters.map { p in formatCell(p.value) + (p.atBound != nil ? " (at bound)" : "") } + [formatCell(d.residualSumOfSquares)])

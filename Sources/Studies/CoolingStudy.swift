@@ -199,6 +199,8 @@ public func coolingStudy(_ runs: [RunSeries], request: CoolingStudyRequest) thro
     switch analysis.reportedInterval {
     case .traceBootstrapPercentile: shown = analysis.traceBootstrap?.description ?? "bootstrap over traces"
     case .blockBootstrapPercentile: shown = analysis.blockBootstrap?.description ?? "block bootstrap over epochs"
+    case .jacobianStudentT where (analysis.traceBootstrap ?? analysis.blockBootstrap) != nil:
+        shown = "Jacobian s²(JᵀJ)⁻¹ with Student t quantile, \(formatNumber(100 * request.level))%, because the bootstrap gave no interval (see the warnings)"
     case .jacobianStudentT:
         shown = "Jacobian s²(JᵀJ)⁻¹ with Student t quantile, \(formatNumber(100 * request.level))% (assumes independent residuals: optimistic when they are autocorrelated; --bootstrap N gives honest intervals)"
     }

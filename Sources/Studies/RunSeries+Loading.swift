@@ -12,15 +12,20 @@ extension RunSeries {
 
     /// The runs of every input of an analysis, in order: tables by their extension (`isTable`), anything else
     /// as a trace. Run labels are made unique (a file name repeated gets "#2", …); a note is added to every run
-    /// whose S or σ holds values no recorded run can (`impossibleValuesNote`). Errors are `.input` errors.
+    /// whose S or σ holds values no recorded run can (`impossibleValuesNote`). Errors are `.input` errors, but
+    /// for an input given twice (`requireDistinctInputs`, `requireDistinctRuns`).
     public static func load(_ paths: [String], request: SeriesRequest) throws(StudyError) -> [RunSeries] {
         var runs: [RunSeries] = []
         for path in paths {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw StudyError(.input, "\(path) does not exist; give a trace written by 'thermo train --trace FILE.h5' or a CSV/TSV long table")
             }
+        }
+        try requireDistinctInputs(paths)
+        for path in paths {
             runs += isTable(path) ? try readTable(path, request: request) : [try readTrace(path, request: request)]
         }
+        try requireDistinctRuns(runs)
         var seen: [String: Int] = [:]
         for i in runs.indices {
             let count = (seen[runs[i].label] ?? 0) + 1
@@ -32,8 +37,9 @@ extension RunSeries {
     }
 
     /// The runs of every input of a figure (`SeriesRequest.figure`), in order: tables (.csv, .tsv, .txt) and
-    /// traces (.h5, .hdf5). A missing file, a folder, another extension and a table's errors are `.request`
-    /// errors (the figure cannot be drawn from what was named); a trace's are `.input` errors.
+    /// traces (.h5, .hdf5). A missing file, a folder, another extension, an input given twice and a table's
+    /// errors are `.request` errors (the figure cannot be drawn from what was named); a trace's are `.input`
+    /// errors, and so are two traces of one run (`requireDistinctRuns`).
     public static func loadFigureInputs(_ paths: [String]) throws(StudyError) -> [RunSeries] {
         guard !paths.isEmpty else { throw StudyError(.request, "give at least one input: " + figureFormats.joined(separator: " or ")) }
         var runs: [RunSeries] = []
@@ -52,7 +58,42 @@ extension RunSeries {
             guard !read.isEmpty, read.contains(where: { !$0.layers.isEmpty }) else { throw StudyError(.request, "\(path) holds no data rows") }
             runs += read
         }
+        try requireDistinctInputs(paths)
+        try requireDistinctRuns(runs)
         return runs
+    }
+
+    /// Refuses a file named twice (`a.h5 ./a.h5`, a symbolic link beside its target): its run would count as two
+    /// runs (two seeds, twice the curves). A `.request` error naming both arguments. The files must exist.
+    public static func requireDistinctInputs(_ paths: [String]) throws(StudyError) {
+        var seen: [String: String] = [:]
+        for path in paths {
+            let identity = resolvedPath(path)
+            if let first = seen[identity] {
+                throw StudyError(.request, "\(first) and \(path) are the same file: its run would count twice; give each run once")
+            }
+            seen[identity] = path
+        }
+    }
+
+    /// Refuses two traces of one run (the same `run_id`, docs/trace-format.md: one is a copy of the other), which
+    /// would count as two seeds. An `.input` error naming both files.
+    public static func requireDistinctRuns(_ runs: [RunSeries]) throws(StudyError) {
+        var seen: [String: String] = [:]
+        for run in runs {
+            guard let id = run.runID else { continue }
+            if let first = seen[id], first != run.path {
+                throw StudyError(.input, "\(first) and \(run.path) hold the same run (run_id \(id)): one is a copy of the other, and it would count twice; give each run once")
+            }
+            seen[id] = run.path
+        }
+    }
+
+    /// The file `path` names, with symbolic links, `.` and `..` resolved (the path itself when it cannot be).
+    static func resolvedPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return (path as NSString).standardizingPath }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// A note when S or σ holds NaN, ±∞ or a negative value, which no recorded run produces (both are means and

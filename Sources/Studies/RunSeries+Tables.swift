@@ -26,25 +26,35 @@ extension RunSeries {
         return try runs(of: table, path: path, request: request)
     }
 
+    /// The table's layers (numbers, as `LongTable.layers`) that `wanted` names by number or label, in the table's
+    /// order, or all of them; an unknown one is an `.input` error listing the table's layers, a layer named twice
+    /// (`1,conv1`) a `.request` error (`requireDistinctLayers`).
+    static func selectedLayers(_ wanted: [String]?, of table: LongTable, path: String) throws(StudyError) -> [String] {
+        guard let wanted else { return table.layers }
+        let indices = wanted.map { name in table.layers.firstIndex(of: name) ?? table.labels.firstIndex(of: name) }
+        let missing = zip(wanted, indices).filter { $0.1 == nil }.map(\.0)
+        guard missing.isEmpty else {
+            let names = table.labels == table.layers ? "" : " (" + table.labels.joined(separator: ", ") + ")"
+            throw StudyError(.input, "--layers \(missing.joined(separator: ",")): \(path) has layers \(table.layers.joined(separator: ", "))\(names)")
+        }
+        let found = indices.compactMap { $0 }
+        try requireDistinctLayers(wanted, numbers: found.map { Int(table.layers[$0]) ?? $0 }, labels: found.map { table.labels[$0] })
+        return table.layers.indices.filter { found.contains($0) }.map { table.layers[$0] }
+    }
+
     /// The runs of a long table already parsed from `path` (see `readTable`).
     public static func runs(of table: LongTable, path: String, request: SeriesRequest) throws(StudyError) -> [RunSeries] {
         if request.needsNoise && !request.drawing && !table.hasNoise {
             throw StudyError(.input, "\(path) has no noise column, which this analysis needs; add one (epoch, layer, signal, noise)")
         }
-        if let wanted = request.layers {
-            let missing = wanted.filter { !table.layers.contains($0) }
-            guard missing.isEmpty else {
-                throw StudyError(.input, "--layers \(missing.joined(separator: ",")): \(path) has layers \(table.layers.joined(separator: ", "))")
-            }
-        }
+        let layers = try selectedLayers(request.layers, of: table, path: path)
         let runLabels: [String?] = table.runs.isEmpty ? [nil] : table.runs.map { Optional($0) }
-        let layers = request.layers.map { wanted in table.layers.filter { wanted.contains($0) } } ?? table.layers
         let runs = runLabels.map { run in
             let series = table.series.filter { $0.run == run && layers.contains($0.layer) }.compactMap { s -> LayerSeries? in
                 let kept = s.epochs.indices.filter { request.epochs.contains(s.epochs[$0]) }
                 guard !kept.isEmpty else { return nil }
                 func pick(_ values: [Double]) -> [Double] { kept.map { values[$0] } }
-                var layer = LayerSeries(layer: s.layer, positions: pick(s.epochs), signal: s.signal.map(pick), noise: s.noise.map(pick),
+                var layer = LayerSeries(layer: s.label, number: Int(s.layer), positions: pick(s.epochs), signal: s.signal.map(pick), noise: s.noise.map(pick),
                                         temperature: request.drawing ? s.temperature.map(pick) : nil)
                 if request.drawing {
                     layer.quantileLevels = table.quantileLevels

@@ -31,6 +31,7 @@ extension RunSeries {
         let rows = first..<(last + 1)
         var run = RunSeries(label: baseName(path), path: path, kind: "trace", resolution: .epochs,
                             stepsPerEpoch: header.stepsPerEpoch, recording: header.recording.levels, layers: [])
+        run.runID = header.runID
         if let window = request.window {
             run.resolution = .windows(steps: window)
             try readWindows(reader, epochRows: rows, window: window, indices: indices, labels: labels, into: &run)
@@ -48,7 +49,7 @@ extension RunSeries {
         let lastSteps = try reader.read(.lastStep, rows: rows).values.map { Int($0) }
         let positions = Array(epochs[rows])
         run.layers = indices.enumerated().map { k, i in
-            LayerSeries(layer: labels[i], positions: positions, lastSteps: lastSteps, stepCounts: steps,
+            LayerSeries(layer: labels[i], number: i + 1, positions: positions, lastSteps: lastSteps, stepCounts: steps,
                         signal: signal[k], noise: noise[k])
         }
         guard request.perWeight else { return run }
@@ -75,17 +76,20 @@ extension RunSeries {
         return run
     }
 
-    /// The indices of the layers `wanted` names (by number or label), or all of them.
+    /// The indices of the layers `wanted` names (by number or label), or all of them; a layer named twice (`1,1`,
+    /// or `1,conv1`) is a `.request` error (`requireDistinctLayers`).
     static func selectedLayers(_ wanted: [String]?, labels: [String], layerCount L: Int, path: String) throws -> [Int] {
         guard let wanted else { return Array(0..<L) }
         let numbers = (1...L).map(String.init)
-        return try wanted.map { label in
+        let indices = try wanted.map { label in
             guard let i = numbers.firstIndex(of: label) ?? labels.firstIndex(of: label) else {
                 let names = labels == numbers ? "" : " (" + labels.joined(separator: ", ") + ")"
                 throw StudyError(.input, "--layers \(label): \(path) has layers 1…\(L)\(names)")
             }
             return i
         }
+        try requireDistinctLayers(wanted, numbers: indices.map { $0 + 1 }, labels: indices.map { labels[$0] })
+        return indices
     }
 
     /// Why a trace without a complete epoch cannot be studied, and what to do, by the run's status.
@@ -177,7 +181,7 @@ extension RunSeries {
             run.notes.append("the last \(leftOver) step\(leftOver == 1 ? "" : "s") do not fill a window of \(window) and are left out")
         }
         run.layers = indices.indices.map { k in
-            LayerSeries(layer: labels[indices[k]], positions: positions[k], lastSteps: lastSteps[k],
+            LayerSeries(layer: labels[indices[k]], number: indices[k] + 1, positions: positions[k], lastSteps: lastSteps[k],
                         stepCounts: Array(repeating: window, count: positions[k].count), signal: signal[k], noise: noise[k])
         }
     }

@@ -5,8 +5,10 @@ import LayerStatistics
 /// the temperature T_l and the signal-to-noise ratio S_l/σ_l, and — when recorded — the per-weight quantities.
 /// The one type a layer's statistics take between the trace (or long table) and the studies and figures.
 public struct LayerSeries: Codable, Sendable, Equatable {
-    /// The layer's label ("1", "3").
+    /// The layer's label ("1", "3"; "conv1", "fc1" in a network with convolutions).
     public var layer: String
+    /// The layer number l, from 1 (a table's layer column), when known.
+    public var number: Int? = nil
     /// Positions in training time: epochs, or for windows of steps the epoch at the window's end (last step / M).
     public var positions: [Double]
     /// The last step of each epoch or window (traces only).
@@ -32,10 +34,11 @@ public struct LayerSeries: Codable, Sendable, Equatable {
     /// Per level of `quantileLevels`, the quantile of v_ω at each position.
     public var quantiles: [[Double]] = []
 
-    /// A layer's series; the temperature defaults to T_l = σ_l².
-    public init(layer: String, positions: [Double], lastSteps: [Int]? = nil, stepCounts: [Int]? = nil,
+    /// A layer's series; the temperature defaults to T_l = σ_l², the number to the label's when it is one.
+    public init(layer: String, number: Int? = nil, positions: [Double], lastSteps: [Int]? = nil, stepCounts: [Int]? = nil,
                 signal: [Double]?, noise: [Double]?, temperature: [Double]? = nil) {
         self.layer = layer
+        self.number = number ?? Int(layer)
         self.positions = positions
         self.lastSteps = lastSteps
         self.stepCounts = stepCounts
@@ -84,6 +87,8 @@ public struct RunSeries: Codable, Sendable, Equatable {
     public var layers: [LayerSeries]
     /// Things the reader should know (quantities not available, steps left out).
     public var notes: [String] = []
+    /// The trace's `run_id` (nil for tables): two traces with one are copies of one run.
+    public var runID: String? = nil
 
     /// A run of `layers` read from `path`.
     public init(label: String, path: String, kind: String, resolution: Resolution = .epochs, stepsPerEpoch: Int? = nil,

@@ -87,6 +87,21 @@ public struct SeriesRequest: Sendable {
     }
 }
 
+/// Refuses a layer selected twice: `wanted` are the `--layers` entries as given, `numbers` the layer each one
+/// resolves to (from 1) and `labels` that layer's label. Each curve would otherwise be fitted as two, and count
+/// twice in every comparison. A `.request` error naming the entries.
+public func requireDistinctLayers(_ wanted: [String], numbers: [Int], labels: [String]) throws(StudyError) {
+    var first: [Int: Int] = [:]
+    for (k, number) in numbers.enumerated() {
+        if let j = first[number] {
+            let name = labels[k] == String(number) ? "layer \(number)" : "layer \(number) (\(labels[k]))"
+            let given = wanted[j] == wanted[k] ? "\(wanted[k]) twice" : "\(wanted[j]) and \(wanted[k])"
+            throw StudyError(.request, "--layers \(wanted.joined(separator: ",")) names \(name) more than once (\(given)); give each layer once")
+        }
+        first[number] = k
+    }
+}
+
 /// The layer labels of `--layers 1,3` (blank entries ignored); nil for nil, and nil when no label is left.
 public func layerLabels(_ text: String) -> [String]? {
     let labels = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

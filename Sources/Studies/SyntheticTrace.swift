@@ -24,6 +24,9 @@ public struct SyntheticTrace: Sendable {
     public var recording = TraceRecording.standard
     /// The thermo version written into the trace's provenance.
     public var thermoVersion = "synthetic"
+    /// The network recorded, when not the MLP of `widths`: e.g. one with convolutions, whose layers the trace
+    /// labels "conv1", …, "fc1", … (it must have `layerCount` weight layers).
+    public var architecture: Architecture? = nil
     /// s_l(t) for layer l from 1 and the global step t from 1 (step k = (t − 1) mod M of epoch ⌊(t − 1)/M⌋ + 1).
     public var stepSignal: @Sendable (Int, Int) -> Double
 
@@ -44,7 +47,8 @@ public struct SyntheticTrace: Sendable {
     /// Writes the trace to `path` (replacing a file there) and marks it completed.
     public func write(to path: String) throws {
         var configuration = TrainingConfiguration()
-        configuration.architecture = Architecture(widths: widths, activation: .relu)
+        configuration.architecture = architecture ?? Architecture(widths: widths, activation: .relu)
+        precondition(configuration.architecture.widths.count - 1 == layerCount, "SyntheticTrace: the architecture has another number of layers")
         configuration.batchSize = 8
         configuration.epochs = epochs
         let run = TraceRun(configuration: configuration, stepsPerEpoch: stepsPerEpoch, trainImages: 8 * stepsPerEpoch,

@@ -11,7 +11,10 @@ public func temperatureStudy(_ runs: [RunSeries]) -> TemperatureReport { Tempera
 public struct TemperatureReport: Codable, Sendable {
     /// One layer's columns.
     public struct Layer: Codable, Sendable {
+        /// The layer's label ("3", or "conv1" in a network with convolutions).
         public var layer: String
+        /// The layer number l from 1, when known: the long table's `layer` column (the label goes in `label`).
+        public var number: Int?
         /// Epochs (for windows: last step / M).
         public var epoch: [Double]
         /// Last step of each epoch or window.
@@ -76,7 +79,7 @@ public struct TemperatureReport: Codable, Sendable {
                     let low = s.quantiles.first!, high = s.quantiles.last!
                     spread = zip(low, high).map { lo, hi in lo > 0 ? log10(hi / lo) : (hi > 0 ? .infinity : 0) }
                 }
-                return Layer(layer: s.layer, epoch: s.positions, lastStep: s.lastSteps, steps: s.stepCounts, signal: s.signal ?? [],
+                return Layer(layer: s.layer, number: s.number, epoch: s.positions, lastStep: s.lastSteps, steps: s.stepCounts, signal: s.signal ?? [],
                              noise: noise, temperature: s.temperature ?? [], signalToNoise: s.signalToNoise ?? [],
                              weightSignalToNoise: s.weightSignalToNoise, meanGradientNorm: s.meanGradientNorm,
                              gradientStdNorm: s.gradientStdNorm, weightTemperatureMean: s.weightTemperatureMean,
@@ -137,16 +140,25 @@ public struct TemperatureReport: Codable, Sendable {
         return out
     }
 
-    /// A long table: one row per (run, position, layer), every column that the inputs have.
+    /// Whether some layer's label is not its number (a network with convolutions: "conv1", "fc1"), so that the
+    /// long table needs a `label` column beside the numeric `layer` one to read back.
+    var hasNamedLayers: Bool {
+        runs.contains { run in run.layers.contains { layer in layer.number.map(String.init) != layer.layer } }
+    }
+
+    /// A long table: one row per (run, position, layer), every column that the inputs have. The `layer` column
+    /// holds the layer number; layers named otherwise ("conv1") add a `label` column after it, so that the table
+    /// reads back (`LongTable`) with the names kept.
     public func csv() -> String {
         let several = runs.count > 1
+        let named = hasNamedLayers
         var out = ""
         var headerWritten = false
         for run in runs {
             let quantileNames = run.layers.first.map(Self.quantileColumns) ?? []
             let perWeight = run.layers.contains { $0.weightSignalToNoise != nil }
             var header = (several ? ["run"] : []) + ["epoch"] + (run.layers.first?.lastStep != nil ? ["step", "steps"] : [])
-                + ["layer", "signal", "noise", "temperature", "snr"]
+                + ["layer"] + (named ? ["label"] : []) + ["signal", "noise", "temperature", "snr"]
             if perWeight {
                 header += ["weight_snr", "mean_gradient_norm", "gradient_std_norm", "weight_temperature_mean"] + quantileNames + ["spread_decades"]
             }
@@ -154,7 +166,8 @@ public struct TemperatureReport: Codable, Sendable {
             for (layer, i) in rows(run) {
                 var cells = (several ? [run.run] : []) + [csvNumber(layer.epoch[i])]
                 if let lastStep = layer.lastStep, let steps = layer.steps { cells += [String(lastStep[i]), String(steps[i])] }
-                cells += [layer.layer] + [layer.signal[i], layer.noise[i], layer.temperature[i], layer.signalToNoise[i]].map(csvNumber)
+                cells += [layer.number.map(String.init) ?? layer.layer] + (named ? [layer.layer] : [])
+                cells += [layer.signal[i], layer.noise[i], layer.temperature[i], layer.signalToNoise[i]].map(csvNumber)
                 if perWeight {
                     cells += [layer.weightSignalToNoise?[i], layer.meanGradientNorm?[i], layer.gradientStdNorm?[i],
                               layer.weightTemperatureMean?[i]].map { $0.map(csvNumber) ?? "nan" }

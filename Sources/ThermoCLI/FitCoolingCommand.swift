@@ -67,7 +67,7 @@ struct FitCoolingCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("With --scan: the half-width h in ln e of the effective exponent's smoothing.", valueName: "H"))
     var halfWidth: Double = 0.25
     @Option(help: "Output: table (default) or json.")
-    var format: AnalysisOutputFormat = .table
+    var format: ReportOutputFormat = .table
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one input: \(RunSeries.analysisFormats)") }
@@ -83,7 +83,6 @@ struct FitCoolingCommand: ParsableCommand {
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
         guard scanStarts >= 1 else { throw ValidationError("--scan-starts must be at least 1") }
         guard halfWidth > 0 && halfWidth.isFinite else { throw ValidationError("--half-width takes a positive width in ln e") }
-        guard format != .csv else { throw ValidationError("--format takes table or json for fit-cooling") }
         _ = try parseLayerList(layers)
         _ = try parsedBounds()
     }
@@ -123,7 +122,7 @@ struct FitCoolingCommand: ParsableCommand {
         for warning in report.warnings { printError("warning: \(warning)") }
         switch format {
         case .json: try printJSON(report)
-        default: print(report.table(), terminator: "")
+        case .table: print(report.table(), terminator: "")
         }
     }
 

@@ -36,17 +36,16 @@ struct RegimesCommand: ParsableCommand {
     @Option(help: "Decay model of the onset test: nested (default), power, exponential or stretched.")
     var model: CoolingModel = .nested
     @Option(parsing: .unconditional, help: ArgumentHelp("ΔAIC threshold of the onset criterion.", valueName: "D"))
-    var threshold: Double = 2
+    var threshold: Double = CommonDecayCriterion.defaultThreshold
     @Option(parsing: .unconditional, help: ArgumentHelp("About how many window starts the onset test tries.", valueName: "N"))
     var candidates: Int = 20
     @Option(help: "Output: table (default) or json.")
-    var format: AnalysisOutputFormat = .table
+    var format: ReportOutputFormat = .table
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one input: \(RunSeries.analysisFormats)") }
         guard threshold.isFinite else { throw ValidationError("--threshold takes a finite ΔAIC") }
         guard candidates >= 1 else { throw ValidationError("--candidates must be at least 1") }
-        guard format != .csv else { throw ValidationError("--format takes table or json for regimes") }
     }
 
     func run() throws {
@@ -61,7 +60,7 @@ struct RegimesCommand: ParsableCommand {
         for note in report.notes { printError("note: \(note)") }
         switch format {
         case .json: try printJSON(report)
-        default: print(report.table(), terminator: "")
+        case .table: print(report.table(), terminator: "")
         }
     }
 }

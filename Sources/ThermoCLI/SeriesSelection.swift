@@ -67,9 +67,13 @@ func printJSON<T: Encodable>(_ value: T) throws {
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 
-/// The layer labels of `--layers 1,3` (blank entries ignored).
+/// The layer labels of `--layers 1,3` (blank entries ignored); a label given twice is refused (the same layer
+/// under its number and its name is refused when the input is read).
 func parseLayerList(_ text: String?) throws -> [String]? {
     guard let text else { return nil }
     guard let labels = layerLabels(text) else { throw ValidationError("--layers takes layer labels separated by commas, e.g. 1,3") }
+    if let repeated = labels.enumerated().first(where: { k, label in labels[..<k].contains(label) })?.element {
+        throw ValidationError("--layers \(labels.joined(separator: ",")) names layer \(repeated) more than once; give each layer once")
+    }
     return labels
 }

@@ -47,7 +47,13 @@ struct TemperatureCommand: ParsableCommand {
     }
 }
 
-/// `--format` of the analysis commands.
+/// `--format` of the analysis commands that write a long table (`temperature`, `curvature`).
 enum AnalysisOutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
+}
+
+/// `--format` of the analyses whose report is no long table (`regimes`, `fit-cooling`): only what they write,
+/// so that the help lists exactly the accepted values.
+enum ReportOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
 }

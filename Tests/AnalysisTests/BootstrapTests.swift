@@ -27,6 +27,41 @@ struct BootstrapTests {
         #expect(ratio > 0.6 && ratio < 1.6, "bootstrap/Jacobian standard error ratio \(ratio)")
     }
 
+    @Test func aBlockAsLongAsTheWindowIsRefusedNotClamped() throws {
+        let curves = syntheticCurves(model: .power, theta: [0.9], amplitudes: [0, -1], epochs: Self.epochs, noise: 0.03, seed: 4)
+        let window = EpochWindow(from: 5, to: 300)
+        for length in [60, 100] {
+            #expect(throws: CoolingFitError.blockTooLong(length: length, points: 60, window: window)) {
+                try blockBootstrap(curves, model: .power, options: BlockBootstrapOptions(replicates: 50, blockLength: length))
+            }
+        }
+        let message = CoolingFitError.blockTooLong(length: 100, points: 60, window: window).description
+        #expect(message.contains("not shorter than the 60 epochs in the window [5, 300]") && message.contains("the largest block is 59"), "\(message)")
+        // The largest allowed block still varies the fit.
+        let longest = try blockBootstrap(curves, model: .power, options: BlockBootstrapOptions(replicates: 50, blockLength: 59))
+        #expect(longest.blockLength == 59 && longest.givesIntervals)
+        // The analysis refuses it too, instead of quoting a zero-width interval.
+        var options = CoolingAnalysisOptions()
+        options.model = .power
+        options.blockBootstrap = BlockBootstrapOptions(replicates: 50, blockLength: 60)
+        #expect(throws: CoolingFitError.blockTooLong(length: 60, points: 60, window: window)) { try coolingAnalysis(curves, options: options) }
+    }
+
+    @Test func aDegenerateBootstrapGivesNoIntervalAndIsNotQuoted() throws {
+        // Noise-free curves: every replicate is the data, so every θ* is θ̂.
+        let curves = syntheticCurves(model: .power, theta: [0.9], amplitudes: [0, -1], epochs: Self.epochs, noise: 0, seed: 4)
+        let boot = try blockBootstrap(curves, model: .power, options: BlockBootstrapOptions(replicates: 50, seed: 1))
+        #expect(!boot.givesIntervals && boot.parameters[0].interval == nil && boot.parameters[0].standardError == nil)
+        #expect(boot.warnings.contains { $0.kind == .degenerateBootstrap && $0.message.contains("gives no interval") }, "\(boot.warnings)")
+        var options = CoolingAnalysisOptions()
+        options.model = .power
+        options.blockBootstrap = BlockBootstrapOptions(replicates: 50, seed: 1)
+        let analysis = try coolingAnalysis(curves, options: options)
+        #expect(analysis.reportedInterval == .jacobianStudentT)
+        #expect(analysis.summary.contains("(Jacobian 95%)") && !analysis.summary.contains("bootstrap"), "\(analysis.summary)")
+        #expect(analysis.warnings.contains { $0.kind == .degenerateBootstrap })
+    }
+
     @Test func blocksWidenTheIntervalWhenResidualsAreAutocorrelated() throws {
         // AR(1) noise along epochs, φ = 0.9: the Jacobian errors (which assume independence) are optimistic.
         var stream = RandomStream(seed: 12, purpose: "ar1")

@@ -126,6 +126,37 @@ struct CoolingFitTests {
         #expect(try !commonalityTest(nestedDifferent, model: .nested).sharedPreferredByAIC)
     }
 
+    @Test func commonalityVerdictFollowsTheDocumentedCriterion() throws {
+        // The words of each side of the criterion ΔAIC ≤ 2.
+        #expect(CommonDecayCriterion.verdict(deltaAIC: -7.87) == "common decay holds: shared decay preferred over per-curve decays by ΔAIC = 7.9")
+        #expect(CommonDecayCriterion.verdict(deltaAIC: 0.8) == "common decay holds: per-curve decays fit better by only ΔAIC = 0.8 (≤ 2)")
+        #expect(CommonDecayCriterion.verdict(deltaAIC: 2) == "common decay holds: per-curve decays fit better by only ΔAIC = 2.0 (≤ 2)")
+        #expect(CommonDecayCriterion.verdict(deltaAIC: 8.04) == "common decay does not hold: per-curve decays preferred over a shared one by ΔAIC = 8.0 (> 2)")
+        #expect(CommonDecayCriterion.verdict(deltaAIC: 1.5, threshold: 1) .hasPrefix("common decay does not hold"))
+
+        // Equal exponents whose ΔAIC falls by chance in (0, 2]: the commonality test (fit-cooling) and the onset
+        // test on the same window (regimes, plot signal) give the same verdict, "holds".
+        let epochs = stride(from: 10.0, through: 400, by: 5).map { $0 }
+        var found: (curves: [CoolingCurve], test: CommonalityTest)? = nil
+        for seed in UInt64(1)...80 where found == nil {
+            let curves = curvesWithOwnDecays(model: .power, thetas: [[0.9], [0.9], [0.9]], epochs: epochs, noise: 0.03, seed: seed)
+            let test = try commonalityTest(curves, model: .power)
+            if test.deltaAIC > 0 && test.deltaAIC <= 2 { found = (curves, test) }
+        }
+        let (curves, test) = try #require(found, "no seed in 1…80 gives 0 < ΔAIC ≤ 2")
+        #expect(test.commonDecayHolds && !test.sharedPreferredByAIC)
+        #expect(test.sentence.hasPrefix("common decay holds: per-curve decays fit better by only ΔAIC = "), "\(test.sentence)")
+        #expect(!test.sentence.contains("not"), "\(test.sentence)")
+        let onset = try commonRegimeOnset(curves, model: .power, starts: [10])
+        #expect(onset.candidates[0].holds && onset.onset == 10)
+        #expect(abs((onset.candidates[0].deltaAIC ?? .nan) - test.deltaAIC) < 1e-9)
+        var options = CoolingAnalysisOptions()
+        options.model = .power
+        options.blockBootstrap = nil
+        let summary = try coolingAnalysis(curves, options: options).summary
+        #expect(summary.hasSuffix(test.sentence), "\(summary)")
+    }
+
     @Test func signalAndNoiseCurvesShareTheDecayWithTheirOwnAmplitudes() throws {
         let epochs = stride(from: 5.0, through: 200, by: 5).map { $0 }
         let signal = syntheticCurves(model: .nested, theta: truth(.nested), amplitudes: [0, -1], epochs: epochs, noise: 0.02, seed: 8)

@@ -38,6 +38,18 @@ struct FailureModeTests {
         #expect(throws: Never.self) { try coolingFit(curves, model: .power, window: EpochWindow(from: 5, to: 10)) }
     }
 
+    @Test func tooFewEpochsSaysSoWhateverThePointCount() {
+        // Six curves × two epochs = 12 points, more than the 6 + 2 + 1 the nested fit needs; but its two shared
+        // parameters need three distinct epochs, and the message says that, not a point count.
+        let curves = (1...6).map { l in CoolingCurve(layer: String(l), epochs: [10, 20], values: [1, 0.5 / Double(l)]) }
+        _ = expectError(.tooFewEpochs(model: .nested, have: 2, need: 3, window: EpochWindow(from: 10, to: 20)),
+                        mentioning: ["too few distinct epochs for the nested model: 2 in the window [10, 20], at least 3 needed"]) {
+            _ = try coolingFit(curves, model: .nested)
+        }
+        // The power law's one shared parameter needs two epochs: it fits.
+        #expect(throws: Never.self) { try coolingFit(curves, model: .power) }
+    }
+
     @Test func nonPositiveValuesNameTheCurveAndEpoch() {
         var curves = Self.curves()
         curves[1].values[6] = 0  // epoch 35

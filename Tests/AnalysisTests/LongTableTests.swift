@@ -60,7 +60,7 @@ struct LongTableTests {
     @Test func layersAreWholeNumbersSortedNumerically() throws {
         let table = try LongTable(parsing: "epoch,layer,signal\n1,10,1\n1,2,1\n1,\"01\",1\n1,0,1\n")
         #expect(table.layers == ["0", "1", "2", "10"])
-        #expect(error("epoch,layer,signal\n1,fc1,0.5\n")?.description == "line 2, column 3: column layer: \"fc1\" is not a whole number; layers are numbered 0, 1, 2, … (thermo numbers the first weight layer 1)")
+        #expect(error("epoch,layer,signal\n1,fc1,0.5\n")?.description == "line 2, column 3: column layer: \"fc1\" is not a whole number; layers are numbered 0, 1, 2, … (thermo numbers the first weight layer 1); a name such as conv1 goes in a label column")
         #expect(error("epoch,layer,signal\n1,-2,0.5\n")?.reason == .invalidLayer(cell: "-2"))
         #expect(error("epoch,layer,signal\n1,-2,0.5\n")?.message.contains("\"-2\" is negative") == true)
         #expect(error("epoch,layer,signal\n1, 1.5 ,0.5\n")?.column == 4)
@@ -68,6 +68,21 @@ struct LongTableTests {
         #expect(error("epoch,layer,signal\n1,99999999999999999999,0.5\n")?.reason == .invalidLayer(cell: "99999999999999999999"))
         // "01" and "1" are the same layer.
         #expect(error("epoch,layer,signal\n1,01,0.5\n1,1,0.5\n")?.reason == .duplicateRow(firstLine: 2, epoch: 1, layer: "1", run: nil))
+    }
+
+    @Test func aLabelColumnNamesTheNumberedLayers() throws {
+        // thermo temperature's CSV of a network with convolutions: numbers order the layers, labels name them.
+        let table = try LongTable(parsing: "epoch,layer,label,signal\n1,2,fc1,0.5\n1,1,conv1,0.25\n2,1,conv1,0.2\n2,2,fc1,0.4\n")
+        #expect(table.layers == ["1", "2"] && table.labels == ["conv1", "fc1"])
+        #expect(table.series.map(\.label) == ["conv1", "fc1"])
+        #expect(try table.curves().first?.map(\.name) == ["layer conv1 signal", "layer fc1 signal"])
+        // Without a label column, or with empty label cells, a layer's label is its number.
+        #expect(try LongTable(parsing: "epoch,layer,signal\n1,3,0.5\n").labels == ["3"])
+        #expect(try LongTable(parsing: "epoch,layer,label,signal\n1,3,,0.5\n").labels == ["3"])
+        // One label per layer, and one layer per label.
+        #expect(error("epoch,layer,label,signal\n1,1,conv1,0.5\n2,1,conv2,0.4\n")?.description
+                == "line 3, column 5: column label: layer 1 is labelled \"conv2\" here but \"conv1\" on line 2; give a layer one label")
+        #expect(error("epoch,layer,label,signal\n1,1,fc1,0.5\n1,2,fc1,0.4\n")?.reason == .sharedLabel(label: "fc1", layers: ["1", "2"], firstLine: 2))
     }
 
     @Test func windowsLineEndingsQuotedCellsAndByteOrderMark() throws {

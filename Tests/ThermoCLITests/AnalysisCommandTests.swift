@@ -1,6 +1,7 @@
 import Analysis
 import Foundation
 import HDF5
+import Networks
 import Studies
 import Testing
 import TestSupport
@@ -32,6 +33,16 @@ enum AnalysisFixtures {
 
     /// A pure power law S ∝ e^−0.9 (the nested fit should find β ≈ 0, the stretched one has no interior optimum).
     static let power: String = write(SyntheticTrace.cooling(epochs: 150, model: .power, theta: [0.9], seed: 2), "power.h5")
+
+    /// `cooling`'s curves recorded for a network with convolutions, conv 2 → conv 2 → fc 4 → fc 3 on 1×6×6
+    /// images: its layers are named conv1, conv2, fc1, fc2.
+    static let convolutional: String = {
+        var trace = SyntheticTrace.cooling()
+        trace.architecture = try! Architecture(input: TensorShape(channels: 1, height: 6, width: 6),
+                                               stages: [.convolution(channels: 2, kernel: 3, padding: 0), .convolution(channels: 2, kernel: 3, padding: 0),
+                                                        .dense(units: 4), .dense(units: 3)])
+        return write(trace, "convolutional.h5")
+    }()
 
     /// A second and third seed of `cooling`, for the bootstrap over traces.
     static let seeds: [String] = (2...3).map { write(SyntheticTrace.cooling(seed: UInt64(10 + $0)), "seed\($0).h5") }
@@ -255,6 +266,53 @@ struct AnalysisCommandTests {
         #expect(abs(betaA - betaB) < 1e-9, "trace β = \(betaA), CSV β = \(betaB)")
     }
 
+    @Test("temperature's CSV of a network with convolutions reads back: numbered layers, their names in a label column")
+    func convolutionalCSVRoundTrip() throws {
+        let folder = TestPaths.temporaryFolder("analysis-cnn-csv")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let trace = AnalysisFixtures.convolutional
+        let csv = try runThermo(["temperature", trace, "--format", "csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("epoch,step,steps,layer,label,signal,noise,temperature,snr,") == true, "\(lines.first ?? "")")
+        #expect(lines.dropFirst().prefix(4).map { $0.split(separator: ",")[3...4].joined(separator: ",") } == ["1,conv1", "2,conv2", "3,fc1", "4,fc2"])
+        let table = folder.appendingPathComponent("r.csv").path
+        try csv.stdout.write(toFile: table, atomically: true, encoding: .utf8)
+
+        // regimes and fit-cooling read it back, with the layers named as in the trace, and find what they find there.
+        let regimes = try runThermo(["regimes", table, "--format", "json"])
+        #expect(regimes.status == 0, "\(regimes.stderr)")
+        let layers = try #require(value(try jsonObject(regimes), "analysis", "layers") as? [[String: Any]])
+        #expect(layers.compactMap { value($0, "regimes", "layer") as? String } == ["conv1", "conv2", "fc1", "fc2"], "\(layers)")
+        let fromTrace = try jsonObject(try runThermo(["fit-cooling", trace, "--from", "10", "--format", "json"]))
+        let fit = try runThermo(["fit-cooling", table, "--from", "10", "--format", "json"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let fromTable = try jsonObject(fit)
+        #expect(value(fromTable, "analysis", "fit", "curves") as? [String] == value(fromTrace, "analysis", "fit", "curves") as? [String])
+        #expect((value(fromTable, "analysis", "fit", "curves") as? [String])?.first?.contains("conv1") == true)
+        let betaTrace = try #require(number(fromTrace, "analysis", "fit", "parameters", 1, "value"))
+        let betaTable = try #require(number(fromTable, "analysis", "fit", "parameters", 1, "value"))
+        #expect(abs(betaTrace - betaTable) < 1e-9, "trace β = \(betaTrace), CSV β = \(betaTable)")
+
+        // --layers by name or number works on the table as on the trace; one layer under both is refused.
+        for layers in ["fc1,conv2", "3,2"] {
+            let chosen = try runThermo(["fit-cooling", table, "--layers", layers, "--from", "10", "--format", "json"])
+            #expect(chosen.status == 0, "\(chosen.stderr)")
+            let curves = value(try jsonObject(chosen), "analysis", "fit", "curves") as? [String] ?? []
+            #expect(curves.count == 2 && curves[0].contains("conv2") && curves[1].contains("fc1"), "\(layers): \(curves)")
+        }
+        for input in [trace, table] {
+            let twice = try runThermo(["temperature", input, "--layers", "1,conv1"])
+            #expect(twice.status == 64 && twice.stderr.contains("names layer 1 (conv1) more than once (1 and conv1)"), "\(twice.stderr)")
+        }
+        let unknown = try runThermo(["temperature", table, "--layers", "conv9"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("--layers conv9: \(table) has layers 1, 2, 3, 4 (conv1, conv2, fc1, fc2)"), "\(unknown.stderr)")
+        // The table's own CSV is the trace's: the labels survive a second round.
+        #expect(try runThermo(["temperature", table, "--format", "csv"]).stdout.split(separator: "\n").first?.hasPrefix("epoch,layer,label,signal") == true)
+        // An MLP's CSV has no label column (its layers are their numbers), as before.
+        #expect(try runThermo(["temperature", AnalysisFixtures.cooling, "--format", "csv"]).stdout.hasPrefix("epoch,step,steps,layer,signal,"))
+    }
+
     // MARK: Failure modes
 
     @Test("Each failure mode exits non-zero with a message that says what is wrong and what to do")
@@ -271,9 +329,19 @@ struct AnalysisCommandTests {
             }
             for phrase in phrases { #expect(run.stderr.contains(phrase), "\(arguments): '\(phrase)' not in \(run.stderr)", sourceLocation: sourceLocation) }
         }
-        // Too few points for the model: two epochs, but three distinct ones are needed.
+        // Too few epochs for the model: 8 points (enough for 4 amplitudes + 2 shared + 1) on two epochs, but
+        // three distinct ones are needed: the message gives that count, not the points'.
         try expectFailure(["fit-cooling", trace, "--from", "199", "--to", "200"],
-                          ["too few points for the nested model", "at least 3 distinct epochs", "widen the window"])
+                          ["too few distinct epochs for the nested model: 2 in the window [199, 200], at least 3 needed", "widen the window"])
+        // Too few points: one layer, one epoch (2 + 1 needed for the power law's 1 amplitude + 1 shared + 1).
+        try expectFailure(["fit-cooling", trace, "--layers", "1", "--from", "200", "--model", "power"],
+                          ["too few points for the power-law model: 1 in the window, at least 3 needed (1 amplitude + 1 shared parameter + 1)"])
+        // A bootstrap block as long as the window: refused (not clamped to a zero-width interval), naming the
+        // window's length and the largest block allowed.
+        try expectFailure(["fit-cooling", trace, "--from", "10", "--bootstrap", "50", "--block-length", "191"],
+                          ["a bootstrap block of 191 epochs is not shorter than the 191 epochs in the window [10, 200]",
+                           "the largest block is 190", "give --block-length 190 or less"])
+        #expect(try runThermo(["fit-cooling", trace, "--from", "10", "--bootstrap", "20", "--block-length", "190"]).status == 0)
         // An empty window.
         try expectFailure(["fit-cooling", trace, "--from", "500", "--to", "600"], ["has no epoch in the window [500, 600]", "inside the recorded epochs"])
         // Non-convergence: after how many iterations, with the last step.
@@ -344,6 +412,56 @@ struct AnalysisCommandTests {
         #expect(cost?["recipe"] as? String == "paper-cifar,flip=0.5", "\(timed.stdout)")
         let plain = cost?["gatherMilliseconds"] as? Double ?? -1, augmented = cost?["augmentedGatherMilliseconds"] as? Double ?? -1
         #expect(plain > 0 && augmented > plain, "augmenting costs more than gathering alone: \(timed.stdout)")
+    }
+
+    @Test("A layer or an input given twice is refused, not counted as another curve or seed")
+    func repeatedLayersAndInputs() throws {
+        let trace = AnalysisFixtures.cooling
+        // A repeated layer, wherever --layers is read: a usage error before any work.
+        for arguments in [["fit-cooling", trace, "--layers", "1,1,1", "--from", "4"], ["regimes", trace, "--layers", "2,2"],
+                          ["temperature", trace, "--layers", "1,1"]] {
+            let run = try runThermo(arguments)
+            #expect(run.status == 64 && run.stdout.isEmpty, "\(arguments): status \(run.status)")
+            #expect(run.stderr.contains("names layer \(arguments[3].prefix(1)) more than once; give each layer once"), "\(run.stderr)")
+        }
+        // Distinct layers still fit.
+        #expect(try runThermo(["fit-cooling", trace, "--layers", "1,2", "--from", "10"]).status == 0)
+
+        // The same file under two names (./, a symbolic link): a usage error naming both arguments.
+        let folder = TestPaths.temporaryFolder("analysis-repeated")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dotted = (trace as NSString).deletingLastPathComponent + "/./" + (trace as NSString).lastPathComponent
+        let link = folder.appendingPathComponent("link.h5").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: trace)
+        for (second, command) in [(dotted, ["fit-cooling", "--from", "4", "--bootstrap", "50"]), (link, ["regimes"]),
+                                  (trace, ["plot", "signal", "-o", folder.appendingPathComponent("s.png").path])] {
+            let run = try runThermo(command + [trace, second])
+            #expect(run.status == 64, "\(command) \(second): status \(run.status), \(run.stderr)")
+            #expect(run.stderr.contains("\(trace) and \(second) are the same file: its run would count twice; give each run once"), "\(run.stderr)")
+        }
+        // A copy of a trace holds the same run (its run_id): refused, naming both files.
+        let copy = folder.appendingPathComponent("copy.h5").path
+        try FileManager.default.copyItem(atPath: trace, toPath: copy)
+        let copied = try runThermo(["fit-cooling", trace, copy, "--from", "10", "--bootstrap", "50"])
+        #expect(copied.status == 1 && copied.stderr.hasPrefix("error: "), "status \(copied.status), \(copied.stderr)")
+        #expect(copied.stderr.contains("\(trace) and \(copy) hold the same run (run_id "), "\(copied.stderr)")
+        // Different runs of the same shape are still several seeds.
+        #expect(try runThermo(["fit-cooling", trace] + AnalysisFixtures.seeds + ["--from", "10"]).status == 0)
+    }
+
+    @Test("regimes and fit-cooling list only the formats they write (table, json); temperature also csv")
+    func reportFormats() throws {
+        for (command, values) in [("regimes", "table, json"), ("fit-cooling", "table, json"), ("temperature", "table, csv, json")] {
+            let help = try runThermo(["help", command])
+            #expect(help.status == 0, "\(help.stderr)")
+            let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(flat.contains("(values: \(values);"), "\(command) --format help: \(flat)")
+        }
+        for command in ["regimes", "fit-cooling"] {
+            let csv = try runThermo([command, AnalysisFixtures.cooling, "--format", "csv"])
+            #expect(csv.status == 64, "\(command) --format csv: status \(csv.status)")
+            #expect(csv.stderr.contains("'csv' is invalid for '--format") && csv.stderr.contains("'table' and 'json'"), "\(csv.stderr)")
+        }
     }
 
     // MARK: temperature

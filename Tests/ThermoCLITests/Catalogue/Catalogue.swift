@@ -338,6 +338,19 @@ extension BadInput {
                  setup: { try $0.write("t.csv", table { $0[5] = "3,1,inf,0.1" }) }),
         .failure("fit-cooling", "a negative signal", ["fit-cooling", "t.csv"], "signal is -1 at epoch 3",
                  setup: { try $0.write("t.csv", table { $0[5] = "3,1,-1,0.1" }) }),
+        .usage("temperature", "a layer given twice", ["temperature", "run.h5", "--layers", "2,2"], "--layers 2,2 names layer 2 more than once; give each layer once",
+               setup: { try $0.trace() }),
+        .usage("regimes", "a layer given twice", ["regimes", "t.csv", "--layers", "1,2,1"], "--layers 1,2,1 names layer 1 more than once; give each layer once",
+               setup: { try $0.write("t.csv", table()) }),
+        .usage("fit-cooling", "a layer given twice", ["fit-cooling", "t.csv", "--layers", "1,1,1", "--from", "4"],
+               "--layers 1,1,1 names layer 1 more than once; give each layer once", setup: { try $0.write("t.csv", table()) }),
+        .usage("fit-cooling", "the same table under two names", ["fit-cooling", "t.csv", "./t.csv", "--from", "4"],
+               "t.csv and ./t.csv are the same file: its run would count twice; give each run once", setup: { try $0.write("t.csv", table()) }),
+        .failure("fit-cooling", "a copy of a trace beside it (the same run_id)", ["fit-cooling", "run.h5", "copy.h5", "--from", "1"],
+                 "run.h5 and copy.h5 hold the same run (run_id", setup: { try $0.trace(); try $0.trace("copy.h5") }, unchanged: ["run.h5", "copy.h5"]),
+        .failure("fit-cooling", "--block-length as long as the window", ["fit-cooling", "t.csv", "--from", "1", "--bootstrap", "20", "--block-length", "40"],
+                 "a bootstrap block of 40 epochs is not shorter than the 40 epochs in the window [1, 40]: every replicate would be the data themselves (an interval of zero width); the largest block is 39",
+                 setup: { try $0.write("t.csv", table()) }),
     ]
 
     // MARK: thermo plot
@@ -412,6 +425,8 @@ extension BadInput {
                  setup: { try $0.write("t.csv", table { $0[6] = "3,2,0.5,0" }) }),
         .usage("plot cooling", "unknown --model", ["plot", "cooling", "t.csv", "-o", "fig.png", "--model", "cubic"], "Please provide one of 'nested', 'power', 'exponential' or 'stretched'",
                setup: { try $0.write("t.csv", table()) }),
+        .usage("plot signal", "the same table twice", ["plot", "signal", "t.csv", "t.csv", "-o", "fig.png"],
+               "t.csv and t.csv are the same file: its run would count twice", setup: { try $0.write("t.csv", table()) }, absent: ["fig.png"]),
         .usage("plot temperature", "unknown --run", ["plot", "temperature", "t.csv", "-o", "fig.png", "--run", "other"], "--run other is not among",
                setup: { try $0.write("t.csv", table()) }),
         .usage("plot curves", "summary does not exist", ["plot", "curves", "gone.json", "-o", "fig.png"], "gone.json does not exist"),

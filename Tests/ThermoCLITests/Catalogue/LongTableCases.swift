@@ -10,6 +10,15 @@ extension BadInput {
         return Array(lines.joined(separator: [UInt8(ascii: "\n")]))
     }
 
+    /// ``table()`` with a label column after the layer: conv1 for layer 1, fc1 for layer 2.
+    static func labelled(_ text: String) -> String {
+        text.split(separator: "\n").enumerated().map { k, line in
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let label = k == 0 ? "label" : (cells[1] == "1" ? "conv1" : "fc1")
+            return ([cells[0], cells[1], label] + cells[2...]).joined(separator: ",")
+        }.joined(separator: "\n") + "\n"
+    }
+
     /// The cases of one command: `arguments` get the table's name appended; `status` is the command's status for
     /// a refused table.
     static func longTableCases(_ command: String, _ arguments: [String], status: Int32, absent: [String] = []) -> [BadInput] {
@@ -42,6 +51,10 @@ extension BadInput {
                     { tableBytes(line: 2, Array("nan,2,0.5,0.1".utf8)) }),
             refused("a repeated (epoch, layer) row", "t.csv:6: repeats epoch 1 of layer 2 (first on line 3)",
                     { tableBytes(line: 5, Array("1,2,0.5,0.1".utf8)) }),
+            read("a label column naming the layers (as temperature writes for convolutions)", command == "temperature" ? "conv1" : "wrote fig.png",
+                 { Array(labelled(table()).utf8) }),
+            refused("two labels for one layer", "t.csv:4:5: column label: layer 1 is labelled \"conv2\" here but \"conv1\" on line 2; give a layer one label",
+                    { Array(labelled(table()).replacingOccurrences(of: "\n2,1,conv1,", with: "\n2,1,conv2,").utf8) }),
         ]
     }
 
