@@ -36,7 +36,7 @@ extension TrainingConfiguration {
             if spread > 10 * weightScale {
                 let radius = TrainingSetting.radius.flag
                 let flag = loss.kernel == .uniform ? "\(radius) \(loss.radius)" : "\(TrainingSetting.gamma.flag) \(loss.gamma ?? 0)"
-                let fix = loss.kernel == .uniform ? "try \(radius) \(NumberText.short(loss.radius / 100, digits: 6))" : "try a γ 10⁴ times larger"
+                let fix = loss.kernel == .uniform ? "try \(radius) \(NumberText.wholeOrSignificant(loss.radius / 100, digits: 6, symbols: true))" : "try a γ 10⁴ times larger"
                 causes.append("\(flag) displaces the weights by far more than their own scale (about "
                     + String(format: "%.3g", weightScale) + "): \(fix)")
             }
@@ -44,7 +44,7 @@ extension TrainingConfiguration {
         if optimizer.weightDecay * lr >= 1 || optimizer.weightDecay > 1 {
             causes.append("\(TrainingSetting.weightDecay.flag) \(optimizer.weightDecay) is beyond any useful value (λ ≤ 1e-2 is usual): try 1e-4")
         }
-        causes.append("lower the learning rate (\(TrainingSetting.lr.flag) \(NumberText.short(lr, digits: 6)) now, try \(NumberText.short(lr / 10, digits: 6)))")
+        causes.append("lower the learning rate (\(TrainingSetting.lr.flag) \(NumberText.wholeOrSignificant(lr, digits: 6, symbols: true)) now, try \(NumberText.wholeOrSignificant(lr / 10, digits: 6, symbols: true)))")
         let first = causes[0].prefix(1).uppercased() + causes[0].dropFirst()
         return ([first] + causes.dropFirst()).joined(separator: "; or ") + "; or check the data and the initialisation."
     }

@@ -90,7 +90,7 @@ func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
             #expect(epoch >= 1 && step >= 1 && globalStep >= 1)
             #expect(trainer.globalStep == globalStep - 1)
             #expect(TrainingError.diverged(epoch: epoch, step: step, globalStep: globalStep, loss: loss,
-                                           advice: c.divergenceAdvice).description.contains("--lr 1000000.0"))
+                                           advice: c.divergenceAdvice).description.contains("--lr 1000000 now, try 100000)"))
         }
     }
 
