@@ -195,7 +195,7 @@ public struct TraceSummary: Codable, Sendable {
         if let e = lastEpoch {
             s += String(format: "  last epoch %d   train loss %.4f acc %.2f%%, test loss %.4f acc %.2f%%\n", e.epoch, e.trainLoss,
                         e.trainAccuracy * 100, e.testLoss, e.testAccuracy * 100)
-            s += TraceSummary.layerTable(e)
+            s += TraceSummary.layerTable(e, labels: layers.map { $0.label ?? String($0.layer) })
         }
         return s
     }
@@ -204,15 +204,17 @@ public struct TraceSummary: Codable, Sendable {
     /// ("thermo_trace 0.1.0 (Python)").
     var writer: String { thermoVersion.hasPrefix("thermo_trace") ? thermoVersion : "thermo \(thermoVersion)" }
 
-    /// The per-layer table of one epoch.
-    public static func layerTable(_ e: Epoch) -> String {
+    /// The per-layer table of one epoch; `labels[l − 1]` names layer l (its number when absent).
+    public static func layerTable(_ e: Epoch, labels: [String] = []) -> String {
         var header = "    layer  signal S     noise σ      T = σ²       SNR      ‖W‖"
         if e.meanGradientNorm != nil { header += "          ‖μ‖          ‖√v‖         median v" }
         if e.withinBatchVariance != nil { header += "     within-batch v" }
         var s = header + "\n"
         for l in e.layerSignal.indices {
-            var line = String(format: "    %5d  %.4e  %.4e  %.4e  %7.3f  %.4e", l + 1, e.layerSignal[l], e.layerNoise[l],
-                              e.layerTemperature[l], e.signalToNoise[l], e.weightNorm[l])
+            let name = labels.indices.contains(l) ? labels[l] : String(l + 1)
+            var line = "    " + String(repeating: " ", count: max(0, 5 - name.count)) + name
+            line += String(format: "  %.4e  %.4e  %.4e  %7.3f  %.4e", e.layerSignal[l], e.layerNoise[l],
+                           e.layerTemperature[l], e.signalToNoise[l], e.weightNorm[l])
             if let m = e.meanGradientNorm, let v = e.gradientStdNorm, let q = e.weightTemperatureMedian {
                 line += String(format: "  %.4e  %.4e  %.4e", m[l], v[l], q[l])
             }
