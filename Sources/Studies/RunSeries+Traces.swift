@@ -178,7 +178,7 @@ extension RunSeries {
         }
         let leftOver = carry.first?.count ?? 0
         if leftOver > 0 {
-            run.notes.append("the last \(leftOver) step\(leftOver == 1 ? "" : "s") do not fill a window of \(window) and are left out")
+            run.notes.append("the last \(leftOver) step\(leftOver == 1 ? " does" : "s do") not fill a window of \(window) and \(leftOver == 1 ? "is" : "are") left out")
         }
         run.layers = indices.indices.map { k in
             LayerSeries(layer: labels[indices[k]], number: indices[k] + 1, positions: positions[k], lastSteps: lastSteps[k],

@@ -234,6 +234,8 @@ extension TrainCommand {
         let start = trainer.completedEpochs > 0 ? ", resuming after epoch \(trainer.completedEpochs)" : ""
         print("thermo \(thermoVersion): \(config.architecture) on \(config.dataset) (\(trainer.data.trainIndices.count) training images from \(dataSet.directory)), "
               + "\(config.loss.name), lr \(config.optimizer.learningRate), momentum \(config.optimizer.momentum), "
+              + (config.optimizer.weightDecay > 0 ? "weight decay \(config.optimizer.weightDecay), " : "")
+              + (config.augment.map { $0 == "none" ? "" : "augment \($0), " } ?? "")
               + "batch \(config.batchSize), \(config.epochs) epochs, seed \(config.seed), \(threadCount) BLAS threads, "
               + "\(BLASKernel.current)\(start)")
         if let note = BLASKernel.current.note { printError("note: \(note)") }
