@@ -16,10 +16,12 @@ struct CurvatureCommand: ParsableCommand {
         commandName: "curvature",
         abstract: "Per layer: λ_max and tr of the layer's Hessian block H_ll, from a trace or at a checkpoint's weights.",
         discussion: """
-        With a TRACE recorded with '--record curvature', prints per layer and measured epoch λ_max(H_ll), tr H_ll         ± its standard error, the layer temperature T_l of the epoch and the ratios λ_max/T_l and tr/T_l         (sharpness over noise); per epoch the full H's λ_max and, for a PLA/PLEA run, the loss rise its         displacements predict (Σ_{l∈U} ½·R²/3·tr H_ll) against the one it measured (L_a − L_0).
+        With a TRACE recorded with '--record curvature', prints per layer and measured epoch λ_max(H_ll), \
+        tr H_ll ± its standard error, the layer temperature T_l of the epoch and the ratios λ_max/T_l and \
+        tr/T_l (sharpness over noise); per epoch the full H's λ_max and, for a PLA/PLEA run, the loss rise its \
+        displacements predict (Σ_{l∈U} ½·R²/3·tr H_ll) against the one it measured (L_a − L_0).
 
-        With --checkpoint, measures now:
-        The Hessian is that of the mean cross-entropy of a fixed probe batch (B training images drawn once from \
+        With --checkpoint, measures now. The Hessian is that of the mean cross-entropy of a fixed probe batch (B training images drawn once from \
         the run's seed, stream "curvature-batch") over the weights (biases held fixed). Products H·v are exact \
         (Pearlmutter's R-operator); λ_max by Lanczos with full reorthogonalisation (--lanczos-steps products, \
         residual ‖Hy − λy‖ printed), tr H_ll by Hutchinson with --probes Rademacher probes (± standard error). \
