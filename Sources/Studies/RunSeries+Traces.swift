@@ -81,9 +81,12 @@ extension RunSeries {
     static func selectedLayers(_ wanted: [String]?, labels: [String], layerCount L: Int, path: String) throws -> [Int] {
         guard let wanted else { return Array(0..<L) }
         let numbers = (1...L).map(String.init)
+        // A fully-connected network's layers are shown by number, and are also its dense layers fc1…fcL.
+        let fullyConnected = labels == numbers
         let indices = try wanted.map { label in
-            guard let i = numbers.firstIndex(of: label) ?? labels.firstIndex(of: label) else {
-                let names = labels == numbers ? "" : " (" + labels.joined(separator: ", ") + ")"
+            let dense = fullyConnected && label.hasPrefix("fc") ? numbers.firstIndex(of: String(label.dropFirst(2))) : nil
+            guard let i = numbers.firstIndex(of: label) ?? labels.firstIndex(of: label) ?? dense else {
+                let names = " (" + (fullyConnected ? "fc1…fc\(L)" : labels.joined(separator: ", ")) + ")"
                 throw StudyError(.input, "--layers \(label): \(path) has layers 1…\(L)\(names)")
             }
             return i

@@ -81,9 +81,12 @@ struct RunSeriesTests {
         #expect(run.layers.map(\.layer) == ["2", "4"])
         #expect(run.layers[0].positions.first == 10 && run.layers[0].positions.last == 20)
         request.layers = ["7"]
-        #expect(throws: StudyError(.input, "--layers 7: \(Fixtures.cooling) has layers 1…4")) {
+        #expect(throws: StudyError(.input, "--layers 7: \(Fixtures.cooling) has layers 1…4 (fc1…fc4)")) {
             try RunSeries.readTrace(Fixtures.cooling, request: request)
         }
+        // A fully-connected network's layers are also its dense layers fc1…fcL.
+        request.layers = ["fc4", "fc2"]
+        #expect(try RunSeries.readTrace(Fixtures.cooling, request: request).layers.map(\.layer) == ["4", "2"])
     }
 
     @Test("a table without a signal column: the figures draw its noise, the analyses refuse it")
