@@ -72,13 +72,29 @@ public final class TraceRecorder: TrainingObserver {
     /// there. `recording`, when given, must match the trace's.
     public init(resuming path: String, trainer: Trainer, recording: TraceRecording?, provenance: TraceProvenance,
                 threads: Int? = nil) throws {
-        let reader = try TraceMaintenance.openReaderClearingMaintenanceFlags(path).reader
+        let opened = try TraceMaintenance.openReaderClearingMaintenanceFlags(path)
+        let reader = opened.reader
         var header = reader.header
-        if let recording, recording != header.recording {
-            throw TraceError(path: path, "records \(header.recording), not the requested \(recording); drop --record to continue it as it is")
+        let kept: (steps: Int, epochs: Int, snapshots: Int)
+        do {
+            if let recording, recording != header.recording {
+                throw TraceError(path: path, "records \(header.recording), not the requested \(recording); drop --record to continue it as it is")
+            }
+            try TraceRecorder.check(header.recording, trainer: trainer, path: path)
+            kept = try TraceRecorder.verifySameRun(reader, trainer: trainer)
+            // Every row the run keeps must read back, or the continued trace would carry data no reader can read.
+            let readable = TraceReadability.extent(of: reader)
+            if let bad = readable.firstUnreadable, readable.epochs < kept.epochs {
+                throw TraceError(path: path, "holds data that cannot be read (\(bad)) among the \(kept.epochs) epochs this run continues "
+                                 + "from, so continuing it would keep them broken; continue an intact copy of the trace, or record "
+                                 + "into a new one (--trace NEW.h5); 'thermo recover \(path)' keeps the \(readable.epochs) epochs that read back")
+            }
+        } catch {
+            // Refused before any change: a trace cut short that the open extended goes back to its own length.
+            try? reader.close()
+            if let length = opened.originalLength { TraceMaintenance.putBack(path, length: length) }
+            throw error
         }
-        try TraceRecorder.check(header.recording, trainer: trainer, path: path)
-        let kept = try TraceRecorder.verifySameRun(reader, trainer: trainer)
         try reader.close()
         let (file, _) = try TraceMaintenance.openReadWrite(path, checkedWith: reader)
         do {

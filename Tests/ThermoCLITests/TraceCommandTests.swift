@@ -66,13 +66,19 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let run = try runThermo(["train", "--train-subset", "500", "--layers", "784,16,10", "--lr", "0.05", "--batch-size", "50",
                                  "--epochs", "40", "--threads", "1", "--quiet", "--data", TestPaths.sharedMNIST!.path,
-                                 "--trace", "run.h5"], in: folder)
+                                 "--trace", "run.h5", "--checkpoint", "run.ckpt", "--checkpoint-every", "40"], in: folder)
         try #require(run.status == 0, "\(run.stderr)")
         let url = folder.appendingPathComponent("run.h5")
         let full = try Data(contentsOf: url)
         // The last chunk written holds epochs 33…40 of /epochs/weight_temperature_histogram (16 epochs a chunk).
         let cut = full.prefix(full.count - 300)
         try cut.write(to: url)
+        // A resume from epoch 40 would keep the 8 epochs that do not read back: refused, the trace left as it was.
+        let resume = try runThermo(["train", "--resume", "run.ckpt", "--epochs", "41", "--trace", "run.h5", "--threads", "1",
+                                    "--quiet", "--data", TestPaths.sharedMNIST!.path], in: folder)
+        #expect(resume.status != 0 && resume.stderr.contains("holds data that cannot be read (/epochs/weight_temperature_histogram from row 32")
+                && resume.stderr.contains("keeps the 32 epochs that read back"), "\(resume.stderr)")
+        #expect(try Data(contentsOf: url) == cut)
         // As a recovery that did not read the data back left a trace cut deeper (into the chunks of every epoch):
         // the missing tail as zeros. Readers say what to do, in one line.
         let deeper = full.count / 20
