@@ -76,8 +76,9 @@ extension RunSeries {
         }
     }
 
-    /// Refuses two traces of one run (the same `run_id`, docs/trace-format.md: one is a copy of the other), which
-    /// would count as two seeds. An `.input` error naming both files.
+    /// Refuses two traces of one run (the same `run_id`, docs/trace-format.md: one is a copy of the other), and
+    /// two runs holding the same numbers (`holdSameNumbers`: a trace and its exported table), which would count
+    /// as two seeds. An `.input` error naming both.
     public static func requireDistinctRuns(_ runs: [RunSeries]) throws(StudyError) {
         var seen: [String: String] = [:]
         for run in runs {
@@ -87,6 +88,33 @@ extension RunSeries {
             }
             seen[id] = run.path
         }
+        for (i, run) in runs.enumerated() {
+            if let earlier = runs[..<i].first(where: { holdSameNumbers($0, run) }) {
+                let first = earlier.path == run.path ? "\(earlier.path) (run \(earlier.label))" : earlier.path
+                let second = earlier.path == run.path ? "run \(run.label)" : run.path
+                throw StudyError(.input, "\(first) and \(second) hold the same numbers (every layer's S and σ agree to 5 digits at every position): one is a copy or an export of the other, and it would count twice; give each run once")
+            }
+        }
+    }
+
+    /// Whether two runs hold the same curves: the same layers at the same positions, with S and σ (whichever both
+    /// have, at least one) equal to a relative 1e-5 everywhere — a trace and its exported table, or two copies of
+    /// a table. Runs of different seeds differ in the first digits; curves of fewer than two points are not compared.
+    static func holdSameNumbers(_ a: RunSeries, _ b: RunSeries) -> Bool {
+        guard a.layers.count == b.layers.count, !a.layers.isEmpty else { return false }
+        func agree(_ x: [Double]?, _ y: [Double]?) -> Bool? {
+            guard let x, let y else { return nil }
+            guard x.count == y.count else { return false }
+            return zip(x, y).allSatisfy { u, v in
+                u == v || (u.isFinite && v.isFinite && abs(u - v) <= 1e-5 * max(abs(u), abs(v)))
+            }
+        }
+        for (p, q) in zip(a.layers, b.layers) {
+            guard p.positions.count >= 2, p.positions == q.positions else { return false }
+            let checks = [agree(p.signal, q.signal), agree(p.noise, q.noise)].compactMap { $0 }
+            guard !checks.isEmpty, checks.allSatisfy({ $0 }) else { return false }
+        }
+        return true
     }
 
     /// The file `path` names, with symbolic links, `.` and `..` resolved (the path itself when it cannot be).

@@ -24,6 +24,24 @@ struct AugmentationOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Rotation uniform in [−D, D] degrees.", valueName: "D"))
     var rotation: String?
 
+    /// The long names of the part flags, which take their value unconditionally.
+    static let partFlags = ["--crop-scale", "--crop-ratio", "--flip", "--grayscale", "--jitter", "--rotation"]
+
+    /// A usage message when a part flag is followed by another flag (`--flip --jitter 0.1`) instead of its value,
+    /// nil otherwise. The parser takes the second flag as the value and then reports a stray word, which hides the
+    /// mistake; checked only after parsing failed. Words after `--` are arguments, not flags.
+    static func flagMissingItsValue(in arguments: [String]) -> String? {
+        for (index, word) in arguments.enumerated() {
+            if word == "--" { return nil }
+            guard partFlags.contains(word), index + 1 < arguments.count else { continue }
+            let next = arguments[index + 1]
+            if next.hasPrefix("--") && next.count > 2 && Double(next) == nil {
+                return "\(word) needs a value before the next flag '\(next)': write e.g. \(word) \(word == "--rotation" ? "15" : word.hasPrefix("--crop") ? "0.3:1" : "0.5")"
+            }
+        }
+        return nil
+    }
+
     /// The parts given as flags, in the order of `AugmentationPart`.
     private var parts: [(AugmentationPart, String)] {
         let given: [(AugmentationPart, String?)] = [(.crop, cropScale), (.ratio, cropRatio), (.flip, flip),

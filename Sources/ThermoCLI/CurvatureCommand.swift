@@ -166,6 +166,20 @@ struct CurvatureCommand: ParsableCommand {
             throw ValidationError("--layers takes weight-layer numbers between 1 and \(count) separated by commas (e.g. 2 or 1,3) or names "
                                   + "(\(architecture.layout.layers.map(\.label).joined(separator: ", "))), not '\(layers)'")
         }
+        // A layer named twice (`2,2`, `conv,conv1`) is refused, as analyses refuse it: it is measured once either
+        // way, so the request cannot mean what it says.
+        var namedBy: [Int: String] = [:]
+        for token in layers.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !token.isEmpty {
+            for layer in (try? parseLayerSet(token, architecture: architecture)) ?? [] {
+                if let earlier = namedBy[layer] {
+                    let label = architecture.layout.layers[layer - 1].label
+                    let name = label == String(layer) ? "layer \(layer)" : "layer \(layer) (\(label))"
+                    let given = earlier == token ? "\(token) twice" : "\(earlier) and \(token)"
+                    throw ValidationError("--layers \(layers) names \(name) more than once (\(given)); give each layer once")
+                }
+                namedBy[layer] = token
+            }
+        }
         return set
     }
 }

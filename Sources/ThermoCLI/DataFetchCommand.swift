@@ -34,7 +34,13 @@ struct DataFetchCommand: ParsableCommand {
     func validate() throws {
         let archived = (try? DataSetDescription.named(name))?.archive != nil
         for mirror in mirrors {
-            if archived, let url = URL(string: mirror), url.isFileURL { continue }
+            if archived, let url = URL(string: mirror), url.isFileURL {
+                // file://data/x parses as host "data" and path "/x": refuse it rather than read another folder.
+                if let host = url.host, !host.isEmpty, host.lowercased() != "localhost" {
+                    throw ValidationError("--mirror '\(mirror)' names host '\(host)': a file:// mirror takes an absolute folder, written with three slashes (file:///ABSOLUTE/FOLDER)")
+                }
+                continue
+            }
             guard let url = URL(string: mirror), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
                   url.host?.isEmpty == false else {
                 throw ValidationError("--mirror takes the http:// or https:// URL of a folder holding the four .gz files; '\(mirror)' is not one")

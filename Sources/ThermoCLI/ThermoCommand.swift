@@ -42,6 +42,14 @@ public struct ThermoCommand: ParsableCommand {
         do {
             command = try parseAsRoot()
         } catch {
+            // A part flag that takes its value unconditionally swallowed the next flag (`--flip --jitter 0.1`): the
+            // parser would only say "Unexpected argument '0.1'"; name the flag that lost its value instead.
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            if let hint = AugmentationOptions.flagMissingItsValue(in: arguments) {
+                let path = (["thermo"] + arguments.prefix { !$0.hasPrefix("-") }).joined(separator: " ")
+                printError("Error: \(hint)\n  See '\(path) --help' for more information.")
+                exit(withError: ExitCode.validationFailure)
+            }
             exit(withError: error)
         }
         do {

@@ -258,7 +258,9 @@ extension TrainCommand {
             path = try outputs.stopCheckpoint(checkpointPath, mayReplace: force || checkpointEvery != nil || checkpointPath == resume)
             try latest.write(to: path)
         }
-        var command = ["thermo", "train", "--resume", path, "--epochs", String(epochs), "--threads", String(threads)]
+        // The binary as it was invoked (`.build/release/thermo`), so the line runs as printed from the same folder.
+        let program = CommandLine.arguments.first.flatMap { $0.contains("/") ? $0 : nil } ?? "thermo"
+        var command = [program, "train", "--resume", path, "--epochs", String(epochs), "--threads", String(threads)]
         if let data = data.data { command += ["--data", data] }
         if let trace { command += ["--trace", trace] }
         if let summary { command += ["--summary", summary] }

@@ -39,7 +39,9 @@ import TestSupport
 
         // The printed command continues the run (its words carry no quotes here: plain paths).
         let words = resumeLine.split(separator: " ").map(String.init)
-        #expect(Array(words.prefix(4)) == ["thermo", "train", "--resume", "thermo.ckpt"])
+        // It names the binary as it was invoked (here by its path), so it runs as printed.
+        #expect(words.first == TestPaths.thermoBinary.path)
+        #expect(Array(words.dropFirst().prefix(3)) == ["train", "--resume", "thermo.ckpt"])
         let resumed = try runThermo(Array(words.dropFirst()) + ["--quiet"], in: folder)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let straight = try runThermo(common + ["--summary", "straight.json", "--quiet"], in: folder)
@@ -80,7 +82,7 @@ import TestSupport
         process.waitUntilExit()
         let stderr = try String(contentsOf: err, encoding: .utf8)
         #expect(process.terminationReason == .exit && process.terminationStatus == 128 + 3, "stderr: \(stderr)")
-        #expect(stderr.contains("stopped by SIGQUIT") && stderr.contains("Continue with: thermo train --resume thermo.ckpt"))
+        #expect(stderr.contains("stopped by SIGQUIT") && stderr.contains("Continue with: \(TestPaths.thermoBinary.path) train --resume thermo.ckpt"))
         #expect(!stderr.contains("crash"), "no crash report: \(stderr)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("thermo.ckpt").path))
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("run.json"))) as! [String: Any]

@@ -13,6 +13,8 @@ extension BadInput {
             .usage("curvature", "--radius 0", base + ["--radius", "0"], "--radius must be a positive number", setup: setup),
             .usage("curvature", "--layers outside the network", base + ["--layers", "3"],
                    "--layers takes weight-layer numbers between 1 and 2", setup: setup),
+            .usage("curvature", "--layers naming a layer twice", base + ["--layers", "2,2"],
+                   "--layers 2,2 names layer 2 (fc2) more than once (2 twice); give each layer once", setup: setup),
             .usage("curvature", "--exact on a layer too big", base + ["--exact", "--exact-max-weights", "100"],
                    "--exact: layer 1 has 3136 weights, more than --exact-max-weights 100", setup: setup),
             .usage("train", "--record curvature:every=0", ["train", "--trace", "x.h5", "--record", "curvature:every=0"],
