@@ -179,6 +179,11 @@ public struct GridParser {
             // quotes go, and so does a value left empty by them (refused below).
             if item.count >= 2, let q = item.first, q == "\"" || q == "'", item.last == q {
                 item = String(item.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+            } else if let q = item.first, q == "\"" || q == "'" {
+                // `data = "/runs/mnist` would otherwise pass the quote on as part of the value.
+                throw GridError(source: source, column: itemColumn, "this quote is never closed; close it, or drop it")
+            } else if let q = item.last, q == "\"" || q == "'" {
+                throw GridError(source: source, column: itemColumn + item.count - 1, "this quote closes nothing; drop it, or open it before the value")
             }
             guard !item.isEmpty else {
                 let itemColumn = rawColumn

@@ -40,7 +40,10 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// with the same ids and arguments, in the same order.
     public func difference(from cells: [Cell], trace: Bool) -> String? {
         if trace != grid.trace { return "trace = \(grid.trace ? "yes" : "no") there, \(trace ? "yes" : "no") here" }
-        if cells.count != self.cells.count { return "\(self.cells.count) cells there, \(cells.count) here" }
+        if cells.count != self.cells.count {
+            func count(_ n: Int) -> String { "\(n) cell\(n == 1 ? "" : "s")" }
+            return "\(count(self.cells.count)) there, \(cells.count) here"
+        }
         for (old, new) in zip(self.cells, cells) where old.id != new.id || old.arguments != new.arguments {
             return "cell \(old.index) is \(old.id) (\(ShellWords.display(old.arguments))) there, "
                 + "\(new.id) (\(ShellWords.display(new.arguments))) here"

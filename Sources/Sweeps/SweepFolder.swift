@@ -159,17 +159,14 @@ public struct SweepFolder: Sendable {
             let read: Result<Manifest, SweepError> = Result { () throws(SweepError) -> Manifest in try readManifest() }
             if case .failure(let error) = read, case .notASweep = error, force {
                 // The manifest cannot be read: with --force, move the old sweep aside whole.
-                let moved = try discardDamaged()
+                let moved = try discardCells(manifestSuffix: ".damaged")
                 try writeManifest(fresh)
                 return (fresh, .replaced(kept: 0, discarded: moved.cells, discardedFolder: moved.folder))
             }
             let old = try read.get()
             guard let difference = old.difference(from: cells, trace: grid.trace) else { return (old, .continued) }
-            guard force else {
-                throw SweepError.conflict("\(root.path) holds another sweep (\(difference)); pass --force to replace it "
-                    + "(cells both grids share keep their results, the others move to \(root.path)/discarded/), or choose another -o folder")
-            }
-            let outcome = try replace(old, with: cells)
+            guard force else { throw SweepError.conflict(anotherSweepMessage(difference)) }
+            let outcome = try replace(old, with: cells, trace: grid.trace)
             try writeManifest(fresh)
             return (fresh, outcome)
         }
@@ -179,6 +176,12 @@ public struct SweepFolder: Sendable {
                 throw SweepError.conflict("\(root.path) exists and is not a sweep folder (it has no manifest.json but holds "
                     + "\(entries.count) entr\(entries.count == 1 ? "y" : "ies")); choose another -o folder, or pass --force to add the sweep to it")
             }
+        }
+        // --force over a folder without a manifest: cell folders already in DIR/cells belong to a sweep nobody
+        // can identify any more (its manifest was deleted); kept, they would be taken as this grid's results.
+        var discardedUnknown: (cells: Int, folder: String)? = nil
+        if force, !((try? fm.contentsOfDirectory(atPath: cellsFolder.path)) ?? []).filter({ !$0.hasPrefix(".") }).isEmpty {
+            discardedUnknown = try discardCells(manifestSuffix: nil)
         }
         let madeCells = !fm.fileExists(atPath: cellsFolder.path)
         do {
@@ -194,12 +197,31 @@ public struct SweepFolder: Sendable {
             if madeRoot { try? fm.removeItem(at: root) } else if madeCells { try? fm.removeItem(at: cellsFolder) }
             throw error
         }
+        if let moved = discardedUnknown { return (fresh, .replaced(kept: 0, discarded: moved.cells, discardedFolder: moved.folder)) }
         return (fresh, .created)
     }
 
-    /// With `--force` over a damaged manifest: moves the manifest and every cell folder to `DIR/discarded/TIME/`
-    /// (nothing is deleted; which grid they belonged to cannot be read any more). Refused while a cell runs.
-    private func discardDamaged() throws -> (cells: Int, folder: String) {
+    /// The refusal of a grid whose cells differ from the sweep the folder holds (`difference` says how).
+    public func anotherSweepMessage(_ difference: String) -> String {
+        "\(root.path) holds another sweep (\(difference)); pass --force to replace it "
+            + "(cells both grids share keep their results, the others move to \(root.path)/discarded/), or choose another -o folder"
+    }
+
+    /// How `cells` (with `trace`) differ from the sweep the folder holds, without writing anything: nil when the
+    /// folder holds no manifest or the same sweep. A manifest that cannot be read is reported as such.
+    public func differenceFromSweep(cells: [Cell], trace: Bool) throws(SweepError) -> String? {
+        guard hasManifest else { return nil }
+        let read: Result<Manifest, SweepError> = Result { () throws(SweepError) -> Manifest in try readManifest() }
+        switch read {
+        case .success(let old): return old.difference(from: cells, trace: trace)
+        case .failure: return "its manifest.json cannot be read"
+        }
+    }
+
+    /// With `--force` over a damaged or missing manifest: moves the manifest (renamed `manifest.json` +
+    /// `manifestSuffix`; nil: there is none) and every cell folder to `DIR/discarded/TIME/` (nothing is deleted;
+    /// which grid they belonged to cannot be read any more). Refused while a cell runs.
+    private func discardCells(manifestSuffix: String?) throws -> (cells: Int, folder: String) {
         let fm = FileManager.default
         let cellFolders = ((try? fm.contentsOfDirectory(atPath: cellsFolder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
         for name in cellFolders where CellLock.isHeld(at: cellsFolder.appendingPathComponent(name).appendingPathComponent(".lock")) {
@@ -209,25 +231,29 @@ public struct SweepFolder: Sendable {
         let discardFolder = root.appendingPathComponent("discarded").appendingPathComponent(stamp)
         do {
             try fm.createDirectory(at: discardFolder, withIntermediateDirectories: true)
-            try fm.moveItem(at: manifestURL, to: discardFolder.appendingPathComponent("manifest.json.damaged"))
+            if let manifestSuffix {
+                try fm.moveItem(at: manifestURL, to: discardFolder.appendingPathComponent("manifest.json" + manifestSuffix))
+            }
             for name in cellFolders {
                 try fm.moveItem(at: cellsFolder.appendingPathComponent(name), to: discardFolder.appendingPathComponent(name))
             }
             try fm.createDirectory(at: cellsFolder, withIntermediateDirectories: true)
         } catch {
-            throw SweepError.io("cannot move the damaged sweep in \(root.path) aside: \(error.localizedDescription)")
+            throw SweepError.io("cannot move the \(manifestSuffix == nil ? "earlier" : "damaged") sweep in \(root.path) aside: \(error.localizedDescription)")
         }
         return (cellFolders.count, discardFolder.path)
     }
 
     /// Renames the folders of cells both grids share to their new ids; moves the other old cell folders away.
-    private func replace(_ old: Manifest, with cells: [Cell]) throws -> Preparation {
+    /// With `trace` (the new grid records traces) an old cell is shared only when it holds its trace.
+    private func replace(_ old: Manifest, with cells: [Cell], trace: Bool) throws -> Preparation {
         let fm = FileManager.default
         if let running = old.cells.first(where: { CellLock.isHeld(at: files($0).lock) }) {
             throw SweepError.conflict("cell \(running.id) of the sweep in \(root.path) is running; wait for it to end (or stop it) before replacing the sweep")
         }
         var byArguments: [[String]: Cell] = [:]
-        for cell in old.cells where fm.fileExists(atPath: files(cell).folder.path) {
+        for cell in old.cells where fm.fileExists(atPath: files(cell).folder.path)
+            && (!trace || fm.fileExists(atPath: files(cell).trace.path)) {
             if byArguments[cell.arguments] == nil { byArguments[cell.arguments] = cell }
         }
         var moves: [(from: URL, to: URL)] = []

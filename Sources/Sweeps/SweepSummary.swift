@@ -5,8 +5,9 @@ import NumericCore
 public struct MeanDeviation: Codable, Sendable, Equatable {
     /// The mean.
     public var mean: Double
-    /// The sample standard deviation (n − 1); 0 for one value.
-    public var deviation: Double
+    /// The sample standard deviation (n − 1); nil for one value, where it is undefined (0 would read as a
+    /// perfectly reproducible result).
+    public var deviation: Double?
     /// How many values.
     public var count: Int
 
@@ -16,7 +17,7 @@ public struct MeanDeviation: Codable, Sendable, Equatable {
         count = values.count
         mean = values.reduce(0, +) / Double(values.count)
         let m = mean
-        deviation = values.count > 1 ? (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot() : 0
+        deviation = values.count > 1 ? (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot() : nil
     }
 }
 
@@ -129,7 +130,10 @@ public struct SweepSummary: Codable, Sendable, Equatable {
             }
         }
         let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
-        let numeric = header.indices.map { i in rows.allSatisfy { row in row[i].isEmpty || Double(row[i].split(separator: " ").first ?? "") != nil } }
+        // A column of numbers (and "—" where a group has none) is right-aligned.
+        let numeric = header.indices.map { i in
+            rows.allSatisfy { row in row[i].isEmpty || row[i] == "—" || Double(row[i].split(separator: " ").first ?? "") != nil }
+        }
         func line(_ cells: [String]) -> String {
             cells.indices.map { i in
                 let pad = String(repeating: " ", count: widths[i] - cells[i].count)
@@ -139,7 +143,7 @@ public struct SweepSummary: Codable, Sendable, Equatable {
         var text = line(header) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
         for row in rows { text += line(row) + "\n" }
         let c = counts
-        text += "\n\(cells.count) cells: " + [CellState.completed, .diverged, .failed, .interrupted, .running, .pending].compactMap { s in c[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
+        text += "\n\(cells.count) cell\(cells.count == 1 ? "" : "s"): " + [CellState.completed, .diverged, .failed, .interrupted, .running, .pending].compactMap { s in c[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
             + "; means over completed seeds, sd = sample standard deviation\n"
         return text
     }
@@ -180,6 +184,7 @@ public struct SweepSummary: Codable, Sendable, Equatable {
 
     static func percent(_ m: MeanDeviation?) -> String {
         guard let m else { return "—" }
-        return m.count > 1 ? String(format: "%.2f ± %.2f", m.mean * 100, m.deviation * 100) : String(format: "%.2f", m.mean * 100)
+        guard let deviation = m.deviation else { return String(format: "%.2f", m.mean * 100) }
+        return String(format: "%.2f ± %.2f", m.mean * 100, deviation * 100)
     }
 }

@@ -125,7 +125,17 @@ struct SweepCommand: ParsableCommand {
         var outputPath = output
         // `thermo sweep DIR`: continue the sweep in DIR.
         var isFolder: ObjCBool = false
-        if let input, output == nil, FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
+        if let input, FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
+            // `thermo sweep DIR -o DIR` says the same.
+            if let output, SweepFolder(path: output).root.resolvingSymlinksInPath() != SweepFolder(path: input).root.resolvingSymlinksInPath() {
+                throw ValidationError("\(input) is a folder, not a grid file; give a grid file with -o \(output), or continue the sweep in \(input) with 'thermo sweep \(input)'")
+            }
+            // A sweep folder holds its grid and flags: a grid or train flags given with it would make another sweep.
+            if !gridSettings.isEmpty || !trainFlags.isEmpty {
+                throw ValidationError("thermo sweep \(input) continues the sweep in \(input), whose grid and flags are in its manifest.json; drop "
+                    + (gridSettings.isEmpty ? "the flags after --" : "--grid") + " to continue it, or write a new grid to another folder (-o), or over this one with -o \(input) --force "
+                    + "(cells both grids share keep their results)")
+            }
             outputPath = input
             gridInput = nil
         }
@@ -145,7 +155,14 @@ struct SweepCommand: ParsableCommand {
             let grid = try readGrid(file: gridInput)
             let cells = try grid.cells()
             try checkTrainFlags(cells, trace: grid.trace)
-            if dryRun { return printCells(cells, grid: grid) }
+            if dryRun {
+                // Say now what the real command would refuse (another sweep in DIR), or replace.
+                if let difference = try folder.differenceFromSweep(cells: cells, trace: grid.trace) {
+                    guard force else { throw SweepError.conflict(folder.anotherSweepMessage(difference)) }
+                    printError("sweep: --dry-run: \(folder.root.path) holds another sweep (\(difference)); without --dry-run, --force replaces it")
+                }
+                return printCells(cells, grid: grid)
+            }
             let (prepared, preparation) = try folder.prepare(grid: grid, cells: cells,
                                                              workingDirectory: FileManager.default.currentDirectoryPath,
                                                              thermoVersion: thermoVersion, force: force)
@@ -238,7 +255,8 @@ struct SweepCommand: ParsableCommand {
                        + "\(unfinished) not; run 'thermo sweep \(path)' to continue (finished cells are skipped, interrupted ones resume from their checkpoints)")
             throw ExitCode(128 + signal)
         }
-        var line = "sweep: \(report.states.count) cells in \(folder.root.path): \(completed) completed"
+        let count = report.states.count
+        var line = "sweep: \(count) cell\(count == 1 ? "" : "s") in \(folder.root.path): \(completed) completed"
         if !diverged.isEmpty { line += ", \(diverged.count) diverged (a result: not retried)" }
         if !failed.isEmpty { line += ", \(failed.count) failed" }
         if unfinished > 0 { line += ", \(unfinished) not finished (running elsewhere)" }

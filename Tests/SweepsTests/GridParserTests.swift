@@ -120,6 +120,8 @@ func parseGrid(_ text: String, flags: [String] = [], fixed: [String] = []) throw
         Bad(text: "threads = 2", source: "grid.txt line 1", column: 1, says: "cannot be varied"),
         Bad(text: "\n\nfixed = --epochs 3 --summary s.json", source: "grid.txt line 3", column: 20, says: "--summary is set by the sweep"),
         Bad(text: "fixed = --lr '0.1", source: "grid.txt line 1", column: 14, says: "never closed"),
+        Bad(text: "data = \"/runs/mnist", source: "grid.txt line 1", column: 8, says: "this quote is never closed"),
+        Bad(text: "radius = 0.1 | 0.2'", source: "grid.txt line 1", column: 19, says: "this quote closes nothing"),
         Bad(text: "fixed =", source: "grid.txt line 1", column: 8, says: "has no flags"),
         Bad(text: "seed = 1\nseed = 2", source: "grid.txt line 2", column: 1, says: "already set (grid.txt line 1)"),
         Bad(text: "radius = 0.1 | 0.2\nfixed = --radius 0.3", source: "grid.txt line 2", column: 9, says: "also varied"),

@@ -62,6 +62,36 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: moved.path))
     }
 
+    @Test("--force over a sweep whose manifest was deleted moves its cells to discarded/: none is taken as a result of the new grid")
+    func forceOverDeletedManifest() throws {
+        let s = try SweepFixture("seed = 1…2\nfixed = --lr 0.05")
+        defer { s.cleanUp() }
+        try s.writeSummary(0, status: "completed", best: 0.9, final: 0.8)
+        try s.writeSummary(1, status: "completed", best: 0.7, final: 0.6)
+        try FileManager.default.removeItem(at: s.folder.manifestURL)
+        let grid = try parseGrid("seed = 1…2\nfixed = --lr 0.5")
+        let (manifest, how) = try s.folder.prepare(grid: grid, cells: try grid.cells(), workingDirectory: "/", thermoVersion: "t", force: true)
+        guard case let .replaced(kept, discarded, folder) = how else { Issue.record("\(how)"); return }
+        #expect(kept == 0 && discarded == 2)
+        #expect(manifest.cells.allSatisfy { s.folder.files($0).state() == .pending })
+        #expect(FileManager.default.fileExists(atPath: folder! + "/cell-0000-seed=1/summary.json"))
+    }
+
+    @Test("--force switching a sweep to trace = yes keeps only the cells that hold a trace")
+    func forceToTraces() throws {
+        let s = try SweepFixture("seed = 1…2")
+        defer { s.cleanUp() }
+        try s.writeSummary(0, status: "completed", best: 0.9, final: 0.8)
+        try s.writeSummary(1, status: "completed", best: 0.7, final: 0.6)
+        try Data("trace".utf8).write(to: s.files(1).trace)
+        let grid = try parseGrid("seed = 1…2\ntrace = yes")
+        let (manifest, how) = try s.folder.prepare(grid: grid, cells: try grid.cells(), workingDirectory: "/", thermoVersion: "t", force: true)
+        guard case let .replaced(kept, discarded, _) = how else { Issue.record("\(how)"); return }
+        #expect(kept == 1 && discarded == 1)
+        #expect(s.folder.files(manifest.cells[0]).state() == .pending)
+        #expect(s.folder.files(manifest.cells[1]).state() == .completed)
+    }
+
     @Test("A non-empty folder that is no sweep is refused; a file as -o too")
     func foreignFolder() throws {
         let base = TestPaths.temporaryFolder("thermo-sweeps")

@@ -88,6 +88,28 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
 
+    @Test("A sweep folder given as the grid: continued with -o itself; grid or train flags beside it, or another -o, are refused; --dry-run names another sweep")
+    func sweepFolderAsInput() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // --slurm writes the manifest without running a cell.
+        let made = try runThermo(["sweep", "--grid", "seed = 1 | 2", "-o", "out", "--slurm", "--", "--epochs", "2"], in: folder)
+        #expect(made.status == 0, "\(made.stderr)")
+        let manifest = try Data(contentsOf: folder.appendingPathComponent("out/manifest.json"))
+        let same = try runThermo(["sweep", "out", "-o", "./out/", "--slurm"], in: folder)
+        #expect(same.status == 0, "\(same.stderr)")
+        let other = try runThermo(["sweep", "out", "-o", "elsewhere"], in: folder)
+        #expect(other.status == 64 && other.stderr.contains("out is a folder, not a grid file"), "\(other.stderr)")
+        let flags = try runThermo(["sweep", "out", "--", "--epochs", "4"], in: folder)
+        #expect(flags.status == 64 && flags.stderr.contains("continues the sweep in out") && flags.stderr.contains("drop the flags after --"), "\(flags.stderr)")
+        let dry = try runThermo(["sweep", "--grid", "seed = 1 | 2 | 3", "-o", "out", "--dry-run", "--", "--epochs", "2"], in: folder)
+        #expect(dry.status == 64 && dry.stderr.contains("holds another sweep (2 cells there, 3 here)"), "\(dry.stderr)")
+        let forced = try runThermo(["sweep", "--grid", "seed = 1 | 2 | 3", "-o", "out", "--dry-run", "--force", "--", "--epochs", "2"], in: folder)
+        #expect(forced.status == 0 && forced.stderr.contains("--force replaces it") && forced.stdout.hasPrefix("3 cells:"), "\(forced.stderr)")
+        #expect(try Data(contentsOf: folder.appendingPathComponent("out/manifest.json")) == manifest)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("elsewhere").path))
+    }
+
     @Test("A local sweep end to end: a cell killed mid-run resumes from its checkpoint and ends where a straight run ends; finished cells are skipped", realMNIST)
     func localSweepKillAndResume() throws {
         let folder = TestPaths.temporaryFolder()
