@@ -33,6 +33,12 @@ struct SweepFixture {
         try JSONSerialization.data(withJSONObject: summary).write(to: f.summary)
     }
 
+    /// Writes completed summaries for the cells `first` and `first + 1`: best 0.9 / final 0.8, then 0.7 / 0.6.
+    func completeTwoCells(from first: Int) throws {
+        try writeSummary(first, status: "completed", best: 0.9, final: 0.8)
+        try writeSummary(first + 1, status: "completed", best: 0.7, final: 0.6)
+    }
+
     /// Writes an attempt record for cell `index`, ended with `exitStatus` or not ended.
     func writeAttempt(_ index: Int, exitStatus: Int32?) throws {
         let f = files(index)

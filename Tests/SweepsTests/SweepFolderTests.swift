@@ -39,8 +39,7 @@ import TestSupport
     func replaceGrid() throws {
         let s = try SweepFixture("seed = 1…3")
         defer { s.cleanUp() }
-        try s.writeSummary(1, status: "completed", best: 0.9, final: 0.8)
-        try s.writeSummary(2, status: "completed", best: 0.7, final: 0.6)
+        try s.completeTwoCells(from: 1)
         let grid = try parseGrid("seed = 2 | 4")
         let cells = try grid.cells()
         do {
@@ -66,8 +65,7 @@ import TestSupport
     func forceOverDeletedManifest() throws {
         let s = try SweepFixture("seed = 1…2\nfixed = --lr 0.05")
         defer { s.cleanUp() }
-        try s.writeSummary(0, status: "completed", best: 0.9, final: 0.8)
-        try s.writeSummary(1, status: "completed", best: 0.7, final: 0.6)
+        try s.completeTwoCells(from: 0)
         try FileManager.default.removeItem(at: s.folder.manifestURL)
         let grid = try parseGrid("seed = 1…2\nfixed = --lr 0.5")
         let (manifest, how) = try s.folder.prepare(grid: grid, cells: try grid.cells(), workingDirectory: "/", thermoVersion: "t", force: true)
@@ -81,8 +79,7 @@ import TestSupport
     func forceToTraces() throws {
         let s = try SweepFixture("seed = 1…2")
         defer { s.cleanUp() }
-        try s.writeSummary(0, status: "completed", best: 0.9, final: 0.8)
-        try s.writeSummary(1, status: "completed", best: 0.7, final: 0.6)
+        try s.completeTwoCells(from: 0)
         try Data("trace".utf8).write(to: s.files(1).trace)
         let grid = try parseGrid("seed = 1…2\ntrace = yes")
         let (manifest, how) = try s.folder.prepare(grid: grid, cells: try grid.cells(), workingDirectory: "/", thermoVersion: "t", force: true)

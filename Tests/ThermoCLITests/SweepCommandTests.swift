@@ -46,6 +46,12 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
          "--lr", "0.05", "--batch-size", "64"]
     }
 
+    /// A two-seed sweep in `folder/name`, written with --slurm: its manifest and script, no cell run.
+    func writeSlurmSweep(_ name: String, epochs: Int, in folder: URL) throws {
+        let made = try runThermo(["sweep", "--grid", "seed = 1 | 2", "-o", name, "--slurm", "--", "--epochs", String(epochs)], in: folder)
+        #expect(made.status == 0, "\(made.stderr)")
+    }
+
     @Test("Bad grids and flags are refused before any work, naming the line, column or flag")
     func badGrids() throws {
         let folder = TestPaths.temporaryFolder()
@@ -92,9 +98,7 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
     func sweepFolderAsInput() throws {
         let folder = TestPaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        // --slurm writes the manifest without running a cell.
-        let made = try runThermo(["sweep", "--grid", "seed = 1 | 2", "-o", "out", "--slurm", "--", "--epochs", "2"], in: folder)
-        #expect(made.status == 0, "\(made.stderr)")
+        try writeSlurmSweep("out", epochs: 2, in: folder)
         let manifest = try Data(contentsOf: folder.appendingPathComponent("out/manifest.json"))
         let same = try runThermo(["sweep", "out", "-o", "./out/", "--slurm"], in: folder)
         #expect(same.status == 0, "\(same.stderr)")
@@ -335,8 +339,7 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
     func cellAndSummaryErrors() throws {
         let folder = TestPaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let setup = try runThermo(["sweep", "--grid", "seed = 1 | 2", "-o", "s", "--slurm", "--", "--epochs", "1"], in: folder)
-        #expect(setup.status == 0, "\(setup.stderr)")
+        try writeSlurmSweep("s", epochs: 1, in: folder)
         let outside = try runThermo(["sweep", "--cell", "5", "s"], in: folder)
         #expect(outside.status == 64 && outside.stderr.contains("cells 0…1"), "\(outside.stderr)")
         let none = try runThermo(["sweep", "--summary", folder.path])
