@@ -43,8 +43,8 @@ struct BenchCommand: ParsableCommand {
     var curvature = false
     @Option(help: ArgumentHelp("With --analysis: keep the synthetic 120-epoch trace at FILE (to time 'thermo temperature FILE' with other tools).", valueName: "FILE"))
     var keepTrace: String?
-    @Option(parsing: .unconditional, help: ArgumentHelp("With --recording: the steps per epoch over which each epoch's writing is spread.", valueName: "M"))
-    var stepsPerEpoch = 234
+    @Option(parsing: .unconditional, help: ArgumentHelp("With --recording: the steps per epoch over which each epoch's writing is spread (default 234).", valueName: "M"))
+    var stepsPerEpoch: Int?
     @Option(help: ArgumentHelp("With --network: also time augmenting a batch with this recipe or SPEC (as 'thermo train --augment'), as training gathers it, against the plain step.", valueName: "RECIPE"))
     var augment: String?
     @Flag(help: "Print the figures as JSON.")
@@ -52,10 +52,17 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard batchSize > 0, steps > 0, reps > 0 else { throw ValidationError("--batch-size, --steps and --reps must be positive") }
-        guard stepsPerEpoch > 0 else { throw ValidationError("--steps-per-epoch must be positive") }
+        if let stepsPerEpoch {
+            guard recording else { throw ValidationError("--steps-per-epoch goes with --recording") }
+            guard stepsPerEpoch > 0 else { throw ValidationError("--steps-per-epoch must be positive") }
+        }
         try validateThreadCount(threads)
         if analysis && (recording || smoothing) { throw ValidationError("--analysis cannot be combined with --recording or --smoothing") }
         if curvature && (analysis || recording || smoothing) { throw ValidationError("--curvature cannot be combined with --analysis, --recording or --smoothing") }
+        if recording && smoothing { throw ValidationError("--recording cannot be combined with --smoothing; time them in two runs") }
+        if network != nil && (recording || analysis || curvature) {
+            throw ValidationError("--network times training steps; it cannot be combined with --recording, --analysis or --curvature")
+        }
         if keepTrace != nil && !analysis { throw ValidationError("--keep-trace goes with --analysis") }
         if layers != nil && network != nil { throw ValidationError("--layers and --network both describe the network; give one of them") }
         if augment != nil && network == nil { throw ValidationError("--augment goes with --network (the augmentation is timed against that network's step)") }
@@ -112,7 +119,6 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         if let network {
-            guard !recording && !analysis else { throw ValidationError("--network times training steps; it cannot be combined with --recording or --analysis") }
             try runNetwork(network)
             return
         }
@@ -143,7 +149,7 @@ struct BenchCommand: ParsableCommand {
         }
         if recording {
             let report = try RecordingBenchmark(widths: widths, batch: batchSize, steps: steps, reps: reps,
-                                                stepsPerEpoch: stepsPerEpoch, thermoVersion: thermoVersion).run()
+                                                stepsPerEpoch: stepsPerEpoch ?? 234, thermoVersion: thermoVersion).run()
             if json { try printJSON(report) } else { print(report.table(), terminator: "") }
             return
         }

@@ -38,7 +38,7 @@ func printDataSetReport(_ report: DataSetReport) {
         print("\(file.role.split) \(file.role.kind): \(file.path)")
         switch file.outcome {
         case .invalid(let error):
-            print("  INVALID     \(error)")
+            print("  INVALID     " + String(describing: error).replacingOccurrences(of: "<name>", with: d.name))
         case let .valid(storage, dimensions, sha256, verdict):
             print("  kind        \(file.role.kind), \(storage == .gzip ? "gzip-compressed IDX" : "raw IDX")")
             print("  records     \(dimensions[0])")

@@ -32,6 +32,7 @@ struct DataFetchCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
+        do { _ = try DataSetDescription.named(name) } catch { throw ValidationError("\(error)") }
         let archived = (try? DataSetDescription.named(name))?.archive != nil
         for mirror in mirrors {
             if archived, let url = URL(string: mirror), url.isFileURL {
@@ -53,7 +54,7 @@ struct DataFetchCommand: ParsableCommand {
             let report: BinaryDataSetReport
             do {
                 report = try fetchArchiveDataSet(named: name, to: folder, mirrors: mirrors.isEmpty ? nil : mirrors,
-                                                 force: force, log: { print($0) })
+                                                 force: force, log: { printError($0) })
             } catch {
                 throw reportDataCommandError(error, dataSet: name)
             }
@@ -66,7 +67,7 @@ struct DataFetchCommand: ParsableCommand {
         let report: DataSetReport
         do {
             report = try fetchDataSet(named: name, to: folder, mirrors: mirrors.isEmpty ? nil : mirrors, force: force,
-                                      log: { print($0) })
+                                      log: { printError($0) })
         } catch {
             throw reportDataCommandError(error, dataSet: name)
         }

@@ -22,6 +22,11 @@ struct DataVerifyCommand: ParsableCommand {
         "The folder holding the files, or a folder holding NAME/.", valueName: "DIR"))
     var directory: String?
 
+    func validate() throws {
+        // An unknown name is a usage error (status 64), like any invalid value.
+        do { _ = try DataSetDescription.named(name) } catch { throw ValidationError("\(error)") }
+    }
+
     func run() throws {
         if (try? DataSetDescription.named(name))?.format ?? .idx != .idx { return try runBinary() }
         let started = Date()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Foundation
 import Sweeps
 import Training
@@ -123,21 +124,26 @@ struct SweepCommand: ParsableCommand {
     func runGrid() throws {
         var gridInput = input
         var outputPath = output
-        // `thermo sweep DIR`: continue the sweep in DIR.
+        // `thermo sweep DIR` (or `thermo sweep DIR -o DIR`): continue the sweep in DIR.
         var isFolder: ObjCBool = false
         if let input, FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
-            // `thermo sweep DIR -o DIR` says the same.
-            if let output, SweepFolder(path: output).root.resolvingSymlinksInPath() != SweepFolder(path: input).root.resolvingSymlinksInPath() {
-                throw ValidationError("\(input) is a folder, not a grid file; give a grid file with -o \(output), or continue the sweep in \(input) with 'thermo sweep \(input)'")
+            let holdsSweep = SweepFolder(path: input).hasManifest
+            let sameAsOutput = output.map {
+                SweepFolder(path: $0).root.resolvingSymlinksInPath() == SweepFolder(path: input).root.resolvingSymlinksInPath()
+            } ?? true
+            if sameAsOutput {
+                // A sweep folder holds its grid and flags: a grid or train flags given with it would make another sweep.
+                if holdsSweep && (!gridSettings.isEmpty || !trainFlags.isEmpty) {
+                    throw ValidationError("thermo sweep \(input) continues the sweep in \(input), whose grid and flags are in its manifest.json; drop "
+                        + (gridSettings.isEmpty ? "the flags after --" : "--grid") + " to continue it, or write a new grid to another folder (-o), "
+                        + "or over this one with -o \(input) --force (cells both grids share keep their results)")
+                }
+                outputPath = input
+                gridInput = nil
+            } else if holdsSweep, let output {
+                throw ValidationError("\(input) is a sweep folder, not a grid file; give a grid file with -o \(output), or continue the sweep in \(input) with 'thermo sweep \(input)'")
             }
-            // A sweep folder holds its grid and flags: a grid or train flags given with it would make another sweep.
-            if !gridSettings.isEmpty || !trainFlags.isEmpty {
-                throw ValidationError("thermo sweep \(input) continues the sweep in \(input), whose grid and flags are in its manifest.json; drop "
-                    + (gridSettings.isEmpty ? "the flags after --" : "--grid") + " to continue it, or write a new grid to another folder (-o), or over this one with -o \(input) --force "
-                    + "(cells both grids share keep their results)")
-            }
-            outputPath = input
-            gridInput = nil
+            // Otherwise readGrid says that the folder holds no sweep and is no grid file.
         }
         guard let outputPath else {
             throw ValidationError("give the sweep folder with -o DIR (e.g. thermo sweep grid.txt -o runs/sweep)")
@@ -227,14 +233,24 @@ struct SweepCommand: ParsableCommand {
                 throw ValidationError("trace = yes needs thermo train --trace FILE, which this thermo \(thermoVersion) does not have; drop the trace line")
             }
         }
+        var located = Set<[String?]>()
         for cell in cells {
+            let command: TrainCommand
             do {
-                let command = try TrainCommand.parse(cell.arguments)
+                command = try TrainCommand.parse(cell.arguments)
                 _ = try command.configuration(base: TrainingConfiguration())
             } catch {
                 let message = TrainCommand.message(for: error).replacingOccurrences(of: "\n", with: " ")
                 throw ValidationError("cell \(cell.index) (\(cell.id)): thermo train refuses its flags "
                                       + "(\(ShellWords.display(cell.arguments))): \(message)")
+            }
+            // Each data set the cells read must be there (cells run in this folder, so paths resolve alike);
+            // otherwise every cell would start and fail with the reason in its log only.
+            // Not for --dry-run (it only lists) nor --slurm (the cluster's nodes may see other folders).
+            let source = [command.data.dataset, command.data.data]
+            guard !dryRun, !slurm, located.insert(source).inserted else { continue }
+            do { _ = try locateDataSet(named: command.data.dataset ?? "mnist", directory: command.data.data) } catch {
+                throw CommandError("cell \(cell.index) (\(cell.id)): \(error)")
             }
         }
     }

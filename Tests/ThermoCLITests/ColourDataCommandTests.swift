@@ -110,8 +110,11 @@ struct ColourDataCommandTests {
         let run = try runThermo(["data", "fetch", "stl10", "--mirror", "http://127.0.0.1:9/", "--to", target.path],
                                 in: scratch.url)
         #expect(run.status == 1)
+        // The progress lines come first (stderr); then one error line.
         let lines = run.stderr.split(separator: "\n")
-        #expect(lines.count == 1 && lines[0].hasPrefix("error: cannot download stl10_binary.tar.gz for stl10"), "\(run.stderr)")
+        #expect(lines.filter { $0.hasPrefix("error: ") }.count == 1
+                && lines.last?.hasPrefix("error: cannot download stl10_binary.tar.gz for stl10") == true, "\(run.stderr)")
+        #expect(run.stdout.isEmpty, "progress goes to stderr: \(run.stdout)")
         #expect(run.stderr.contains("http://ai.stanford.edu/~acoates/stl10/stl10_binary.tar.gz"))
         #expect(!FileManager.default.fileExists(atPath: target.path))
     }

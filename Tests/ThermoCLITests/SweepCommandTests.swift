@@ -103,7 +103,7 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
         let same = try runThermo(["sweep", "out", "-o", "./out/", "--slurm"], in: folder)
         #expect(same.status == 0, "\(same.stderr)")
         let other = try runThermo(["sweep", "out", "-o", "elsewhere"], in: folder)
-        #expect(other.status == 64 && other.stderr.contains("out is a folder, not a grid file"), "\(other.stderr)")
+        #expect(other.status == 64 && other.stderr.contains("out is a sweep folder, not a grid file"), "\(other.stderr)")
         let flags = try runThermo(["sweep", "out", "--", "--epochs", "4"], in: folder)
         #expect(flags.status == 64 && flags.stderr.contains("continues the sweep in out") && flags.stderr.contains("drop the flags after --"), "\(flags.stderr)")
         let dry = try runThermo(["sweep", "--grid", "seed = 1 | 2 | 3", "-o", "out", "--dry-run", "--", "--epochs", "2"], in: folder)
