@@ -118,7 +118,7 @@ extension RunSeries {
     }
 
     /// The file `path` names, with symbolic links, `.` and `..` resolved (the path itself when it cannot be).
-    static func resolvedPath(_ path: String) -> String {
+    public static func resolvedPath(_ path: String) -> String {
         guard let resolved = realpath(path, nil) else { return (path as NSString).standardizingPath }
         defer { free(resolved) }
         return String(cString: resolved)

@@ -402,6 +402,45 @@ extension TrainingSetting {
     }
 }
 
+extension TrainingSetting {
+    /// The setting's value in `c`, as its flag would take it (`0.01`, `784,32,10`, `pla`, `yes`; `none` for an
+    /// unset optional, the `--data` folder is no part of a configuration: empty). Numbers are written exactly, so
+    /// two configurations that ``differs(_:_:)`` tells apart show different values.
+    public func value(in c: TrainingConfiguration) -> String {
+        func number(_ x: Double?) -> String { x.map { "\($0)" } ?? "none" }
+        func whole<Whole: BinaryInteger>(_ x: Whole?) -> String { x.map { "\($0)" } ?? "none" }
+        switch self {
+        case .data: return ""
+        case .dataset: return c.dataset
+        case .layers: return c.architecture.widths.map(String.init).joined(separator: ",")
+        case .network: return c.architecture.networkDescription ?? "none"
+        case .activation: return c.architecture.activation.rawValue
+        case .`init`: return c.initialization.rawValue
+        case .lr: return number(c.optimizer.learningRate)
+        case .momentum: return number(c.optimizer.momentum)
+        case .nesterov: return c.optimizer.nesterov ? "yes" : "no"
+        case .weightDecay: return number(c.optimizer.weightDecay)
+        case .batchSize: return whole(c.batchSize)
+        case .epochs: return whole(c.epochs)
+        case .seed: return whole(c.seed)
+        case .trainSubset: return whole(c.trainSubset)
+        case .validation: return whole(c.validation)
+        case .splitSeed: return whole(c.splitSeed)
+        case .pixels: return c.standardize ? "standardized" : "unit"
+        case .keepLastBatch: return c.keepLastBatch ? "yes" : "no"
+        case .loss: return c.loss.kind.rawValue
+        case .smooth: return c.loss.layers.map(String.init).joined(separator: ",")
+        case .radius: return number(c.loss.radius)
+        case .samples: return whole(c.loss.samples)
+        case .sharpness: return number(c.loss.sharpness)
+        case .kernel: return c.loss.kernel.rawValue
+        case .gamma: return number(c.loss.gamma)
+        case .smoothingPath: return c.loss.path.rawValue
+        case .augment: return canonicalAugmentation(c.augment)
+        }
+    }
+}
+
 /// The canonical form of an `--augment` SPEC, so that a SPEC written before the canonical form was shortest (or
 /// by hand) compares equal to every other spelling of the same recipe; the text itself if it does not parse.
 private func canonicalAugmentation(_ spec: String?) -> String {

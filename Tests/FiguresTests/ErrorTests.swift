@@ -1,5 +1,6 @@
 import Foundation
 @testable import Figures
+import Studies
 import Testing
 import TestSupport
 
@@ -115,10 +116,70 @@ struct ModelTests {
         #expect(first[0].count == 2)
         #expect(abs(first[0].bestMean - 0.91) < 1e-12)
         #expect(abs(first[0].bestDeviation - 0.02 / 2.0.squareRoot()) < 1e-12)
-        #expect(first[1].bestDeviation == 0)
-        let baseline = figure.baseline
+        #expect(first[1].bestDeviation.isNaN, "the s.d. of one run is undefined")
+        let baseline = figure.baselines.first?.runs
+        #expect(figure.baselines.count == 1)
         #expect(baseline?.count == 2, "ce runs and R = 0 runs are the baseline")
         #expect(abs((baseline?.bestMean ?? 0) - 0.90) < 1e-12)
+    }
+
+    @Test("Runs that differ in more than the seed (a variant) are never averaged: each variant is its own line")
+    func sweepVariants() throws {
+        let points = [0.01, 0.1].flatMap { lr in
+            [1, 2].flatMap { seed in
+                [SweepPoint(loss: "pla", layers: [1], radius: 0.01, samples: 4, seed: UInt64(seed), best: 0.9 + lr, final: 0.9, variant: "lr = \(lr)"),
+                 SweepPoint(loss: "ce", layers: [], radius: 0, samples: 4, seed: UInt64(seed), best: 0.8 + lr, final: 0.8, variant: "lr = \(lr)")]
+            }
+        }
+        let figure = SweepFigure(points: points)
+        #expect(figure.series.map(\.variant) == ["lr = 0.01", "lr = 0.1"])
+        #expect(figure.series.map { $0.points[0].count } == [2, 2])
+        #expect(abs(figure.series[1].points[0].bestMean - 1.0) < 1e-12)
+        #expect(figure.baselines.map(\.variant) == ["lr = 0.01", "lr = 0.1"])
+        let document = try FigureRenderer().document(figure, outputName: "s.png")
+        #expect(document.script.contains("U = \\{1\\}, lr = 0.01'") && document.script.contains("U = \\{1\\}, lr = 0.1'"))
+        #expect(document.script.contains("cross-entropy (R = 0), lr = 0.1"))
+    }
+
+    @Test("A point of one run has no error bar: its s.d. is written as NaN and its line and point are drawn apart from the bars")
+    func singleRunHasNoErrorBar() throws {
+        let figure = SweepFigure(points: [
+            SweepPoint(loss: "pla", layers: [1], radius: 0.01, samples: 4, seed: 1, best: 0.9, final: 0.9),
+            SweepPoint(loss: "pla", layers: [1], radius: 0.1, samples: 4, seed: 1, best: 0.8, final: 0.8),
+            SweepPoint(loss: "pla", layers: [1], radius: 0.1, samples: 4, seed: 2, best: 0.82, final: 0.8),
+        ])
+        let document = try FigureRenderer().document(figure, outputName: "s.png")
+        let table = try #require(document.dataFiles.first { $0.name == "s.pla.dat" }?.text)
+        let rows = table.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ") }
+        #expect(rows.count == 2 && rows[0][1] == "1" && rows[0][3] == "NaN" && rows[1][3] != "NaN", "\(table)")
+        #expect(document.script.contains("using 1:3 with linespoints") && document.script.contains("using 1:3:4 with yerrorbars"))
+    }
+
+    /// A curvature study measured at `epochs`, its temperatures around 1e-6 (T_l of a small MLP).
+    static func curvatureStudy(epochs: [Int]) throws -> CurvatureStudy {
+        let rows: [[String: Any]] = epochs.flatMap { e in
+            [1, 2].map { l -> [String: Any] in
+                ["epoch": e, "layer": l, "lambdaMax": 10.0 * Double(l), "lambdaMaxResidual": 0.01, "trace": 100.0 / Double(l),
+                 "traceStandardError": 1.0, "temperature": 3e-6 / Double(l * e), "lambdaMaxOverTemperature": 1.0, "traceOverTemperature": 1.0]
+            }
+        }
+        let study: [String: Any] = ["trace": "run.h5", "smoothedLayers": [Int](), "rows": rows, "layerLabels": [String](),
+                                    "epochs": epochs.map { ["epoch": $0, "probeLoss": 0.3, "fullLambdaMax": 25.0] }]
+        return try JSONDecoder().decode(CurvatureStudy.self, from: JSONSerialization.data(withJSONObject: study))
+    }
+
+    @Test("Curvature: the epoch axis is linear under a decade of epochs, logarithmic from one on; T_l's ticks read 10^{-n}")
+    func curvatureAxes() throws {
+        let short = try FigureRenderer().document(CurvatureFigure(Self.curvatureStudy(epochs: [10, 20, 30, 40])), outputName: "c.png").script
+        #expect(!short.contains("set logscale x"), "10–40 is under a decade: a log axis would label only 10")
+        #expect(short.contains("set format y '10^{%T}'"), "T_l near 1e-6 has power-of-ten ticks, not 1e-06")
+        #expect(!short.contains("set format y '%g'\nplot './c.layers.dat' index 0 using 1:6"))
+        let long = try FigureRenderer().document(CurvatureFigure(Self.curvatureStudy(epochs: [1, 10, 100])), outputName: "c.png").script
+        #expect(long.contains("set logscale x 10"))
+        var options = FigureOptions()
+        options.logx = true
+        let forced = try FigureRenderer().document(CurvatureFigure(Self.curvatureStudy(epochs: [10, 20, 30, 40])), outputName: "c.png", options: options).script
+        #expect(forced.contains("set logscale x 10"), "--logx still chooses")
     }
 
     @Test("PNG terminal: pixels from cm and dpi; PDF: cm")

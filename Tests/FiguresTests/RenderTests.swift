@@ -7,6 +7,26 @@ import TestSupport
 /// script re-renders with plain gnuplot.
 @Suite(.enabled(if: GnuplotSupport.isInstalled, "gnuplot is not installed"))
 struct RenderTests {
+    @Test("--force with fewer data files removes the replaced figure's extra ones, and no file thermo's script did not read")
+    func forceRemovesStaleDataFiles() throws {
+        let folder = TestPaths.temporaryFolder("figures")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = { (i: Int) in CurvesRun(label: "run \(i)", epochs: [1, 2, 3], trainLoss: [0.5, 0.4, 0.3], testAccuracy: [0.8, 0.85, 0.9]) }
+        let output = folder.appendingPathComponent("c.png")
+        try FigureRenderer().render(CurvesFigure(runs: (1...3).map(run)), to: output, options: Fixtures.smallOptions)
+        try Data("mine\n".utf8).write(to: folder.appendingPathComponent("c.mine.dat"))
+        let again = try FigureRenderer(overwrite: true).render(CurvesFigure(runs: [run(1)]), to: output, options: Fixtures.smallOptions)
+        #expect(again.removedDataFiles.map(\.lastPathComponent) == ["c.run2.dat", "c.run3.dat"])
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(left == ["c.gp", "c.mine.dat", "c.png", "c.run1.dat"], "\(left)")
+        // A script thermo did not write (no thermo header) names nothing to remove.
+        try Data("plot './c.run1.dat', './c.mine.dat'\n".utf8).write(to: folder.appendingPathComponent("c.gp"))
+        try Data("x\n".utf8).write(to: folder.appendingPathComponent("c.run2.dat"))
+        let foreign = try FigureRenderer(overwrite: true).render(CurvesFigure(runs: [run(1)]), to: output, options: Fixtures.smallOptions)
+        #expect(foreign.removedDataFiles.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("c.run2.dat").path))
+    }
+
     @Test("signal: two runs side by side, with regime boundaries")
     func signal() throws {
         let folder = TestPaths.temporaryFolder("figures")

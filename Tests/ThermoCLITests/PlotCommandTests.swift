@@ -13,7 +13,7 @@ struct PlotCommandTests {
 
     /// A summary file in the format of `thermo train --summary`, with the fields the figures read.
     static func summary(loss: String = "ce", layers: [Int] = [], radius: Double = 0, samples: Int = 4, seed: Int = 1,
-                        epochs: Int = 12, level: Double = 0.9) -> [String: Any] {
+                        epochs: Int = 12, level: Double = 0.9, lr: Double = 1e-4) -> [String: Any] {
         let rows: [[String: Any]] = (1...epochs).map { e in
             let x = Double(e)
             return ["epoch": e, "steps": 10, "trainObjective": 0.5, "trainLoss": 0.05 + 0.6 * exp(-x / 4),
@@ -27,7 +27,7 @@ struct PlotCommandTests {
             "configuration": [
                 "dataset": "fashion-mnist", "seed": seed, "batchSize": 256, "epochs": epochs,
                 "architecture": ["widths": [784, 784, 784, 10], "activation": "relu"],
-                "optimizer": ["learningRate": 1e-4, "momentum": 0.9, "nesterov": false, "weightDecay": 0],
+                "optimizer": ["learningRate": lr, "momentum": 0.9, "nesterov": false, "weightDecay": 0],
                 "loss": ["kind": loss, "layers": layers, "radius": radius, "samples": samples, "kernel": "uniform", "path": "shared"],
             ] as [String: Any],
             "dataDirectory": "data", "trainImages": 60000, "validationImages": 0, "testImages": 10000, "blasThreads": 1,
@@ -147,6 +147,49 @@ struct PlotCommandTests {
         #expect(bad.stderr.contains("not a thermo run summary"))
     }
 
+    @Test("thermo plot sweep averages only runs that differ in the seed alone: another setting gets its own lines, named")
+    func sweepKeepsSettingsApart() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for lr in [0.01, 0.1] {
+            for seed in 1...2 {
+                try Self.write(Self.summary(seed: seed, level: 0.8 + lr, lr: lr), to: folder.appendingPathComponent("ce-\(lr)-\(seed).json"))
+                for r in [0.001, 0.1] {
+                    try Self.write(Self.summary(loss: "pla", layers: [1], radius: r, seed: seed, level: 0.8 + lr, lr: lr),
+                                   to: folder.appendingPathComponent("pla-\(lr)-\(r)-\(seed).json"))
+                }
+            }
+        }
+        let run = try runThermo(["plot", "sweep", ".", "-o", "s.png"] + small, in: folder)
+        try expectFigure(run, folder.appendingPathComponent("s.png"))
+        #expect(run.stderr.contains("note: the runs differ in --lr besides the seed"), "\(run.stderr)")
+        let table = try String(contentsOf: folder.appendingPathComponent("s.pla.dat"), encoding: .utf8)
+        #expect(table.contains("# index 0: U = {1}, y = 4, lr = 0.01") && table.contains("# index 1: U = {1}, y = 4, lr = 0.1"), "\(table)")
+        let counts = table.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ")[1] }
+        #expect(counts == ["2", "2", "2", "2"], "each point averages the two seeds of one lr: \(table)")
+        let baseline = try String(contentsOf: folder.appendingPathComponent("s.baseline.dat"), encoding: .utf8)
+        #expect(baseline.contains("cross-entropy, lr = 0.01") && baseline.contains("cross-entropy, lr = 0.1"))
+    }
+
+    @Test("thermo plot curves reads a sweep cell's folder as its summary, and names runs of one label apart by their seeds")
+    func curvesOfCellsAndSeeds() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for seed in 1...2 {
+            let cell = folder.appendingPathComponent("cells/cell-000\(seed - 1)-seed=\(seed)")
+            try FileManager.default.createDirectory(at: cell, withIntermediateDirectories: true)
+            try Self.write(Self.summary(seed: seed), to: cell.appendingPathComponent("summary.json"))
+            try Self.write(["number": 1, "started": "now", "host": "h", "pid": 1, "threads": 1, "resumedAfterEpoch": 0,
+                            "arguments": ["thermo"], "ended": "now", "exitStatus": 0], to: cell.appendingPathComponent("attempt.json"))
+        }
+        let run = try runThermo(["plot", "curves", "cells/cell-0000-seed=1", "cells/cell-0001-seed=2", "-o", "c.png"] + small, in: folder)
+        try expectFigure(run, folder.appendingPathComponent("c.png"))
+        let script = try String(contentsOf: folder.appendingPathComponent("c.gp"), encoding: .utf8)
+        #expect(script.contains("title 'ce seed 1'") && script.contains("title 'ce seed 2'"), "\(script)")
+        let attempt = try runThermo(["plot", "curves", "cells/cell-0000-seed=1/attempt.json", "-o", "a.png"], in: folder)
+        #expect(attempt.status == 64 && attempt.stderr.contains("give the cell's summary.json"), "\(attempt.stderr)")
+    }
+
     @Test("thermo plot signal from two tables, side by side")
     func signal() throws {
         let folder = TestPaths.temporaryFolder("plot")
@@ -175,7 +218,7 @@ struct PlotCommandTests {
     func cooling() throws {
         let folder = TestPaths.temporaryFolder("plot")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let table = Self.layerTable(epochs: 100, run: "a") + Self.layerTable(epochs: 100, run: "b").split(separator: "\n").dropFirst().joined(separator: "\n")
+        let table = Self.layerTable(epochs: 100, run: "a") + Self.layerTable(epochs: 100, run: "b", shift: 0.1).split(separator: "\n").dropFirst().joined(separator: "\n")
         try table.write(to: folder.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
         let ambiguous = try runThermo(["plot", "cooling", "c.csv", "-o", "cooling.png"], in: folder)
         #expect(ambiguous.status != 0)

@@ -2,7 +2,8 @@ import Studies
 
 /// Layer curvature against the epoch, beside the layer temperature: λ_max(H_ll) (with the full H's λ_max dashed),
 /// tr H_ll with its standard error, and T_l, one colour per layer, log-log; for a PLA/PLEA run a fourth panel puts
-/// the loss rise its displacements predict (Σ_{l∈U} ½·E[ΔW²]·tr H_ll) beside the one the run measured.
+/// the loss rise its displacements predict (Σ_{l∈U} ½·E[ΔW²]·tr H_ll) beside the one the run measured. The epoch
+/// axis is logarithmic when the measured epochs span a factor of 10 or more, else linear (`--logx` chooses).
 public struct CurvatureFigure: Figure {
     /// The recorded curvature (``CurvatureStudy``).
     public var study: CurvatureStudy
@@ -44,12 +45,19 @@ public struct CurvatureFigure: Figure {
             (4, .markup("trace tr H_{ll}", latex: "trace $\\mathrm{tr}\\,H_{ll}$"), .markup("tr H_{ll}", latex: "$\\mathrm{tr}\\,H_{ll}$")),
             (6, .markup("layer temperature T_l", latex: "layer temperature $T_l$"), .markup("T_l", latex: "$T_l$")),
         ]
+        let epochs = study.rows.map { Double($0.epoch) }
+        let epochSpan = (epochs.min()!, epochs.max()!)
+        // A logarithmic epoch axis labels only powers of ten: under a decade of epochs it would show one label.
+        let logx = figure.options.logx ?? (epochSpan.0 > 0 && epochSpan.1 / epochSpan.0 >= 10)
+        if logx { try figure.checkLogRange(figure.options.xrange) }
         for (index, panel) in panels.enumerated() {
             figure.panel(row: index / columns, column: index % columns, rows: rows, columns: columns)
             figure.resetPanel()
             figure.add("set title \(figure.quoted(panel.title))")
-            figure.axis("x", label: .markup("epoch", latex: "epoch"), log: figure.options.logx ?? true, range: figure.options.xrange)
-            figure.axis("y", label: panel.label, log: true)
+            figure.axis("x", label: .markup("epoch", latex: "epoch"), log: logx, range: figure.options.xrange, span: epochSpan)
+            let values: [Double] = study.rows.map { row in panel.column == 3 ? row.lambdaMax : panel.column == 4 ? row.trace : row.temperature }
+                + (panel.column == 3 ? study.epochs.map(\.fullLambdaMax) : [])
+            figure.axis("y", label: panel.label, log: true, span: positiveSpan(values))
             figure.add("set key top right")
             var clauses: [String] = []
             for (i, l) in layers.enumerated() {
@@ -69,12 +77,20 @@ public struct CurvatureFigure: Figure {
         figure.resetPanel()
         let u = study.smoothedLayers.map(String.init).joined(separator: ",")
         figure.add("set title \(figure.quoted(.markup("loss rise when layers \(u) are displaced", latex: "loss rise when layers \(u) are displaced")))")
-        figure.axis("x", label: .markup("epoch", latex: "epoch"), log: figure.options.logx ?? true, range: figure.options.xrange)
-        figure.axis("y", label: .markup("ΔL", latex: "$\\Delta L$"), log: true)
+        figure.axis("x", label: .markup("epoch", latex: "epoch"), log: logx, range: figure.options.xrange, span: epochSpan)
+        figure.axis("y", label: .markup("ΔL", latex: "$\\Delta L$"), log: true,
+                    span: positiveSpan(study.epochs.flatMap { [$0.predictedLossIncrease, $0.measuredLossIncrease].compactMap { $0 } }))
         figure.add("set key top right")
         figure.plot([
             "\(wholeFile) using 1:3 with linespoints pt 6 ps 0.6 lw 1.4 lc rgb '\(Palette.colour(0))' title \(figure.quoted(.markup("predicted ½·E[ΔW²]·Σ tr H_{ll}", latex: "predicted $\\frac12 E[\\Delta W^2] \\sum_{l\\in U} \\mathrm{tr}\\,H_{ll}$")))",
             "\(wholeFile) using 1:4 with linespoints pt 7 ps 0.6 lw 1.4 lc rgb '\(Palette.colour(1))' title \(figure.quoted(.markup("measured (1/y) Σ_a L_a − L_0", latex: "measured $\\frac1y\\sum_a L_a - L_0$")))",
         ])
     }
+}
+
+/// The smallest and largest of the positive finite `values` (what a logarithmic axis shows), nil if none is.
+func positiveSpan(_ values: [Double]) -> (Double, Double)? {
+    let shown = values.filter { $0.isFinite && $0 > 0 }
+    guard let lo = shown.min(), let hi = shown.max() else { return nil }
+    return (lo, hi)
 }

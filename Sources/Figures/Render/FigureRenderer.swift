@@ -26,6 +26,9 @@ public struct RenderedFigure: Sendable {
     public var script: URL
     /// The data files the script reads.
     public var dataFiles: [URL]
+    /// With `overwrite`: the data files of the figure this one replaced that it no longer reads (removed, so that
+    /// no stale `fig.run3.dat` is left beside a figure of two runs).
+    public var removedDataFiles: [URL] = []
 }
 
 /// Renders figures with gnuplot. The script and data files are written beside the figure so that a user can edit
@@ -33,7 +36,8 @@ public struct RenderedFigure: Sendable {
 ///
 /// Nothing is half-written: all files are first written and rendered in a hidden staging folder next to the
 /// output, and moved into place only when gnuplot succeeded. Existing files are never replaced unless
-/// `overwrite` is set.
+/// `overwrite` is set; then the data files that the replaced script (one written by thermo) read and the new one
+/// does not are removed, and no other file.
 public struct FigureRenderer: Sendable {
     /// How gnuplot is run.
     public var gnuplot: Gnuplot
@@ -139,6 +143,9 @@ public struct FigureRenderer: Sendable {
                 throw .noOutputWritten(path: produced, message: "the file it wrote ends early (\(size) bytes, without the end its format requires): the disk is full or a file size limit was reached; free some space or write elsewhere")
             }
         }
+        let base = (document.scriptName as NSString).deletingPathExtension
+        let stale = overwrite ? Self.dataFilesRead(by: folder.appendingPathComponent(document.scriptName), base: base)
+            .filter { !document.dataFiles.map(\.name).contains($0) } : []
         // Data and script first, the figure last: a figure in place always has its script beside it.
         let order = [document.scriptName] + document.dataFiles.map(\.name) + document.companionNames + [document.outputName]
         for name in order {
@@ -147,10 +154,30 @@ public struct FigureRenderer: Sendable {
                 throw .io(path: to.path, reason: "cannot move the rendered file into place: \(String(cString: strerror(e)))")
             }
         }
+        let removed = stale.map { folder.appendingPathComponent($0) }.filter { (try? FileManager.default.removeItem(at: $0)) != nil }
         return RenderedFigure(output: folder.appendingPathComponent(document.outputName),
                               companions: document.companionNames.map { folder.appendingPathComponent($0) },
                               script: folder.appendingPathComponent(document.scriptName),
-                              dataFiles: document.dataFiles.map { folder.appendingPathComponent($0.name) })
+                              dataFiles: document.dataFiles.map { folder.appendingPathComponent($0.name) },
+                              removedDataFiles: removed)
+    }
+
+    /// The data files (`<base>.<part>.dat`, as `FigureBuilder.data(_:)` names them) that `script` reads, when it
+    /// is a script thermo wrote (its first line is thermo's header); none otherwise.
+    static func dataFilesRead(by script: URL, base: String) -> [String] {
+        guard let text = try? String(contentsOf: script, encoding: .utf8), text.hasPrefix(commentLine("thermo figure '")) else { return [] }
+        let prefix = "'./" + base.replacingOccurrences(of: "'", with: "''") + "."
+        let part = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+        var names: [String] = []
+        var rest = text[...]
+        while let found = rest.range(of: prefix) {
+            rest = rest[found.upperBound...]
+            let name = rest.prefix { part.contains($0) }
+            if !name.isEmpty, rest.dropFirst(name.count).hasPrefix(".dat'"), !names.contains("\(base).\(name).dat") {
+                names.append("\(base).\(name).dat")
+            }
+        }
+        return names
     }
 
     /// Whether the file at `url` ends as every complete file of its format (told by its extension) does: a PNG

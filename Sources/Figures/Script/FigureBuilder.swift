@@ -155,14 +155,17 @@ public struct FigureBuilder: Sendable {
 
     // MARK: Axes
 
-    /// Sets an axis: its label, logarithmic scale, range and tick format. For a logarithmic axis whose data
-    /// spans `span` (min, max) over two decades or more, ticks are labelled as powers of ten.
+    /// Sets an axis: its label, logarithmic scale, range and tick format. A logarithmic axis whose data spans
+    /// `span` (min, max) over two decades or more has its ticks labelled as powers of ten (10⁻⁵), and so has one
+    /// whose ticks %g would write as 1e-05 (below 10⁻⁴ or from 10⁵ on) when its ticks fall on powers of ten: an
+    /// autoscaled vertical axis (gnuplot widens it to whole decades) or a span of a decade or more.
     mutating func axis(_ axis: String, label: FigureText?, log: Bool, range: AxisRange? = nil,
                        span: (Double, Double)? = nil) {
         if let label { add("set \(axis)label \(quoted(label))") }
         if log {
             add("set logscale \(axis) 10")
-            if let (lo, hi) = span, lo > 0, hi > 0, hi / lo >= 100 {
+            if let (lo, hi) = span, lo > 0, hi > 0,
+               hi / lo >= 100 || ((lo < 1e-4 || hi >= 1e5) && (hi / lo >= 10 || (range == nil && axis != "x"))) {
                 add("set format \(axis) \(gnuplotString(mode == .enhanced ? "10^{%T}" : "$10^{%T}$"))")
             } else {
                 add("set format \(axis) \(gnuplotString(mode == .enhanced ? "%g" : "$%g$"))")

@@ -7,7 +7,7 @@ struct PlotCurvesCommand: ParsableCommand {
         commandName: "curves",
         abstract: "Train loss and test accuracy against epochs for several runs (Figures 6–8).",
         discussion: """
-        INPUTS are summary files written by 'thermo train --summary FILE', or folders of them. The first run is drawn in black (the paper's unregularised baseline); train accuracy appears as paler lines.
+        INPUTS are summary files written by 'thermo train --summary FILE', or folders of them, or a sweep folder or one of its cells. Runs are named by their loss settings, and, where several share a name, by the settings that tell them apart (ce seed 1, ce seed 2). The first run is drawn in black (the paper's unregularised baseline); train accuracy appears as paler lines.
         """)
 
     @OptionGroup var plot: PlotOptions
@@ -30,8 +30,9 @@ struct PlotCurvesCommand: ParsableCommand {
         guard label.isEmpty || label.count == runs.count else {
             throw ValidationError("--label was given \(label.count) time\(label.count == 1 ? "" : "s") for \(runs.count) runs; give one per run, in input order")
         }
+        let names = label.isEmpty ? distinctLabels(runs) : label
         let curves = runs.enumerated().map { i, run in
-            CurvesRun(label: label.isEmpty ? run.label : label[i],
+            CurvesRun(label: names[i],
                       epochs: run.epochs.map { Double($0.epoch) },
                       trainLoss: run.epochs.map(\.trainLoss),
                       testAccuracy: run.epochs.map(\.testAccuracy),

@@ -454,6 +454,23 @@ extension BadInput {
                setup: { try $0.write("s.json", "{\"configuration\": {}, \"epochs\": []}") }),
         .failure("plot sweep", "no smoothing run among the inputs", ["plot", "sweep", "run.json", "-o", "fig.png"], "no smoothing run",
                  setup: { try $0.copy(Fixtures.shared.summary, to: "run.json") }, absent: ["fig.png"]),
+        .usage("plot sweep", "the same sweep folder twice", ["plot", "sweep", "s", "./s/", "-o", "fig.png"],
+               "s and ./s/ are the same folder: its runs would count twice; give each run once", setup: finishedSweep, absent: ["fig.png"]),
+        .usage("plot curves", "a folder and a summary inside it", ["plot", "curves", "runs", "runs/run.json", "-o", "fig.png"],
+               "runs and runs/run.json both hold the summary runs/run.json: its run would count twice; give each run once",
+               setup: { w in try w.makeFolder("runs"); try w.copy(Fixtures.shared.summary, to: "runs/run.json") }, absent: ["fig.png"]),
+        .usage("plot curves", "a summary and a symbolic link to it", ["plot", "curves", "run.json", "link.json", "-o", "fig.png"],
+               "run.json and link.json are the same file: its run would count twice; give each run once",
+               setup: { w in
+                   try w.copy(Fixtures.shared.summary, to: "run.json")
+                   try FileManager.default.createSymbolicLink(atPath: w.url("link.json").path, withDestinationPath: "run.json")
+               }, absent: ["fig.png"]),
+        .usage("plot curves", "a sweep cell's attempt.json", ["plot", "curves", "s/cells/cell-0000-seed=1/attempt.json", "-o", "fig.png"],
+               "is a sweep cell's record of its last attempt, not a run summary; give the cell's summary.json, its folder or the sweep folder",
+               setup: finishedSweep, absent: ["fig.png"]),
+        .usage("plot sweep", "a sweep cell without a summary yet", ["plot", "sweep", "cell", "-o", "fig.png"],
+               "the sweep cell cell has no summary.json yet; run the sweep (thermo sweep DIR) first",
+               setup: { w in try w.makeFolder("cell"); try w.write("cell/attempt.json", "{}") }, absent: ["fig.png"]),
     ]
 
     // MARK: thermo sweep
