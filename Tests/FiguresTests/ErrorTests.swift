@@ -94,6 +94,23 @@ struct ErrorTests {
         options.xrange = AxisRange(lower: 0, upper: 10)
         #expect(throws: FigureError.self) { try renderer.document(Fixtures.curves, outputName: "c.png", options: options) }
     }
+
+    @Test("An --xrange beside the data's epochs is refused, naming the range and the data's extent; one that overlaps them is drawn")
+    func rangeBesideTheData() throws {
+        let renderer = FigureRenderer()
+        var options = FigureOptions()
+        options.xrange = AxisRange(lower: 10_000, upper: 20_000)
+        for figure in [Fixtures.signal as any Figure, Fixtures.curves] {
+            do {
+                _ = try renderer.document(figure, outputName: "f.png", options: options)
+                Issue.record("\(figure.name): a range beside the data was drawn")
+            } catch {
+                #expect("\(error)".contains("--xrange 10000:20000 holds none of the data's epochs"), "\(error)")
+            }
+        }
+        options.xrange = AxisRange(lower: 2, upper: nil)
+        _ = try renderer.document(Fixtures.signal, outputName: "f.png", options: options)
+    }
 }
 
 /// The data model's arithmetic: sweep aggregation and the script's terminal line.

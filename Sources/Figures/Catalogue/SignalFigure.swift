@@ -58,6 +58,7 @@ public struct SignalFigure: Figure {
         guard !panels.isEmpty else { throw .invalidData(figure: name, reason: "no runs to draw") }
         let logx = figure.options.logx ?? false
         if logx { try figure.checkLogRange(figure.options.xrange) }
+        try figure.checkRangeMeetsData(figure.options.xrange, data: panels.flatMap { $0.layers.flatMap(\.positions) }, what: "epochs")
         figure.beginMultiplot(title: figure.title(fallback: nil))
         // Several panels share one key below them; a single panel keeps its key inside.
         let shared = panels.count > 1

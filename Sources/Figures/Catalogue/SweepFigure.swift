@@ -167,6 +167,7 @@ public struct SweepFigure: Figure {
             try figure.checkLogRange(figure.options.xrange)
             guard rMin > 0 else { throw .invalidOption(option: "--logx", reason: "needs R > 0 in every smoothing run; the smallest is \(rMin)") }
         }
+        try figure.checkRangeMeetsData(figure.options.xrange, data: radii, what: "radii R")
         let padded: AxisRange = figure.options.xrange ?? {
             if rMin == rMax { return AxisRange(lower: logx ? rMin / 2 : rMin - max(abs(rMin) * 0.5, 0.5), upper: logx ? rMax * 2 : rMax + max(abs(rMax) * 0.5, 0.5)) }
             if logx { let f = pow(rMax / rMin, 0.05); return AxisRange(lower: rMin / f, upper: rMax * f) }

@@ -183,6 +183,18 @@ public struct FigureBuilder: Sendable {
         }
     }
 
+    /// Checks that `range` (of `option`) holds at least one of the x values `data` (`what`: "epochs", "radii"):
+    /// a range beside the data leaves gnuplot nothing to draw ("all points y value undefined").
+    func checkRangeMeetsData(_ range: AxisRange?, option: String = "--xrange", data: [Double], what: String) throws(FigureError) {
+        let finite = data.filter(\.isFinite)
+        guard let range, let low = finite.min(), let high = finite.max() else { return }
+        if (range.lower.map { $0 > high } ?? false) || (range.upper.map { $0 < low } ?? false)
+            || finite.allSatisfy({ x in (range.lower.map { x < $0 } ?? false) || (range.upper.map { x > $0 } ?? false) }) {
+            let written = "\(range.lower.map(shortNumber) ?? "*"):\(range.upper.map(shortNumber) ?? "*")"
+            throw .invalidOption(option: option, reason: "\(written) holds none of the data's \(what) (\(shortNumber(low))–\(shortNumber(high))); give a range that overlaps them")
+        }
+    }
+
     /// A vertical reference line at x = `at` (first axis coordinates), with an optional label at its top.
     mutating func verticalLine(at x: Double, label: FigureText?, colour: String = Palette.grey, dash: String = "3",
                                labelHeight: Double = 0.97) {

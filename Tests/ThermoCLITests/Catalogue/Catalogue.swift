@@ -448,6 +448,8 @@ extension BadInput {
                setup: { try $0.makeFolder("runs") }),
         .usage("plot curves", "more --label than runs", ["plot", "curves", "run.json", "-o", "fig.png", "--label", "a", "--label", "b"],
                "--label was given 2 times for 1 runs", setup: { try $0.copy(Fixtures.shared.summary, to: "run.json") }),
+        .usage("plot curves", "--zoom beside the runs' epochs", ["plot", "curves", "run.json", "-o", "fig.png", "--zoom", "300:360"],
+               "--zoom 300:360 holds none of the data's epochs", setup: { try $0.copy(Fixtures.shared.summary, to: "run.json") }, absent: ["fig.png", "fig.gp"]),
         .usage("plot curves", "--zoom without a colon", ["plot", "curves", "run.json", "-o", "fig.png", "--zoom", "5"], "--zoom takes FROM:TO",
                setup: { try $0.copy(Fixtures.shared.summary, to: "run.json") }),
         .usage("plot sweep", "summary with a missing field", ["plot", "sweep", "s.json", "-o", "fig.png"], "no 'configuration.loss'",
