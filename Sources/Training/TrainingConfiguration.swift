@@ -245,8 +245,7 @@ extension TrainingConfiguration {
             throw ConfigurationError(.radius, "is needed with \(TrainingSetting.loss.flag) \(c.loss.kind.rawValue) (e.g. \(TrainingSetting.radius.flag) 0.01)")
         }
         // A flag that would change nothing is refused rather than recorded (a resume compares what is recorded).
-        let smoothing: [TrainingSetting] = [.smooth, .radius, .samples, .sharpness, .kernel, .gamma, .smoothingPath]
-        let idle = smoothing.filter { given[$0] != nil }
+        let idle = TrainingSetting.allCases.filter { $0.isSmoothing && given[$0] != nil }
         if c.loss.kind == .ce, let last = idle.last {
             let flags = idle.count == 1 ? last.flag : idle.dropLast().map(\.flag).joined(separator: ", ") + " and \(last.flag)"
             throw ConfigurationError(flag: flags, "\(idle.count == 1 ? "needs" : "need") \(TrainingSetting.loss.flag) pla or plea; "
