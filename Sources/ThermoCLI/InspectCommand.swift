@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ArgumentParser
 import Foundation
+import NumericCore
 import Traces
 
 /// `thermo inspect`: summarises a trace, or follows one being written.
@@ -107,9 +108,7 @@ struct InspectCommand: ParsableCommand {
     }
 
     func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = follow ? [.sortedKeys] : [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoder = ThermoJSON.encoder(follow ? [.sortedKeys] : [.prettyPrinted, .sortedKeys])
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }

@@ -64,7 +64,7 @@ struct OutputFile: Equatable {
         var info = stat()
         if stat(path, &info) == 0 {
             switch info.st_mode & S_IFMT {
-            case S_IFDIR: throw ValidationError("\(path) is a folder; give a file name")
+            case S_IFDIR: throw ValidationError("\(named) is a folder; give a file name")
             case S_IFREG where !OutputFile.isSystemPath(path): return try checkFolder()
             case S_IFIFO, S_IFCHR:
                 guard kind == .summary else { throw refusal("is \(OutputFile.typeName(info.st_mode))") }
@@ -80,6 +80,13 @@ struct OutputFile: Equatable {
             throw ValidationError("\(flag) \(path) does not exist and thermo does not create files under /dev or /proc; give a file name elsewhere")
         }
         return try checkFolder()
+    }
+
+    /// How a message names the output: the flag and the path; the default checkpoint, which no flag named,
+    /// with what it is and how to choose another.
+    private var named: String {
+        flag.hasPrefix("--") ? "\(flag) \(path)"
+            : "\(flag) \(path) (where a stop signal writes the run's checkpoint; choose another with --checkpoint FILE)"
     }
 
     /// "the summary", "a trace", …
@@ -121,12 +128,19 @@ struct OutputFile: Equatable {
         let folder = OutputFile.folder(of: path)
         var info = stat()
         guard stat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
-            throw ValidationError("the folder \(folder) of \(path) does not exist; create it first")
+            throw ValidationError("\(named): its folder \(folder) does not exist; create it first")
         }
         guard access(folder, W_OK | X_OK) == 0 else {
-            throw ValidationError("the folder \(folder) of \(path) is not writable; choose another place")
+            throw ValidationError("\(named): its folder \(folder) is not writable; choose another place")
         }
         return .file
+    }
+
+    /// Whether anything is at `path`, a dangling symbolic link included (`lstat`): an existing output, which
+    /// only `--force` replaces.
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
     }
 
     /// The folder of `path`: "." for a bare name.
@@ -162,11 +176,20 @@ struct OutputFile: Equatable {
     }
 
     /// The file the path names, for comparing outputs: the resolved path when it exists, else the resolved
-    /// folder and the name. `a`, `./a`, `dir/../a` and a symbolic link to `a` are one file.
-    static func identity(_ path: String) -> String {
+    /// folder and the name. `a`, `./a`, `dir/../a` and a symbolic link to `a` (even before `a` exists) are
+    /// one file.
+    static func identity(_ path: String) -> String { identity(path, links: 0) }
+
+    /// ``identity(_:)`` after following `links` dangling symbolic links.
+    private static func identity(_ path: String, links: Int) -> String {
         if let resolved = realpath(path, nil) {
             defer { free(resolved) }
             return String(cString: resolved)
+        }
+        // A dangling symbolic link names the file its target would be.
+        if links < 40, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+            return identity(target.hasPrefix("/") ? target : (folder(of: path) as NSString).appendingPathComponent(target),
+                            links: links + 1)
         }
         let name = (path as NSString).lastPathComponent
         guard let resolved = realpath(folder(of: path), nil) else { return (path as NSString).standardizingPath }

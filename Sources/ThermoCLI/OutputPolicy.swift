@@ -34,6 +34,11 @@ struct CommandError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// `n` and `noun`, in the plural unless `n` is 1: "1 epoch", "3 epochs", "1 BLAS thread".
+func counted(_ n: Int, _ noun: String) -> String {
+    "\(n) \(noun)\(n == 1 ? "" : "s")"
+}
+
 /// `argument` quoted for a shell when it holds anything but plain characters.
 func shellQuoted(_ argument: String) -> String {
     let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%")

@@ -60,12 +60,12 @@ final class ProgressDisplay: TrainingObserver {
         guard !quiet else { return }
         clearLine()
         var line = String(format: "epoch %*d/%d  train loss %.4f acc %.2f%%  test loss %.4f acc %.2f%%",
-                          String(totalEpochs).count, metrics.epoch, totalEpochs, metrics.trainLoss,
-                          metrics.trainAccuracy * 100, metrics.testLoss, metrics.testAccuracy * 100)
+                          String(totalEpochs).count, metrics.epoch, totalEpochs, positiveNaN(metrics.trainLoss),
+                          metrics.trainAccuracy * 100, positiveNaN(metrics.testLoss), metrics.testAccuracy * 100)
         if let vl = metrics.validationLoss, let va = metrics.validationAccuracy {
-            line += String(format: "  val loss %.4f acc %.2f%%", vl, va * 100)
+            line += String(format: "  val loss %.4f acc %.2f%%", positiveNaN(vl), va * 100)
         }
-        if metrics.trainObjective != metrics.trainLoss { line += String(format: "  objective %.4f", metrics.trainObjective) }
+        if metrics.trainObjective != metrics.trainLoss { line += String(format: "  objective %.4f", positiveNaN(metrics.trainObjective)) }
         let rate = Double(trainer.samplesPerEpoch) / max(metrics.trainingSeconds, 1e-9)
         line += String(format: "  %.1f s  %.0f samples/s", metrics.seconds, rate)
         print(line)
@@ -86,6 +86,9 @@ func secondsOf(_ d: Duration) -> Double {
 }
 
 /// "1:02:03", "4:05" or "12 s".
+/// `x` with a NaN's sign bit cleared, so that C's `%f` writes "nan", never "-nan".
+func positiveNaN(_ x: Double) -> Double { x.isNaN ? .nan : x }
+
 func formatDuration(_ seconds: Double) -> String {
     guard seconds.isFinite, seconds >= 0 else { return "?" }
     let s = Int(seconds.rounded())

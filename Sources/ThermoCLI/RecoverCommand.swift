@@ -27,14 +27,15 @@ struct RecoverCommand: ParsableCommand {
             line = "recovered \(file): extended the file, cut short by a failed write (a full disk or a file size limit), to its recorded length"
                 + (report.clearedFlags ? "; cleared the killed writer's open-for-write flags" : "")
         }
-        line += "; kept \(report.epochs) complete epoch\(report.epochs == 1 ? "" : "s"), \(report.steps) steps"
-        if report.snapshots > 0 { line += ", \(report.snapshots) snapshots" }
+        line += "; kept \(counted(report.epochs, "complete epoch")), \(counted(report.steps, "step"))"
+        if report.snapshots > 0 { line += ", \(counted(report.snapshots, "snapshot"))" }
         if report.unreadableEpochs > 0, let first = report.firstUnreadable {
-            line += "; cut the last \(report.unreadableEpochs) complete epoch\(report.unreadableEpochs == 1 ? "" : "s"), whose data no longer reads back (\(first))"
+            line += "; cut the last \(counted(report.unreadableEpochs, "complete epoch")), whose data no longer reads back (\(first))"
         }
         let removed = report.removed
         if removed.steps + removed.epochs + removed.snapshots > 0 {
-            line += "; removed the unfinished epoch's \(removed.steps) step rows, \(removed.epochs) epoch rows, \(removed.snapshots) snapshots"
+            line += "; removed the unfinished epoch's \(counted(removed.steps, "step row")), \(counted(removed.epochs, "epoch row")), "
+                + counted(removed.snapshots, "snapshot")
         }
         line += "; status \(report.statusBefore)" + (report.statusAfter != report.statusBefore ? " → \(report.statusAfter)" : "")
         print(line)

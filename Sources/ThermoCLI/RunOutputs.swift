@@ -41,7 +41,7 @@ final class RunOutputs {
         for (output, destination) in planned where destination == .file && !output.onlyOnStop {
             let file = output.file
             claims.append(try RunOutputs.claim(file))
-            guard !output.isOwn, FileManager.default.fileExists(atPath: file.path) else { continue }
+            guard !output.isOwn, OutputFile.exists(file.path) else { continue }
             guard force else {
                 throw ValidationError("\(file.path) already exists; pass --force to overwrite it, or choose another name")
             }
@@ -118,7 +118,7 @@ final class RunOutputs {
             let candidate = n == 1 ? path : "\(stem)-\(n).ckpt"
             let claim: OutputClaim
             do { claim = try OutputClaim(candidate) } catch is OutputClaim.Held { continue } catch { break }
-            if (n == 1 && mayReplace) || !FileManager.default.fileExists(atPath: candidate) {
+            if (n == 1 && mayReplace) || !OutputFile.exists(candidate) {
                 claims.append(claim)
                 return candidate
             }

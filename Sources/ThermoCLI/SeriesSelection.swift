@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import NumericCore
 import Studies
 
 // The flags that choose what the studies read, and how their errors and reports reach the terminal. The inputs
@@ -61,9 +62,7 @@ struct SeriesSelection: ParsableArguments {
 /// Prints `value` as pretty JSON with sorted keys; non-finite numbers are written as the strings "inf",
 /// "-inf" and "nan" (JSON has no infinity).
 func printJSON<T: Encodable>(_ value: T) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let encoder = ThermoJSON.encoder([.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }
 

@@ -72,6 +72,8 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        // From the start, a stop signal is noted rather than fatal, so that the claims below are released.
+        StopSignals.install()
         BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let threadCount = BLAS.threads  // what OpenBLAS runs (it caps the count at its build's maximum), as recorded
 
@@ -86,12 +88,14 @@ struct TrainCommand: ParsableCommand {
         // Every output is checked and claimed now, and released when the run ends (see RunOutputs).
         let outputs = try plannedOutputs(checkpointPath: checkpointPath, resumed: resumed != nil, continuesTrace: continuesTrace)
         defer { outputs.release() }
+        try stopIfRequested()
         var recording: TraceRecording? = nil
         if trace != nil {
             do { recording = try TraceRecording(parsing: record) } catch { throw ValidationError(error.description) }
         }
         if let (level, reason) = recording?.refusal(for: config) { throw ValidationError("--record \(level) \(reason)") }
         let (trainer, dataSet, checksums) = try makeTrainer(config, resumed: resumed)
+        try stopIfRequested()
 
         let (progress, recorder, snapshot) = try attachObservers(to: trainer, recording: recording, continuesTrace: continuesTrace,
                                                                  checkpointPath: checkpointPath, checksums: checksums,
@@ -106,22 +110,28 @@ struct TrainCommand: ParsableCommand {
             message = error.description
             failure = error
         } catch let error as HDF5Error where recorder != nil {
-            // The trace could not be written (a full disk, a file size limit): its complete epochs are safe.
+            // The trace could not be written (a full disk, a file size limit): its complete epochs are safe, and
+            // an older trace it was to replace is left as it was.
+            let keptOldTrace = recorder?.keepsOldFile == true
             try? recorder?.finish(.failed)
-            let resumable = checkpointAfterWriteFailure(snapshot: snapshot, checkpointPath: checkpointPath, outputs: outputs)
-            throw CommandError(traceWriteFailure(error, checkpoint: resumable))
+            let resumable = keptOldTrace ? nil
+                : checkpointAfterWriteFailure(snapshot: snapshot, checkpointPath: checkpointPath, outputs: outputs)
+            throw CommandError(traceWriteFailure(error, checkpoint: resumable, keptOldTrace: keptOldTrace,
+                                                 epochs: config.epochs, threads: threadCount))
         } catch {
             try? recorder?.finish(.failed)
             throw error
         }
         progress.finish()
-        try recorder?.finish(status == "completed" ? .completed : status == "diverged" ? .diverged : .interrupted)
+        let keptOldTrace = recorder?.keepsOldFile == true
+        try recorder?.finish(status == "completed" ? .completed : status == "diverged" ? .diverged : .interrupted,
+                             divergence: (failure as? TrainingError)?.divergence)
         var result = RunSummary(trainer, status: status, message: message, command: CommandLine.arguments,
                                 thermoVersion: thermoVersion, blasThreads: threadCount, blas: BLAS.configuration)
         result.trace = trace
         if summary != nil { try outputs.writeSummary([UInt8](try result.json())) }
         if let stop = failure as? TrainingError, case let .interrupted(epoch, step) = stop, let signal = StopSignals.pending {
-            try reportInterruption(signal: signal, epoch: epoch, step: step, snapshot: snapshot,
+            try reportInterruption(signal: signal, epoch: epoch, step: step, snapshot: snapshot, keptOldTrace: keptOldTrace,
                                    checkpointPath: checkpointPath, epochs: config.epochs, threads: threadCount, outputs: outputs)
             throw ExitCode(128 + signal)
         }
@@ -130,8 +140,9 @@ struct TrainCommand: ParsableCommand {
             throw ExitCode(3)
         }
         if !quiet, let best = result.bestTestAccuracy, let bestEpoch = result.bestEpoch, let final = result.finalTestAccuracy {
-            print(String(format: "best test accuracy %.2f%% (epoch %d), final %.2f%%; %d epochs in %.1f s, %.0f samples/s",
-                         best * 100, bestEpoch, final * 100, trainer.completedEpochs, result.wallSeconds, result.samplesPerSecond))
+            print(String(format: "best test accuracy %.2f%% (epoch %d), final %.2f%%; %@ in %.1f s, %.0f samples/s",
+                         best * 100, bestEpoch, final * 100, counted(trainer.completedEpochs, "epoch"), result.wallSeconds,
+                         result.samplesPerSecond))
         }
     }
 }
@@ -151,10 +162,10 @@ extension TrainCommand {
                 + "only --epochs may differ. Drop those flags to continue it.")
         }
         guard config.epochs >= resumed.header.completedEpochs else {
-            throw ValidationError("--epochs \(config.epochs) is fewer than the \(resumed.header.completedEpochs) epochs already done in \(resume!)")
+            throw ValidationError("--epochs \(config.epochs) is fewer than the \(counted(resumed.header.completedEpochs, "epoch")) already done in \(resume!)")
         }
         if resumed.header.blasThreads != threadCount && !quiet {
-            printError("warning: the checkpoint was written with \(resumed.header.blasThreads) BLAS threads, this run uses \(threadCount); results may differ in the last bits")
+            printError("warning: the checkpoint was written with \(counted(resumed.header.blasThreads, "BLAS thread")), this run uses \(threadCount); results may differ in the last bits")
         }
         return config
     }
@@ -194,7 +205,7 @@ extension TrainCommand {
 
     /// Attaches, in order, the progress display, the trace recorder (before the checkpoint writer: a checkpoint
     /// never gets ahead of its trace), the checkpoint writer and the epoch snapshot that a stop signal writes; then
-    /// installs the stop signals.
+    /// lets the trainer poll the stop signals (installed when the command starts).
     func attachObservers(to trainer: Trainer, recording: TraceRecording?, continuesTrace: Bool, checkpointPath: String,
                          checksums: [String: String], threadCount: Int) throws -> (ProgressDisplay, TraceRecorder?, EpochSnapshot) {
         let progress = ProgressDisplay(quiet: quiet)
@@ -204,11 +215,15 @@ extension TrainCommand {
             let provenance = TraceProvenance(thermoVersion: thermoVersion, command: CommandLine.arguments,
                                              dataChecksums: checksums, blasThreads: threadCount,
                                              blas: BLAS.configuration)
-            recorder = continuesTrace
-                ? try TraceRecorder(resuming: trace, trainer: trainer, recording: record.isEmpty ? nil : recording,
-                                    provenance: provenance)
-                : try TraceRecorder(creating: trace, trainer: trainer, recording: recording, provenance: provenance,
-                                    replacing: force)
+            do {
+                recorder = continuesTrace
+                    ? try TraceRecorder(resuming: trace, trainer: trainer, recording: record.isEmpty ? nil : recording,
+                                        provenance: provenance)
+                    : try TraceRecorder(creating: trace, trainer: trainer, recording: recording, provenance: provenance,
+                                        replacing: force)
+            } catch let error as TraceError where error.isChangedRecording {
+                throw ValidationError("--record \(record.joined(separator: ",")): \(error)")
+            }
             trainer.observers.append(recorder!)
         }
         if let every = checkpointEvery {
@@ -220,7 +235,6 @@ extension TrainCommand {
         let snapshot = EpochSnapshot(thermoVersion: thermoVersion, blasThreads: threadCount,
                                      onDisk: checkpointEvery == 1 ? checkpointPath : nil)
         trainer.observers.append(snapshot)
-        StopSignals.install()
         trainer.stopRequested = { StopSignals.pending != nil }
         return (progress, recorder, snapshot)
     }
@@ -236,7 +250,7 @@ extension TrainCommand {
               + "\(config.loss.name), lr \(config.optimizer.learningRate), momentum \(config.optimizer.momentum), "
               + (config.optimizer.weightDecay > 0 ? "weight decay \(config.optimizer.weightDecay), " : "")
               + (config.augment.map { $0 == "none" ? "" : "augment \($0), " } ?? "")
-              + "batch \(config.batchSize), \(config.epochs) epochs, seed \(config.seed), \(threadCount) BLAS threads, "
+              + "batch \(config.batchSize), \(counted(config.epochs, "epoch")), seed \(config.seed), \(counted(threadCount, "BLAS thread")), "
               + "\(BLASKernel.current)\(start)")
         if let note = BLASKernel.current.note { printError("note: \(note)") }
         // Advice for a person at a terminal (scripts and tests see the same stderr on a busy or a quiet machine).
@@ -248,8 +262,15 @@ extension TrainCommand {
 
     /// After a stop signal: writes the checkpoint of the last epoch boundary (to the checkpoint path, or to a
     /// new name when that path holds something this run may not replace) and prints the command that continues.
-    func reportInterruption(signal: Int32, epoch: Int, step: Int, snapshot: EpochSnapshot, checkpointPath: String,
-                            epochs: Int, threads: Int, outputs: RunOutputs) throws {
+    /// A run stopped before its new trace replaced an older one (`keptOldTrace`) has nothing worth continuing:
+    /// it says so and gives the command that starts it again.
+    func reportInterruption(signal: Int32, epoch: Int, step: Int, snapshot: EpochSnapshot, keptOldTrace: Bool,
+                            checkpointPath: String, epochs: Int, threads: Int, outputs: RunOutputs) throws {
+        if keptOldTrace, let trace {
+            printError("stopped by \(StopSignals.name(signal)) at epoch \(epoch), step \(step), before the first epoch was complete; "
+                + "\(trace) was left as it was (the new trace replaces it once it holds an epoch). Start again with: \(restartCommand)")
+            return
+        }
         let path: String
         if let onDisk = snapshot.onDisk {
             path = onDisk
@@ -258,8 +279,19 @@ extension TrainCommand {
             path = try outputs.stopCheckpoint(checkpointPath, mayReplace: force || checkpointEvery != nil || checkpointPath == resume)
             try latest.write(to: path)
         }
-        // The binary as it was invoked (`.build/release/thermo`), so the line runs as printed from the same folder.
-        let program = CommandLine.arguments.first.flatMap { $0.contains("/") ? $0 : nil } ?? "thermo"
+        let done = snapshot.completedEpochs
+        printError("stopped by \(StopSignals.name(signal)) at epoch \(epoch), step \(step); "
+            + (done > 0 ? "the checkpoint after epoch \(done) is in \(path)" : "no epoch was complete; the starting point is in \(path)")
+            + ". Continue with: " + continuation(from: path, epochs: epochs, threads: threads))
+    }
+
+    /// The binary as it was invoked (`.build/release/thermo`), so that a printed command runs from the same folder.
+    var program: String { CommandLine.arguments.first.flatMap { $0.contains("/") ? $0 : nil } ?? "thermo" }
+
+    /// The command that continues this run from the checkpoint `path` and ends bit-identical to a straight run:
+    /// `--resume`, the epochs and BLAS threads that ran, and the flags a checkpoint does not hold (data folder,
+    /// trace, summary, checkpoint interval, …). The one continuation every message gives.
+    func continuation(from path: String, epochs: Int, threads: Int) -> String {
         var command = [program, "train", "--resume", path, "--epochs", String(epochs), "--threads", String(threads)]
         if let data = data.data { command += ["--data", data] }
         if let trace { command += ["--trace", trace] }
@@ -267,10 +299,20 @@ extension TrainCommand {
         if let checkpointEvery { command += ["--checkpoint-every", String(checkpointEvery)] }
         if allowDataChange { command.append("--allow-data-change") }
         if quiet { command.append("--quiet") }
-        let done = snapshot.completedEpochs
-        printError("stopped by \(StopSignals.name(signal)) at epoch \(epoch), step \(step); "
-            + (done > 0 ? "the checkpoint after epoch \(done) is in \(path)" : "no epoch was complete; the starting point is in \(path)")
-            + ". Continue with: " + command.map(shellQuoted).joined(separator: " "))
+        return command.map(shellQuoted).joined(separator: " ")
+    }
+
+    /// The command as it was typed (the binary as invoked): what starts a run again that has nothing to continue.
+    var restartCommand: String {
+        ([program] + CommandLine.arguments.dropFirst()).map(shellQuoted).joined(separator: " ")
+    }
+
+    /// Stops a run that a signal asked to stop before its first step (nothing to continue): one line, status
+    /// 128 + the signal; the claims are released on the way out.
+    func stopIfRequested() throws {
+        guard let signal = StopSignals.pending else { return }
+        printError("stopped by \(StopSignals.name(signal)) before the first step; nothing to continue")
+        throw ExitCode(128 + signal)
     }
 
     /// A checkpoint that exists after a trace write failed and from which `--resume` continues the trace, with
@@ -293,16 +335,23 @@ extension TrainCommand {
     }
 
     /// The message for a trace write that failed during training: what failed, and how to continue once there
-    /// is room again — from `checkpoint` when one exists, else by training again.
-    func traceWriteFailure(_ error: HDF5Error, checkpoint: (path: String, epoch: Int)?) -> String {
+    /// is room again — from `checkpoint` when one exists (the command a stop signal would give, for `epochs`
+    /// on `threads`), else by training again; when the new trace had not yet replaced an older one
+    /// (`keptOldTrace`), that one is left as it was and the run starts again.
+    func traceWriteFailure(_ error: HDF5Error, checkpoint: (path: String, epoch: Int)?, keptOldTrace: Bool = false,
+                           epochs: Int, threads: Int) -> String {
         let trace = self.trace ?? "the trace"
         let full = ["too large", "no space", "quota"].contains { error.reason.lowercased().contains($0) }
         var text = "the trace \(trace) could not be written: \(error.message)"
             + (full ? " (the disk is full or a file size limit was reached)" : "")
-            + "; its complete epochs are kept. "
-        text += (full ? "Free some space, then run" : "Run") + " 'thermo recover \(shellQuoted(trace))'"
+        if keptOldTrace {
+            return text + "; no epoch was complete, and the trace it was to replace was left as it was. "
+                + (full ? "Free some space, then start" : "Start") + " again with: \(restartCommand)"
+        }
+        text += "; its complete epochs are kept. "
+        text += (full ? "Free some space, then run" : "Run") + " '\(shellQuoted(program)) recover \(shellQuoted(trace))'"
         if let checkpoint {
-            text += " and continue with 'thermo train --resume \(shellQuoted(checkpoint.path)) --trace \(shellQuoted(trace))'"
+            text += " and continue with '\(continuation(from: checkpoint.path, epochs: epochs, threads: threads))'"
                 + " (" + (checkpoint.epoch > 0 ? "the checkpoint after epoch \(checkpoint.epoch)" : "no epoch was complete; the checkpoint holds the starting point") + ")"
         } else {
             text += "; no checkpoint to continue from could be written, so train again (with --force to replace the trace)"

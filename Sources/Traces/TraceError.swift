@@ -6,6 +6,9 @@ public struct TraceError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// What failed underneath, without the advice (for a message that gives its own), when known.
     let cause: String?
+    /// Whether a resumed trace records something other than what was asked (`--record`): a changed flag of
+    /// the run, which a command reports as a usage error like every other changed flag.
+    public internal(set) var isChangedRecording = false
 
     /// An error about the trace at `path`.
     public init(path: String, _ message: String) {

@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 import HDF5
 import Networks
 import Training
@@ -99,6 +100,9 @@ public struct TraceHeader: Sendable {
     public var storedLayerMatrices: [TraceLayerMatrix]? = nil
     /// The run's facts as the root attributes state them, for a trace whose `configuration` is not thermo's.
     public var runFacts = TraceRunFacts()
+    /// Where and how the run diverged (root attribute `divergence`, written when its status became diverged),
+    /// e.g. "epoch 2, step 4 (global step 15): the loss is nan"; nil otherwise.
+    public var divergence: String? = nil
 
     /// For l = 1…L (index l − 1): the rows and columns of W_l seen as a matrix — n_l × n_{l−1} for a dense
     /// layer, C_out × C_in·k·k for a convolution — and the layer's label ("fc1", "conv3").
@@ -164,16 +168,12 @@ public struct TraceLayerMatrix: Sendable, Equatable {
 extension TraceHeader {
     /// A configuration as JSON with sorted keys (the `configuration` attribute).
     static func json(_ configuration: TrainingConfiguration) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(configuration), as: UTF8.self)
+        String(decoding: try ThermoJSON.encoder().encode(configuration), as: UTF8.self)
     }
 
     /// JSON of any encodable value with sorted keys.
     static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try ThermoJSON.encoder().encode(value), as: UTF8.self)
     }
 
     /// `command` quoted for a POSIX shell, one string.
@@ -223,19 +223,22 @@ extension TraceHeader {
         try file.setAttribute("sessions", try TraceHeader.json(sessions))
     }
 
+    /// The root attribute that says where a diverged run stopped.
+    static let divergenceAttribute = "divergence"
+
     /// Reads the root attributes of a file already known to be a thermo trace of a readable version.
     static func read(from file: File, path: String) throws -> TraceHeader {
         func string(_ name: String) throws -> String { try required(file, name, String.self, path: path) }
         func int(_ name: String) throws -> Int { try required(file, name, Int.self, path: path) }
         let configurationJSON = try string("configuration")
-        let configuration = try? JSONDecoder().decode(TrainingConfiguration.self, from: Data(configurationJSON.utf8))
+        let configuration = try? ThermoJSON.decoder().decode(TrainingConfiguration.self, from: Data(configurationJSON.utf8))
         let levels = try required(file, "recording", [String].self, path: path)
         let recording: TraceRecording
         do { recording = try TraceRecording(parsing: levels) } catch {
             throw TraceError(path: path, "lists an unknown recording level in its 'recording' attribute \(levels)")
         }
-        let checksums = (try? JSONDecoder().decode([String: String].self, from: Data(try string("data_checksums").utf8))) ?? [:]
-        let sessions = (try? JSONDecoder().decode([TraceSession].self, from: Data(try string("sessions").utf8))) ?? []
+        let checksums = (try? ThermoJSON.decoder().decode([String: String].self, from: Data(try string("data_checksums").utf8))) ?? [:]
+        let sessions = (try? ThermoJSON.decoder().decode([TraceSession].self, from: Data(try string("sessions").utf8))) ?? []
         let command = (try? file.attribute("command_arguments", as: [String].self)) ?? []
         var matrices: [TraceLayerMatrix]? = nil
         if try file.hasAttribute("layer_rows") {
@@ -260,6 +263,9 @@ extension TraceHeader {
                            smoothing: try int("smoothing") != 0)
         header.storedLayerMatrices = matrices
         header.runFacts = TraceRunFacts.read(from: file)
+        if (try? file.hasAttribute(divergenceAttribute)) == true {
+            header.divergence = try? file.attribute(divergenceAttribute, as: String.self)
+        }
         return header
     }
 

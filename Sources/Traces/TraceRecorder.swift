@@ -22,12 +22,18 @@ public final class TraceRecorder: TrainingObserver {
     /// What is recorded.
     public var recording: TraceRecording { header.recording }
     private var writer: TraceWriter?
+    /// The temporary name the trace is written under while it replaces an older file at ``path`` and holds no
+    /// epoch yet (nil once it is at ``path``): the old file is replaced only by a trace with an epoch.
+    private var unpublished: String?
+    /// Whether the file at ``path`` is still the older one this trace is to replace (its first epoch is not
+    /// complete): a run that ends now leaves that file as it was.
+    public var keepsOldFile: Bool { unpublished != nil }
     /// The probe batch and the products of curvature recording, made at the first measurement.
     private var curvatureProbe: (batch: ProbeBatch, products: HessianVectorProduct)?
 
     /// Starts a new trace at `path` for `trainer`'s run (which may itself be resumed: the trace then starts at
     /// its next epoch). An existing file is refused unless `replacing`; it is replaced only once the new
-    /// trace is complete. `threads` share the per-weight passes (default: OpenBLAS's thread count).
+    /// trace holds its first epoch (until then the new one is `PATH.partial-PID`; see ``keepsOldFile``). `threads` share the per-weight passes (default: OpenBLAS's thread count).
     public convenience init(creating path: String, trainer: Trainer, recording: TraceRecording, provenance: TraceProvenance,
                             replacing: Bool = false, threads: Int? = nil) throws {
         try self.init(creating: path, run: TraceRun(trainer), recording: recording, provenance: provenance,
@@ -57,11 +63,11 @@ public final class TraceRecorder: TrainingObserver {
                              widths: configuration.architecture.widths,
                              smoothing: !configuration.loss.isCrossEntropy,
                              storedLayerMatrices: TraceHeader.matrices(of: configuration.architecture))
-        try TraceWriter.create(at: path, header: header, plannedEpochs: configuration.epochs, replacing: replacing)
+        unpublished = try TraceWriter.create(at: path, header: header, plannedEpochs: configuration.epochs, replacing: replacing)
         statistics = GradientStatistics(layout: configuration.architecture.layout, recording: recording,
                                         batchCapacity: configuration.batchSize,
                                         stepsPerEpoch: run.stepsPerEpoch, threads: threadCount)
-        writer = try TraceWriter(appendingTo: path, header: header, threads: threadCount)
+        writer = try TraceWriter(appendingTo: unpublished ?? path, header: header, threads: threadCount)
         try writer?.begin(plannedEpochs: configuration.epochs)
     }
 
@@ -78,7 +84,9 @@ public final class TraceRecorder: TrainingObserver {
         let kept: (steps: Int, epochs: Int, snapshots: Int)
         do {
             if let recording, recording != header.recording {
-                throw TraceError(path: path, "records \(header.recording), not the requested \(recording); drop --record to continue it as it is")
+                var error = TraceError(path: path, "records \(header.recording), not the requested \(recording); drop --record to continue it as it is")
+                error.isChangedRecording = true
+                throw error
             }
             try TraceRecorder.check(header.recording, trainer: trainer, path: path)
             kept = try TraceRecorder.verifySameRun(reader, trainer: trainer)
@@ -104,6 +112,7 @@ public final class TraceRecorder: TrainingObserver {
             header.sessions.append(TraceRecorder.session(provenance, firstEpoch: trainer.completedEpochs + 1))
             try file.setAttribute("configuration", header.configurationJSON)
             try file.setAttribute("sessions", try TraceHeader.json(header.sessions))
+            if try file.hasAttribute(TraceHeader.divergenceAttribute) { try file.deleteAttribute(TraceHeader.divergenceAttribute) }
             try TraceMaintenance.writeMarker(file, .status, Int(TraceStatus.running.rawValue))
             try file.close()
         } catch {
@@ -241,16 +250,40 @@ public final class TraceRecorder: TrainingObserver {
                 }
             } : nil
         try writer.appendEpoch(rows: statistics.rows, metrics: metrics, statistics: epochStatistics, snapshot: snapshot)
+        if let temporary = unpublished {
+            // The open file survives the rename (POSIX): the writer goes on appending to it at its new name.
+            if let e = publish(temporary, over: path) {
+                throw TraceError(path: path, "cannot be replaced by the new trace: \(String(cString: strerror(e)))")
+            }
+            unpublished = nil
+        }
     }
 
     /// Records how the run ended and closes the trace (idempotent). After this the file is an ordinary HDF5
-    /// file for every reader.
-    public func finish(_ status: TraceStatus) throws {
-        guard let writer else { return }
-        self.writer = nil
-        defer { try? writer.close() }
-        try writer.setStatus(status)
-        try writer.close()
+    /// file for every reader. A trace that never replaced the older file at ``path`` (no epoch) is removed.
+    /// `divergence` (where a diverged run stopped, and its loss) becomes the root attribute `divergence`,
+    /// written once the file is closed (HDF5 1.10 adds no attribute while a file is written in SWMR mode).
+    public func finish(_ status: TraceStatus, divergence: String? = nil) throws {
+        guard writer != nil else { return }
+        if let temporary = unpublished {
+            try? writer?.close()
+            writer = nil
+            unpublished = nil
+            unlink(temporary)
+            return
+        }
+        do {
+            // Released on the way out, so that no dataset of the SWMR writer keeps the file open.
+            defer { try? writer?.close(); writer = nil }
+            try writer?.setStatus(status)
+            try writer?.close()
+        }
+        if let divergence {
+            let file = try File.open(path, mode: .readWrite)
+            defer { try? file.close() }
+            try file.setAttribute(TraceHeader.divergenceAttribute, divergence)
+            try file.close()
+        }
     }
 }
 

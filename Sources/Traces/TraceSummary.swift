@@ -43,6 +43,8 @@ public struct TraceSummary: Codable, Sendable {
     public var command: String
     /// The run's status (``TraceStatus``).
     public var status: String
+    /// Where a diverged run stopped, and its loss (the `divergence` attribute), when recorded.
+    public var divergence: String?
     /// The last writer's process id.
     public var writerProcess: Int
     /// For a trace that says running: true when its writer is known to be gone (killed), false when it may
@@ -94,6 +96,7 @@ public struct TraceSummary: Codable, Sendable {
         created = h.created
         command = TraceHeader.shellQuoted(h.command)
         status = p.status.description
+        divergence = p.status == .diverged ? h.divergence : nil
         writerProcess = p.writerProcess
         if p.status == .running, reader.header.sessions.last?.host == TraceMaintenance.hostName {
             writerGone = !TraceMaintenance.writerMayBeAlive(reader)
@@ -168,6 +171,7 @@ public struct TraceSummary: Codable, Sendable {
         var s = "trace \(path)\n"
         s += "  format         \(format), written by \(writer), created \(created)\n"
         var state = "  status         \(status)"
+        if let divergence { state += " at \(divergence)" }
         if status == "running" {
             state += " (writer pid \(writerProcess)"
             if let age = secondsSinceUpdate { state += String(format: ", last write %.0f s ago", age) }

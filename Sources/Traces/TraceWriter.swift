@@ -90,10 +90,14 @@ final class TraceWriter {
     private(set) var completedSteps: Int, completedEpochs: Int, completedSnapshots: Int
 
     /// Creates a new trace at `path` with the whole layout of `header`. The file is built under a temporary
-    /// name beside `path` and renamed into place only once it is complete, so that a failure never leaves a
-    /// half-made trace, nor destroys a file already at `path` (which is refused unless `replacing`).
-    static func create(at path: String, header: TraceHeader, plannedEpochs: Int, replacing: Bool) throws {
-        if !replacing && FileManager.default.fileExists(atPath: path) {
+    /// name beside `path`, so that a failure never leaves a half-made trace, and renamed into place once its
+    /// layout is complete. A file already at `path` is refused unless `replacing`; then the new trace stays
+    /// under its temporary name, which is returned: the caller renames it over the old file once it holds an
+    /// epoch (``TraceRecorder``), so that a run stopped or failing before that replaces nothing.
+    static func create(at path: String, header: TraceHeader, plannedEpochs: Int, replacing: Bool) throws -> String? {
+        var info = stat()
+        let exists = lstat(path, &info) == 0
+        if !replacing && exists {
             throw TraceError(path: path, "already exists; pass --force to replace it, or choose another name")
         }
         let temporary = "\(path).partial-\(getpid())"
@@ -103,9 +107,11 @@ final class TraceWriter {
             let file = try File.create(temporary)
             try TraceLayout.build(in: file, header: header, plannedEpochs: plannedEpochs)
             try file.close()
+            if exists { return temporary }
             if let e = publish(temporary, over: path) {
                 throw TraceError(path: path, "cannot be created: \(String(cString: strerror(e))); choose a writable folder")
             }
+            return nil
         } catch let error as HDF5Error {
             unlink(temporary)
             throw TraceError(path: path, "cannot be created: \(error.reason)\(TraceError.hint(error.reason)); nothing was written")

@@ -94,7 +94,7 @@ public struct Checkpoint {
                       to path: String) throws {
         precondition(parameters.count == velocity.count)
         var head: [UInt8] = []
-        let json = try JSONEncoder().encode(header)
+        let json = try ThermoJSON.encoder([]).encode(header)
         head += Checkpoint.magic
         append(&head, Checkpoint.version)
         append(&head, UInt32(0))
@@ -139,7 +139,7 @@ public struct Checkpoint {
             throw CheckpointError(path: path, "is corrupt or truncated (checksum mismatch); use an older checkpoint or start again")
         }
         do {
-            header = try JSONDecoder().decode(Header.self, from: Data(bytes[offset..<(offset + headerLength)]))
+            header = try ThermoJSON.decoder().decode(Header.self, from: Data(bytes[offset..<(offset + headerLength)]))
         } catch {
             throw CheckpointError(path: path, "has an unreadable header: \(error)")
         }

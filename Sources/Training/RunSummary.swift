@@ -66,10 +66,14 @@ public struct RunSummary: Codable, Sendable {
         self.finished = ISO8601DateFormatter().string(from: Date())
     }
 
-    /// The summary as pretty-printed JSON with sorted keys.
+    /// The summary as pretty-printed JSON with sorted keys; NaN and ∞ (a diverging run's losses) as the strings
+    /// "nan", "inf", "-inf" (``ThermoJSON``), which ``init(json:)`` reads back.
     public func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
+        try ThermoJSON.encoder([.prettyPrinted, .sortedKeys]).encode(self)
+    }
+
+    /// A summary read back from what ``json()`` wrote.
+    public init(json: Data) throws {
+        self = try ThermoJSON.decoder().decode(RunSummary.self, from: json)
     }
 }

@@ -244,10 +244,16 @@ extension TrainingConfiguration {
         if c.loss.kind != .ce && c.loss.kernel == .uniform && given[.radius] == nil && loss.kind == .ce {
             throw ConfigurationError(.radius, "is needed with \(TrainingSetting.loss.flag) \(c.loss.kind.rawValue) (e.g. \(TrainingSetting.radius.flag) 0.01)")
         }
-        let smoothing: [TrainingSetting] = [.smooth, .radius, .sharpness, .gamma]
-        if c.loss.kind == .ce && smoothing.contains(where: { given[$0] != nil }) {
-            throw ConfigurationError(flag: smoothing.dropLast().map(\.flag).joined(separator: ", "),
-                                     "and \(TrainingSetting.gamma.flag) need \(TrainingSetting.loss.flag) pla or plea")
+        // A flag that would change nothing is refused rather than recorded (a resume compares what is recorded).
+        let idle = TrainingSetting.allCases.filter { $0.isSmoothing && given[$0] != nil }
+        if c.loss.kind == .ce, let last = idle.last {
+            let flags = idle.count == 1 ? last.flag : idle.dropLast().map(\.flag).joined(separator: ", ") + " and \(last.flag)"
+            throw ConfigurationError(flag: flags, "\(idle.count == 1 ? "needs" : "need") \(TrainingSetting.loss.flag) pla or plea; "
+                                     + "with cross-entropy \(idle.count == 1 ? "it does" : "they do") nothing")
+        }
+        if c.loss.kernel == .gaussian && given[.radius] != nil {
+            throw ConfigurationError(.radius, "belongs to the uniform kernel; with \(TrainingSetting.kernel.flag) gaussian the "
+                                     + "spread is \(TrainingSetting.gamma.flag) γ (variance 1/γ), so drop \(TrainingSetting.radius.flag)")
         }
         try c.validate()
         return c

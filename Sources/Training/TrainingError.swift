@@ -11,10 +11,17 @@ public enum TrainingError: Error, CustomStringConvertible {
     /// A stop was requested (SIGINT, SIGTERM, SIGQUIT) and honoured at a step boundary.
     case interrupted(epoch: Int, step: Int)
 
+    /// For a divergence, where it happened and the loss, e.g. "epoch 2, step 4 (global step 15): the loss is
+    /// nan" (what a trace records); nil otherwise.
+    public var divergence: String? {
+        guard case let .diverged(epoch, step, globalStep, loss, _) = self else { return nil }
+        return "epoch \(epoch), step \(step) (global step \(globalStep)): the loss is \(NumberText.significant(loss, digits: 6))"
+    }
+
     public var description: String {
         switch self {
         case let .diverged(epoch, step, globalStep, loss, advice):
-            return "training diverged: the loss is \(loss) at epoch \(epoch), step \(step) (global step \(globalStep)). "
+            return "training diverged: the loss is \(NumberText.significant(loss, digits: 6)) at epoch \(epoch), step \(step) (global step \(globalStep)). "
                 + advice
         case let .interrupted(epoch, step):
             return "training interrupted at epoch \(epoch), step \(step)"

@@ -17,16 +17,21 @@ struct FullDiskTests {
         let (status, message) = try runLimited(kib: 128, run + ["--trace", "run.h5", "--checkpoint", "run.ckpt", "--summary", "run.json"], in: folder)
         #expect(status == 1, "\(message)")
         #expect(message.hasPrefix("error: the trace run.h5 could not be written") && message.contains("file too large"), "\(message)")
-        #expect(message.contains("its complete epochs are kept. Free some space, then run 'thermo recover run.h5' and continue with 'thermo train --resume run.ckpt --trace run.h5'"), "\(message)")
+        // The advice is the command a stop signal prints: every flag that the checkpoint does not hold, so that
+        // following it ends bit-identical to a straight run (the threads that ran included).
+        let binary = TestPaths.thermoBinary.path
+        #expect(message.contains("its complete epochs are kept. Free some space, then run '\(binary) recover run.h5' and continue with "
+            + "'\(binary) train --resume run.ckpt --epochs 30 --threads 1 --data data --trace run.h5 --summary run.json --checkpoint-every 1 --quiet'"),
+                "\(message)")
         try #require(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run.ckpt").path), "no checkpoint was written before the disk filled up")
 
-        // Following the advice: recover (which extends the file cut short), then resume.
+        // Following the advice word for word: recover (which extends the file cut short), then resume.
         let recover = try runThermo(["recover", "run.h5"], in: folder)
         #expect(recover.status == 0, "\(recover.stderr)")
         let inspect = try runThermo(["inspect", "run.h5"], in: folder)
         #expect(inspect.status == 0 && inspect.stdout.contains("status         failed"), "\(inspect.stdout) \(inspect.stderr)")
-        let resume = try runThermo(["train", "--resume", "run.ckpt", "--trace", "run.h5", "--summary", "run.json", "--data", "data",
-                                    "--threads", "1", "--quiet"], in: folder)
+        let advice = try #require(message.components(separatedBy: "continue with '").last?.prefix { $0 != "'" })
+        let resume = try runThermo(Array(advice.split(separator: " ").map(String.init).dropFirst()), in: folder)
         #expect(resume.status == 0, "\(resume.stderr)")
         let straight = try runThermo(run + ["--trace", "straight.h5", "--checkpoint", "straight.ckpt", "--summary", "straight.json"], in: folder)
         #expect(straight.status == 0, "\(straight.stderr)")
@@ -80,7 +85,8 @@ struct FullDiskTests {
         let (folder, status, message) = try perWeightRun("thermo-full-disk-early", layers: "784,32,10", epochs: 12, kib: 400)
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(status == 1, "\(message)")
-        let advice = try #require(message.firstRange(of: "continue with 'thermo train --resume fd.ckpt --trace fd.h5' (the checkpoint after epoch "),
+        let advice = try #require(message.firstRange(of: "continue with '\(TestPaths.thermoBinary.path) train --resume fd.ckpt --epochs 12 --threads 1 "
+                                                         + "--data data --trace fd.h5 --checkpoint-every 10 --quiet' (the checkpoint after epoch "),
                                   "\(message)")
         let epoch = Int(message[advice.upperBound...].prefix { $0.isNumber }) ?? 0
         #expect(epoch >= 1 && epoch < 10, "\(message)")
