@@ -71,7 +71,8 @@ extension Grid {
     /// setting varying slowest and the last fastest (as nested loops in the order the settings are written), each
     /// setting's values in the order given. A cell whose `loss` is `ce` drops the smoothing settings and fixed
     /// flags (smooth, radius, samples, sharpness, kernel, gamma, smoothing-path), which mean nothing for
-    /// cross-entropy; cells that thereby become equal are kept once, at the first position. Indices count the
+    /// cross-entropy; a smoothing cell drops the other kernel's spread (`gamma` for the uniform kernel, `radius`
+    /// and `sharpness` for the Gaussian one); cells that thereby become equal are kept once, at the first position. Indices count the
     /// cells that remain.
     public func cells() throws(GridError) -> [Cell] {
         var total = 1
@@ -89,6 +90,13 @@ extension Grid {
             var point = zip(settings, counters).map { CellSetting(name: $0.name, value: $0.values[$1]) }
             if point.contains(where: { $0.name == "loss" && $0.value == "ce" }) {
                 point.removeAll { GridKey.named($0.name)?.isSmoothing ?? false }
+            } else {
+                // Each kernel keeps its own spread: --radius (and --sharpness) for the uniform one, --gamma for the
+                // Gaussian one; `kernel = uniform | gaussian` crossed with both would otherwise make cells
+                // thermo train refuses.
+                let kernel = point.first { $0.name == "kernel" }?.value ?? Self.fixedValue("--kernel", in: fixed) ?? "uniform"
+                let foreign: Set<String> = kernel == "gaussian" ? ["radius", "sharpness"] : ["gamma"]
+                point.removeAll { foreign.contains($0.name) }
             }
             if seen.insert(point).inserted { points.append(point) }
             // Advance the counters like an odometer: the last setting fastest.
@@ -108,6 +116,15 @@ extension Grid {
             return Cell(index: index, id: Self.cellID(index: index, settings: named, width: width), settings: point,
                         arguments: Self.arguments(point) + (crossEntropy ? fixedForCrossEntropy : fixed))
         }
+    }
+
+    /// The value of `flag` among the fixed `flags` (`--kernel gaussian` or `--kernel=gaussian`), if given.
+    static func fixedValue(_ flag: String, in flags: [String]) -> String? {
+        for (i, word) in flags.enumerated() {
+            if word == flag, i + 1 < flags.count { return flags[i + 1] }
+            if word.hasPrefix(flag + "=") { return String(word.dropFirst(flag.count + 1)) }
+        }
+        return nil
     }
 
     /// `flags` without the smoothing flags (`--radius 0.1`, `--smooth=2`, …) and their values.

@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// The files of one cell, in `DIR/cells/ID/`: what the run writes and what the sweep keeps about it.
 public struct CellFiles: Sendable {
@@ -26,7 +27,7 @@ public struct CellFiles: Sendable {
     /// The cell's summary, if it has a readable one.
     public func result() -> CellResult? {
         guard let data = FileManager.default.contents(atPath: summary.path) else { return nil }
-        return try? JSONDecoder().decode(CellResult.self, from: data)
+        return try? ThermoJSON.decoder().decode(CellResult.self, from: data)
     }
 
     /// The last attempt, if any.

@@ -41,6 +41,19 @@ import Testing
         #expect(fixed[1].arguments == ["--loss", "plea", "--samples", "8", "--epochs", "3", "--sharpness=20", "--smooth", "2", "--lr", "0.1"])
     }
 
+    @Test("Each kernel keeps its own spread: uniform cells drop gamma, Gaussian cells drop radius and sharpness")
+    func kernelCells() throws {
+        let cells = try parseGrid("kernel = uniform | gaussian\nradius = 0.01 | 0.1\ngamma = 10 | 100", fixed: ["--loss", "pla", "--smooth", "1"]).cells()
+        #expect(cells.count == 2 + 2)
+        #expect(cells[0].arguments == ["--kernel", "uniform", "--radius", "0.01", "--loss", "pla", "--smooth", "1"])
+        #expect(cells[1].arguments == ["--kernel", "uniform", "--radius", "0.1", "--loss", "pla", "--smooth", "1"])
+        #expect(cells[2].arguments == ["--kernel", "gaussian", "--gamma", "10", "--loss", "pla", "--smooth", "1"])
+        #expect(cells[3].id == "cell-0003-kernel=gaussian,gamma=100")
+        // A fixed --kernel gaussian makes every cell Gaussian.
+        let fixed = try parseGrid("gamma = 10 | 100\nradius = 0.1", fixed: ["--loss", "pla", "--kernel=gaussian"]).cells()
+        #expect(fixed.map(\.arguments) == [["--gamma", "10", "--loss", "pla", "--kernel=gaussian"], ["--gamma", "100", "--loss", "pla", "--kernel=gaussian"]])
+    }
+
     @Test("Ids are safe file names; very long ones are cut and end in a hash")
     func sanitisedIDs() throws {
         let id = Grid.cellID(index: 3, settings: [CellSetting(name: "data", value: "/data/my mnist/$(x)")])

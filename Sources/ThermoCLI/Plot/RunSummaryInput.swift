@@ -136,7 +136,7 @@ private func readRunSummary(_ path: String) throws -> PlottedRun {
         throw ValidationError("cannot read \(path): \(error.localizedDescription)")
     }
     do {
-        var run = try JSONDecoder().decode(PlottedRun.self, from: data)
+        var run = try ThermoJSON.decoder().decode(PlottedRun.self, from: data)
         run.path = path
         run.settings = completeSettings(data)
         return run
@@ -163,7 +163,7 @@ private func completeSettings(_ summary: Data) -> TrainingConfiguration? {
     guard let root = try? JSONSerialization.jsonObject(with: summary) as? [String: Any], let given = root["configuration"],
           let defaults = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainingConfiguration())),
           let merged = try? JSONSerialization.data(withJSONObject: overlay(defaults, given)) else { return nil }
-    return try? JSONDecoder().decode(TrainingConfiguration.self, from: merged)
+    return try? ThermoJSON.decoder().decode(TrainingConfiguration.self, from: merged)
 }
 
 /// The training settings other than `excluded` in which `runs` are not all alike, in the vocabulary's order (runs
