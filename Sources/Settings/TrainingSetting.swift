@@ -81,7 +81,7 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .dataset: "Data set: mnist, fashion-mnist, kmnist, cifar10 or stl10 (binary versions; default mnist)."
         case .layers: "Layer widths from the input size to the class count."
         case .network: "A network of convolutions, poolings and dense layers: comma-separated convC (3×3 valid convolution to C channels + ReLU; convC:kK:pP for kernel K, padding P), pool (2×2 max-pooling), fcN (dense to N units); or paper-mnist, paper-cifar, paper-stl. Its input is the data set's image shape (3×32×32 for cifar10, 3×96×96 for stl10, else 1×28×28). Not with --layers."
-        case .activation: "Hidden nonlinearity: relu or tanh."
+        case .activation: "Hidden nonlinearity: relu (default) or tanh."
         case .`init`: "Weight initialisation: kaiming-normal (default), kaiming-uniform or pytorch-default."
         case .lr: "Learning rate η (default 1e-4)."
         case .momentum: "Momentum μ (default 0.9)."

@@ -13,10 +13,10 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure training-step throughput against this machine's OpenBLAS GEMM speed.",
         discussion: """
-        Times a full training step (gather a batch, forward, softmax cross-entropy, backward, SGD update) of
-        the given network, and, in the same run, the step's GEMMs alone on the same shapes, then prints ms per
-        step, samples/s, achieved GFLOP/s, the ratio step / GEMMs and the peak memory. Inputs are random
-        bytes: the arithmetic is the same as on MNIST. Figures are medians over --reps repetitions of
+        Times a full training step (gather a batch, forward, softmax cross-entropy, backward, SGD update) of \
+        the given network, and, in the same run, the step's GEMMs alone on the same shapes, then prints ms per \
+        step, samples/s, achieved GFLOP/s, the ratio step / GEMMs and the peak memory. Inputs are random \
+        bytes: the arithmetic is the same as on MNIST. Figures are medians over --reps repetitions of \
         --steps steps; run nothing else meanwhile.
         """
     )

@@ -34,7 +34,7 @@ struct CurvatureCommand: ParsableCommand {
         Examples:
           thermo curvature run.h5
           thermo curvature --checkpoint run.ckpt
-          thermo curvature --checkpoint run.ckpt --radius 0.01 --format json > curvature.json
+          thermo curvature --checkpoint run.ckpt --radius 0.01 --format json > c.json
           thermo curvature --checkpoint small.ckpt --exact
         """)
 

@@ -12,8 +12,8 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Summarise a trace: configuration, layers, what was recorded, progress and the last metrics.",
         discussion: """
-        Opens the trace for SWMR reading, so it works on a trace being written and on one whose writer was
-        killed, as it is (only complete epochs are shown). With --follow it then prints each new epoch as it
+        Opens the trace for SWMR reading, so it works on a trace being written and on one whose writer was \
+        killed, as it is (only complete epochs are shown). With --follow it then prints each new epoch as it \
         completes, until the run ends or its writer disappears.
         """
     )

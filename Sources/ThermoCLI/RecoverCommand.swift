@@ -7,11 +7,11 @@ struct RecoverCommand: ParsableCommand {
         commandName: "recover",
         abstract: "Restore a trace whose writer was killed, so that every HDF5 tool reads it; complete epochs are kept.",
         discussion: """
-        A run killed with SIGKILL leaves HDF5's "open for write" flags in its trace: thermo's own commands read
-        it as it is, but h5py, xarray and h5dump refuse it. This clears the flags (as 'h5clear -s --increment'
-        does), cuts the rows of the unfinished epoch, and sets the status to 'recovered'. Every row kept is read
-        back: when a file cut short or damaged has complete epochs whose data no longer reads, the trace is cut to
-        the last epoch before them (a trace of which no epoch reads back is refused and left as it was). A trace
+        A run killed with SIGKILL leaves HDF5's "open for write" flags in its trace: thermo's own commands read \
+        it as it is, but h5py, xarray and h5dump refuse it. This clears the flags (as 'h5clear -s --increment' \
+        does), cuts the rows of the unfinished epoch, and sets the status to 'recovered'. Every row kept is read \
+        back: when a file cut short or damaged has complete epochs whose data no longer reads, the trace is cut to \
+        the last epoch before them (a trace of which no epoch reads back is refused and left as it was). A trace \
         whose writer is still running is refused. 'thermo train --resume CKPT --trace FILE' recovers by itself.
         """
     )

@@ -21,7 +21,7 @@ struct SweepCommand: ParsableCommand {
 
         Examples:
           thermo sweep grid.txt -o runs/fig3 --jobs 2
-          thermo sweep --grid 'radius = 0.001 … 0.1 log 4' --grid 'seed = 1…2' -o runs/r -- --loss pla --smooth 2 --epochs 20
+          thermo sweep --grid 'radius = 0.001…0.1 log 4' -o r -- --loss pla --smooth 2
           thermo sweep grid.txt -o runs/fig3 --slurm --submit --time 04:00:00 --mem 4G
           thermo sweep --summary runs/fig3 --format csv
           thermo plot sweep runs/fig3 -o fig3.pdf

@@ -24,7 +24,7 @@ struct TemperatureCommand: ParsableCommand {
 
         Examples:
           thermo temperature run.h5
-          thermo temperature run.h5 --layers 1,3 --epochs 40:120 --format csv > late.csv
+          thermo temperature run.h5 --layers 1,3 --epochs 40: --format csv > late.csv
           thermo temperature run.h5 --window 50 --epochs :3
         """)
 

@@ -17,13 +17,13 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a fully-connected or convolutional network with SGD and momentum.",
         discussion: """
         Defaults are the paper's: --lr 1e-4 --momentum 0.9 --batch-size 256 --epochs 120 on 784,784,784,10 ReLU.
-        Per epoch it prints train loss/accuracy and test loss/accuracy; at the end the best and final test
+        Per epoch it prints train loss/accuracy and test loss/accuracy; at the end the best and final test \
         accuracy, wall time and throughput (also as JSON with --summary FILE).
 
         Example (a few seconds on 2 cores, about 97.5% test accuracy):
           thermo train --layers 784,256,10 --lr 0.05 --epochs 3
         A convolutional network (the paper's §5 layout on MNIST is --network paper-mnist):
-          thermo train --network conv8,pool,conv16,pool,fc32,fc10 --lr 0.05 --batch-size 64 --epochs 2
+          thermo train --network conv8,pool,fc32,fc10 --lr 0.05 --batch-size 64
         """
     )
 

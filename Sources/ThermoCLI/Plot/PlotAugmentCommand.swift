@@ -14,17 +14,18 @@ struct PlotAugmentCommand: ParsableCommand {
         discussion: """
         The images are the first --images of epoch --epoch's first mini-batch in the order of --seed (the order \
         thermo train visits them), each augmented from its own stream (seed, augment, epoch, image) exactly as \
-        training augments it; values are shown before standardisation.
+        training augments it; values are shown before standardisation. Without --augment or a part flag the \
+        recipe is paper-cifar.
         """)
 
     @OptionGroup var plot: PlotOptions
     @OptionGroup var data: DataOptions
-    @OptionGroup(title: "Augmentation (default: --augment paper-cifar)") var augmentation: AugmentationOptions
-    @Option(parsing: .unconditional, help: "The run's seed (default 1).")
+    @OptionGroup(title: "Augmentation") var augmentation: AugmentationOptions
+    @Option(parsing: .unconditional, help: "The run's seed.")
     var seed: UInt64 = 1
-    @Option(parsing: .unconditional, help: "The epoch (default 1).")
+    @Option(parsing: .unconditional, help: "The epoch.")
     var epoch: Int = 1
-    @Option(parsing: .unconditional, help: "How many images (default 16).")
+    @Option(parsing: .unconditional, help: "How many images.")
     var images: Int = 16
 
     func run() throws {

@@ -9,9 +9,9 @@ struct PlotKernelCommand: ParsableCommand {
         discussion: "No input: the curves are computed from eqs. (5)–(6). Default R = 1 and k = 4, 8, 16, 32.")
 
     @OptionGroup var plot: PlotOptions
-    @Option(parsing: .unconditional, help: "R, the half-edge of the hypercube (default 1).")
+    @Option(parsing: .unconditional, help: "R, the half-edge of the hypercube.")
     var radius: Double = 1
-    @Option(help: ArgumentHelp("Sharpnesses k, comma-separated (default 4,8,16,32).", valueName: "k1,k2,…"))
+    @Option(help: ArgumentHelp("Sharpnesses k, comma-separated.", valueName: "k1,k2,…"))
     var sharpness: String = "4,8,16,32"
 
     func run() throws {
