@@ -37,7 +37,8 @@ public struct NetworkBenchmark {
         var blas: String
         var blasKernel: String
         var blasKernelNote: String?
-        var openblasCoretype: String?
+        /// `OPENBLAS_CORETYPE` as the run saw it, "(unset)" when it was not set (present in the JSON either way).
+        var openblasCoretype: String
         var stepMilliseconds: StepBenchmark.Stat
         var imagesPerSecond: Double
         var stepGFLOP: Double
@@ -57,19 +58,21 @@ public struct NetworkBenchmark {
         var pytorchReference: String
 
         public func table() -> String {
-            var s = "thermo bench — \(network), batch \(batch), \(threads) BLAS threads\n"
+            var s = "thermo bench — \(network), batch \(batch), \(threads) BLAS thread\(threads == 1 ? "" : "s")\n"
             s += "OpenBLAS: \(blas)\n\(blasKernel)\n"
-            s += "OPENBLAS_CORETYPE=\(openblasCoretype ?? "(unset)")\n"
+            s += "OPENBLAS_CORETYPE=\(openblasCoretype)\n"
             if let blasKernelNote { s += "note: \(blasKernelNote)\n" }
-            s += String(format: "training step          %8.2f ms (min %.2f, max %.2f)   %7.1f images/s   %6.1f GFLOP/s (%.2f GFLOP per step)\n",
-                        stepMilliseconds.median, stepMilliseconds.min, stepMilliseconds.max, imagesPerSecond, achievedGFLOPS, stepGFLOP)
+            s += String(format: "training step          %8.2f ms (min %.2f, max %.2f)   %7.1f images/s   %6.1f GFLOP/s (%@ GFLOP per step)\n",
+                        stepMilliseconds.median, stepMilliseconds.min, stepMilliseconds.max, imagesPerSecond, achievedGFLOPS, NumberText.significant(stepGFLOP, digits: 3))
             s += String(format: "SGEMM 2048³            %6.1f GFLOP/s (this machine's practical peak, measured in this run)\n", sgemmGFLOPS)
             s += String(format: "peak resident memory   %6.1f MB (the plain trainer alone)\n", peakResidentMB)
             if let peakWithSmoothingMB {
                 s += String(format: "  with one smoothing trainer at a time beside it: %.1f MB (the largest)\n", peakWithSmoothingMB)
             }
+            let nameWidth = smoothing.keys.map(\.count).max() ?? 0
             for (name, v) in smoothing.sorted(by: { $0.key < $1.key }) {
-                s += String(format: "%@: %8.2f ms per step = %.2f× the plain step\n", name, v[0], v[1])
+                let padded = name + ":" + String(repeating: " ", count: nameWidth - name.count)
+                s += padded + String(format: " %8.2f ms per step = %.2f× the plain step\n", v[0], v[1])
             }
             if let a = augmentation {
                 s += String(format: "augmentation %@: gathering a batch %.2f ms with it, %.2f ms without: +%.2f ms = %.2f %% of the plain step (target < 5 %%: %@)\n",
@@ -134,7 +137,7 @@ public struct NetworkBenchmark {
         let kernel = BLASKernel.current
         return Report(network: architecture.description, batch: batch, threads: BLAS.threads, blas: BLAS.configuration,
                       blasKernel: kernel.description, blasKernelNote: kernel.note,
-                      openblasCoretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+                      openblasCoretype: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)",
                       stepMilliseconds: StepBenchmark.Stat(min: times.min() ?? 0, median: stepMedian, max: times.max() ?? 0),
                       imagesPerSecond: Double(batch) / stepMedian * 1000, stepGFLOP: flops / 1e9,
                       achievedGFLOPS: flops / stepMedian / 1e6, sgemmGFLOPS: sgemmRate(),

@@ -50,7 +50,8 @@ public struct StepBenchmark {
         var stepGFLOP: Double
         var achievedGFLOPS: Double
         var shapes: [ShapeRate]
-        var peak2048GFLOPS: Double
+        /// SGEMM 2048³ in this run (the machine's practical peak; the same name as `thermo bench --network`'s).
+        var sgemmGFLOPS: Double
         var peakResidentMB: Double
         /// Median ms of the step's parts, timed separately: gather, forward, loss+backward, SGD update.
         var parts: [String: Double]
@@ -59,7 +60,7 @@ public struct StepBenchmark {
         var pytorchReference: String
 
         public func table(threads: Int) -> String {
-            var s = "thermo bench — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), \(threads) BLAS threads\n"
+            var s = "thermo bench — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), \(threads) BLAS thread\(threads == 1 ? "" : "s")\n"
             s += "OpenBLAS: \(blas)\n"
             s += "\(blasKernel)\n"
             if let blasKernelNote { s += "note: \(blasKernelNote)\n" }
@@ -70,11 +71,13 @@ public struct StepBenchmark {
             s += String(format: "step / GEMMs           %7.3f   (min %.3f, max %.3f; target ≤ 1.15)\n", ratio.median, ratio.min, ratio.max)
             s += "GEMM shapes (m×n×k, as this step calls them):\n"
             for r in shapes {
-                s += String(format: "  %-14@ %5d×%5d×%5d  %7.3f ms  %6.1f GFLOP/s\n", r.role, r.m, r.n, r.k, r.milliseconds, r.gflops)
+                // Swift pads a String itself: %-14@ does not pad on Linux.
+                s += "  " + r.role.padding(toLength: max(14, r.role.count), withPad: " ", startingAt: 0)
+                    + String(format: " %5d×%5d×%5d  %7.3f ms  %6.1f GFLOP/s\n", r.m, r.n, r.k, r.milliseconds, r.gflops)
             }
             s += "parts of the step (timed separately, ms): " + parts.sorted { $0.key < $1.key }
                 .map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ") + "\n"
-            s += String(format: "SGEMM 2048³            %6.1f GFLOP/s (practical peak)\n", peak2048GFLOPS)
+            s += String(format: "SGEMM 2048³            %6.1f GFLOP/s (practical peak)\n", sgemmGFLOPS)
             s += String(format: "peak resident memory   %6.1f MB\n", peakResidentMB)
             if !smoothing.isEmpty {
                 s += "smoothing losses, per step relative to a cross-entropy step (medians of interleaved repetitions):\n"
@@ -90,7 +93,9 @@ public struct StepBenchmark {
         }
     }
 
+    /// The minimum, median and maximum of a timing over the repetitions.
     public struct Stat: Codable { public var min: Double, median: Double, max: Double }
+    /// One smoothing loss's step, shared-prefix and naive, against the plain step.
     public struct SmoothingRate: Codable {
         var loss: String
         var sharedMilliseconds: Double
@@ -98,6 +103,7 @@ public struct StepBenchmark {
         var naiveMilliseconds: Double
         var naiveRatio: Stat
     }
+    /// One GEMM shape of the step and its rate.
     public struct ShapeRate: Codable { var role: String, m: Int, n: Int, k: Int, milliseconds: Double, gflops: Double }
 
     var shapes: [Shape] {
@@ -162,7 +168,7 @@ public struct StepBenchmark {
                       blasKernel: kernel.description, blasKernelNote: kernel.note,
                       stepMilliseconds: stat(stepTimes), gemmMilliseconds: stat(gemmTimes), ratio: stat(ratios),
                       samplesPerSecond: samplesPerSecond, stepGFLOP: flops / 1e9,
-                      achievedGFLOPS: achieved, shapes: shapeRates, peak2048GFLOPS: median(peaks),
+                      achievedGFLOPS: achieved, shapes: shapeRates, sgemmGFLOPS: median(peaks),
                       peakResidentMB: peakResidentMegabytes(),
                       parts: partMedians, smoothing: smoothingRows,
                       pytorchReference: "PyTorch 2.13 CPU, same step, 2 threads: 19.1 ms = 1.42× its GEMMs (measured with its baseline script bench_train.py --threads 2 on 2026-11-29, 2-core AMD EPYC; not measured in this run: scripts/bench-vs-pytorch measures both side by side)")

@@ -148,6 +148,7 @@ extension TraceRecording {
     }
 }
 
+/// A `--record` value that cannot be parsed, with what is accepted instead.
 public struct TraceRecordingError: Error, Sendable, CustomStringConvertible {
     /// What is wrong and what is accepted.
     public let message: String
