@@ -8,7 +8,7 @@ struct PlotSweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Best and final test accuracy against the radius R, one line per layer set U (Figures 3–5).",
         discussion: """
-        INPUTS are summary files written by 'thermo train --summary FILE', or folders of them, or a sweep folder (thermo sweep -o DIR). Runs with the same loss, U, y and R that differ in the seed alone are averaged (error bars: one sample standard deviation; none for a single run); runs that differ in other settings (--lr, --epochs, …) get lines of their own, named in the key; cross-entropy runs are drawn as a horizontal reference; several y (4 and 8) give darker and lighter lines; PLA and PLEA get a row each.
+        INPUTS are summary files written by 'thermo train --summary FILE', or folders of them, or a sweep folder (thermo sweep -o DIR) or one of its cells. Runs with the same loss, U, y and R that differ in the seed alone are averaged (error bars: one sample standard deviation; none for a single run); runs that differ in other settings (--lr, --epochs, …) get lines of their own, named in the key; cross-entropy runs are drawn as a horizontal reference; several y (4 and 8) give darker and lighter lines; PLA and PLEA get a row each.
         """)
 
     @OptionGroup var plot: PlotOptions
