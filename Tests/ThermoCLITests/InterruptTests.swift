@@ -57,9 +57,10 @@ import TestSupport
         #expect(inspect.stdout.contains("12 complete epochs"))
     }
 
-    @Test("SIGQUIT (Ctrl-\\) stops training like SIGTERM: no crash report, a checkpoint, the resume command, status 131",
-          .enabled(if: TestPaths.sharedMNIST != nil, "real MNIST is not in ../shared/data/mnist"))
-    func sigquitStopsInOrder() throws {
+    @Test("SIGQUIT (Ctrl-\\) and SIGHUP (a closed terminal) stop training like SIGTERM: no crash report, a checkpoint, the resume command, status 128 + signal",
+          .enabled(if: TestPaths.sharedMNIST != nil, "real MNIST is not in ../shared/data/mnist"), arguments: [SIGQUIT, SIGHUP])
+    func sigquitStopsInOrder(_ stop: Int32) throws {
+        let name = stop == SIGQUIT ? "SIGQUIT" : "SIGHUP"
         let folder = TestPaths.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out.txt"), err = folder.appendingPathComponent("err.txt")
@@ -78,11 +79,11 @@ import TestSupport
         while Date() < deadline, !((try? String(contentsOf: out, encoding: .utf8)) ?? "").contains("epoch  1/50") {
             usleep(20_000)
         }
-        kill(process.processIdentifier, SIGQUIT)
+        kill(process.processIdentifier, stop)
         process.waitUntilExit()
         let stderr = try String(contentsOf: err, encoding: .utf8)
-        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + 3, "stderr: \(stderr)")
-        #expect(stderr.contains("stopped by SIGQUIT") && stderr.contains("Continue with: \(TestPaths.thermoBinary.path) train --resume thermo.ckpt"))
+        #expect(process.terminationReason == .exit && process.terminationStatus == 128 + stop, "stderr: \(stderr)")
+        #expect(stderr.contains("stopped by \(name)") && stderr.contains("Continue with: \(TestPaths.thermoBinary.path) train --resume thermo.ckpt"))
         #expect(!stderr.contains("crash"), "no crash report: \(stderr)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("thermo.ckpt").path))
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("run.json"))) as! [String: Any]
