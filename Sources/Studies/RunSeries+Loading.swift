@@ -92,29 +92,37 @@ extension RunSeries {
             if let earlier = runs[..<i].first(where: { holdSameNumbers($0, run) }) {
                 let first = earlier.path == run.path ? "\(earlier.path) (run \(earlier.label))" : earlier.path
                 let second = earlier.path == run.path ? "run \(run.label)" : run.path
-                throw StudyError(.input, "\(first) and \(second) hold the same numbers (every layer's S and σ agree to 5 digits at every position): one is a copy or an export of the other, and it would count twice; give each run once")
+                throw StudyError(.input, "\(first) and \(second) hold the same numbers (a layer's S and σ agree to 5 digits at every epoch both hold): one is a copy or an export of the other, and it would count twice; give each run once")
             }
         }
     }
 
-    /// Whether two runs hold the same curves: the same layers at the same positions, with S and σ (whichever both
-    /// have, at least one) equal to a relative 1e-5 everywhere — a trace and its exported table, or two copies of
-    /// a table. Runs of different seeds differ in the first digits; curves of fewer than two points are not compared.
+    /// Whether two runs hold the same curves: a layer of one and the layer of the same label in the other agree —
+    /// S and σ (whichever both have, at least one) equal to a relative 1e-5 — at every position they share, and
+    /// they share at least three. That is a trace beside a table exported from it (all of it, or some layers or
+    /// epochs), or two copies of a table. Runs of different seeds differ in the first digits.
     static func holdSameNumbers(_ a: RunSeries, _ b: RunSeries) -> Bool {
-        guard a.layers.count == b.layers.count, !a.layers.isEmpty else { return false }
-        func agree(_ x: [Double]?, _ y: [Double]?) -> Bool? {
-            guard let x, let y else { return nil }
-            guard x.count == y.count else { return false }
-            return zip(x, y).allSatisfy { u, v in
-                u == v || (u.isFinite && v.isFinite && abs(u - v) <= 1e-5 * max(abs(u), abs(v)))
+        func agree(_ x: [Double]?, _ i: [Int], _ y: [Double]?, _ j: [Int]) -> Bool? {
+            guard let x, let y, x.count > i.max() ?? -1, y.count > j.max() ?? -1 else { return nil }
+            return zip(i, j).allSatisfy { k, m in
+                let u = x[k], v = y[m]
+                return u == v || (u.isFinite && v.isFinite && abs(u - v) <= 1e-5 * max(abs(u), abs(v)))
             }
         }
-        for (p, q) in zip(a.layers, b.layers) {
-            guard p.positions.count >= 2, p.positions == q.positions else { return false }
-            let checks = [agree(p.signal, q.signal), agree(p.noise, q.noise)].compactMap { $0 }
-            guard !checks.isEmpty, checks.allSatisfy({ $0 }) else { return false }
+        for p in a.layers {
+            for q in b.layers where q.layer == p.layer {
+                var index: [Double: Int] = [:]
+                for (k, position) in p.positions.enumerated() { index[position] = k }
+                let shared = q.positions.enumerated().compactMap { m, position in index[position].map { ($0, m) } }
+                guard shared.count >= 3 else { continue }
+                let i = shared.map(\.0), j = shared.map(\.1)
+                // A layer whose S is 0 throughout (a dead layer in both seeds) tells nothing.
+                guard let signal = p.signal ?? p.noise, i.contains(where: { $0 < signal.count && signal[$0] != 0 }) else { continue }
+                let checks = [agree(p.signal, i, q.signal, j), agree(p.noise, i, q.noise, j)].compactMap { $0 }
+                if !checks.isEmpty && checks.allSatisfy({ $0 }) { return true }
+            }
         }
-        return true
+        return false
     }
 
     /// The file `path` names, with symbolic links, `.` and `..` resolved (the path itself when it cannot be).

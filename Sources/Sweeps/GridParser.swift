@@ -200,8 +200,11 @@ public struct GridParser {
             for value in expanded {
                 let normal = try check(value, key: key, column: itemColumn, source: source)
                 // A set beside the list: a linear search made a 10,000-value setting take seconds (found by fuzzing).
-                guard seen.insert(normal).inserted else {
-                    throw GridError(source: source, column: itemColumn, "\(key.name) lists \(normal) twice; give each value once")
+                // Values are compared as what they mean: seed 1 and 01, lr 0.1, 0.10 and 1e-1 are one run each.
+                guard seen.insert(Self.identity(normal, key: key)).inserted else {
+                    let first = values.first { Self.identity($0, key: key) == Self.identity(normal, key: key) } ?? normal
+                    let written = first == normal ? "\(normal) twice" : "\(first) and \(normal), the same value,"
+                    throw GridError(source: source, column: itemColumn, "\(key.name) lists \(written); give each value once")
                 }
                 values.append(normal)
             }
@@ -265,6 +268,15 @@ public struct GridParser {
     }
 
     /// Checks one value against its key and returns it in the form passed to `thermo train`.
+    /// What a checked value means, for finding repeats: whole numbers and numbers by their value, others as written.
+    static func identity(_ value: String, key: GridKey) -> String {
+        switch key.kind {
+        case .integer: Int(value).map(String.init) ?? value
+        case .number: Double(value).map { "\($0)" } ?? value
+        default: value
+        }
+    }
+
     func check(_ value: String, key: GridKey, column: Int, source: String) throws(GridError) -> String {
         let fail = { (message: String) in GridError(source: source, column: column, message) }
         switch key.kind {

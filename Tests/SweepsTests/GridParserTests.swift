@@ -110,6 +110,8 @@ func parseGrid(_ text: String, flags: [String] = [], fixed: [String] = []) throw
         Bad(text: "seed = 3…1", source: "grid.txt line 1", column: 8, says: "runs downwards"),
         Bad(text: "seed = 1 … 10 log 4", source: "grid.txt line 1", column: 8, says: "whole numbers"),
         Bad(text: "seed = 1 | 1", source: "grid.txt line 1", column: 12, says: "lists 1 twice"),
+        Bad(text: "seed = 1 | 01", source: "grid.txt line 1", column: 12, says: "lists 1 and 01, the same value,"),
+        Bad(text: "lr = 0.1 | 0.2 | 1e-1", source: "grid.txt line 1", column: 18, says: "lists 0.1 and 1e-1, the same value,"),
         Bad(text: "samples = -1", source: "grid.txt line 1", column: 11, says: "at least 0"),
         Bad(text: "loss = ce | adam", source: "grid.txt line 1", column: 13, says: "one of ce, pla, plea"),
         Bad(text: "smooth = 1,,2", source: "grid.txt line 1", column: 10, says: "weight layers"),

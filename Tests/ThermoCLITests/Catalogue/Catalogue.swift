@@ -365,6 +365,13 @@ extension BadInput {
         .failure("fit-cooling", "two tables holding the same numbers (a copy under another name)", ["fit-cooling", "t.csv", "u.csv", "--from", "1"],
                  "t.csv and u.csv hold the same numbers", setup: { try $0.write("t.csv", table()); try $0.write("u.csv", table()) },
                  unchanged: ["t.csv", "u.csv"]),
+        .failure("fit-cooling", "a table beside a part of itself (layer 1 only)", ["fit-cooling", "t.csv", "part.csv", "--from", "1"],
+                 "t.csv and part.csv hold the same numbers",
+                 setup: { w in
+                     try w.write("t.csv", table())
+                     let lines = table().split(separator: "\n")
+                     try w.write("part.csv", ([lines[0]] + lines.dropFirst().filter { $0.split(separator: ",")[1] == "1" }).joined(separator: "\n") + "\n")
+                 }, unchanged: ["t.csv", "part.csv"]),
         .failure("fit-cooling", "--block-length as long as the window", ["fit-cooling", "t.csv", "--from", "1", "--bootstrap", "20", "--block-length", "40"],
                  "a bootstrap block of 40 epochs is not shorter than the 40 epochs in the window [1, 40]: every replicate would be the data themselves (an interval of zero width); the largest block is 39",
                  setup: { try $0.write("t.csv", table()) }),
