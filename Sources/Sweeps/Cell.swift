@@ -94,8 +94,7 @@ extension Grid {
                 // Each kernel keeps its own spread: --radius (and --sharpness) for the uniform one, --gamma for the
                 // Gaussian one; `kernel = uniform | gaussian` crossed with both would otherwise make cells
                 // thermo train refuses.
-                let kernel = point.first { $0.name == "kernel" }?.value ?? Self.fixedValue("--kernel", in: fixed) ?? "uniform"
-                let foreign: Set<String> = kernel == "gaussian" ? ["radius", "sharpness"] : ["gamma"]
+                let foreign = otherKernelsSpread(point)
                 point.removeAll { foreign.contains($0.name) }
             }
             if seen.insert(point).inserted { points.append(point) }
@@ -113,8 +112,8 @@ extension Grid {
         return points.enumerated().map { index, point in
             let named = point.filter { varied.contains($0.name) }
             let crossEntropy = point.contains { $0.name == "loss" && $0.value == "ce" }
-            return Cell(index: index, id: Self.cellID(index: index, settings: named, width: width), settings: point,
-                        arguments: Self.arguments(point) + (crossEntropy ? fixedForCrossEntropy : fixed))
+            let own = crossEntropy ? fixedForCrossEntropy : Self.droppingFlags(fixed) { otherKernelsSpread(point).contains($0.name) }
+            return Cell(index: index, id: Self.cellID(index: index, settings: named, width: width), settings: point, arguments: Self.arguments(point) + own)
         }
     }
 
@@ -127,13 +126,25 @@ extension Grid {
         return nil
     }
 
+    /// The settings that belong to the other kernel than the cell's (`point`'s `kernel`, else the fixed `--kernel`,
+    /// else uniform): `gamma` for the uniform kernel, `radius` and `sharpness` for the Gaussian one.
+    func otherKernelsSpread(_ point: [CellSetting]) -> Set<String> {
+        let kernel = point.first { $0.name == "kernel" }?.value ?? Self.fixedValue("--kernel", in: fixed) ?? "uniform"
+        return kernel == "gaussian" ? ["radius", "sharpness"] : ["gamma"]
+    }
+
     /// `flags` without the smoothing flags (`--radius 0.1`, `--smooth=2`, …) and their values.
     static func droppingSmoothingFlags(_ flags: [String]) -> [String] {
+        droppingFlags(flags) { $0.isSmoothing }
+    }
+
+    /// `flags` without the flags whose grid key satisfies `drop`, and their values.
+    static func droppingFlags(_ flags: [String], where drop: (GridKey) -> Bool) -> [String] {
         var kept: [String] = []
         var i = 0
         while i < flags.count {
             let word = flags[i]
-            if word.hasPrefix("--"), let key = GridKey.named(String(word.dropFirst(2).split(separator: "=", maxSplits: 1)[0])), key.isSmoothing {
+            if word.hasPrefix("--"), let key = GridKey.named(String(word.dropFirst(2).split(separator: "=", maxSplits: 1)[0])), drop(key) {
                 i += word.contains("=") ? 1 : 2
                 continue
             }

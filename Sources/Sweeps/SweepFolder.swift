@@ -218,6 +218,20 @@ public struct SweepFolder: Sendable {
         }
     }
 
+    /// `DIR/discarded/TIME/` for cells moved aside now (not created): TIME to the second, with `-2`, `-3`, … when
+    /// a folder of that second exists already (two replacements within one second).
+    private func newDiscardFolder() -> URL {
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
+        let discarded = root.appendingPathComponent("discarded")
+        var folder = discarded.appendingPathComponent(stamp)
+        var n = 2
+        while FileManager.default.fileExists(atPath: folder.path) {
+            folder = discarded.appendingPathComponent("\(stamp)-\(n)")
+            n += 1
+        }
+        return folder
+    }
+
     /// With `--force` over a damaged or missing manifest: moves the manifest (renamed `manifest.json` +
     /// `manifestSuffix`; nil: there is none) and every cell folder to `DIR/discarded/TIME/` (nothing is deleted;
     /// which grid they belonged to cannot be read any more). Refused while a cell runs.
@@ -227,8 +241,7 @@ public struct SweepFolder: Sendable {
         for name in cellFolders where CellLock.isHeld(at: cellsFolder.appendingPathComponent(name).appendingPathComponent(".lock")) {
             throw SweepError.conflict("cell \(name) of the sweep in \(root.path) is running; wait for it to end (or stop it) before replacing the sweep")
         }
-        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
-        let discardFolder = root.appendingPathComponent("discarded").appendingPathComponent(stamp)
+        let discardFolder = newDiscardFolder()
         do {
             try fm.createDirectory(at: discardFolder, withIntermediateDirectories: true)
             if let manifestSuffix {
@@ -264,8 +277,7 @@ public struct SweepFolder: Sendable {
                 moves.append((files(match).folder, files(cell).folder))
             }
         }
-        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
-        let discardFolder = root.appendingPathComponent("discarded").appendingPathComponent(stamp)
+        let discardFolder = newDiscardFolder()
         var discarded = 0
         do {
             // Two steps, so that a cell may take a name an old cell had.

@@ -49,6 +49,9 @@ import Testing
         #expect(cells[1].arguments == ["--kernel", "uniform", "--radius", "0.1", "--loss", "pla", "--smooth", "1"])
         #expect(cells[2].arguments == ["--kernel", "gaussian", "--gamma", "10", "--loss", "pla", "--smooth", "1"])
         #expect(cells[3].id == "cell-0003-kernel=gaussian,gamma=100")
+        // Fixed spreads go with their kernel too.
+        let both = try parseGrid("kernel = uniform | gaussian", fixed: ["--loss", "pla", "--radius", "0.1", "--gamma=10"]).cells()
+        #expect(both.map(\.arguments) == [["--kernel", "uniform", "--loss", "pla", "--radius", "0.1"], ["--kernel", "gaussian", "--loss", "pla", "--gamma=10"]])
         // A fixed --kernel gaussian makes every cell Gaussian.
         let fixed = try parseGrid("gamma = 10 | 100\nradius = 0.1", fixed: ["--loss", "pla", "--kernel=gaussian"]).cells()
         #expect(fixed.map(\.arguments) == [["--gamma", "10", "--loss", "pla", "--kernel=gaussian"], ["--gamma", "100", "--loss", "pla", "--kernel=gaussian"]])

@@ -89,6 +89,20 @@ import TestSupport
         #expect(s.folder.files(manifest.cells[1]).state() == .completed)
     }
 
+    @Test("Two --force replacements within one second move their cells to two discarded/ folders")
+    func twoReplacementsInOneSecond() throws {
+        let s = try SweepFixture("seed = 1…2")
+        defer { s.cleanUp() }
+        try s.completeTwoCells(from: 0)
+        for seed in [3, 4] {
+            let grid = try parseGrid("seed = \(seed)")
+            let (manifest, _) = try s.folder.prepare(grid: grid, cells: try grid.cells(), workingDirectory: "/", thermoVersion: "t", force: true)
+            try FileManager.default.createDirectory(at: s.folder.files(manifest.cells[0]).folder, withIntermediateDirectories: true)
+        }
+        let discarded = try FileManager.default.contentsOfDirectory(atPath: s.folder.root.appendingPathComponent("discarded").path)
+        #expect(discarded.count == 2, "\(discarded)")
+    }
+
     @Test("A non-empty folder that is no sweep is refused; a file as -o too")
     func foreignFolder() throws {
         let base = TestPaths.temporaryFolder("thermo-sweeps")
