@@ -25,12 +25,16 @@ struct BenchCommand: ParsableCommand {
     var layers: String?
     @Option(help: ArgumentHelp("Instead of --layers, a network SPEC as for 'thermo train --network' (paper-mnist, paper-cifar, paper-stl, or tokens convC, pool, fcN); the input is 3×32×32 for paper-cifar, 3×96×96 for paper-stl, else 1×28×28.", valueName: "SPEC"))
     var network: String?
-    @Option(parsing: .unconditional, help: "Mini-batch size.")
-    var batchSize = 256
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Mini-batch size (default 256).")
+    var givenBatchSize: Int?
+    /// `--batch-size`, 256 when not given (nil above tells whether it was, for the modes it does not apply to).
+    var batchSize: Int { givenBatchSize ?? 256 }
     @Option(parsing: .unconditional, help: "Threads (default: the number of cores): OpenBLAS's for a fully-connected network; for one with convolutions, blocks of each batch's rows run at once, one OpenBLAS thread each.")
     var threads: Int?
-    @Option(parsing: .unconditional, help: "Steps per repetition.")
-    var steps = 20
+    @Option(name: .customLong("steps"), parsing: .unconditional, help: "Steps per repetition (default 20).")
+    var givenSteps: Int?
+    /// `--steps`, 20 when not given.
+    var steps: Int { givenSteps ?? 20 }
     @Option(parsing: .unconditional, help: "Repetitions (the median is reported).")
     var reps = 9
     @Flag(help: "Also time PLA steps (y = 4, R = 0.01) for U = {1}, …, {L−1}, hidden and all, shared-prefix and naive; with --network, for each hidden dense layer and conv3 (or the last convolution).")
@@ -64,6 +68,9 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--network times training steps; it cannot be combined with --recording, --analysis or --curvature")
         }
         if keepTrace != nil && !analysis { throw ValidationError("--keep-trace goes with --analysis") }
+        if analysis, let first = [("--layers", layers != nil), ("--batch-size", givenBatchSize != nil), ("--steps", givenSteps != nil)].first(where: \.1) {
+            throw ValidationError("\(first.0) does not apply to --analysis, which times fixed workloads (a 4 × 10,000-epoch fit, a 120-epoch trace); drop it")
+        }
         if layers != nil && network != nil { throw ValidationError("--layers and --network both describe the network; give one of them") }
         if augment != nil && network == nil { throw ValidationError("--augment goes with --network (the augmentation is timed against that network's step)") }
     }
@@ -128,6 +135,9 @@ struct BenchCommand: ParsableCommand {
             return n
         }
         guard widths.count >= 2 else { throw ValidationError("--layers needs at least two widths") }
+        if smoothing && widths.count < 3 {
+            throw ValidationError("--smoothing times PLA on hidden layers; --layers \(layers) has none (give at least three widths, e.g. 784,256,10)")
+        }
         // The same memory check as a training run's, before anything is allocated.
         var sized = TrainingConfiguration()
         sized.architecture = Architecture(widths: widths, activation: .relu)

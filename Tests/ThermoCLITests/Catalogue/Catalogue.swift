@@ -570,6 +570,8 @@ extension BadInput {
         .usage("bench", "--batch-size 0", ["bench", "--batch-size", "0"], "must be positive"),
         .usage("bench", "--steps-per-epoch 0", ["bench", "--recording", "--steps-per-epoch", "0"], "--steps-per-epoch must be positive"),
         .usage("bench", "--steps-per-epoch without --recording", ["bench", "--steps-per-epoch", "3"], "--steps-per-epoch goes with --recording"),
+        .usage("bench", "--analysis with --layers", ["bench", "--analysis", "--layers", "784,32,10"], "--layers does not apply to --analysis"),
+        .usage("bench", "--smoothing without a hidden layer", ["bench", "--smoothing", "--layers", "784,10"], "--smoothing times PLA on hidden layers; --layers 784,10 has none"),
         .usage("bench", "--recording with --smoothing", ["bench", "--recording", "--smoothing"], "--recording cannot be combined with --smoothing"),
         .usage("bench", "--network with --curvature", ["bench", "--network", "conv8,pool,fc10", "--curvature"],
                "--network times training steps; it cannot be combined with --recording, --analysis or --curvature"),
