@@ -111,6 +111,51 @@ struct ErrorTests {
         options.xrange = AxisRange(lower: 2, upper: nil)
         _ = try renderer.document(Fixtures.signal, outputName: "f.png", options: options)
     }
+
+    @Test("A --zoom or --xrange holding one epoch of a curves figure is refused (a line needs two); one holding two is drawn")
+    func lineRangeOfOneEpoch() throws {
+        let renderer = FigureRenderer()
+        let runs = Fixtures.curves.runs
+        do {
+            _ = try renderer.document(CurvesFigure(runs: runs, zoom: AxisRange(lower: 50, upper: 60)), outputName: "c.png")
+            Issue.record("a zoom on one epoch was drawn")
+        } catch {
+            #expect("\(error)".contains("--zoom 50:60 holds 1 of the data's epochs (50); a line needs two"), "\(error)")
+        }
+        var options = FigureOptions()
+        options.xrange = AxisRange(lower: 6.5, upper: 7.5)
+        do {
+            _ = try renderer.document(CurvesFigure(runs: runs), outputName: "c.png", options: options)
+            Issue.record("an --xrange on one epoch was drawn")
+        } catch {
+            #expect("\(error)".contains("--xrange 6.5:7.5 holds 1 of the data's epochs (7); a line needs two"), "\(error)")
+        }
+        _ = try renderer.document(CurvesFigure(runs: runs, zoom: AxisRange(lower: 49, upper: 60)), outputName: "c.png")
+        options.xrange = AxisRange(lower: 6.5, upper: 8)
+        _ = try renderer.document(CurvesFigure(runs: runs), outputName: "c.png", options: options)
+    }
+
+    @Test("One radius: the linear R axis stays at R ≥ 0, padded by half the radius either side")
+    func singleRadiusAxis() throws {
+        let figure = SweepFigure(points: [1, 2].map { SweepPoint(loss: "pla", layers: [1], radius: 0.01, samples: 4, seed: UInt64($0), best: 0.9, final: 0.9) })
+        let script = try FigureRenderer().document(figure, outputName: "s.png").script
+        #expect(script.contains("set xrange [0.005:0.015]"), "\(script)")
+        let zero = SweepFigure(points: [SweepPoint(loss: "pla", layers: [1], radius: 1, samples: 4, best: 0.9, final: 0.9)])
+        let text = try FigureRenderer().document(zero, outputName: "s.png").script
+        #expect(text.contains("set xrange [0.5:1.5]"), "\(text)")
+        #expect(!text.contains("set xrange [-"), "\(text)")
+    }
+
+    @Test("Lines that differ only in a training setting (variants) get point types of their own, in the plot and in the key")
+    func variantsHaveOwnPoints() throws {
+        let points = [0.01, 0.1].map { lr in
+            SweepPoint(loss: "pla", layers: [1], radius: 0.01, samples: 4, seed: 1, best: 0.9 + lr, final: 0.9, variant: "lr = \(lr)")
+        }
+        let script = try FigureRenderer().document(SweepFigure(points: points), outputName: "s.png").script
+        let keys = script.split(separator: "\n").filter { $0.contains("NaN with linespoints") }
+        let types = Set(keys.compactMap { line in line.range(of: " pt ").map { line[$0.upperBound...].prefix { $0.isNumber } } })
+        #expect(keys.count == 2 && types.count == 2, "\(keys)")
+    }
 }
 
 /// The data model's arithmetic: sweep aggregation and the script's terminal line.

@@ -120,6 +120,30 @@ struct PlotCommandTests {
         #expect(wrongLabels.stderr.contains("--label was given 1 time for 2 runs"))
     }
 
+    @Test("A copy of a run under another name is refused in curves and sweep; a rerun with other results and a negative --xrange start are drawn")
+    func copiesOfARun() throws {
+        let folder = TestPaths.temporaryFolder("plot")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let runs = folder.appendingPathComponent("P")
+        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+        for seed in 1...2 {
+            try Self.write(Self.summary(loss: "pla", layers: [1], radius: 0.01, seed: seed), to: runs.appendingPathComponent("pla-\(seed).json"))
+        }
+        try FileManager.default.copyItem(at: runs, to: folder.appendingPathComponent("Pc"))
+        let sweep = try runThermo(["plot", "sweep", "P", "Pc", "-o", "s.png"] + small, in: folder)
+        #expect(sweep.status == 64, "\(sweep.stderr)")
+        #expect(sweep.stderr.contains("P/pla-1.json and Pc/pla-1.json hold the same run (identical configuration and per-epoch results): one is a copy of the other, and it would count twice; give each run once"), "\(sweep.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("s.png").path))
+        let curves = try runThermo(["plot", "curves", "P/pla-2.json", "Pc/pla-2.json", "-o", "c.png"] + small, in: folder)
+        #expect(curves.status == 64 && curves.stderr.contains("P/pla-2.json and Pc/pla-2.json hold the same run"), "\(curves.stderr)")
+        // The same configuration with other per-epoch results (a rerun on other hardware) is a run of its own.
+        try Self.write(Self.summary(loss: "pla", layers: [1], radius: 0.01, seed: 1, level: 0.91), to: folder.appendingPathComponent("rerun.json"))
+        let rerun = try runThermo(["plot", "curves", "P/pla-1.json", "rerun.json", "--xrange", "-5:6", "-o", "r.png"] + small, in: folder)
+        try expectFigure(rerun, folder.appendingPathComponent("r.png"), colours: false)
+        let sweepOnce = try runThermo(["plot", "sweep", "P", "-o", "s.png"] + small, in: folder)
+        try expectFigure(sweepOnce, folder.appendingPathComponent("s.png"), colours: false)
+    }
+
     @Test("thermo plot sweep from a folder of summaries")
     func sweep() throws {
         let folder = TestPaths.temporaryFolder("plot")

@@ -169,7 +169,12 @@ public struct SweepFigure: Figure {
         }
         try figure.checkRangeMeetsData(figure.options.xrange, data: radii, what: "radii R")
         let padded: AxisRange = figure.options.xrange ?? {
-            if rMin == rMax { return AxisRange(lower: logx ? rMin / 2 : rMin - max(abs(rMin) * 0.5, 0.5), upper: logx ? rMax * 2 : rMax + max(abs(rMax) * 0.5, 0.5)) }
+            if rMin == rMax {
+                // One radius: half of it either side (a radius of 0 gets ±0.5), never below R = 0 when R ≥ 0.
+                if logx { return AxisRange(lower: rMin / 2, upper: rMax * 2) }
+                let pad = rMin == 0 ? 0.5 : abs(rMin) * 0.5
+                return AxisRange(lower: rMin >= 0 ? max(0, rMin - pad) : rMin - pad, upper: rMax + pad)
+            }
             if logx { let f = pow(rMax / rMin, 0.05); return AxisRange(lower: rMin / f, upper: rMax * f) }
             let pad = 0.05 * (rMax - rMin)
             return AxisRange(lower: max(0, rMin - pad), upper: rMax + pad)
@@ -269,7 +274,11 @@ struct SweepLineStyle {
         let shade = sampleCounts.firstIndex(of: samples) ?? 0
         let colour = shade == 0 ? base : Palette.lighter(base, min(0.6, 0.4 * Double(shade)))
         let dash = variants.count > 1 ? Palette.dash(variants.firstIndex(of: variant) ?? 0) : Palette.dash(s)
-        return (colour, dash, shade == 0 ? Palette.filledPoint(s) : Palette.openPoint(s))
+        // Several variants: each its own point type too, so that lines told apart by their dash alone stay apart
+        // where the dash cannot show (a single radius draws points without a line between them).
+        let v = variants.count > 1 ? variants.firstIndex(of: variant) ?? 0 : 0
+        let point = s + v * sets.count
+        return (colour, dash, shade == 0 ? Palette.filledPoint(point) : Palette.openPoint(point))
     }
 
     /// The dash of the cross-entropy reference of `variant`: dotted, or the variant's dash when there are several.

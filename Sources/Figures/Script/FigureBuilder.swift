@@ -184,14 +184,19 @@ public struct FigureBuilder: Sendable {
     }
 
     /// Checks that `range` (of `option`) holds at least one of the x values `data` (`what`: "epochs", "radii"):
-    /// a range beside the data leaves gnuplot nothing to draw ("all points y value undefined").
-    func checkRangeMeetsData(_ range: AxisRange?, option: String = "--xrange", data: [Double], what: String) throws(FigureError) {
+    /// a range beside the data leaves gnuplot nothing to draw ("all points y value undefined"). With `lines`
+    /// (a figure drawn as lines alone, without points) it must hold two distinct values: one draws no line.
+    func checkRangeMeetsData(_ range: AxisRange?, option: String = "--xrange", data: [Double], what: String,
+                             lines: Bool = false) throws(FigureError) {
         let finite = data.filter(\.isFinite)
         guard let range, let low = finite.min(), let high = finite.max() else { return }
-        if (range.lower.map { $0 > high } ?? false) || (range.upper.map { $0 < low } ?? false)
-            || finite.allSatisfy({ x in (range.lower.map { x < $0 } ?? false) || (range.upper.map { x > $0 } ?? false) }) {
-            let written = "\(range.lower.map(shortNumber) ?? "*"):\(range.upper.map(shortNumber) ?? "*")"
+        let written = "\(range.lower.map(shortNumber) ?? "*"):\(range.upper.map(shortNumber) ?? "*")"
+        let inside = Set(finite.filter { x in !((range.lower.map { x < $0 } ?? false) || (range.upper.map { x > $0 } ?? false)) })
+        if inside.isEmpty {
             throw .invalidOption(option: option, reason: "\(written) holds none of the data's \(what) (\(shortNumber(low))–\(shortNumber(high))); give a range that overlaps them")
+        }
+        if lines, inside.count == 1 {
+            throw .invalidOption(option: option, reason: "\(written) holds 1 of the data's \(what) (\(shortNumber(inside.first!))); a line needs two: widen the range to hold at least two of them (\(shortNumber(low))–\(shortNumber(high)))")
         }
     }
 

@@ -40,7 +40,7 @@ struct PlotOptions: ParsableArguments {
     var font: String?
     @Option(parsing: .unconditional, help: "Font size in points (default 9).")
     var fontSize: Double?
-    @Option(help: ArgumentHelp("Range of the horizontal axis; either end may be empty or *.", valueName: "FROM:TO"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Range of the horizontal axis; either end may be empty or *.", valueName: "FROM:TO"))
     var xrange: String?
     @Flag(inversion: .prefixedNo, help: "Logarithmic horizontal axis (default: the figure's own).")
     var logx: Bool?

@@ -15,7 +15,7 @@ struct PlotCurvesCommand: ParsableCommand {
     var inputs: [String] = []
     @Option(help: ArgumentHelp("A run's name in the key, in input order (repeat once per run).", valueName: "NAME"))
     var label: [String] = []
-    @Option(help: ArgumentHelp("Add a panel zooming into the test accuracy over these epochs.", valueName: "FROM:TO"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Add a panel zooming into the test accuracy over these epochs.", valueName: "FROM:TO"))
     var zoom: String?
     @Flag(help: "Leave out the paler train-accuracy lines.")
     var noTrainAccuracy = false

@@ -49,6 +49,8 @@ struct PlottedRun: Decodable {
     /// Every training setting of the run (those the summary lacks at their defaults, the same for every run), to
     /// tell which runs differ in more than the seed; nil when the configuration cannot be read as one.
     var settings: TrainingConfiguration? = nil
+    /// The summary's configuration object as canonical JSON (sorted keys), to tell a copy of a run from another run.
+    var configurationText: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case status, configuration, epochs, bestTestAccuracy, finalTestAccuracy
@@ -73,7 +75,8 @@ struct PlottedRun: Decodable {
 /// Reads summary files; a folder stands for the `.json` files directly inside it (sorted by name), a sweep folder
 /// (one with a manifest.json written by `thermo sweep`) for the summaries of its cells, in cell order, and a cell
 /// folder of a sweep (one with an attempt.json) for its summary.json. A summary reached twice (the same file under
-/// two names, or a folder and a file in it) is refused: its run would count twice.
+/// two names, or a folder and a file in it) is refused: its run would count twice; so are two summaries of the same
+/// run (a copy under another name: ``PlottedRun/isSameRun(as:)``).
 func loadRunSummaries(_ inputs: [String]) throws -> [PlottedRun] {
     guard !inputs.isEmpty else { throw ValidationError("give at least one summary file (thermo train --summary FILE) or a folder of them") }
     var files: [(input: String, path: String)] = []
@@ -95,7 +98,29 @@ func loadRunSummaries(_ inputs: [String]) throws -> [PlottedRun] {
         }
         seen[identity] = file
     }
-    return try files.map { try readRunSummary($0.path) }
+    let runs = try files.map { try readRunSummary($0.path) }
+    for (j, run) in runs.enumerated() {
+        if let first = runs[..<j].first(where: { $0.isSameRun(as: run) }) {
+            throw ValidationError("\(first.path) and \(run.path) hold the same run (identical configuration and per-epoch results): one is a copy of the other, and it would count twice; give each run once")
+        }
+    }
+    return runs
+}
+
+extension PlottedRun {
+    /// Whether `other` is this run under another name (a copy of its summary): the same configuration and, at
+    /// every epoch, the same test accuracy and train loss. Runs that differ in the seed alone never agree in
+    /// every epoch's numbers; runs without epochs are never taken for one another.
+    func isSameRun(as other: PlottedRun) -> Bool {
+        guard !epochs.isEmpty, epochs.count == other.epochs.count else { return false }
+        let sameConfiguration = settings != nil && other.settings != nil
+            ? settings == other.settings && configurationText == other.configurationText
+            : configurationText != nil && configurationText == other.configurationText
+        return sameConfiguration && zip(epochs, other.epochs).allSatisfy { a, b in
+            a.epoch == b.epoch && a.testAccuracy == b.testAccuracy && a.trainLoss == b.trainLoss
+                && a.trainAccuracy == b.trainAccuracy
+        }
+    }
 }
 
 /// The summary files `input` stands for: itself, or those of a sweep folder, a sweep's cell folder or a folder.
@@ -139,6 +164,7 @@ private func readRunSummary(_ path: String) throws -> PlottedRun {
         var run = try ThermoJSON.decoder().decode(PlottedRun.self, from: data)
         run.path = path
         run.settings = completeSettings(data)
+        run.configurationText = canonicalConfiguration(data)
         return run
     } catch {
         if (path as NSString).lastPathComponent == "attempt.json", (try? JSONDecoder().decode(AttemptRecord.self, from: data)) != nil {
@@ -149,6 +175,13 @@ private func readRunSummary(_ path: String) throws -> PlottedRun {
         }
         throw ValidationError("\(path) is not a thermo run summary (write one with 'thermo train --summary FILE'): \(describe(error))")
     }
+}
+
+/// The summary's "configuration" object as JSON with sorted keys; nil when it does not read as JSON.
+private func canonicalConfiguration(_ summary: Data) -> String? {
+    guard let root = try? JSONSerialization.jsonObject(with: summary) as? [String: Any], let given = root["configuration"],
+          let text = try? JSONSerialization.data(withJSONObject: given, options: [.sortedKeys, .fragmentsAllowed]) else { return nil }
+    return String(decoding: text, as: UTF8.self)
 }
 
 /// The summary's training configuration, with every setting it lacks (a summary of an older thermo, or one
