@@ -31,6 +31,13 @@ struct DataFetchCommand: ParsableCommand {
     @Flag(help: "Replace files that are already there.")
     var force = false
 
+    /// `HTTP://host/x` as `http://host/x`: a URL's scheme is case-insensitive, but the downloader only knows the
+    /// lowercase one ("unsupported URL" otherwise).
+    static func lowercasingScheme(_ mirror: String) -> String {
+        guard let colon = mirror.firstIndex(of: ":") else { return mirror }
+        return mirror[..<colon].lowercased() + mirror[colon...]
+    }
+
     func validate() throws {
         do { _ = try DataSetDescription.named(name) } catch { throw ValidationError("\(error)") }
         let archived = (try? DataSetDescription.named(name))?.archive != nil
@@ -53,7 +60,7 @@ struct DataFetchCommand: ParsableCommand {
         if (try? DataSetDescription.named(name))?.archive != nil {
             let report: BinaryDataSetReport
             do {
-                report = try fetchArchiveDataSet(named: name, to: folder, mirrors: mirrors.isEmpty ? nil : mirrors,
+                report = try fetchArchiveDataSet(named: name, to: folder, mirrors: mirrors.isEmpty ? nil : mirrors.map(Self.lowercasingScheme),
                                                  force: force, log: { printError($0) })
             } catch {
                 throw reportDataCommandError(error, dataSet: name)
@@ -66,7 +73,7 @@ struct DataFetchCommand: ParsableCommand {
         }
         let report: DataSetReport
         do {
-            report = try fetchDataSet(named: name, to: folder, mirrors: mirrors.isEmpty ? nil : mirrors, force: force,
+            report = try fetchDataSet(named: name, to: folder, mirrors: mirrors.isEmpty ? nil : mirrors.map(Self.lowercasingScheme), force: force,
                                       log: { printError($0) })
         } catch {
             throw reportDataCommandError(error, dataSet: name)

@@ -214,15 +214,16 @@ public struct TraceSummary: Codable, Sendable {
         if e.meanGradientNorm != nil { header += "          ‖μ‖          ‖√v‖         median v" }
         if e.withinBatchVariance != nil { header += "     within-batch v" }
         var s = header + "\n"
+        // Widths fixed, so that inf and nan (3 letters) keep the columns aligned.
         for l in e.layerSignal.indices {
             let name = labels.indices.contains(l) ? labels[l] : String(l + 1)
             var line = "    " + String(repeating: " ", count: max(0, 5 - name.count)) + name
-            line += String(format: "  %.4e  %.4e  %.4e  %7.3f  %.4e", e.layerSignal[l], e.layerNoise[l],
+            line += String(format: "  %10.4e  %10.4e  %10.4e  %7.3f  %10.4e", e.layerSignal[l], e.layerNoise[l],
                            e.layerTemperature[l], e.signalToNoise[l], e.weightNorm[l])
             if let m = e.meanGradientNorm, let v = e.gradientStdNorm, let q = e.weightTemperatureMedian {
-                line += String(format: "  %.4e  %.4e  %.4e", m[l], v[l], q[l])
+                line += String(format: "  %10.4e  %10.4e  %10.4e", m[l], v[l], q[l])
             }
-            if let w = e.withinBatchVariance { line += String(format: "  %.4e", w[l]) }
+            if let w = e.withinBatchVariance { line += String(format: "  %10.4e", w[l]) }
             s += line + "\n"
         }
         return s
