@@ -42,7 +42,7 @@ public struct CellFiles: Sendable {
     /// The cell's state, from its files alone:
     /// 1. a process holds its lock: `running`;
     /// 2. its summary says `completed` or `diverged`: that;
-    /// 3. its last attempt has no end (killed), or ended by a stop signal (exit status 128 + SIGINT/SIGTERM:
+    /// 3. its last attempt has no end (killed), or ended by a stop signal (exit status 128 + SIGHUP, SIGINT, SIGQUIT or SIGTERM:
     ///    `thermo train` then stopped at a step boundary and wrote its checkpoint): `interrupted` (it resumes
     ///    from its checkpoint);
     /// 4. its last attempt ended otherwise (an error): `failed` (retried);
@@ -56,7 +56,8 @@ public struct CellFiles: Sendable {
         }
         if let attempt = lastAttempt() {
             if attempt.ended == nil { return .interrupted }
-            let stopped = attempt.exitStatus == 128 + 2 || attempt.exitStatus == 128 + 15
+            // thermo train stops in order, writing its checkpoint, on SIGHUP, SIGINT, SIGQUIT and SIGTERM.
+            let stopped = [SIGHUP, SIGINT, SIGQUIT, SIGTERM].contains { attempt.exitStatus == 128 + $0 }
             return stopped && hasCheckpoint ? .interrupted : .failed
         }
         return hasCheckpoint ? .interrupted : .pending

@@ -137,6 +137,13 @@ import TestSupport
         withExtendedLifetime(lock) {}
         #expect(s.files(5).state(checkingLock: false) == .interrupted)
         #expect(CellState.failed.needsRun && CellState.interrupted.needsRun && !CellState.diverged.needsRun)
+        // Every signal thermo train stops on in order (it writes its checkpoint) leaves a cell interrupted.
+        for status: Int32 in [128 + 1, 128 + 2, 128 + 3, 128 + 15] {
+            try s.writeAttempt(3, exitStatus: status)
+            try Data("x".utf8).write(to: s.files(3).checkpoint)
+            #expect(s.files(3).state() == .interrupted, "exit status \(status)")
+            try FileManager.default.removeItem(at: s.files(3).checkpoint)
+        }
     }
 
     @Test("A damaged manifest is named with what to do")
