@@ -59,9 +59,12 @@ public struct SignalAndNoise: Sendable, Equatable, Codable {
     /// T = σ·σ.
     public static func temperature(noise σ: Double) -> Double { σ * σ }
 
-    /// SNR = S/σ when σ > 0, else +∞: σ = 0 with any S (S = 0 included), and also a σ that is no positive number
-    /// (negative or NaN, which no run produces but a hand-made table may hold).
-    public static func signalToNoise(signal S: Double, noise σ: Double) -> Double { σ > 0 ? S / σ : .infinity }
+    /// SNR = S/σ when σ > 0, else +∞: σ = 0 with any S (S = 0 included), and also a negative σ (which no run
+    /// produces but a hand-made table may hold). NaN when S or σ is NaN (a diverged epoch): not a ratio at all.
+    public static func signalToNoise(signal S: Double, noise σ: Double) -> Double {
+        if S.isNaN || σ.isNaN { return .nan }
+        return σ > 0 ? S / σ : .infinity
+    }
 
     /// The per-weight signal-to-noise ratio ‖μ_l‖₂ / ‖√v_l‖₂ from the two norms, ‖μ_l‖₂ = (Σ_ω μ_ω²)^½ and
     /// ‖√v_l‖₂ = (Σ_ω v_ω)^½ (docs/definitions.md, "Which SNR matters"); +∞ when ‖√v_l‖₂ = 0, as for S/σ.

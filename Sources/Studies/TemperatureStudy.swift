@@ -77,7 +77,8 @@ public struct TemperatureReport: Codable, Sendable {
                 if !s.quantileLevels.isEmpty {
                     quantiles = Dictionary(uniqueKeysWithValues: zip(s.quantileLevels.map(Self.quantileName), s.quantiles))
                     let low = s.quantiles.first!, high = s.quantiles.last!
-                    spread = zip(low, high).map { lo, hi in lo > 0 ? log10(hi / lo) : (hi > 0 ? .infinity : 0) }
+                    // +∞ when only q5 is 0; NaN when both are 0 (every v_ω 0: no spread to speak of) or either is NaN.
+                    spread = zip(low, high).map { lo, hi in lo > 0 ? log10(hi / lo) : (hi > 0 ? .infinity : .nan) }
                 }
                 return Layer(layer: s.layer, number: s.number, epoch: s.positions, lastStep: s.lastSteps, steps: s.stepCounts, signal: s.signal ?? [],
                              noise: noise, temperature: s.temperature ?? [], signalToNoise: s.signalToNoise ?? [],

@@ -48,7 +48,7 @@ struct InspectCommand: ParsableCommand {
             let progress = reader.progress
             if progress.completedEpochs > shown {
                 for epoch in try TraceSummary.epochs(reader, from: shown) {
-                    if format == .json { try printJSON(epoch) } else { print(TraceSummary.line(epoch)) }
+                    if format == .json { try printJSON(epoch) } else { print(unsignedNaN(TraceSummary.line(epoch))) }
                 }
                 shown = progress.completedEpochs
                 fflush(nil)
@@ -101,7 +101,7 @@ struct InspectCommand: ParsableCommand {
 
     func emit(_ summary: TraceSummary) throws {
         switch format {
-        case .text: print(summary.text, terminator: "")
+        case .text: print(unsignedNaN(summary.text), terminator: "")
         case .json: try printJSON(summary)
         }
         fflush(nil)
@@ -112,3 +112,7 @@ struct InspectCommand: ParsableCommand {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }
+
+/// `text` with C's "-nan" (a NaN whose sign bit is set) written " nan": a NaN has no sign, and the column keeps
+/// its width. `temperature` and the JSON say nan alike.
+func unsignedNaN(_ text: String) -> String { text.replacingOccurrences(of: "-nan", with: " nan") }

@@ -39,7 +39,10 @@ struct LayerSignalStatisticsTests {
         #expect(SignalAndNoise(signal: 2, noise: 0).signalToNoise == .infinity)
         #expect(SignalAndNoise(signal: 0, noise: 0).signalToNoise == .infinity)
         #expect(SignalAndNoise.signalToNoise(signal: 1, noise: -1) == .infinity)
-        #expect(SignalAndNoise.signalToNoise(signal: 1, noise: .nan) == .infinity)
+        // NaN (a diverged epoch) is no ratio: NaN, not the σ = 0 convention.
+        #expect(SignalAndNoise.signalToNoise(signal: 1, noise: .nan).isNaN)
+        #expect(SignalAndNoise.signalToNoise(signal: .nan, noise: .nan).isNaN)
+        #expect(SignalAndNoise.signalToNoise(signal: .nan, noise: 0).isNaN)
         #expect(SignalAndNoise.signalToNoise(signal: 3, noise: 2) == 1.5)
         #expect(SignalAndNoise.weightSignalToNoise(meanGradientNorm: 0, gradientStdNorm: 0) == .infinity)
         #expect(LayerStatistics.perWeightSignalToNoise(means: [0.0, 0], variances: [0.0, 0]) == .infinity)

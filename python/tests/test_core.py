@@ -209,3 +209,31 @@ def test_an_epoch_with_another_step_count_is_refused(tmp_path):
     rec.close()
     with h5py.File(tmp_path / "m.h5", "r") as f:
         assert int(f["completed_epochs"][()]) == 1
+
+
+def test_non_finite_values_are_written_as_thermo_writes_them_and_a_divergence_is_recorded(tmp_path):
+    """JSON attributes hold "inf"/"nan" strings (never Python's Infinity/NaN, which are not JSON); a loop that
+    diverges closes with the divergence attribute thermo's own traces carry; S/sigma of a NaN epoch is NaN."""
+    import json
+    import math
+
+    from thermo_trace import schema
+    from thermo_trace.statistics import signal_to_noise
+
+    assert json.loads(schema.json_text({"lr": float("inf"), "x": [float("nan"), -float("inf"), 1.5]})) == \
+        {"lr": "inf", "x": ["nan", "-inf", 1.5]}
+    assert math.isnan(signal_to_noise(float("nan"), float("nan")))
+    assert math.isnan(signal_to_noise(1.0, float("nan")))
+    assert signal_to_noise(1.0, 0.0) == float("inf")
+
+    path = str(tmp_path / "d.h5")
+    rec = Recorder(path, layers=SHAPES, steps_per_epoch=2, run={"configuration": {"lr": float("inf")}})
+    for _ in range(2):
+        rec.step([np.ones(s) for s in SHAPES], loss=1.0)
+    rec.end_epoch({"train_loss": 1.0})
+    with pytest.raises(ValueError):
+        rec.close("completed", divergence="nowhere")
+    rec.close("diverged", divergence="epoch 2, step 1: the loss is nan")
+    with h5py.File(path, "r") as f:
+        assert f.attrs["divergence"] == "epoch 2, step 1: the loss is nan"
+        assert json.loads(f.attrs["configuration"])["lr"] == "inf"

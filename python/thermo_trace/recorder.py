@@ -22,7 +22,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 import h5py
 import numpy as np
 
-from . import __version__
+from . import __version__, schema
 from .statistics import WelfordMoments, layer_epoch, step_statistics, summarise_moments
 from .writer import Layout, SWMRWriter, check_target, create_trace
 
@@ -131,10 +131,10 @@ class Recorder:
             "format": "thermo-trace", "format_version": "1.0", "format_version_major": 1, "format_version_minor": 0,
             "thermo_version": f"thermo_trace {__version__} (Python)", "created": now,
             "command": " ".join(shlex.quote(c) for c in command), "command_arguments": command,
-            "configuration": json.dumps(configuration, sort_keys=True, default=str),
+            "configuration": schema.json_text(configuration),
             "recording": layout.recording, "snapshot_every": layout.snapshot_every or 1,
             "data_set": str(run.get("data_set", "")), "data_directory": str(run.get("data_directory", "")),
-            "data_checksums": json.dumps(run.get("data_checksums", {}), sort_keys=True),
+            "data_checksums": schema.json_text(run.get("data_checksums", {})),
             "train_images": int(run.get("train_images", 0)), "validation_images": int(run.get("validation_images", 0)),
             "test_images": int(run.get("test_images", 0)), "seed": _int64(int(run.get("seed", 0))),
             "blas_threads": int(run.get("blas_threads", 0)), "recorder_threads": 1,
@@ -142,7 +142,7 @@ class Recorder:
             "steps_per_epoch": layout.steps_per_epoch, "batch_size": int(run.get("batch_size", 0)),
             "widths": layout.widths, "layer_count": layout.layer_count,
             "activation": str(run.get("activation", "")), "loss": str(run.get("loss", "ce")), "smoothing": 0,
-            "first_epoch": 1, "run_id": str(uuid.uuid4()), "sessions": json.dumps([session], sort_keys=True),
+            "first_epoch": 1, "run_id": str(uuid.uuid4()), "sessions": schema.json_text([session]),
             **{k: v for k, v in run.get("extra_attributes", {}).items()},
         }
 
@@ -263,14 +263,18 @@ class Recorder:
             return [math.nan] * len(self.shapes)
         return [float(np.sqrt(np.sum(np.asarray(w, dtype=np.float64) ** 2))) for w in weights]
 
-    def close(self, status: str = "completed") -> None:
+    def close(self, status: str = "completed", divergence: Optional[str] = None) -> None:
         """Marks the run ``completed`` (or ``interrupted``, ``diverged``, ``failed``) and closes the file.
-        Steps of an unfinished epoch are dropped, as thermo drops them. Idempotent."""
+        ``divergence`` (with ``diverged``) says where and how, as thermo's own traces do in the root attribute
+        ``divergence`` (e.g. "epoch 2, step 6: the loss is nan"). Steps of an unfinished epoch are dropped, as
+        thermo drops them. Idempotent."""
+        if divergence is not None and status != "diverged":
+            raise ValueError("divergence goes with status 'diverged'")
         if self._closed:
             return
         self._closed = True
         if self._writer is not None:
-            self._writer.close(status)
+            self._writer.close(status, divergence=divergence)
 
     def __enter__(self) -> "Recorder":
         return self

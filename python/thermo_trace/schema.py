@@ -150,3 +150,23 @@ def bin_edges() -> tuple[list[float], list[float]]:
 
     e = 10.0 ** (np.arange(81) / 4 - 20)
     return [0.0, *e.tolist()], [*e.tolist(), float("inf")]
+
+
+def json_text(value: object) -> str:
+    """``value`` as the JSON thermo writes: keys sorted, and NaN and +/-inf as the strings "nan", "inf" and "-inf"
+    (JSON has no literal for them; Python's own ``NaN``/``Infinity`` are not JSON and other readers refuse them).
+    Values JSON cannot hold otherwise become their ``str``."""
+    import json
+    import math
+
+    def safe(v: object) -> object:
+        if isinstance(v, float) and not math.isfinite(v):
+            return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+        if isinstance(v, dict):
+            return {str(k): safe(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [safe(x) for x in v]
+        return v
+
+    return json.dumps(safe(value), sort_keys=True, default=str, allow_nan=False)
+

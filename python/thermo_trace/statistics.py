@@ -20,6 +20,7 @@ Per epoch e, from the M values s_l(t) (two-pass, float64):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import math
 import numpy as np
 
 from .schema import BIN_COUNT, QUANTILE_LEVELS, bin_edges
@@ -28,7 +29,9 @@ _EDGES = np.asarray(bin_edges()[1][:-1], dtype=np.float64)  # e_0 .. e_80
 
 
 def signal_to_noise(signal: float, noise: float) -> float:
-    """S / sigma when sigma > 0, else +inf (thermo's ``SignalAndNoise.signalToNoise``)."""
+    """S / sigma when sigma > 0, else +inf; NaN when S or sigma is NaN (thermo's ``SignalAndNoise.signalToNoise``)."""
+    if math.isnan(signal) or math.isnan(noise):
+        return float("nan")
     return signal / noise if noise > 0 else float("inf")
 
 

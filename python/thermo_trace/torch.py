@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import schema
 from .recorder import Recorder, matrix_shape
 
 
@@ -179,7 +180,7 @@ def watch(model: nn.Module, path: Union[str, os.PathLike[str]], layers: Optional
     info.setdefault("blas", f"torch {torch.__version__} ({next(iter(weights.values())).device})")
     info.setdefault("blas_threads", torch.get_num_threads())
     extra = {"torch_version": torch.__version__, "model": repr(model),
-             "optimizer": json.dumps(settings, sort_keys=True, default=str)}
+             "optimizer": schema.json_text(settings)}
     info["extra_attributes"] = {**extra, **info.get("extra_attributes", {})}
     info["configuration"] = configuration
     return TorchRecorder(model, path, weights, optimizer=optimizer, run=info, record=record,

@@ -284,11 +284,16 @@ class SWMRWriter:
         self.markers["last_update"][()] = time.time()
         self.file.flush()
 
-    def close(self, status: str) -> None:
-        """Writes ``status`` (and ``last_update``), flushes and closes; the file is then ordinary HDF5."""
+    def close(self, status: str, divergence: Optional[str] = None) -> None:
+        """Writes ``status`` (and ``last_update``), flushes and closes; the file is then ordinary HDF5. A
+        ``divergence`` becomes the root attribute of that name, written after the SWMR writer has closed."""
         if not self.file.id.valid:
             return
         self.markers["status"][()] = schema.STATUS[status]
         self.markers["last_update"][()] = time.time()
         self.file.flush()
+        path = self.file.filename
         self.file.close()
+        if divergence is not None:
+            with h5py.File(path, "r+") as file:
+                file.attrs["divergence"] = divergence
