@@ -156,6 +156,19 @@ private func summaryFiles(_ input: String) throws -> [String] {
 
 /// Reads one summary file, with its settings (``PlottedRun/settings``).
 private func readRunSummary(_ path: String) throws -> PlottedRun {
+    // A trace (HDF5 signature) or any file far larger than a summary is refused before it is read whole: a
+    // 1.4 GB trace given by mistake would otherwise be loaded only to be rejected.
+    if let handle = FileHandle(forReadingAtPath: path) {
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 8)) ?? Data()
+        if head == Data([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]) {
+            throw ValidationError("\(path) is an HDF5 trace, not a run summary: plot curves and plot sweep take the JSON of 'thermo train --summary FILE' (for a trace: thermo plot signal, temperature or cooling)")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > 256 << 20 {
+            throw ValidationError("\(path) holds \(size >> 20) MB, far more than a run summary (a few KB per epoch); give the JSON of 'thermo train --summary FILE'")
+        }
+    }
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
         throw ValidationError("cannot read \(path): \(error.localizedDescription)")

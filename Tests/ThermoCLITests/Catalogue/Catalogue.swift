@@ -454,6 +454,8 @@ extension BadInput {
         .usage("plot temperature", "unknown --run", ["plot", "temperature", "t.csv", "-o", "fig.png", "--run", "other"], "--run other is not among",
                setup: { try $0.write("t.csv", table()) }),
         .usage("plot curves", "summary does not exist", ["plot", "curves", "gone.json", "-o", "fig.png"], "gone.json does not exist"),
+        .usage("plot curves", "a trace given as a summary", ["plot", "curves", "run.h5", "-o", "fig.png"], "run.h5 is an HDF5 trace, not a run summary",
+               setup: { try $0.copy(Fixtures.shared.trace, to: "run.h5") }, absent: ["fig.png"]),
         .usage("plot curves", "empty summary", ["plot", "curves", "s.json", "-o", "fig.png"], "is not a thermo run summary",
                setup: { try $0.write("s.json", "") }),
         .usage("plot curves", "truncated JSON", ["plot", "curves", "s.json", "-o", "fig.png"], "invalid JSON",
