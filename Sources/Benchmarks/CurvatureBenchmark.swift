@@ -49,7 +49,7 @@ public struct CurvatureBenchmark {
 
         public func table() -> String {
             var s = "thermo bench --curvature — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), "
-            s += "\(threads) thread\(threads == 1 ? "" : "s"), OpenBLAS core \(blasCore)\n"
+            s += "\(NumberText.counted(threads, "thread")), OpenBLAS core \(blasCore)\n"
             s += String(format: "training step  %.2f ms (median)\n", stepMilliseconds)
             s += "operation                                      ms   in steps   target\n"
             for c in costs {

@@ -58,7 +58,7 @@ public struct NetworkBenchmark {
         var pytorchReference: String
 
         public func table() -> String {
-            var s = "thermo bench — \(network), batch \(batch), \(threads) BLAS thread\(threads == 1 ? "" : "s")\n"
+            var s = "thermo bench — \(network), batch \(batch), \(NumberText.counted(threads, "BLAS thread"))\n"
             s += "OpenBLAS: \(blas)\n\(blasKernel)\n"
             s += "OPENBLAS_CORETYPE=\(openblasCoretype)\n"
             if let blasKernelNote { s += "note: \(blasKernelNote)\n" }

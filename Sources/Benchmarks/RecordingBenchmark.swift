@@ -64,7 +64,7 @@ public struct RecordingBenchmark {
         var traceMegabytes120Epochs: [String: Double]
 
         public func table() -> String {
-            var s = "thermo bench --recording — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), \(threads) thread\(threads == 1 ? "" : "s")\n"
+            var s = "thermo bench --recording — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), \(NumberText.counted(threads, "thread"))\n"
             s += String(format: "step without recording  %.2f ms (median)\n", noneMilliseconds)
             s += "level                     ms/step   step ratio (min–max)    recorder alone ms/step (% of a step)   epoch end ms   epoch overhead (M = \(stepsPerEpoch))\n"
             for l in levels {

@@ -60,7 +60,7 @@ public struct StepBenchmark {
         var pytorchReference: String
 
         public func table(threads: Int) -> String {
-            var s = "thermo bench — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), \(threads) BLAS thread\(threads == 1 ? "" : "s")\n"
+            var s = "thermo bench — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), \(NumberText.counted(threads, "BLAS thread"))\n"
             s += "OpenBLAS: \(blas)\n"
             s += "\(blasKernel)\n"
             if let blasKernelNote { s += "note: \(blasKernelNote)\n" }

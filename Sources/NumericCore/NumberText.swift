@@ -24,6 +24,11 @@ public enum NumberText {
         }
     }
 
+    /// `n` and `noun`, in the plural unless `n` is 1: "1 epoch", "3 epochs", "1 BLAS thread".
+    public static func counted(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     /// A non-finite value as a reader expects it: "NaN", "∞", "−∞".
     public static func symbol(_ x: Double) -> String {
         x.isNaN ? "NaN" : (x > 0 ? "∞" : "−∞")

@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// `DIR/manifest.json`: the grid, the fixed flags and every cell (index, id, folder, arguments, last known state).
 /// A re-run of the same sweep reads it to know the cells; `thermo sweep --cell I DIR` reads cell I from it.
@@ -40,10 +41,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// with the same ids and arguments, in the same order.
     public func difference(from cells: [Cell], trace: Bool) -> String? {
         if trace != grid.trace { return "trace = \(grid.trace ? "yes" : "no") there, \(trace ? "yes" : "no") here" }
-        if cells.count != self.cells.count {
-            func count(_ n: Int) -> String { "\(n) cell\(n == 1 ? "" : "s")" }
-            return "\(count(self.cells.count)) there, \(cells.count) here"
-        }
+        if cells.count != self.cells.count { return "\(NumberText.counted(self.cells.count, "cell")) there, \(cells.count) here" }
         for (old, new) in zip(self.cells, cells) where old.id != new.id || old.arguments != new.arguments {
             return "cell \(old.index) is \(old.id) (\(ShellWords.display(old.arguments))) there, "
                 + "\(new.id) (\(ShellWords.display(new.arguments))) here"

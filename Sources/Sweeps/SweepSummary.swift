@@ -143,7 +143,7 @@ public struct SweepSummary: Codable, Sendable, Equatable {
         var text = line(header) + "\n" + line(widths.map { String(repeating: "-", count: $0) }) + "\n"
         for row in rows { text += line(row) + "\n" }
         let c = counts
-        text += "\n\(cells.count) cell\(cells.count == 1 ? "" : "s"): " + [CellState.completed, .diverged, .failed, .interrupted, .running, .pending].compactMap { s in c[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
+        text += "\n\(NumberText.counted(cells.count, "cell")): " + [CellState.completed, .diverged, .failed, .interrupted, .running, .pending].compactMap { s in c[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", ")
             + "; means over completed seeds, sd = sample standard deviation\n"
         return text
     }

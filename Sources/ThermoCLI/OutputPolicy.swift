@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NumericCore
 
 /// Writes one line to standard error, with control characters (other than the line breaks the message means)
 /// escaped, so that a file name holding an escape sequence or a carriage return cannot rewrite the terminal.
@@ -34,10 +35,8 @@ struct CommandError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// `n` and `noun`, in the plural unless `n` is 1: "1 epoch", "3 epochs", "1 BLAS thread".
-func counted(_ n: Int, _ noun: String) -> String {
-    "\(n) \(noun)\(n == 1 ? "" : "s")"
-}
+/// `n` and `noun`, in the plural unless `n` is 1 (``NumberText/counted(_:_:)``).
+func counted(_ n: Int, _ noun: String) -> String { NumberText.counted(n, noun) }
 
 /// `argument` quoted for a shell when it holds anything but plain characters.
 func shellQuoted(_ argument: String) -> String {

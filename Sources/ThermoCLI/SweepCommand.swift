@@ -271,8 +271,7 @@ struct SweepCommand: ParsableCommand {
                        + "\(unfinished) not; run 'thermo sweep \(path)' to continue (finished cells are skipped, interrupted ones resume from their checkpoints)")
             throw ExitCode(128 + signal)
         }
-        let count = report.states.count
-        var line = "sweep: \(count) cell\(count == 1 ? "" : "s") in \(folder.root.path): \(completed) completed"
+        var line = "sweep: \(counted(report.states.count, "cell")) in \(folder.root.path): \(completed) completed"
         if !diverged.isEmpty { line += ", \(diverged.count) diverged (a result: not retried)" }
         if !failed.isEmpty { line += ", \(failed.count) failed" }
         if unfinished > 0 { line += ", \(unfinished) not finished (running elsewhere)" }

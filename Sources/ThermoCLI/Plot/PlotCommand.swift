@@ -106,7 +106,7 @@ struct PlotOptions: ParsableArguments {
             if !quiet {
                 let extras = rendered.companions.map(\.lastPathComponent)
                 print("wrote \(output)" + (extras.isEmpty ? "" : " and \(extras.joined(separator: ", "))")
-                      + "; script \(rendered.script.lastPathComponent) and \(rendered.dataFiles.count) data file\(rendered.dataFiles.count == 1 ? "" : "s") beside it"
+                      + "; script \(rendered.script.lastPathComponent) and \(counted(rendered.dataFiles.count, "data file")) beside it"
                       + (rendered.removedDataFiles.isEmpty ? "" : "; removed the replaced figure's \(rendered.removedDataFiles.map(\.lastPathComponent).joined(separator: ", "))"))
             }
         } catch {

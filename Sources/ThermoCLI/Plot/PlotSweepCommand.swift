@@ -59,8 +59,8 @@ struct SweepVariants {
         smoothing = TrainingSetting.allCases.filter { general.contains($0) || (differingSettings(smoothingRuns, excluding: figure).contains($0) && $0.isSmoothing) }
     }
 
-    /// Every setting that splits lines.
-    var all: [TrainingSetting] { TrainingSetting.allCases.filter { baseline.contains($0) || smoothing.contains($0) } }
+    /// Every setting that splits lines (the smoothing runs' settings include the baseline's).
+    var all: [TrainingSetting] { smoothing }
 
     /// `run`'s values of the settings that tell its kind of run apart, e.g. "lr = 0.01, epochs = 2".
     func label(_ run: PlottedRun, baseline isBaseline: Bool) -> String {

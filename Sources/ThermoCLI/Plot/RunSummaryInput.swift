@@ -113,10 +113,8 @@ extension PlottedRun {
     /// every epoch's numbers; runs without epochs are never taken for one another.
     func isSameRun(as other: PlottedRun) -> Bool {
         guard !epochs.isEmpty, epochs.count == other.epochs.count else { return false }
-        let sameConfiguration = settings != nil && other.settings != nil
-            ? settings == other.settings && configurationText == other.configurationText
-            : configurationText != nil && configurationText == other.configurationText
-        return sameConfiguration && zip(epochs, other.epochs).allSatisfy { a, b in
+        // The same configuration object (its settings follow from it, defaults and all).
+        return configurationText != nil && configurationText == other.configurationText && zip(epochs, other.epochs).allSatisfy { a, b in
             a.epoch == b.epoch && a.testAccuracy == b.testAccuracy && a.trainLoss == b.trainLoss
                 && a.trainAccuracy == b.trainAccuracy
         }
@@ -176,8 +174,10 @@ private func readRunSummary(_ path: String) throws -> PlottedRun {
     do {
         var run = try ThermoJSON.decoder().decode(PlottedRun.self, from: data)
         run.path = path
-        run.settings = completeSettings(data)
-        run.configurationText = canonicalConfiguration(data)
+        // The configuration object, parsed once for both: its canonical text and its complete settings.
+        let configuration = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["configuration"]
+        run.settings = configuration.flatMap(completeSettings)
+        run.configurationText = configuration.flatMap(canonicalText)
         return run
     } catch {
         if (path as NSString).lastPathComponent == "attempt.json", (try? JSONDecoder().decode(AttemptRecord.self, from: data)) != nil {
@@ -190,24 +190,22 @@ private func readRunSummary(_ path: String) throws -> PlottedRun {
     }
 }
 
-/// The summary's "configuration" object as JSON with sorted keys; nil when it does not read as JSON.
-private func canonicalConfiguration(_ summary: Data) -> String? {
-    guard let root = try? JSONSerialization.jsonObject(with: summary) as? [String: Any], let given = root["configuration"],
-          let text = try? JSONSerialization.data(withJSONObject: given, options: [.sortedKeys, .fragmentsAllowed]) else { return nil }
+/// A summary's "configuration" object as JSON with sorted keys.
+private func canonicalText(_ configuration: Any) -> String? {
+    guard let text = try? JSONSerialization.data(withJSONObject: configuration, options: [.sortedKeys, .fragmentsAllowed]) else { return nil }
     return String(decoding: text, as: UTF8.self)
 }
 
-/// The summary's training configuration, with every setting it lacks (a summary of an older thermo, or one
+/// A summary's training configuration, with every setting it lacks (a summary of an older thermo, or one
 /// written by hand) at its default; nil when it does not read as a configuration.
-private func completeSettings(_ summary: Data) -> TrainingConfiguration? {
+private func completeSettings(_ given: Any) -> TrainingConfiguration? {
     /// `value` laid over `base`: objects key by key, anything else replaced.
     func overlay(_ base: Any, _ value: Any) -> Any {
         guard var object = base as? [String: Any], let top = value as? [String: Any] else { return value }
         for (key, v) in top { object[key] = object[key].map { overlay($0, v) } ?? v }
         return object
     }
-    guard let root = try? JSONSerialization.jsonObject(with: summary) as? [String: Any], let given = root["configuration"],
-          let defaults = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainingConfiguration())),
+    guard let defaults = try? JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainingConfiguration())),
           let merged = try? JSONSerialization.data(withJSONObject: overlay(defaults, given)) else { return nil }
     return try? ThermoJSON.decoder().decode(TrainingConfiguration.self, from: merged)
 }
