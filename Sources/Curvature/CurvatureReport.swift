@@ -56,6 +56,8 @@ public struct CurvatureReport: Sendable, Codable {
     }
 
     private func cell(_ x: Double?) -> String { x.map { NumberText.short($0, digits: 5) } ?? "" }
+    /// A CSV cell: the exact number (it reads back to the same Double), empty when not measured.
+    private func csvCell(_ x: Double?) -> String { x.map(NumberText.exact) ?? "" }
 
     /// An aligned table with a header that says what was measured.
     public func table() -> String {
@@ -85,9 +87,9 @@ public struct CurvatureReport: Sendable, Codable {
     public func csv() -> String {
         var text = "epoch,layer,weights,lambda_max,lambda_max_residual,trace,trace_se,predicted_loss_increase,lambda_max_exact,trace_exact,label\n"
         for r in layers {
-            text += [String(epoch), String(r.layer), String(r.weights), cell(r.lambdaMax), cell(r.lambdaMaxResidual),
-                     cell(r.trace), cell(r.traceStandardError), cell(r.predictedLossIncrease), cell(r.lambdaMaxExact),
-                     cell(r.traceExact), r.label].joined(separator: ",") + "\n"
+            text += [String(epoch), String(r.layer), String(r.weights), csvCell(r.lambdaMax), csvCell(r.lambdaMaxResidual),
+                     csvCell(r.trace), csvCell(r.traceStandardError), csvCell(r.predictedLossIncrease), csvCell(r.lambdaMaxExact),
+                     csvCell(r.traceExact), r.label].joined(separator: ",") + "\n"
         }
         return text
     }

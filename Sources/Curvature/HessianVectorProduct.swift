@@ -156,9 +156,15 @@ public final class HessianVectorProduct: @unchecked Sendable {
             case .pool:
                 // R{pool(X)}: the recorded maxima route R{X} as they route X.
                 let from = rActivations[i - 1].pointer, argmax = pass.argmax[i - 1]!
-                let plane = shape.height * shape.width, out = architecture.shapes[i].height * architecture.shapes[i].width
+                let plane = shape.height * shape.width, Ho = architecture.shapes[i].height, Wo = architecture.shapes[i].width
+                let out = Ho * Wo
                 for p in 0..<(b * shape.channels) {
-                    for q in 0..<out { target[p * out + q] = from[p * plane + Int(argmax[p * out + q])] }
+                    for y in 0..<Ho {
+                        for x in 0..<Wo {
+                            let q = p * out + y * Wo + x
+                            target[q] = from[p * plane + MaxPool.inputOffset(window: argmax[q], row: y, column: x, width: shape.width)]
+                        }
+                    }
                 }
             case .dense, .convolution:
                 let l = pass.layerIndex(ofStage: i)

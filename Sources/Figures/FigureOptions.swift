@@ -57,6 +57,11 @@ public struct AxisRange: Sendable, Equatable {
 
     /// Parses `FROM:TO` where either side may be empty or `*` (`10:200`, `:50`, `1e-3:*`).
     public init(parsing text: String, option: String = "--xrange") throws(FigureError) {
+        // The option takes the next word whatever it is (so that `-5:1` is a range), so a forgotten value shows
+        // up as the following flag.
+        if text.hasPrefix("--") {
+            throw .invalidOption(option: option, reason: "takes FROM:TO right after it, e.g. \(option) 10:200; it got the flag '\(text)' instead")
+        }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         func end(_ s: String) throws(FigureError) -> Double? {
             if s.isEmpty || s == "*" { return nil }

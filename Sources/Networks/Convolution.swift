@@ -45,8 +45,12 @@ public struct ConvolutionGeometry: Sendable, Equatable, Hashable {
     /// N_l = C_out·C_in·k·k, the weight entries (Ω_l).
     public var weightCount: Int { outputChannels * patch }
 
-    /// Images per chunk so that the im2col matrix (K × G·P floats) stays within `budget` floats (at least 1).
-    public func chunk(batch: Int, budget: Int = 1 << 21) -> Int { max(1, min(batch, budget / max(1, patch * positions))) }
+    /// Images per chunk so that both the im2col matrix (K × G·P floats) and its product (C_out × G·P floats) stay
+    /// within `budget` floats (at least 1 image). Bounding the product too matters for a first layer: on one
+    /// channel K = 9, and a budget on K alone gave paper-mnist's conv1 chunks of 172 images, a 30 MB product.
+    public func chunk(batch: Int, budget: Int = 1 << 21) -> Int {
+        max(1, min(batch, budget / max(1, max(patch, outputChannels) * positions)))
+    }
 }
 
 /// The forward and backward pass of a 2-D convolution on a batch of NCHW images, through SGEMM on im2col

@@ -25,8 +25,9 @@ public final class Pass: @unchecked Sendable {
     public let deltaBelow: FloatBuffer
     /// 1_B, for bias gradients as GEMVs.
     public let ones: FloatBuffer
-    /// For each pooling stage i (index i), the offset of each output's maximum in its input plane.
-    public let argmax: [UnsafeMutablePointer<Int32>?]
+    /// For each pooling stage i (index i), the place of each output's maximum in its 2 × 2 window
+    /// (``MaxPool``).
+    public let argmax: [UnsafeMutablePointer<UInt8>?]
     /// im2col scratch, K × G·P floats for the largest convolution, and its C_out × G·P product.
     public private(set) var columns: FloatBuffer
     public private(set) var product: FloatBuffer
@@ -90,10 +91,10 @@ public final class Pass: @unchecked Sendable {
         var stageLayers = [Int](repeating: 0, count: architecture.stages.count + 1)
         for (index, layer) in architecture.layout.layers.enumerated() { stageLayers[layer.stage] = index + 1 }
         self.stageLayers = stageLayers
-        argmax = architecture.stages.indices.map { index -> UnsafeMutablePointer<Int32>? in
+        argmax = architecture.stages.indices.map { index -> UnsafeMutablePointer<UInt8>? in
             let n = rows[index + 1] * architecture.shapes[index + 1].count
             guard case .pool = architecture.stages[index] else { return nil }
-            let p = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+            let p = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
             p.initialize(repeating: 0, count: n)
             return p
         }

@@ -40,6 +40,14 @@ public enum NumberText {
         x.isFinite ? significant(x, digits: digits) : symbol(x)
     }
 
+    /// x as the shortest text that reads back to the same Double, for CSV: whole numbers (|x| < 10¹⁵) without
+    /// decimals, "nan", "inf", "-inf" for non-finite values.
+    public static func exact(_ x: Double) -> String {
+        guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        return "\(x)"
+    }
+
     /// Whole numbers (|x| < 10¹⁵) without decimals, others with `digits` significant digits; non-finite
     /// values as "NaN", "∞", "−∞" when `symbols`, else as C writes them ("nan", "inf", "-inf").
     public static func wholeOrSignificant(_ x: Double, digits: Int, symbols: Bool) -> String {

@@ -120,14 +120,17 @@ public struct CurvatureStudy: Sendable, Codable {
         return text + "\n" + alignedColumns(whole)
     }
 
-    /// A CSV long table: epoch, layer and the row's values.
+    /// A CSV long table: epoch, layer (its number), the row's values as exact numbers, and the layer's name last
+    /// (`label`: "conv3", "fc1"; the number again for an MLP), as in `thermo curvature --checkpoint`'s CSV.
     public func csv() -> String {
-        var text = "epoch,layer,lambda_max,lambda_max_residual,trace,trace_se,temperature,lambda_max_over_temperature,trace_over_temperature\n"
+        var text = "epoch,layer,lambda_max,lambda_max_residual,trace,trace_se,temperature,lambda_max_over_temperature,trace_over_temperature,label\n"
         for r in rows {
-            text += [String(r.epoch), String(r.layer), cell(r.lambdaMax), cell(r.lambdaMaxResidual), cell(r.trace),
-                     cell(r.traceStandardError), cell(r.temperature), cell(r.lambdaMaxOverTemperature),
-                     cell(r.traceOverTemperature)].joined(separator: ",") + "\n"
+            text += [String(r.epoch), String(r.layer), csvCell(r.lambdaMax), csvCell(r.lambdaMaxResidual), csvCell(r.trace),
+                     csvCell(r.traceStandardError), csvCell(r.temperature), csvCell(r.lambdaMaxOverTemperature),
+                     csvCell(r.traceOverTemperature), label(of: r.layer)].joined(separator: ",") + "\n"
         }
         return text
     }
+
+    private func csvCell(_ x: Double?) -> String { x.map(csvNumber) ?? "" }
 }

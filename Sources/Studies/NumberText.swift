@@ -15,11 +15,7 @@ public func formatCell(_ x: Double?) -> String {
 }
 
 /// A number for CSV: the shortest representation that reads back exactly ("inf", "nan" for non-finite).
-public func csvNumber(_ x: Double) -> String {
-    guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-    return "\(x)"
-}
+public func csvNumber(_ x: Double) -> String { NumberText.exact(x) }
 
 /// Every line indented by two spaces.
 func indent(_ text: String) -> String {

@@ -135,6 +135,24 @@ struct ErrorTests {
         _ = try renderer.document(CurvesFigure(runs: runs), outputName: "c.png", options: options)
     }
 
+    @Test("A range holding one epoch of each of two runs (two epochs in all) draws no line and is refused; one holding two of one run is drawn")
+    func lineRangeOfOneEpochPerRun() throws {
+        let run = { (label: String, epochs: [Double]) in
+            CurvesRun(label: label, epochs: epochs, trainLoss: epochs.map { 1 / $0 }, testAccuracy: epochs.map { 0.9 + $0 / 100 })
+        }
+        let figure = CurvesFigure(runs: [run("odd", [1, 3, 5]), run("even", [2, 4, 6])])
+        var options = FigureOptions()
+        options.xrange = AxisRange(lower: 2.5, upper: 4.5)
+        do {
+            _ = try FigureRenderer().document(figure, outputName: "c.png", options: options)
+            Issue.record("a range of one epoch per run was drawn")
+        } catch {
+            #expect("\(error)".contains("--xrange 2.5:4.5 holds at most 1 of the epochs of each line (3, 4 in all), and a line needs two"), "\(error)")
+        }
+        options.xrange = AxisRange(lower: 2.5, upper: 5.5)
+        _ = try FigureRenderer().document(figure, outputName: "c.png", options: options)
+    }
+
     @Test("One radius: the linear R axis stays at R ≥ 0, padded by half the radius either side")
     func singleRadiusAxis() throws {
         let figure = SweepFigure(points: [1, 2].map { SweepPoint(loss: "pla", layers: [1], radius: 0.01, samples: 4, seed: UInt64($0), best: 0.9, final: 0.9) })

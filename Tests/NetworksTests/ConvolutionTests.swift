@@ -36,7 +36,7 @@ func poolingMatchesReference() {
     let planes = 2 * 3, H = 7, W = 5
     let x = randomValues(planes * H * W, &random)
     let output = FloatBuffer(count: planes * 3 * 2)
-    var argmax = [Int32](repeating: -1, count: planes * 3 * 2)
+    var argmax = [UInt8](repeating: 9, count: planes * 3 * 2)
     MaxPool.forward(input: x, output: output.pointer, argmax: &argmax, planes: planes, height: H, width: W)
     let expected = Reference.pool(x.map(Double.init), planes: planes, height: H, width: W)
     #expect(output.array.map(Double.init) == expected.values)
@@ -44,7 +44,11 @@ func poolingMatchesReference() {
     let dX = FloatBuffer(count: planes * H * W)
     MaxPool.backward(outputGradient: gradient, argmax: argmax, inputGradient: dX.pointer, planes: planes, height: H, width: W)
     var reference = [Float](repeating: 0, count: planes * H * W)
-    for (q, at) in expected.argmax.enumerated() { reference[at] += gradient[q] }
+    for (q, at) in expected.argmax.enumerated() {
+        reference[at] += gradient[q]
+        let plane = q / 6, y = (q % 6) / 2, column = q % 2
+        #expect(plane * H * W + MaxPool.inputOffset(window: argmax[q], row: y, column: column, width: W) == at)
+    }
     #expect(dX.array == reference)
 }
 
@@ -55,11 +59,11 @@ func poolingTiesGoToTheFirstMaximum() {
                       5, 5, 1, 7,
                       2, 2, 0, 0,
                       9, 9, 3, 0]
-    var argmax = [Int32](repeating: -1, count: 4)
+    var argmax = [UInt8](repeating: 9, count: 4)
     let output = FloatBuffer(count: 4)
     MaxPool.forward(input: x, output: output.pointer, argmax: &argmax, planes: 1, height: 4, width: 4)
     #expect(output.array == [5, 7, 9, 3])
-    #expect(argmax == [0, 3, 12, 14])
+    #expect(argmax == [0, 1, 2, 2])  // places (0,0), (0,1), (1,0), (1,0): offsets 0, 3, 12, 14
     let dX = FloatBuffer(count: 16)
     MaxPool.backward(outputGradient: [1, 2, 3, 4], argmax: argmax, inputGradient: dX.pointer, planes: 1, height: 4, width: 4)
     #expect(dX.array == [1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 4, 0])

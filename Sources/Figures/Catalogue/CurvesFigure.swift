@@ -55,8 +55,9 @@ public struct CurvesFigure: Figure {
         if logx { try figure.checkLogRange(figure.options.xrange) }
         if let zoom, logx { try figure.checkLogRange(zoom, option: "--zoom") }
         let epochs = runs.flatMap(\.epochs)
-        try figure.checkRangeMeetsData(figure.options.xrange, data: epochs, what: "epochs", lines: true)
-        try figure.checkRangeMeetsData(zoom, option: "--zoom", data: epochs, what: "epochs", lines: true)
+        let lines = runs.map(\.epochs)
+        try figure.checkRangeMeetsData(figure.options.xrange, data: epochs, what: "epochs", lines: lines)
+        try figure.checkRangeMeetsData(zoom, option: "--zoom", data: epochs, what: "epochs", lines: lines)
         let logy = figure.options.logy ?? false
         var files: [String] = []
         var losses: [Double] = []

@@ -185,19 +185,26 @@ public struct FigureBuilder: Sendable {
 
     /// Checks that `range` (of `option`) holds at least one of the x values `data` (`what`: "epochs", "radii"):
     /// a range beside the data leaves gnuplot nothing to draw ("all points y value undefined"). With `lines`
-    /// (a figure drawn as lines alone, without points) it must hold two distinct values: one draws no line.
+    /// (a figure drawn as lines alone, without points) some one line of `lines` (each line's x values) must hold
+    /// two distinct values: a line through one point draws nothing, and two lines of one point each draw nothing
+    /// either.
     func checkRangeMeetsData(_ range: AxisRange?, option: String = "--xrange", data: [Double], what: String,
-                             lines: Bool = false) throws(FigureError) {
+                             lines: [[Double]]? = nil) throws(FigureError) {
         let finite = data.filter(\.isFinite)
         guard let range, let low = finite.min(), let high = finite.max() else { return }
         let written = "\(range.lower.map(shortNumber) ?? "*"):\(range.upper.map(shortNumber) ?? "*")"
-        let inside = Set(finite.filter { x in !((range.lower.map { x < $0 } ?? false) || (range.upper.map { x > $0 } ?? false)) })
+        func inRange(_ x: Double) -> Bool {
+            x.isFinite && !((range.lower.map { x < $0 } ?? false) || (range.upper.map { x > $0 } ?? false))
+        }
+        let inside = Set(finite.filter(inRange))
         if inside.isEmpty {
             throw .invalidOption(option: option, reason: "\(written) holds none of the data's \(what) (\(shortNumber(low))–\(shortNumber(high))); give a range that overlaps them")
         }
-        if lines, inside.count == 1 {
+        guard let lines, !lines.contains(where: { Set($0.filter(inRange)).count >= 2 }) else { return }
+        if inside.count == 1 {
             throw .invalidOption(option: option, reason: "\(written) holds 1 of the data's \(what) (\(shortNumber(inside.first!))); a line needs two: widen the range to hold at least two of them (\(shortNumber(low))–\(shortNumber(high)))")
         }
+        throw .invalidOption(option: option, reason: "\(written) holds at most 1 of the \(what) of each line (\(inside.sorted().map(shortNumber).joined(separator: ", ")) in all), and a line needs two: widen the range to hold at least two of one line's \(what) (\(shortNumber(low))–\(shortNumber(high)))")
     }
 
     /// A vertical reference line at x = `at` (first axis coordinates), with an optional label at its top.
