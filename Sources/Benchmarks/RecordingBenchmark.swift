@@ -118,7 +118,13 @@ public struct RecordingBenchmark {
         var epochTimes = [[Double]](repeating: [], count: levels.count)
         var t = 0
         func block(_ index: Int) throws -> Double {
-            pass.retainsErrors = levels[index].1?.batchVariance == true
+            // Batch variance as training records it: measured inside the backward pass (`Pass.errorObserver`).
+            pass.errorObserver = nil
+            if levels[index].1?.batchVariance == true, let statistics = recorders[index]?.statistics {
+                pass.errorObserver = { pass, l, delta, batch in
+                    statistics.observeError(layer: l, delta: delta, network: network, pass: pass, batch: batch)
+                }
+            }
             return try time { for _ in 0..<steps { try step(t, recorders[index]); t += 1 } } / Double(steps)
         }
         for index in levels.indices { _ = try block(index) }  // warm up every path
@@ -139,7 +145,9 @@ public struct RecordingBenchmark {
         }
         // The recorder's own work per step, timed alone on one step's gradients (less noisy than a difference).
         var alone = [Double](repeating: 0, count: levels.count)
+        pass.errorObserver = nil
         for index in 1..<levels.count {
+            // Alone, the recorder reads the step's errors from copies the pass keeps.
             pass.retainsErrors = levels[index].1?.batchVariance == true
             try step(t, nil)
             alone[index] = recorderMilliseconds(recorders[index]!.statistics, network: network, pass: pass)

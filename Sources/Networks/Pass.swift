@@ -58,6 +58,10 @@ public final class Pass: @unchecked Sendable {
     }
     /// δ_1 … δ_L of the last backward pass when `retainsErrors` (index l; index 0 is empty).
     public private(set) var errors: [FloatBuffer] = []
+    /// Called by `backpropagate` as soon as weight layer l's parameter gradients are complete, with (this pass, l,
+    /// δ_l = ∂L/∂Z_l as (B, n_l) rows, B): δ_l is valid during the call only, and the stage outputs are intact.
+    /// Per-sample statistics read δ here instead of keeping a copy of every layer's (`retainsErrors`).
+    public var errorObserver: ((Pass, Int, UnsafePointer<Float>, Int) -> Void)?
 
     /// Buffers for batches of up to `capacity` rows.
     public convenience init(_ architecture: Architecture, capacity: Int) {
@@ -295,6 +299,9 @@ public final class Pass: @unchecked Sendable {
             }
             backwardStage(i, network, weights: weightsOverride?(layerIndex(ofStage: i)), delta: current,
                           input: activations[i - 1].pointer, inputGradient: below, batch: batch, accumulate: accumulate)
+            if let errorObserver, architecture.stages[i - 1].hasWeights {
+                errorObserver(self, layerIndex(ofStage: i), current, batch)
+            }
             if let below {
                 if let φ = architecture.activation(afterStage: i - 1) {
                     Dense.activationBackward(gradient: below, activations: activations[i - 1].pointer,

@@ -47,6 +47,8 @@ public final class GradientStatistics: @unchecked Sendable {
     private let sampleGradient: FloatBuffer     // one image's δ_n · Col_nᵀ, C_out × K (convolutions, batch variance)
     private let sortBuffer: FloatBuffer         // a copy of v_ω to sort
     private let sortScratch: FloatBuffer
+    private var pendingWithinBatchVariance: [Double]  // per layer, this step's v^B mean from `observeError`
+    private var pendingValid = false
     private var sampleSums = (maximum: 0.0, unperturbed: 0.0, effective: 0.0, increase: 0.0, steps: 0)
     private var epochNeedsReset = true
 
@@ -58,6 +60,7 @@ public final class GradientStatistics: @unchecked Sendable {
         self.threads = max(1, threads)
         let L = layout.layers.count
         rows = StepRows(layerCount: L, capacity: stepsPerEpoch)
+        pendingWithinBatchVariance = [Double](repeating: .nan, count: L)
         partials = layout.layers.map { BlockPartials(count: $0.weightCount, quantities: 3) }
         let moments = recording.weightMoments
         mean = layout.layers.map { FloatBuffer(count: moments ? $0.weightCount : 0) }
@@ -115,23 +118,45 @@ public final class GradientStatistics: @unchecked Sendable {
             rows.layerSignal.append(slots.total(0) / Double(n))
             rows.gradientNorm.append(slots.total(1).squareRoot())
             if recording.batchVariance {
-                // Without a pass (no retained errors) the step has no per-sample gradients: NaN keeps the rows aligned.
-                rows.withinBatchVariance.append(pass.map { withinBatchVariance(layer: l, network: network, pass: $0, batch: batchSize) } ?? .nan)
+                // Measured during the backward pass (`observeError`), or now from the pass's retained errors; without
+                // either the step has no per-sample gradients: NaN keeps the rows aligned.
+                let value: Double
+                if pendingValid { value = pendingWithinBatchVariance[l - 1] }
+                else if let pass, pass.retainsErrors {
+                    value = withinBatchVariance(layer: l, delta: pass.errors[l].pointer, network: network, pass: pass, batch: batchSize)
+                } else { value = .nan }
+                rows.withinBatchVariance.append(value)
             }
+        }
+        if pendingValid {
+            pendingValid = false
+            for l in pendingWithinBatchVariance.indices { pendingWithinBatchVariance[l] = .nan }
         }
         if let sampleLosses, let sampleWeights, sampleWeights.count > 0 {
             observeSamples(losses: sampleLosses, weights: sampleWeights)
         }
     }
 
+    /// Batch variance measured inside the backward pass: called (through ``Pass/errorObserver``) once layer l's
+    /// parameter gradients are complete, while δ_l = ∂L/∂Z_l, (B, n_l), is still in the pass's δ buffer. The value
+    /// waits for the step's ``observeStep(network:pass:epoch:step:batchSize:loss:crossEntropy:learningRate:sampleLosses:sampleWeights:)``.
+    /// This way no copy of δ_l is kept: on paper-mnist the copies of every layer's errors (`Pass.retainsErrors`)
+    /// took 111 MB.
+    public func observeError(layer l: Int, delta: UnsafePointer<Float>, network: Network, pass: Pass, batch: Int) {
+        guard recording.batchVariance else { return }
+        if epochNeedsReset { resetEpoch() }  // the first step of an epoch: its sums start from zero
+        pendingWithinBatchVariance[l - 1] = withinBatchVariance(layer: l, delta: delta, network: network, pass: pass, batch: batch)
+        pendingValid = true
+    }
+
     /// v^B of layer l for this step: the per-sample gradients' second moment (a dense layer: squares and one GEMM;
     /// a convolution: one GEMM per image, `Convolution.perSampleGradientSecondMoment`), then one pass; returns
     /// the layer mean (1/N_l) Σ_ω v^B_ω.
-    private func withinBatchVariance(layer l: Int, network: Network, pass: Pass, batch: Int) -> Double {
+    private func withinBatchVariance(layer l: Int, delta d: UnsafePointer<Float>, network: Network, pass: Pass, batch: Int) -> Double {
         let shape = layout[layer: l]
         let nIn = shape.inputs, nOut = shape.outputs, n = shape.weightCount
         // The layer's input is the output of the stage below it (for an MLP, A_{l−1}).
-        let a = pass.activations[shape.stage - 1].pointer, d = pass.errors[l].pointer
+        let a = pass.activations[shape.stage - 1].pointer
         let s = secondMoments.pointer
         if let geometry = shape.convolution {
             Convolution.perSampleGradientSecondMoment(delta: d, input: a, batch: batch, geometry: geometry,

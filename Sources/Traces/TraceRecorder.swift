@@ -191,7 +191,10 @@ public final class TraceRecorder: TrainingObserver {
             guard trainer.objective is CrossEntropyObjective else {  // a custom objective on a CE configuration
                 throw TraceError(path: path, "cannot record batch-variance: the run's objective is not plain cross-entropy")
             }
-            trainer.pass.retainsErrors = true
+            // v^B is measured inside the backward pass, from each layer's δ as it is formed (no copies of δ).
+            trainer.pass.errorObserver = { [statistics, network = trainer.network] pass, l, delta, batch in
+                statistics.observeError(layer: l, delta: delta, network: network, pass: pass, batch: batch)
+            }
         }
         statistics.discardEpoch()
     }
