@@ -25,6 +25,12 @@ typedef float v16u __attribute__((ext_vector_type(16), aligned(4)));
 #define interleave(a, b) __builtin_shufflevector((a), (b), 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15)
 #define add16(p, v) (*(v16u *)(p) = *(const v16u *)(p) + (v))
 
+/// The scratch plane of (2R + 2)·(2Q + 2) floats: the caller's `p`, or, when the caller passes NULL, an array on
+/// this thread's stack (a heap allocation per image and transform would be thousands per training step).
+#define PADDED_PLANE(p, R, Q) \
+    float p##_stack[(p) ? 1 : (2 * (R) + 2) * (2 * (Q) + 2)]; \
+    if (!(p)) (p) = p##_stack;
+
 /// Copies a rows×columns plane into a zeroed padded_rows×padded_columns one at (offset, offset), clipped.
 INLINE void pad_plane(const float *plane, long rows, long columns, long offset, float *padded, long padded_rows,
                       long padded_columns) {
@@ -39,6 +45,7 @@ INLINE void pad_plane(const float *plane, long rows, long columns, long offset, 
 CLONES
 void thermo_winograd_input(const float *image, long channels, long height, long width, long padding,
                            long tile_rows, long tile_columns, float *v, long column0, long ld, long block, float *padded) {
+    PADDED_PLANE(padded, tile_rows, tile_columns);
     const long Hp = 2 * tile_rows + 2, Wp = 2 * tile_columns + 2, Q = tile_columns;
     const long whole = Q / 8 * 8;
     for (long c = 0; c < channels; c++) {
@@ -87,6 +94,7 @@ CLONES
 void thermo_winograd_output(const float *m, long column0, long ld, long block, long channels, long out_height, long out_width,
                             long tile_rows, long tile_columns, const float *bias, int relu, float *output,
                             float *padded) {
+    PADDED_PLANE(padded, tile_rows, tile_columns);
     const long Wp = 2 * tile_columns, Q = tile_columns, whole = Q / 8 * 8;
     for (long o = 0; o < channels; o++) {
         const float b = bias[o];
@@ -136,6 +144,7 @@ void thermo_winograd_output(const float *m, long column0, long ld, long block, l
 CLONES
 void thermo_winograd_delta(const float *delta, long channels, long out_height, long out_width, long tile_rows,
                            long tile_columns, float *dm, long column0, long ld, long block, float *padded) {
+    PADDED_PLANE(padded, tile_rows, tile_columns);
     const long Hp = 2 * tile_rows, Wp = 2 * tile_columns, Q = tile_columns, whole = Q / 8 * 8;
     for (long o = 0; o < channels; o++) {
         pad_plane(delta + o * out_height * out_width, out_height, out_width, 0, padded, Hp, Wp);
@@ -171,6 +180,7 @@ void thermo_winograd_delta(const float *delta, long channels, long out_height, l
 CLONES
 void thermo_winograd_input_gradient(const float *dv, long column0, long ld, long block, long channels, long height, long width,
                                     long padding, long tile_rows, long tile_columns, float *image, float *padded) {
+    PADDED_PLANE(padded, tile_rows, tile_columns);
     const long Hp = 2 * tile_rows + 2, Wp = 2 * tile_columns + 2, Q = tile_columns;
     const long whole = Q / 8 * 8;
     for (long c = 0; c < channels; c++) {

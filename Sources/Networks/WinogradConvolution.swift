@@ -125,13 +125,20 @@ public enum WinogradConvolution {
     // The four tile transforms are plain C loops (CWinograd), compiled for AVX2 beside the baseline x86-64 build
     // and chosen when the library loads: the Swift package builds for baseline x86-64, where these memory-bound
     // shuffles would run at half width. Each reads or writes one image; scratch for a zero-padded plane comes from
-    // the stack (or the heap, for planes too large for it).
+    // the C function's own stack (or the heap, for planes too large for it).
 
-    /// Runs `body` with scratch for one zero-padded plane of geometry `g`'s tiles.
+    /// The largest padded plane, in floats, that the transforms place on the stack (64 KiB; paper-stl's largest
+    /// Winograd plane is 26 × 26).
+    static let stackPlaneLimit = 16_384
+
+    /// Runs `body` with scratch for one zero-padded plane of geometry `g`'s tiles: nil, which the C transforms
+    /// take as "on my stack", up to ``stackPlaneLimit`` floats. (Swift's `withUnsafeTemporaryAllocation` went to
+    /// the heap for conv2's 2,704-byte plane of paper-mnist: 1,280 allocations a step.)
     @inline(__always)
-    static func withPaddedPlane(_ g: ConvolutionGeometry, _ body: (UnsafeMutablePointer<Float>) -> Void) {
-        let (rows, columns, _) = tiles(g)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: (2 * rows + 2) * (2 * columns + 2)) { body($0.baseAddress!) }
+    static func withPaddedPlane(_ g: ConvolutionGeometry, _ body: (UnsafeMutablePointer<Float>?) -> Void) {
+        let (rows, columns, _) = tiles(g), count = (2 * rows + 2) * (2 * columns + 2)
+        guard count > stackPlaneLimit else { body(nil); return }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { body($0.baseAddress!) }
     }
 
     /// V = Bᵀ d B for every channel and tile of one image, into V[ξ][c][column0 + t] (row stride `ld`).

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A value handed to concurrent work that touches disjoint memory, which the compiler cannot see.
 public struct UncheckedSendable<Value>: @unchecked Sendable {
     /// The value shared with the concurrent iterations.
@@ -8,20 +6,20 @@ public struct UncheckedSendable<Value>: @unchecked Sendable {
     public init(_ value: Value) { self.value = value }
 }
 
-/// Work split over threads with Dispatch's `concurrentPerform`: each iteration runs once, the iterations of
-/// one call concurrently, and the call returns when all are done. The caller guarantees that iterations touch
-/// disjoint memory, so results never depend on the scheduling.
+/// Work split over threads: each iteration runs once, the iterations of one call concurrently (on the
+/// process's ``WorkerPool``, which allocates nothing per call), and the call returns when all are done. The caller
+/// guarantees that iterations touch disjoint memory, so results never depend on the scheduling; a call made while
+/// the pool is busy (from inside another call's iteration, or from a second thread) runs its iterations in order
+/// on the calling thread.
 public enum ConcurrentWork {
     /// Runs `body(i)` for every i in 0..<iterations, concurrently when there is more than one.
-    @inlinable
     public static func forEach(iterations: Int, _ body: (Int) -> Void) {
         if iterations <= 1 {
             if iterations == 1 { body(0) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: iterations) { i in shared.value(i) }
+        if !WorkerPool.shared.run(iterations: iterations, body) {
+            for i in 0..<iterations { body(i) }
         }
     }
 

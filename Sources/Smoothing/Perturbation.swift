@@ -53,10 +53,12 @@ public final class PerturbationSampler: @unchecked Sendable {
                         step: Int, layer: Int, sample: Int) -> Double {
         let chunks = (count + PerturbationSampler.chunk - 1) / PerturbationSampler.chunk
         precondition(chunks <= partialCapacity, "layer larger than the sampler was made for")
-        let work = { (c: Int) in
+        // A local function, not a closure value: its captures stay on the stack (a closure stored in a `let`
+        // was one heap allocation per draw).
+        func work(_ c: Int) {
             let lo = c * PerturbationSampler.chunk, hi = min(count, lo + PerturbationSampler.chunk)
-            var random = self.stream(step: step, layer: layer, sample: sample, chunk: c)
-            self.partials[c] = self.fill(base + lo, output + lo, hi - lo, &random)
+            var random = stream(step: step, layer: layer, sample: sample, chunk: c)
+            partials[c] = fill(base + lo, output + lo, hi - lo, &random)
         }
         if threads > 1 && chunks > 1 {
             ConcurrentWork.forEach(iterations: chunks, work)

@@ -114,7 +114,6 @@ public struct CoolingReport: Codable, Sendable {
 
     /// Every model on the same points, ranked by AIC and BIC.
     private func modelsText() -> String {
-        let fit = analysis.fit
         var out = ""
         out += "\nmodels on the same points (AIC = 2k − 2 ln L, BIC = k ln n − 2 ln L, Gaussian log-space residuals)\n"
         var modelRows = [["model", "parameters", "χ²_red", "AIC", "ΔAIC", "BIC", "ΔBIC", "weight", "note"]]

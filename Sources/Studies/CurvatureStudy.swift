@@ -108,7 +108,7 @@ public struct CurvatureStudy: Sendable, Codable {
             lines.append([String(r.epoch), label(of: r.layer), cell(r.lambdaMax), cell(r.trace), cell(r.traceStandardError),
                           cell(r.temperature), cell(r.lambdaMaxOverTemperature), cell(r.traceOverTemperature)])
         }
-        var text = "curvature recorded in \(trace)\n" + alignedColumns(lines)
+        let text = "curvature recorded in \(trace)\n" + alignedColumns(lines)
         var whole = [["epoch", "probe loss", "λ_max(H)"]]
         let smoothing = !smoothedLayers.isEmpty
         if smoothing { whole[0] += ["predicted ΔL (U=\(smoothedLayers.map(String.init).joined(separator: ",")))", "measured ΔL"] }

@@ -4,7 +4,8 @@
 /// The four tile transforms of the Winograd F(2×2, 3×3) convolution (see WinogradConvolution.swift for the
 /// maths), one image at a time. Tile t = ty·Q + tx of an image (R tile rows, Q tile columns) is column
 /// column0 + t of the transformed matrices, whose 16 entries ξ = 4i + j are blocks of `channels` rows of `ld`
-/// floats, `block` floats apart. `padded` is caller scratch of (2R + 2)·(2Q + 2) floats. Plain C so that the loops over tiles can be
+/// floats, `block` floats apart. `padded` is caller scratch of (2R + 2)·(2Q + 2) floats, or NULL for a
+/// plane on the calling thread's stack. Plain C so that the loops over tiles can be
 /// compiled for AVX2 beside the baseline x86-64 build, chosen at load time (target_clones).
 
 /// V = Bᵀ d B for every channel and tile of one C×H×W image with `padding` zero rows/columns on each side.
