@@ -7,7 +7,7 @@ public struct UncheckedSendable<Value>: @unchecked Sendable {
 }
 
 /// Work split over threads: each iteration runs once, the iterations of one call concurrently (on the
-/// process's ``WorkerPool``, which allocates nothing per call), and the call returns when all are done. The caller
+/// process's ``WorkerPool``: one small allocation per call), and the call returns when all are done. The caller
 /// guarantees that iterations touch disjoint memory, so results never depend on the scheduling; a call made while
 /// the pool is busy (from inside another call's iteration, or from a second thread) runs its iterations in order
 /// on the calling thread.

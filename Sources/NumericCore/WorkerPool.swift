@@ -7,8 +7,9 @@ import Darwin
 #endif
 
 /// The threads behind ``ConcurrentWork``: one less than the machine's cores, started on first use and kept for
-/// the life of the process, so that a parallel loop allocates nothing. (Dispatch's `concurrentPerform` made about
-/// five heap allocations a call, tens to hundreds per training step.)
+/// the life of the process. A parallel loop costs one small heap object (the wrapper `withoutActuallyEscaping`
+/// makes to hand the caller's closure to other threads); Dispatch's `concurrentPerform` made about five a call.
+/// Measured with heaptrack (docs/performance.md, "Allocations per step").
 ///
 /// A job is one call's iterations 0..<n. The caller and the workers claim iterations one at a time under the
 /// pool's mutex, so a job of n iterations runs on min(n, cores) threads; the caller returns when every iteration

@@ -59,7 +59,7 @@ public struct Checkpoint {
         Header(thermoVersion: thermoVersion, configuration: trainer.configuration,
                completedEpochs: trainer.completedEpochs, globalStep: trainer.globalStep,
                history: trainer.history, elapsedSeconds: trainer.elapsedSeconds, blasThreads: blasThreads,
-               created: ISO8601DateFormatter().string(from: Date()), dataChecksums: trainer.dataChecksums)
+               created: Date().ISO8601Format(), dataChecksums: trainer.dataChecksums)
     }
 
     /// Refreshes this snapshot from `trainer` in place: the parameter and momentum arrays are overwritten, not
