@@ -170,7 +170,7 @@ final class TraceWriter {
     }
 
     /// Appends one snapshot to every `/weights/layer_<l>`: the epoch to its scale, and each variable's
-    /// matrix as chunks compressed on ``threads`` threads (``SnapshotChunks``) and written as they are, or
+    /// matrix as chunks compressed on ``threads`` threads (``SnapshotChunks``) and written as they are, matrix by matrix, or
     /// through HDF5's own filters when a dataset's pipeline is not the expected shuffle + deflate.
     private func appendSnapshot(epoch: Int, _ snapshot: (SnapshotVariable, Int) -> UnsafeBufferPointer<Float>) throws {
         var matrices: [SnapshotChunks.Matrix] = [], targets: [(Dataset, Int)] = []
@@ -189,9 +189,11 @@ final class TraceWriter {
                 targets.append((dataset, row))
             }
         }
-        let compressed = SnapshotChunks.compress(matrices, level: TraceWriter.snapshotLevel, threads: threads)
+        // One matrix at a time, so that only its compressed chunks are held (all of paper-mnist's at once were
+        // some 20 MB more at the run's peak); its chunks are still compressed on `threads` threads.
         for (m, (dataset, row)) in targets.enumerated() {
-            for (c, bytes) in compressed[m].enumerated() {
+            let compressed = SnapshotChunks.compress([matrices[m]], level: TraceWriter.snapshotLevel, threads: threads)[0]
+            for (c, bytes) in compressed.enumerated() {
                 try bytes.withUnsafeBytes { try dataset.writeRawChunk($0, offset: [row, c * matrices[m].chunkRows, 0]) }
             }
         }
