@@ -43,14 +43,16 @@ public func downloadFile(from url: URL, to path: String, limit: Int, timeout: Ti
     }
     defer { try? handle.close() }
     let delegate = DownloadDelegate(handle: handle, path: path, limit: limit)
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = timeout
-    configuration.timeoutIntervalForResource = max(timeout, 1800)
-    configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-    let session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
-    session.dataTask(with: url).resume()
-    delegate.finished.wait()
-    session.finishTasksAndInvalidate()
+    FoundationScratch.around {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = max(timeout, 1800)
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        let session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
+        session.dataTask(with: url).resume()
+        delegate.finished.wait()
+        session.finishTasksAndInvalidate()
+    }
     return try delegate.result(host: url.host ?? url.absoluteString)
 }
 
@@ -134,5 +136,36 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @uncheck
             return .transfer(reason: urlError.localizedDescription)
         }
         return .transfer(reason: "\(error)")
+    }
+}
+
+/// Where Foundation's networking keeps its files. On Linux a `URLSession`, even an ephemeral one, creates
+/// `$XDG_CACHE_HOME/org.swift.foundation.URLCache/thermo` and `$XDG_DATA_HOME/<the binary's folder name>` (e.g.
+/// `~/.local/share/release`) and leaves them behind, empty. During a download thermo points both variables at
+/// one temporary folder of the process, removed at exit, and restores the user's values afterwards.
+enum FoundationScratch {
+    nonisolated(unsafe) private static var folder: String?
+    private static let names = ["XDG_CACHE_HOME", "XDG_DATA_HOME"]
+
+    /// Runs `body` (a download) with both variables pointing at the scratch folder, made on the first call.
+    static func around<T>(_ body: () throws -> T) rethrows -> T {
+        if folder == nil {
+            var template = Array((NSTemporaryDirectory() + "/thermo-urlsession-XXXXXX").utf8CString)
+            if let made = mkdtemp(&template) {
+                folder = String(cString: made)
+                atexit {
+                    if let folder = FoundationScratch.folder { try? FileManager.default.removeItem(atPath: folder) }
+                }
+            }
+        }
+        guard let folder else { return try body() }
+        let saved = names.map { getenv($0).map { String(cString: $0) } }
+        for name in names { setenv(name, folder, 1) }
+        defer {
+            for (name, old) in zip(names, saved) {
+                if let old { setenv(name, old, 1) } else { unsetenv(name) }
+            }
+        }
+        return try body()
     }
 }

@@ -99,9 +99,13 @@ struct DataCommandTests {
         // Without --to, the files go to the per-user data folder $XDG_DATA_HOME/thermo/NAME, where every
         // command then finds them.
         let xdg = work.appendingPathComponent("xdg")
+        let home = scratch.folder("home"), cache = work.appendingPathComponent("cache")
         let run = try runThermo(["data", "fetch", "mnist", "--mirror", server.url], in: work,
-                                environment: ["XDG_DATA_HOME": xdg.path])
+                                environment: ["XDG_DATA_HOME": xdg.path, "XDG_CACHE_HOME": cache.path, "HOME": home.path])
         #expect(run.status == 0, "stderr: \(run.stderr)")
+        // Foundation's URLSession leaves nothing behind: no URL cache, no folder named after the binary's.
+        #expect(contents(xdg) == ["thermo"], "\(contents(xdg))")
+        #expect(!FileManager.default.fileExists(atPath: cache.path) && contents(home).isEmpty, "\(contents(home))")
         let target = xdg.appendingPathComponent("thermo/mnist")
         #expect(contents(target) == Self.fileNames, "only the four files, no temporaries left")
         for name in Self.fileNames {
