@@ -26,7 +26,7 @@
 # %% Cell 0: budgets
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
-THERMO=${THERMO:-$root/.build/release/thermo}; [ -x "$THERMO" ] || THERMO=$root/.build/debug/thermo
+. "$here/find-thermo.sh"; find_thermo "$root"
 DATASET=${DATASET:-mnist}
 case "$DATASET" in
   mnist)   NET=paper-mnist; LR=1e-4; BATCH=256; EPOCHS=${EPOCHS:-20}; DATA="--train-subset 15000 --validation 5000"

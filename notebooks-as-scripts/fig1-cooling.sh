@@ -19,7 +19,7 @@
 # %% Settings
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
-THERMO=${THERMO:-$root/.build/release/thermo}; [ -x "$THERMO" ] || THERMO=$root/.build/debug/thermo
+. "$here/find-thermo.sh"; find_thermo "$root"
 if [ "${QUICK:-0}" = 1 ]; then
   OUT=${OUT:-$(mktemp -d /tmp/thermo-fig1.XXXX)}; FIGURES=$OUT
   train=(--train-subset 2000 --layers 784,64,64,64,10 --lr 0.05 --batch-size 64 --epochs "${EPOCHS:-8}")
@@ -50,16 +50,20 @@ for act in relu tanh; do "$THERMO" regimes "$OUT/$act.h5"; done
 # At the paper's learning rate the early regimes last a few hundred steps: read them per window of 10 steps too.
 if [ "${LR:-0.01}" != 0.01 ]; then for act in relu tanh; do "$THERMO" regimes "$OUT/$act.h5" --window 10; done; fi
 
-# %% The common cooling fit over the late regime (from the onset e*), with a window scan; JSON keeps every number
+# %% The common cooling fit over the late regime (from the onset e*), with a window scan; JSON keeps every number.
+# A short run (QUICK) has no located late regime: there the fit takes the fixed window below instead.
+epochs=$(python3 -c "import json; print(len(json.load(open('$OUT/relu.json'))['epochs']))")
+from=$(( epochs * 3 / 10 ))
 for act in relu tanh; do
-  "$THERMO" fit-cooling "$OUT/$act.h5" --scan || echo "fig1: no fit for $act (see the message above)"
-  "$THERMO" fit-cooling "$OUT/$act.h5" --format json > "$OUT/$act-fit.json" || true
+  window=()
+  "$THERMO" regimes "$OUT/$act.h5" --format json > /dev/null 2>&1 && \
+    "$THERMO" fit-cooling "$OUT/$act.h5" > /dev/null 2>&1 || window=(--from "$from")
+  "$THERMO" fit-cooling "$OUT/$act.h5" "${window[@]}" --scan
+  "$THERMO" fit-cooling "$OUT/$act.h5" "${window[@]}" --format json > "$OUT/$act-fit.json"
 done
 
 # %% The same fit over a fixed late window, the last 70% of the run: the onset test needs a long run (in a
 # 100-epoch run it puts e* near the end, which leaves too few epochs for a two-parameter decay)
-epochs=$(python3 -c "import json; print(len(json.load(open('$OUT/relu.json'))['epochs']))")
-from=$(( epochs * 3 / 10 ))
 for act in relu tanh; do
   "$THERMO" fit-cooling "$OUT/$act.h5" --from "$from" --bootstrap 200 || echo "fig1: no fit for $act from $from"
 done

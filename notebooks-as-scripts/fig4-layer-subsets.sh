@@ -4,7 +4,7 @@
 #
 # Best test accuracy against R for the seven sets, coloured in the paper's RGB nomenclature (red = layer 1,
 # green = 2, blue = 3, mixtures for sets), PLA with y = 4, on MNIST. Full mode: EPOCHS=20 (paper: 120) over
-# 4 radii, one seed (29 cells); QUICK=1: 1,000 images, 2 epochs, 2 radii, three of the sets.
+# 4 radii, one seed (28 cells); QUICK=1: 1,000 images, 2 epochs, 2 radii, three of the sets.
 
 # %% Settings and the grid
 source "$(dirname "$0")/sweep-common.sh"

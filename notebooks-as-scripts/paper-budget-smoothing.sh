@@ -25,7 +25,7 @@
 # %% Cell 0: budgets
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
-THERMO=${THERMO:-$root/.build/release/thermo}; [ -x "$THERMO" ] || THERMO=$root/.build/debug/thermo
+. "$here/find-thermo.sh"; find_thermo "$root"
 if [ "${QUICK:-0}" = 1 ]; then
   OUT=${OUT:-$(mktemp -d /tmp/thermo-paper-budget.XXXX)}
   NET="--layers 784,32,32,10"; EPOCHS=2; SUBSET="--train-subset 1500 --validation 500"; FULL="--train-subset 3000 --validation 500"

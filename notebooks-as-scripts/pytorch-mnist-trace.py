@@ -13,7 +13,7 @@
 # Outputs go to `OUT` (default runs/pytorch-mnist/): the trace, the fit and the figure.
 
 # %% Settings
-import argparse, gzip, os, subprocess, sys, time
+import argparse, gzip, os, subprocess, sys, tempfile, time
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -21,6 +21,26 @@ from torch import nn
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
+
+
+def find_thermo(root):
+    """The thermo binary: $THERMO (a path or a command on PATH), else this checkout's release or debug build, else
+    `thermo` on PATH; exits with a message naming what to do when there is none."""
+    import shutil
+    given = os.environ.get("THERMO")
+    if given:
+        found = shutil.which(given)
+        if not found:
+            sys.exit(f"error: THERMO={given} is not an executable thermo binary; point THERMO at one, or unset it")
+        return found
+    for p in (os.path.join(root, ".build/release/thermo"), os.path.join(root, ".build/debug/thermo")):
+        if os.access(p, os.X_OK):
+            return p
+    found = shutil.which("thermo")
+    if not found:
+        sys.exit(f"error: no thermo binary: build it in {root} (bash scripts/setup), put it on PATH, or set THERMO")
+    return found
+
 sys.path.insert(0, os.path.join(root, "python"))  # the package from this checkout, if it is not installed
 from thermo_trace.torch import watch
 
@@ -35,12 +55,13 @@ EPOCHS = int(os.environ.get("EPOCHS", 12 if QUICK else 30))
 WIDTHS = [784, 64, 32, 10] if QUICK else [784, 784, 784, 784, 10]
 TRAIN = 2000 if QUICK else None
 BATCH, LR, MOMENTUM, SEED = 256 if not QUICK else 100, 0.01 if not QUICK else 0.05, 0.9, 1
-OUT = os.environ.get("OUT") or os.path.join(root, "runs", "pytorch-mnist")
+thermo = find_thermo(root)  # before training: a missing binary is said at once, not after the run
+# QUICK (a rehearsal) writes into a temporary folder, as the other notebooks do; a full run into runs/.
+OUT = os.environ.get("OUT") or (tempfile.mkdtemp(prefix="thermo-pytorch-mnist.") if QUICK
+                                else os.path.join(root, "runs", "pytorch-mnist"))
 os.makedirs(OUT, exist_ok=True)
 torch.set_num_threads(2)
 torch.manual_seed(SEED)
-thermo = os.environ.get("THERMO") or next((p for p in (os.path.join(root, ".build/release/thermo"),
-                                                        os.path.join(root, ".build/debug/thermo")) if os.path.exists(p)), "thermo")
 
 # %% MNIST from the IDX files (gzip), with numpy; pixels standardised over the training images, as thermo does
 def idx(name):

@@ -13,8 +13,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
-THERMO=${THERMO:-$root/.build/release/thermo}
-[ -x "$THERMO" ] || THERMO=$root/.build/debug/thermo
+. "$here/find-thermo.sh"; find_thermo "$root"
 if [ "${QUICK:-0}" = 1 ]; then
   OUT=${OUT:-$(mktemp -d /tmp/thermo-quickstart.XXXX)}
   FIGURES=$OUT

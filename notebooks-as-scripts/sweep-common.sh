@@ -1,7 +1,7 @@
 # Shared by the sweep notebooks (sourced): paths, the thermo binary, QUICK vs full budgets.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
-THERMO=${THERMO:-$root/.build/release/thermo}; [ -x "$THERMO" ] || THERMO=$root/.build/debug/thermo
+. "$here/find-thermo.sh"; find_thermo "$root"
 name=$(basename "$0" .sh)
 if [ "${QUICK:-0}" = 1 ]; then
   OUT=${OUT:-$(mktemp -d "/tmp/thermo-$name.XXXX")}; FIGURES=$OUT
