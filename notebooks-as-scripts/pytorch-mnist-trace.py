@@ -22,24 +22,8 @@ from torch import nn
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(here)
 
-
-def find_thermo(root):
-    """The thermo binary: $THERMO (a path or a command on PATH), else this checkout's release or debug build, else
-    `thermo` on PATH; exits with a message naming what to do when there is none."""
-    import shutil
-    given = os.environ.get("THERMO")
-    if given:
-        found = shutil.which(given)
-        if not found:
-            sys.exit(f"error: THERMO={given} is not an executable thermo binary; point THERMO at one, or unset it")
-        return found
-    for p in (os.path.join(root, ".build/release/thermo"), os.path.join(root, ".build/debug/thermo")):
-        if os.access(p, os.X_OK):
-            return p
-    found = shutil.which("thermo")
-    if not found:
-        sys.exit(f"error: no thermo binary: build it in {root} (bash scripts/setup), put it on PATH, or set THERMO")
-    return found
+sys.path.insert(0, here)
+from find_thermo import find_thermo  # noqa: E402 (this folder, on the path above)
 
 sys.path.insert(0, os.path.join(root, "python"))  # the package from this checkout, if it is not installed
 from thermo_trace.torch import watch
