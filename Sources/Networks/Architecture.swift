@@ -68,14 +68,35 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
     /// The shape after each stage: `shapes[0]` is the input, `shapes[i]` the output of stage i (1-based).
     public let shapes: [TensorShape]
 
-    /// A fully-connected network with these widths (at least an input and an output) and activation.
+    /// A fully-connected network with these widths (at least an input and an output, all positive) and activation.
+    /// Other widths stop the program; for widths that come from input use ``init(checkingWidths:activation:)``,
+    /// which throws instead.
     public init(widths: [Int], activation: Activation = .relu) {
-        precondition(widths.count >= 2 && widths.allSatisfy { $0 > 0 }, "an architecture needs ≥ 2 positive widths")
+        if let problem = Architecture.widthsProblem(widths) {
+            preconditionFailure("an MLP \(problem); Architecture(checkingWidths:) throws instead")
+        }
         self.widths = widths
         self.activation = activation
         self.input = TensorShape(channels: widths[0], height: 1, width: 1)
         self.stages = widths.dropFirst().map { .dense(units: $0) }
         self.shapes = widths.map { TensorShape(channels: $0, height: 1, width: 1) }
+    }
+
+    /// A fully-connected network with these widths and activation, or an ``ArchitectureError`` saying what is wrong
+    /// with them (``widthsProblem(_:)``): the form of ``init(widths:activation:)`` for widths computed or read
+    /// from input.
+    public init(checkingWidths widths: [Int], activation: Activation = .relu) throws(ArchitectureError) {
+        if let problem = Architecture.widthsProblem(widths) { throw ArchitectureError(token: nil, "an MLP \(problem)") }
+        self.init(widths: widths, activation: activation)
+    }
+
+    /// Why `widths` cannot be the widths n_0 … n_L of a fully-connected network, as a phrase that follows their
+    /// name ("needs at least an input and an output width, e.g. 784,256,10", "needs positive widths, got
+    /// 784,0,10"); nil when they can.
+    public static func widthsProblem(_ widths: [Int]) -> String? {
+        guard widths.count >= 2 else { return "needs at least an input and an output width, e.g. 784,256,10" }
+        guard widths.allSatisfy({ $0 > 0 }) else { return "needs positive widths, got \(widths.map(String.init).joined(separator: ","))" }
+        return nil
     }
 
     /// A network of `stages` on images of shape `input`; throws when a stage does not fit the shape it receives
@@ -218,10 +239,9 @@ extension Architecture: Codable {
         let widths = try c.decode([Int].self, forKey: .widths)
         let activation = try c.decode(Activation.self, forKey: .activation)
         guard let spec = try c.decodeIfPresent(String.self, forKey: .network) else {
-            guard widths.count >= 2, widths.allSatisfy({ $0 > 0 }) else {
-                throw DecodingError.dataCorruptedError(forKey: .widths, in: c, debugDescription: "needs ≥ 2 positive widths")
+            do { try self.init(checkingWidths: widths, activation: activation) } catch {
+                throw DecodingError.dataCorruptedError(forKey: .widths, in: c, debugDescription: error.description)
             }
-            self.init(widths: widths, activation: activation)
             return
         }
         let input = try c.decode(TensorShape.self, forKey: .input)

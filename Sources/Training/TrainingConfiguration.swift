@@ -46,9 +46,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     /// Checks every value before any work is done; the error names the command-line flag.
     public func validate() throws(ConfigurationError) {
-        let w = architecture.widths
-        guard w.count >= 2 else { throw ConfigurationError(.layers, "needs at least an input and an output width, e.g. 784,256,10") }
-        guard w.allSatisfy({ $0 > 0 }) else { throw ConfigurationError(.layers, "widths must be positive, got \(w.map(String.init).joined(separator: ","))") }
+        if let problem = Architecture.widthsProblem(architecture.widths) { throw ConfigurationError(.layers, problem) }
         try checkMemory(physicalMemory: Int(clamping: ProcessInfo.processInfo.physicalMemory))
         guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
             throw ConfigurationError(.lr, "must be a positive number, got \(optimizer.learningRate)")
@@ -275,8 +273,7 @@ extension TrainingConfiguration {
                 }
             }
         case .layers:
-            let widths = try Self.widths(text)
-            architecture = Architecture(widths: widths, activation: architecture.activation)
+            architecture = try Self.mlp(Self.widths(text), activation: architecture.activation)
         case .network:
             do {
                 architecture = try NetworkSpec.architecture(text, input: Self.networkInput(for: dataset),
@@ -287,7 +284,7 @@ extension TrainingConfiguration {
         case .activation:
             let activation: Activation = try Self.word(setting, text)
             if architecture.isFullyConnected {
-                architecture = Architecture(widths: architecture.widths, activation: activation)
+                architecture = try Self.mlp(architecture.widths, activation: activation)
             } else {
                 do { architecture = try Architecture(input: architecture.input, stages: architecture.stages, activation: activation) } catch {
                     throw ConfigurationError(.network, error.description)
@@ -319,6 +316,13 @@ extension TrainingConfiguration {
         case .smoothingPath: loss.path = try Self.word(setting, text)
         case .augment: augment = text == "none" ? nil : text
         }
+    }
+
+    /// The MLP of `widths`, or the error `validate()` gives for them (`Architecture.widthsProblem`), named by
+    /// `--layers`: checked before `Architecture(widths:activation:)` could stop the program.
+    static func mlp(_ widths: [Int], activation: Activation) throws(ConfigurationError) -> Architecture {
+        if let problem = Architecture.widthsProblem(widths) { throw ConfigurationError(.layers, problem) }
+        return Architecture(widths: widths, activation: activation)
     }
 
     /// `--layers`'s comma-separated widths, at least two and all positive.
