@@ -240,7 +240,8 @@ extension TrainingConfiguration {
         var c = self
         for setting in TrainingSetting.allCases { if let text = given[setting] { try c.set(setting, to: text) } }
         if c.loss.kind != .ce && c.loss.kernel == .uniform && given[.radius] == nil && loss.kind == .ce {
-            throw ConfigurationError(.radius, "is needed with \(TrainingSetting.loss.flag) \(c.loss.kind.rawValue) (e.g. \(TrainingSetting.radius.flag) 0.01)")
+            let error = LossConfiguration.radiusNeeded(c.loss.kind)
+            throw ConfigurationError(error.setting, error.message)
         }
         // A flag that would change nothing is refused rather than recorded (a resume compares what is recorded).
         let idle = TrainingSetting.allCases.filter { $0.isSmoothing && given[$0] != nil }

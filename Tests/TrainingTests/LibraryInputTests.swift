@@ -1,6 +1,8 @@
+import Foundation
 import Testing
 import Datasets
 import Networks
+import Smoothing
 import TestSupport
 @testable import Training
 
@@ -32,5 +34,61 @@ import TestSupport
     @Test("Architecture(checkingWidths:) builds what Architecture(widths:) builds")
     func checkedWidthsAgree() throws {
         #expect(try Architecture(checkingWidths: [784, 64, 10], activation: .tanh) == Architecture(widths: [784, 64, 10], activation: .tanh))
+    }
+
+    /// A smoothing loss on layer 2 of the small network, its radius left unset.
+    static func smoothing(_ kind: LossConfiguration.Kind) -> TrainingConfiguration {
+        var c = smallConfiguration(epochs: 1)
+        c.loss.kind = kind
+        c.loss.layers = [2]
+        return c
+    }
+
+    @Test("A PLA or PLEA loss without a radius is refused by validate() and Trainer, as --loss pla without --radius is",
+          arguments: [LossConfiguration.Kind.pla, .plea])
+    func smoothingWithoutRadius(_ kind: LossConfiguration.Kind) throws {
+        let c = Self.smoothing(kind)
+        let needed = ConfigurationError(.radius, "is needed with --loss \(kind.rawValue) (e.g. --radius 0.01)")
+        #expect(throws: needed) { try c.validate() }
+        #expect(throws: needed) { try Trainer(configuration: c, dataSet: syntheticDataSet()) }
+        // R = 0 set on purpose is cross-entropy exactly (eq. 4), and a Gaussian kernel takes γ, not R.
+        var zero = c
+        zero.loss.radius = 0
+        try zero.validate()
+        #expect(zero.loss.isCrossEntropy && zero.loss.hasRadius)
+        var gaussian = c
+        gaussian.loss.kernel = .gaussian
+        gaussian.loss.gamma = 100
+        try gaussian.validate()
+    }
+
+    @Test("Invalid radii and sample counts of a smoothing loss are refused by validate()")
+    func invalidRadiusAndSamples() {
+        for radius in [-0.01, .nan, .infinity] {
+            var c = Self.smoothing(.pla)
+            c.loss.radius = radius
+            #expect(throws: ConfigurationError(.radius, "must be a finite number ≥ 0, got \(radius)")) { try c.validate() }
+        }
+        for samples in [-1, 1025] {
+            var c = Self.smoothing(.pla)
+            c.loss.radius = 0.01
+            c.loss.samples = samples
+            #expect(throws: ConfigurationError(.samples, "must be between 0 and 1024, got \(samples)")) { try c.validate() }
+        }
+    }
+
+    @Test("A loss encodes as before, with R = 0 when unset, and a decoded one holds its radius")
+    func lossCoding() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let ce = String(decoding: try encoder.encode(LossConfiguration.crossEntropy), as: UTF8.self)
+        #expect(ce == #"{"kernel":"uniform","kind":"ce","layers":[],"path":"shared","radius":0,"samples":4}"#)
+        var pla = Self.smoothing(.pla).loss
+        pla.radius = 0.01
+        pla.sharpness = 400
+        let decoded = try JSONDecoder().decode(LossConfiguration.self, from: try encoder.encode(pla))
+        #expect(decoded == pla && decoded.hasRadius && decoded.radius == 0.01 && decoded.sharpness == 400)
+        let unset = try JSONDecoder().decode(LossConfiguration.self, from: Data(ce.utf8))
+        #expect(unset == .crossEntropy && unset.hasRadius && !LossConfiguration.crossEntropy.hasRadius)
     }
 }
