@@ -47,9 +47,16 @@ public final class Trainer {
     /// The forward/backward buffers of the steps (observers may set `pass.retainsErrors`).
     public let pass: Pass
 
-    /// A new run: the network is initialised from the stream (seed, `"init"`).
+    /// A new run: the network is initialised from the stream (seed, `"init"`). `dataSet` must be the data set the
+    /// configuration names (`dataSet.name == configuration.dataset`: traces and checkpoints record that name as the
+    /// run's data); another is refused with a `ConfigurationError`, as are invalid settings.
     public init(configuration: TrainingConfiguration, dataSet: DataSet, objective: TrainingObjective? = nil) throws {
         try configuration.validate()
+        guard dataSet.name == configuration.dataset else {
+            throw ConfigurationError(.dataset, "\(configuration.dataset) is not the data set given (\(dataSet.name), from \(dataSet.directory)); "
+                                     + "set configuration.dataset to \"\(dataSet.name)\", which traces and checkpoints record as the run's data, "
+                                     + "or load \(configuration.dataset)")
+        }
         try configuration.validate(inputs: dataSet.train.featureCount, classes: dataSet.classes,
                                    trainCount: dataSet.train.count)
         try configuration.validateAugmentation(channels: dataSet.train.channels, rows: dataSet.train.rows,

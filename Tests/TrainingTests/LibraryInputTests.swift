@@ -91,4 +91,15 @@ import TestSupport
         let unset = try JSONDecoder().decode(LossConfiguration.self, from: Data(ce.utf8))
         #expect(unset == .crossEntropy && unset.hasRadius && !LossConfiguration.crossEntropy.hasRadius)
     }
+
+    @Test("Trainer refuses a data set other than the one configuration.dataset names, saying what to set")
+    func dataSetNameMismatch() throws {
+        var c = smallConfiguration(epochs: 1)
+        c.dataset = "fashion-mnist"
+        let error = #expect(throws: ConfigurationError.self) { try Trainer(configuration: c, dataSet: syntheticDataSet()) }
+        #expect(error?.flag == "--dataset" && error?.message.contains(#"set configuration.dataset to "synthetic""#) == true,
+                "\(error.map(String.init(describing:)) ?? "accepted")")
+        c.dataset = "synthetic"
+        #expect(try Trainer(configuration: c, dataSet: syntheticDataSet()).configuration.dataset == "synthetic")
+    }
 }
