@@ -96,7 +96,7 @@ extension FloatBuffer {
 }
 
 /// A benchmark that could not be completed, and why.
-public struct BenchmarkError: Error, CustomStringConvertible {
+public struct BenchmarkError: Error, DescribedError {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,8 @@
+import NumericCore
+
 /// A curvature measurement that cannot be made as asked: one line naming the setting by its `thermo curvature`
 /// flag, what it takes and what it got.
-public struct CurvatureError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct CurvatureError: Error, Sendable, Equatable, DescribedError {
     /// What is wrong and what is accepted, e.g. "--probes must be at least 1, not 0".
     public let description: String
 

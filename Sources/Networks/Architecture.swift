@@ -1,3 +1,5 @@
+import NumericCore
+
 /// The shape of one image or feature map, C × H × W (NCHW without the batch axis). A fully-connected network's
 /// input of n features is n × 1 × 1.
 public struct TensorShape: Codable, Sendable, Equatable, Hashable, CustomStringConvertible {
@@ -69,15 +71,13 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
     public let shapes: [TensorShape]
 
     /// A fully-connected network with these widths (at least an input and an output, all positive) and activation.
-    /// Other widths stop the program; for widths that come from input use ``init(checkingWidths:activation:)``,
-    /// which throws instead.
+    /// Other widths are kept as given, so that `TrainingConfiguration.validate()` (and so `Trainer`) refuses them
+    /// with ``widthsProblem(_:)``'s message; no network can be built on them. For an error here, as for widths
+    /// computed or read from input, use ``init(checkingWidths:activation:)``, which throws.
     public init(widths: [Int], activation: Activation = .relu) {
-        if let problem = Architecture.widthsProblem(widths) {
-            preconditionFailure("an MLP \(problem); Architecture(checkingWidths:) throws instead")
-        }
         self.widths = widths
         self.activation = activation
-        self.input = TensorShape(channels: widths[0], height: 1, width: 1)
+        self.input = TensorShape(channels: widths.first ?? 0, height: 1, width: 1)
         self.stages = widths.dropFirst().map { .dense(units: $0) }
         self.shapes = widths.map { TensorShape(channels: $0, height: 1, width: 1) }
     }
@@ -187,7 +187,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
     /// L, the number of weight layers.
     public var layerCount: Int { widths.count - 1 }
     /// n_0, the flattened input size.
-    public var inputs: Int { widths[0] }
+    public var inputs: Int { widths.first ?? 0 }
     /// n_L.
     public var classes: Int { widths[widths.count - 1] }
     /// The widest flattened shape, the input and every stage's output included (sizes scratch buffers).
@@ -257,7 +257,7 @@ extension Architecture: Codable {
 }
 
 /// A network SPEC that does not fit its input, named by the offending token.
-public struct ArchitectureError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ArchitectureError: Error, Sendable, Equatable, DescribedError {
     /// The token at fault, if one is.
     public let token: String?
     /// What is wrong, with the shapes.

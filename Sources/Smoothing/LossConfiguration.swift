@@ -1,6 +1,7 @@
 import Networks
 import Foundation
 import Settings
+import NumericCore
 
 /// Which loss the training steps minimise, and, for the smoothing losses, how the loss is smoothed.
 ///
@@ -167,7 +168,7 @@ public struct LossConfiguration: Codable, Sendable, Equatable {
 }
 
 /// An invalid smoothing setting, named by its flag.
-public struct LossConfigurationError: Error, CustomStringConvertible, Equatable {
+public struct LossConfigurationError: Error, DescribedError, Equatable {
     /// The setting.
     public let setting: TrainingSetting
     /// What is wrong and what is accepted.

@@ -126,7 +126,7 @@ struct CurvatureCommand: ParsableCommand {
         let name = configuration.dataset
         let dataSet: DataSet
         do { dataSet = try loadDataSet(named: name, directory: data.data) } catch {
-            throw CommandError(String(describing: error).replacingOccurrences(of: "<name>", with: name))
+            throw CommandError(String(describing: error))
         }
         let trainer: Trainer
         do { trainer = try Trainer(resuming: saved, dataSet: dataSet) } catch { throw CommandError("\(error)") }

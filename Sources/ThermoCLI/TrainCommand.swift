@@ -177,7 +177,7 @@ extension TrainCommand {
         do {
             dataSet = try loadDataSet(named: config.dataset, directory: data.data)
         } catch {
-            throw CommandError(String(describing: error).replacingOccurrences(of: "<name>", with: config.dataset))
+            throw CommandError(String(describing: error))
         }
         let trainer: Trainer
         do {

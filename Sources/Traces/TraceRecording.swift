@@ -1,4 +1,5 @@
 import Training
+import NumericCore
 
 /// What a trace records beyond the always-present per-step and per-epoch layer statistics, as chosen with
 /// `thermo train --record LEVEL` (repeatable, or comma-separated).
@@ -164,7 +165,7 @@ extension TraceRecording {
 }
 
 /// A `--record` value that cannot be parsed, with what is accepted instead.
-public struct TraceRecordingError: Error, Sendable, CustomStringConvertible {
+public struct TraceRecordingError: Error, Sendable, DescribedError {
     /// What is wrong and what is accepted.
     public let message: String
     init(_ message: String) { self.message = message }

@@ -154,7 +154,7 @@ public struct Checkpoint {
 }
 
 /// A checkpoint that cannot be read or used.
-public struct CheckpointError: Error, CustomStringConvertible {
+public struct CheckpointError: Error, DescribedError {
     public let path: String
     public let message: String
     init(path: String, _ message: String) { self.path = path; self.message = message }

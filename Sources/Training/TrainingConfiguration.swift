@@ -4,6 +4,7 @@ import Foundation
 import Networks
 import Settings
 import Smoothing
+import NumericCore
 
 /// Everything that determines a training run's numbers: with the same configuration, data and BLAS thread
 /// count, two runs produce bit-identical weights and metrics.
@@ -199,7 +200,7 @@ extension TrainingConfiguration {
 }
 
 /// An invalid configuration value, named by its command-line flag.
-public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+public struct ConfigurationError: Error, DescribedError, Equatable {
     /// The flag, e.g. `--lr`.
     public let flag: String
     /// What is wrong and what is accepted.

@@ -4,7 +4,7 @@ import Settings
 import Smoothing
 
 /// Why a run stopped early.
-public enum TrainingError: Error, CustomStringConvertible {
+public enum TrainingError: Error, DescribedError {
     /// The loss became NaN or infinite; `advice` names the settings most likely to blame (see
     /// `TrainingConfiguration.divergenceAdvice`).
     case diverged(epoch: Int, step: Int, globalStep: Int, loss: Double, advice: String)

@@ -36,6 +36,16 @@ import TestSupport
         #expect(try Architecture(checkingWidths: [784, 64, 10], activation: .tanh) == Architecture(widths: [784, 64, 10], activation: .tanh))
     }
 
+    @Test("Architecture(widths:) keeps widths no MLP has, for validate() and Trainer to refuse with --layers' message",
+          arguments: [([784], "needs at least an input and an output width, e.g. 784,256,10"),
+                      ([784, 0, 10], "needs positive widths, got 784,0,10")])
+    func uncheckedWidthsReachValidate(_ widths: [Int], _ message: String) {
+        var c = smallConfiguration(epochs: 1)
+        c.architecture = Architecture(widths: widths)
+        #expect(throws: ConfigurationError(.layers, message)) { try c.validate() }
+        #expect(throws: ConfigurationError(.layers, message)) { try Trainer(configuration: c, dataSet: syntheticDataSet()) }
+    }
+
     /// A smoothing loss on layer 2 of the small network, its radius left unset.
     static func smoothing(_ kind: LossConfiguration.Kind) -> TrainingConfiguration {
         var c = smallConfiguration(epochs: 1)
