@@ -75,8 +75,8 @@ let package = Package(
         ]),
         .executableTarget(name: "thermo", dependencies: ["ThermoCLI"]),
         /// The library product's one module: re-exports the modules a Swift program trains, records and studies with.
-        .target(name: "Thermo", dependencies: ["Analysis", "Augmentation", "Curvature", "Datasets", "Networks", "NumericCore",
-                                               "Settings", "Smoothing", "Studies", "Traces", "Training"]),
+        .target(name: "Thermo", dependencies: ["Analysis", "Augmentation", "Curvature", "Datasets", "HDF5", "Networks",
+                                               "NumericCore", "Settings", "Smoothing", "Studies", "Traces", "Training"]),
         /// docs/library.md's example, built and run by the tests.
         .executableTarget(name: "thermo-example-train-and-fit", dependencies: ["Thermo"], path: "Examples/TrainAndFit"),
 
@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "Analysis", "Traces", "TestSupport"]),
         .testTarget(name: "FiguresTests", dependencies: ["Figures", "Studies", "Analysis", "TestSupport"]),
         .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "TestSupport"]),
-        .testTarget(name: "LibraryTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "LibraryTests", dependencies: ["Thermo", "TestSupport"]),
         .testTarget(name: "ThermoCLITests", dependencies: ["ThermoCLI", "Analysis", "Studies", "Traces", "HDF5", "Networks", "TestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import NumericCore
 
 /// Whether a curve is a layer's training signal S_l(e) or its noise σ_l(e) (docs/definitions.md).
 public enum CurveKind: String, Codable, Sendable, CaseIterable {
@@ -68,7 +69,7 @@ public struct EpochWindow: Codable, Sendable, Equatable {
 }
 
 /// Why a cooling fit could not be made; each case reads as one clear line.
-public enum CoolingFitError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum CoolingFitError: Error, Equatable, Sendable, DescribedError {
     /// No curve was given (or none of the selected kind).
     case noCurves(selection: String)
     /// The window's lower end exceeds its upper end.

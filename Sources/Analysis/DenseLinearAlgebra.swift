@@ -12,7 +12,7 @@ public enum SymmetricFactorization: String, Codable, Sendable {
 }
 
 /// A symmetric system that could not be inverted: its numerical rank is below its dimension.
-public struct SingularMatrixError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct SingularMatrixError: Error, Equatable, Sendable, DescribedError {
     /// The numerical rank: the number of eigenvalues |λ_k| above the rank tolerance.
     public let rank: Int
     /// The dimension n of the n×n matrix.

@@ -50,7 +50,7 @@ public struct ParameterBounds: Sendable, Equatable, Codable {
 public enum BoundSide: String, Codable, Sendable { case lower, upper }
 
 /// The Levenberg–Marquardt solver did not converge: after how many iterations, and what it was doing.
-public struct LevenbergMarquardtError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct LevenbergMarquardtError: Error, Equatable, Sendable, DescribedError {
     /// Why it stopped: the iteration limit, a non-finite χ² at the start, or a damping that grew without
     /// bound while the gradient was still large.
     public enum Reason: String, Codable, Sendable {

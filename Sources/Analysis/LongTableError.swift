@@ -1,10 +1,12 @@
+import NumericCore
+
 /// Why a long table could not be read: where (the file, its line and column, or a byte offset) and what is wrong,
 /// as one line that says what to do.
 ///
 /// The description is `FILE:LINE:COLUMN: message` (the GNU convention editors jump to) when the table was read
 /// from a file, `line LINE, column COLUMN: message` for text parsed in memory; lines count every line of the
 /// file from 1, columns count characters of the line from 1.
-public struct LongTableError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct LongTableError: Error, Equatable, Sendable, DescribedError {
     /// What is wrong.
     public enum Reason: Equatable, Sendable {
         /// The file could not be read.

@@ -1,7 +1,8 @@
 import Foundation
+import NumericCore
 
 /// Why an augmentation SPEC is refused: the part as written and what is wrong with it.
-public struct AugmentationSpecError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct AugmentationSpecError: Error, Sendable, Equatable, DescribedError {
     /// The part (`flip=2`), or nil for the SPEC as a whole.
     public let part: String?
     /// What is wrong, with the fix.

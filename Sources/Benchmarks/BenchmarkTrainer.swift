@@ -36,6 +36,7 @@ public struct BenchmarkTrainer {
         let test = LabeledImages(count: 1, rows: rows, columns: columns, pixels: Array(pixels[0..<inputs]), labels: [labels[0]])
         let dataSet = DataSet(name: "bench", directory: "(random bytes)", classes: classes, train: images, test: test)
         var configuration = TrainingConfiguration()
+        configuration.dataset = dataSet.name
         configuration.architecture = architecture
         configuration.batchSize = batch
         configuration.loss = loss
@@ -95,7 +96,7 @@ extension FloatBuffer {
 }
 
 /// A benchmark that could not be completed, and why.
-public struct BenchmarkError: Error, CustomStringConvertible {
+public struct BenchmarkError: Error, DescribedError {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

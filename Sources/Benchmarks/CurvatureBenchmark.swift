@@ -105,9 +105,9 @@ public struct CurvatureBenchmark {
             var settings = CurvatureSettings()
             settings.lanczosSteps = lanczosSteps
             settings.probes = probes
-            time("one full measurement") {
+            try time("one full measurement") {
                 hvp.prepare(network: network, input: pass.input, labels: pass.labels, batch: batch)
-                _ = CurvatureMeasurement.measure(hvp, settings: settings)
+                _ = try CurvatureMeasurement.measure(hvp, settings: settings)
             }
         }
         let step = median(stepTimes)

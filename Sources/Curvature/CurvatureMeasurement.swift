@@ -1,13 +1,13 @@
 import Networks
 import NumericCore
 
-/// How a curvature measurement is made.
+/// How a curvature measurement is made. `CurvatureMeasurement.measure` checks the values (``validate(layerCount:)``).
 public struct CurvatureSettings: Sendable, Codable, Equatable {
-    /// m, the Lanczos steps per operator (products per λ_max).
+    /// m ≥ 1, the Lanczos steps per operator (products per λ_max).
     public var lanczosSteps = 20
-    /// k, the number of top eigenvalues reported per layer.
+    /// k, the number of top eigenvalues reported per layer (1…m).
     public var top = 1
-    /// P, Hutchinson probes per layer trace.
+    /// P ≥ 1, Hutchinson probes per layer trace.
     public var probes = 10
     /// Also the top eigenvalue of the full H (over every weight).
     public var full = true
@@ -19,6 +19,7 @@ public struct CurvatureSettings: Sendable, Codable, Equatable {
     /// The layers measured (1…L); nil: every layer.
     public var layers: [Int]? = nil
 
+    /// The defaults: 20 Lanczos steps, the top eigenvalue, 10 probes, the full H too, seed 1, every layer.
     public init() {}
 }
 
@@ -66,8 +67,10 @@ public struct CurvatureMeasurement: Sendable, Codable, Equatable {
     public var settings: CurvatureSettings
 
     /// Measures every layer of the prepared product `hvp` (and the full H), with its own seeded streams so that a
-    /// measurement at the same weights and batch is the same number.
-    public static func measure(_ hvp: HessianVectorProduct, settings: CurvatureSettings) -> CurvatureMeasurement {
+    /// measurement at the same weights and batch is the same number. Settings that
+    /// ``CurvatureSettings/validate(layerCount:)`` refuses for `hvp`'s network are refused before any product.
+    public static func measure(_ hvp: HessianVectorProduct, settings: CurvatureSettings) throws(CurvatureError) -> CurvatureMeasurement {
+        try settings.validate(layerCount: hvp.layerCount)
         let lanczos = Lanczos(steps: settings.lanczosSteps), hutchinson = Hutchinson(probes: settings.probes)
         var layers: [LayerCurvature] = []
         for l in settings.layers ?? Array(1...hvp.layerCount) {

@@ -14,9 +14,10 @@ public struct ProbeBatch: @unchecked Sendable {
     /// Indices (into the training split) of the images, in batch order.
     public let indices: [Int32]
 
-    /// B = min(`size`, the training images) images of `data`'s training set.
-    public init(_ data: TrainingData, size: Int, seed: UInt64) {
-        precondition(size >= 1)
+    /// B = min(`size`, the training images) images of `data`'s training set; a `size` below 1 is refused
+    /// (``checkSize(_:)``).
+    public init(_ data: TrainingData, size: Int, seed: UInt64) throws(CurvatureError) {
+        try ProbeBatch.checkSize(size)
         var random = RandomStream(seed: seed, purpose: "curvature-batch")
         let order = random.permutation(data.trainIndices.count)
         indices = order.prefix(size).map { data.trainIndices[Int($0)] }
@@ -31,6 +32,11 @@ public struct ProbeBatch: @unchecked Sendable {
 
     /// B.
     public var count: Int { indices.count }
+
+    /// Refuses a probe batch of fewer than 1 image, as `--probe-batch` does.
+    public static func checkSize(_ size: Int) throws(CurvatureError) {
+        guard size >= 1 else { throw CurvatureError("--probe-batch must be at least 1, not \(size)") }
+    }
 
     /// The probe batch's size when none is given: 256 images for a fully-connected network; 64 for a network with
     /// convolutions, whose stage outputs are large (a measurement keeps about four copies of them; for `paper-mnist`

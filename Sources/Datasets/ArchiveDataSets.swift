@@ -80,7 +80,7 @@ public func verifyBinaryDataSetFiles(_ description: DataSetDescription, folder: 
             if let canonical = description.archive?.fileChecksums[name] {
                 verdict = canonical.hex == md5 ? .matches(canonical) : .mismatch(expected: canonical, actual: md5)
                 if case .mismatch = verdict {
-                    problems.append(DataSetError.checksumMismatch(path: path, expected: canonical, actual: md5).description)
+                    problems.append(DataSetError.checksumMismatch(dataSet: description.name, path: path, expected: canonical, actual: md5).description)
                 }
             }
             files.append(BinaryFileReport(name: name, path: path, size: size, md5: md5, verdict: verdict))
@@ -105,7 +105,7 @@ public func verifyBinaryDataSetFiles(_ description: DataSetDescription, folder: 
     }
     return BinaryDataSetReport(dataSet: description, directory: folder, files: files, archive: archive,
                                trainHistogram: histograms?.0, testHistogram: histograms?.1,
-                               problems: problems.map { $0.replacingOccurrences(of: "<name>", with: description.name) })
+                               problems: problems)
 }
 
 /// The tarball's check, when it is at `archivePath` or beside the files (or beside their tarball folder).
@@ -122,7 +122,7 @@ private func checkArchive(_ description: DataSetDescription, folder: String, arc
         let canonical = archive.checksum
         let verdict: ChecksumVerdict = canonical.hex == md5 ? .matches(canonical) : .mismatch(expected: canonical, actual: md5)
         if verdict.isMismatch {
-            problems.append(DataSetError.checksumMismatch(path: path, expected: canonical, actual: md5).description)
+            problems.append(DataSetError.checksumMismatch(dataSet: description.name, path: path, expected: canonical, actual: md5).description)
         }
         return ArchiveReport(path: path, md5: md5, verdict: verdict)
     } catch {

@@ -64,7 +64,7 @@ func fetchArchiveDataSet(_ description: DataSetDescription, to folder: String?, 
     do {
         _ = try TarArchive.extract(gzipPath: tarball, members: members)
     } catch {
-        throw FetchError.allMirrorsFailed(file: archive.fileName, attempts: [String(describing: error)
+        throw FetchError.allMirrorsFailed(file: archive.fileName, attempts: [String(describing: (error as? IDXError)?.naming(dataSet: name) ?? error)
             .replacingOccurrences(of: tarball, with: archive.fileName)])
     }
     let checked = verifyBinaryDataSetFiles(description, folder: unpacked)

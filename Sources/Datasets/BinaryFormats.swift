@@ -1,3 +1,5 @@
+import NumericCore
+
 /// How a data set is laid out on disk.
 public enum DataSetFormat: String, Sendable, Equatable {
     /// Four IDX files (raw or `.gz`): the MNIST family.
@@ -68,7 +70,7 @@ public enum STL10Format {
 /// What is wrong with a CIFAR-10 or STL-10 binary file: each case names the file, the byte offset where it
 /// goes wrong, and what to do. Every one is found before the pixel buffers are allocated, except a bad label,
 /// which is found while the file is read (into buffers whose size the validated file sizes fix).
-public enum BinaryDataError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum BinaryDataError: Error, Sendable, Equatable, DescribedError {
     /// The file's `size` is not `expectedRecords` records of `recordBytes` bytes. `what` names the file's kind
     /// ("CIFAR-10 batch"), `record` what one record is ("a label byte, then 3,072 pixel bytes").
     case wrongSize(path: String, dataSet: String, what: String, record: String, size: Int, recordBytes: Int,

@@ -1,13 +1,15 @@
+import NumericCore
+
 /// What went wrong finding or checking a data set, as one line that says what to do.
-public enum DataSetError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum DataSetError: Error, Sendable, Equatable, DescribedError {
     /// `name` is not a data set thermo knows.
     case unknownName(name: String, known: [String])
     /// The data set's four files were not found in any of `places` (in the order they were searched).
     case notFound(name: String, places: [SearchedPlace])
-    /// The train and test images have different sizes.
-    case splitShapesDiffer(directory: String, train: [Int], test: [Int])
-    /// A file's checksum differs from the canonical one.
-    case checksumMismatch(path: String, expected: KnownChecksum, actual: String)
+    /// The train and test images of data set `dataSet` have different sizes.
+    case splitShapesDiffer(dataSet: String, directory: String, train: [Int], test: [Int])
+    /// A file of data set `dataSet` has a checksum other than the canonical one.
+    case checksumMismatch(dataSet: String, path: String, expected: KnownChecksum, actual: String)
 
     /// One line: what is wrong and what to do.
     public var description: String {
@@ -28,15 +30,15 @@ public enum DataSetError: Error, Sendable, Equatable, CustomStringConvertible {
             return "data set '\(name)' not found; looked in \(looked). Get it with 'thermo data fetch \(name)', "
                 + "or copy its four files (\(files); raw or .gz) into one of those folders, pass --data DIR, "
                 + "or set THERMO_DATA=DIR"
-        case let .splitShapesDiffer(directory, train, test):
+        case let .splitShapesDiffer(name, directory, train, test):
             return "the data set in \(directory) mixes image sizes: train images are "
                 + "\(train.map(String.init).joined(separator: "×")), test images "
                 + "\(test.map(String.init).joined(separator: "×")); the files come from different data sets — "
-                + "re-download it with 'thermo data fetch <name> --force'"
-        case let .checksumMismatch(path, expected, actual):
+                + "re-download it with 'thermo data fetch \(name) --force'"
+        case let .checksumMismatch(name, path, expected, actual):
             return "\(path) does not match the canonical \(expected.kindDescription) (expected \(expected.hex), got "
                 + "\(actual)); it is corrupt or a different version — re-download it with "
-                + "'thermo data fetch <name> --force'"
+                + "'thermo data fetch \(name) --force'"
         }
     }
 }

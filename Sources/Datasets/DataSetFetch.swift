@@ -3,7 +3,7 @@ import NumericCore
 
 /// Why fetching a data set failed, as one line that says what to do. Whatever the failure, the target
 /// folder's existing files are left as they were and no temporary file is left behind.
-public enum FetchError: Error, Sendable, CustomStringConvertible {
+public enum FetchError: Error, Sendable, DescribedError {
     /// Files of the data set are already there and `--force` was not given.
     case wouldOverwrite(name: String, folder: String, files: [String])
     /// No mirror could be reached: the machine probably has no network. `attempts` are "URL: reason".
@@ -150,7 +150,8 @@ private func downloadValidCopy(_ role: DataSetFileRole, of name: String, descrip
                 continue
             }
             log("  \(grouped(bytes)) bytes, valid")
-            return (FileReport(role: role, path: folder + "/" + role.gzipFileName, outcome: report.outcome), file)
+            return (FileReport(role: role, path: folder + "/" + role.gzipFileName, outcome: report.outcome,
+                               dataSetName: description.name), file)
         } catch let failure as DownloadFailure {
             log("  failed: \(failure)")
             if failure.isUnreachable {

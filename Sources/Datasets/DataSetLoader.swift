@@ -23,7 +23,8 @@ public func loadDataSet(named name: String, directory: String?, environment: [St
     }
 }
 
-/// Reads and validates the four files of `description` at `files` (one path per role).
+/// Reads and validates the four files of `description` at `files` (one path per role); a damaged file is an
+/// `IDXError` that names the data set (``IDXError/naming(dataSet:)``).
 public func readDataSet(_ description: DataSetDescription, files: [DataSetFileRole: String],
                         directory: String) throws -> DataSet {
     func path(_ role: DataSetFileRole) throws -> String {
@@ -34,14 +35,19 @@ public func readDataSet(_ description: DataSetDescription, files: [DataSetFileRo
         }
         return path
     }
-    let train = try makeSplit(images: IDXFile(reading: path(.trainImages), dimensionCount: 3),
+    let train: LabeledImages, test: LabeledImages
+    do {
+        train = try makeSplit(images: IDXFile(reading: path(.trainImages), dimensionCount: 3),
                               labels: IDXFile(reading: path(.trainLabels), dimensionCount: 1),
                               classes: description.classes)
-    let test = try makeSplit(images: IDXFile(reading: path(.testImages), dimensionCount: 3),
+        test = try makeSplit(images: IDXFile(reading: path(.testImages), dimensionCount: 3),
                              labels: IDXFile(reading: path(.testLabels), dimensionCount: 1),
                              classes: description.classes)
+    } catch let error as IDXError {
+        throw error.naming(dataSet: description.name)
+    }
     guard train.rows == test.rows, train.columns == test.columns else {
-        throw DataSetError.splitShapesDiffer(directory: directory, train: [train.rows, train.columns],
+        throw DataSetError.splitShapesDiffer(dataSet: description.name, directory: directory, train: [train.rows, train.columns],
                                              test: [test.rows, test.columns])
     }
     return DataSet(name: description.name, directory: directory, classes: description.classes, train: train, test: test)

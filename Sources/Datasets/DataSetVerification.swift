@@ -17,6 +17,8 @@ public struct FileReport: Sendable {
     public let path: String
     /// What was found.
     public let outcome: Outcome
+    /// The data set the file belongs to, named in the advice of ``problem``.
+    var dataSetName = "<name>"
 
     /// The problem with this file, as one line, if there is one (invalid, or a checksum mismatch).
     public var problem: String? {
@@ -25,7 +27,7 @@ public struct FileReport: Sendable {
             return error.description
         case .valid(_, _, _, let verdict):
             if case .mismatch(let expected, let actual) = verdict {
-                let line = DataSetError.checksumMismatch(path: path, expected: expected, actual: actual).description
+                let line = DataSetError.checksumMismatch(dataSet: dataSetName, path: path, expected: expected, actual: actual).description
                 guard expected.kind == .md5OfGzipFile else { return line }
                 return line + " (a re-compressed copy of good data would differ too: no checksum of the "
                     + "decompressed bytes is published)"
@@ -79,8 +81,8 @@ public func verifyDataSetFiles(_ description: DataSetDescription, files: [DataSe
     for role in DataSetFileRole.allCases {
         guard let path = files[role] else {
             let path = directory + "/" + role.gzipFileName
-            let error = IDXError.unreadable(path: path, reason: "no such file (nor \(role.fileName))")
-            reports.append(FileReport(role: role, path: path, outcome: .invalid(error)))
+            let error = IDXError.unreadable(path: path, reason: "no such file (nor \(role.fileName))").naming(dataSet: description.name)
+            reports.append(FileReport(role: role, path: path, outcome: .invalid(error), dataSetName: description.name))
             continue
         }
         let (report, file) = checkDataSetFile(role, path: path, description: description)
@@ -91,7 +93,7 @@ public func verifyDataSetFiles(_ description: DataSetDescription, files: [DataSe
 }
 
 /// Checks one file on its own: IDX structure, and its checksum against the canonical one.
-/// Returns the report, and the file when it is valid.
+/// Returns the report (its errors naming the data set), and the file when it is valid.
 func checkDataSetFile(_ role: DataSetFileRole, path: String,
                       description: DataSetDescription) -> (FileReport, IDXFile?) {
     do {
@@ -101,11 +103,13 @@ func checkDataSetFile(_ role: DataSetFileRole, path: String,
                                                 storage: file.storage, gzipMD5: { try md5OfFile(path) })
         let outcome = FileReport.Outcome.valid(storage: file.storage, dimensions: file.dimensions, sha256: sha,
                                                verdict: verdict)
-        return (FileReport(role: role, path: path, outcome: outcome), file)
+        return (FileReport(role: role, path: path, outcome: outcome, dataSetName: description.name), file)
     } catch let error as IDXError {
-        return (FileReport(role: role, path: path, outcome: .invalid(error)), nil)
+        return (FileReport(role: role, path: path, outcome: .invalid(error.naming(dataSet: description.name)),
+                           dataSetName: description.name), nil)
     } catch {
-        return (FileReport(role: role, path: path, outcome: .invalid(.unreadable(path: path, reason: "\(error)"))), nil)
+        let error = IDXError.unreadable(path: path, reason: "\(error)").naming(dataSet: description.name)
+        return (FileReport(role: role, path: path, outcome: .invalid(error), dataSetName: description.name), nil)
     }
 }
 
@@ -123,15 +127,14 @@ func crossCheck(_ description: DataSetDescription, reports: [FileReport], files:
             histograms[imagesRole.split] = split.labelHistogram(classes: description.classes)
             shapes[imagesRole.split] = [split.rows, split.columns]
         } catch {
-            problems.append(String(describing: error))
+            problems.append(String(describing: (error as? IDXError)?.naming(dataSet: description.name) ?? error))
         }
     }
     if let train = shapes["train"], let test = shapes["test"], train != test {
-        problems.append(DataSetError.splitShapesDiffer(directory: directory, train: train, test: test).description)
+        problems.append(DataSetError.splitShapesDiffer(dataSet: description.name, directory: directory, train: train, test: test).description)
     }
     return DataSetReport(dataSet: description, directory: directory, files: reports,
-                         trainHistogram: histograms["train"], testHistogram: histograms["test"],
-                         problems: problems.map { $0.replacingOccurrences(of: "<name>", with: description.name) })
+                         trainHistogram: histograms["train"], testHistogram: histograms["test"], problems: problems)
 }
 
 /// The MD5 of a file's bytes as stored (hexadecimal), read in chunks.

@@ -1,4 +1,5 @@
 import CZlib
+import NumericCore
 
 /// zlib's deflate over a whole buffer in one call: the one place thermo compresses (gzip files of IDX data,
 /// the zlib streams of a trace's snapshot chunks).
@@ -20,7 +21,7 @@ public enum Deflate {
     }
 
     /// A compression failure (zlib's return code).
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: Error, DescribedError {
         /// zlib's return code.
         public let code: Int32
         /// The container being written.

@@ -1,10 +1,11 @@
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import NumericCore
 #endif
 
 /// Why one download failed.
-public enum DownloadFailure: Error, Sendable, CustomStringConvertible {
+public enum DownloadFailure: Error, Sendable, DescribedError {
     /// The host could not be reached at all (no network, no DNS, connection refused, timed out).
     case unreachable(host: String, reason: String)
     /// The server answered with an HTTP error status.

@@ -1,8 +1,9 @@
 import Foundation
+import NumericCore
 
 /// What is wrong with a tar archive: the archive, the decompressed byte offset of the header at fault, and what
 /// to do.
-public enum TarError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum TarError: Error, Sendable, Equatable, DescribedError {
     /// The archive ends inside a header or a member's data, at decompressed byte `endsAt`.
     case truncated(path: String, endsAt: Int)
     /// The header at decompressed byte `offset` fails its checksum (or is not a tar header at all).

@@ -1,7 +1,8 @@
 import Foundation
+import NumericCore
 
 /// Why a figure could not be made; every case reads as one line that says what is wrong and what to do.
-public enum FigureError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum FigureError: Error, Equatable, Sendable, DescribedError {
     /// The output's extension names no supported terminal.
     case unsupportedFormat(path: String)
     /// The output's name cannot be used (empty, a folder, control characters).

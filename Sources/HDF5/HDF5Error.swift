@@ -1,4 +1,5 @@
 import CHDF5
+import Foundation
 import HDF5Shim
 
 /// A failed HDF5 operation, described in one readable line.
@@ -130,4 +131,10 @@ extension String {
               let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         return String(scalars[first...last])
     }
+}
+
+// HDF5 sits below NumericCore, so it does not take its DescribedError; this is the same conformance.
+extension HDF5Error: LocalizedError {
+    /// The error's one line, ``description``, so that `error.localizedDescription` shows the message.
+    public var errorDescription: String? { description }
 }

@@ -1,3 +1,5 @@
+import NumericCore
+
 /// The shape of one image or feature map, C × H × W (NCHW without the batch axis). A fully-connected network's
 /// input of n features is n × 1 × 1.
 public struct TensorShape: Codable, Sendable, Equatable, Hashable, CustomStringConvertible {
@@ -68,14 +70,33 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
     /// The shape after each stage: `shapes[0]` is the input, `shapes[i]` the output of stage i (1-based).
     public let shapes: [TensorShape]
 
-    /// A fully-connected network with these widths (at least an input and an output) and activation.
+    /// A fully-connected network with these widths (at least an input and an output, all positive) and activation.
+    /// Other widths are kept as given, so that `TrainingConfiguration.validate()` (and so `Trainer`) refuses them
+    /// with ``widthsProblem(_:)``'s message; no network can be built on them. For an error here, as for widths
+    /// computed or read from input, use ``init(checkingWidths:activation:)``, which throws.
     public init(widths: [Int], activation: Activation = .relu) {
-        precondition(widths.count >= 2 && widths.allSatisfy { $0 > 0 }, "an architecture needs ≥ 2 positive widths")
         self.widths = widths
         self.activation = activation
-        self.input = TensorShape(channels: widths[0], height: 1, width: 1)
+        self.input = TensorShape(channels: widths.first ?? 0, height: 1, width: 1)
         self.stages = widths.dropFirst().map { .dense(units: $0) }
         self.shapes = widths.map { TensorShape(channels: $0, height: 1, width: 1) }
+    }
+
+    /// A fully-connected network with these widths and activation, or an ``ArchitectureError`` saying what is wrong
+    /// with them (``widthsProblem(_:)``): the form of ``init(widths:activation:)`` for widths computed or read
+    /// from input.
+    public init(checkingWidths widths: [Int], activation: Activation = .relu) throws(ArchitectureError) {
+        if let problem = Architecture.widthsProblem(widths) { throw ArchitectureError(token: nil, "an MLP \(problem)") }
+        self.init(widths: widths, activation: activation)
+    }
+
+    /// Why `widths` cannot be the widths n_0 … n_L of a fully-connected network, as a phrase that follows their
+    /// name ("needs at least an input and an output width, e.g. 784,256,10", "needs positive widths, got
+    /// 784,0,10"); nil when they can.
+    public static func widthsProblem(_ widths: [Int]) -> String? {
+        guard widths.count >= 2 else { return "needs at least an input and an output width, e.g. 784,256,10" }
+        guard widths.allSatisfy({ $0 > 0 }) else { return "needs positive widths, got \(widths.map(String.init).joined(separator: ","))" }
+        return nil
     }
 
     /// A network of `stages` on images of shape `input`; throws when a stage does not fit the shape it receives
@@ -166,7 +187,7 @@ public struct Architecture: Sendable, Equatable, CustomStringConvertible {
     /// L, the number of weight layers.
     public var layerCount: Int { widths.count - 1 }
     /// n_0, the flattened input size.
-    public var inputs: Int { widths[0] }
+    public var inputs: Int { widths.first ?? 0 }
     /// n_L.
     public var classes: Int { widths[widths.count - 1] }
     /// The widest flattened shape, the input and every stage's output included (sizes scratch buffers).
@@ -218,10 +239,9 @@ extension Architecture: Codable {
         let widths = try c.decode([Int].self, forKey: .widths)
         let activation = try c.decode(Activation.self, forKey: .activation)
         guard let spec = try c.decodeIfPresent(String.self, forKey: .network) else {
-            guard widths.count >= 2, widths.allSatisfy({ $0 > 0 }) else {
-                throw DecodingError.dataCorruptedError(forKey: .widths, in: c, debugDescription: "needs ≥ 2 positive widths")
+            do { try self.init(checkingWidths: widths, activation: activation) } catch {
+                throw DecodingError.dataCorruptedError(forKey: .widths, in: c, debugDescription: error.description)
             }
-            self.init(widths: widths, activation: activation)
             return
         }
         let input = try c.decode(TensorShape.self, forKey: .input)
@@ -237,7 +257,7 @@ extension Architecture: Codable {
 }
 
 /// A network SPEC that does not fit its input, named by the offending token.
-public struct ArchitectureError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ArchitectureError: Error, Sendable, Equatable, DescribedError {
     /// The token at fault, if one is.
     public let token: String?
     /// What is wrong, with the shapes.

@@ -59,7 +59,7 @@ public func publish(_ temporary: String, over path: String) -> Int32? {
 }
 
 /// A file that could not be written; names the path and the system's reason.
-public struct FileWriteError: Error, CustomStringConvertible {
+public struct FileWriteError: Error, DescribedError {
     public let path: String
     public let errno: Int32
     public var description: String {

@@ -1,6 +1,7 @@
 import Networks
 import Foundation
 import Settings
+import NumericCore
 
 /// Which loss the training steps minimise, and, for the smoothing losses, how the loss is smoothed.
 ///
@@ -43,8 +44,15 @@ public struct LossConfiguration: Codable, Sendable, Equatable {
     public var kind: Kind = .ce
     /// U, weight-layer indices (1…L), ascending.
     public var layers: [Int] = []
-    /// R, the half-edge of the hypercube.
-    public var radius: Double = 0
+    /// R, the half-edge of the hypercube: 0 until it is set. A PLA or PLEA loss on the uniform kernel must set it
+    /// (``validate(layerCount:)`` refuses one that does not, as `thermo train` refuses `--loss pla` without
+    /// `--radius`); R = 0 set on purpose is exactly cross-entropy (eq. 4).
+    public var radius: Double {
+        get { setRadius ?? 0 }
+        set { setRadius = newValue }
+    }
+    /// R as it was set, nil until it is: a forgotten radius is told from R = 0 this way.
+    private var setRadius: Double? = nil
     /// y, the number of displaced samples.
     public var samples: Int = 4
     /// k, the sharpness of the kernel; nil is k = ∞ (the hard hypercube).
@@ -67,9 +75,20 @@ public struct LossConfiguration: Codable, Sendable, Equatable {
         kind == .ce || samples == 0 || (kernel == .uniform && radius == 0)
     }
 
-    /// Checks every value; the error names the command-line flag.
+    /// Whether ``radius`` was set (by a program, `--radius`, or a decoded configuration, which always holds one).
+    public var hasRadius: Bool { setRadius != nil }
+
+    /// The error of a PLA or PLEA loss on the uniform kernel that needs a radius: `--radius is needed with --loss pla
+    /// (e.g. --radius 0.01)`.
+    public static func radiusNeeded(_ kind: Kind) -> LossConfigurationError {
+        LossConfigurationError(.radius, "is needed with \(TrainingSetting.loss.flag) \(kind.rawValue) (e.g. \(TrainingSetting.radius.flag) 0.01)")
+    }
+
+    /// Checks every value; the error names the command-line flag. A PLA or PLEA loss on the uniform kernel whose
+    /// ``radius`` was never set is refused first (it would train plain cross-entropy under the smoothing loss's name).
     public func validate(layerCount: Int) throws(LossConfigurationError) {
         guard kind != .ce else { return }
+        if kernel == .uniform && !hasRadius { throw LossConfiguration.radiusNeeded(kind) }
         guard !layers.isEmpty else {
             throw LossConfigurationError(.smooth, "is needed with --loss \(kind.rawValue): a layer set such as 2, 1,3, hidden or all")
         }
@@ -103,6 +122,40 @@ public struct LossConfiguration: Codable, Sendable, Equatable {
         }
     }
 
+    /// Equal when every setting is, whether or not ``radius`` was set (an unset radius is R = 0).
+    public static func == (a: LossConfiguration, b: LossConfiguration) -> Bool {
+        a.kind == b.kind && a.layers == b.layers && a.radius == b.radius && a.samples == b.samples
+            && a.sharpness == b.sharpness && a.kernel == b.kernel && a.gamma == b.gamma && a.path == b.path
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, layers, radius, samples, sharpness, kernel, gamma, path }
+
+    /// Reads the fields as they were always written; the radius read counts as set.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        layers = try c.decode([Int].self, forKey: .layers)
+        radius = try c.decode(Double.self, forKey: .radius)
+        samples = try c.decode(Int.self, forKey: .samples)
+        sharpness = try c.decodeIfPresent(Double.self, forKey: .sharpness)
+        kernel = try c.decode(Kernel.self, forKey: .kernel)
+        gamma = try c.decodeIfPresent(Double.self, forKey: .gamma)
+        path = try c.decode(Path.self, forKey: .path)
+    }
+
+    /// Writes every field, the radius as R (0 when unset), as configurations were always written.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(layers, forKey: .layers)
+        try c.encode(radius, forKey: .radius)
+        try c.encode(samples, forKey: .samples)
+        try c.encodeIfPresent(sharpness, forKey: .sharpness)
+        try c.encode(kernel, forKey: .kernel)
+        try c.encodeIfPresent(gamma, forKey: .gamma)
+        try c.encode(path, forKey: .path)
+    }
+
     /// "ce", or e.g. "pla U={2} y=4 R=0.01 k=∞ uniform".
     public var name: String {
         guard kind != .ce else { return "ce" }
@@ -115,7 +168,7 @@ public struct LossConfiguration: Codable, Sendable, Equatable {
 }
 
 /// An invalid smoothing setting, named by its flag.
-public struct LossConfigurationError: Error, CustomStringConvertible, Equatable {
+public struct LossConfigurationError: Error, DescribedError, Equatable {
     /// The setting.
     public let setting: TrainingSetting
     /// What is wrong and what is accepted.

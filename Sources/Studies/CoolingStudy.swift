@@ -23,7 +23,7 @@ public struct CoolingStudyRequest: Sendable {
     public var blockLength: Int? = nil
     /// The seed of the bootstrap's resampling.
     public var seed: UInt64 = 0
-    /// The confidence level of the intervals.
+    /// The confidence level of the intervals, in (0, 1): 0.95, not 95 (``validate()`` refuses others).
     public var level = 0.95
     /// The fitted parameters against the window start (nil: no scan).
     public var scan: CoolingScanRequest? = nil
@@ -32,6 +32,17 @@ public struct CoolingStudyRequest: Sendable {
 
     /// The defaults: nested model on the signal curves, window from e*, no bootstrap, scan or exponents.
     public init() {}
+
+    /// Refuses a request the study cannot compute, as a `.request` error naming the `thermo fit-cooling` flag:
+    /// a confidence `level` outside (0, 1). `coolingStudy` checks this before it reads anything.
+    public func validate() throws(StudyError) {
+        try CoolingStudyRequest.checkLevel(level)
+    }
+
+    /// Refuses a confidence level outside (0, 1) (such as 95 for 95 %), as `--level` does.
+    public static func checkLevel(_ level: Double) throws(StudyError) {
+        guard level > 0 && level < 1 else { throw StudyError(.request, "--level takes a confidence level in (0, 1), e.g. 0.95") }
+    }
 }
 
 /// The window-start scan of a cooling study: `model` fitted on [s, to] for a set of starts s. It uses the
@@ -129,8 +140,9 @@ public func coolingWindowStart(_ runs: [RunSeries], request: CoolingStudyRequest
 /// every selected curve of every run on the window (`coolingAnalysis`: shared θ, per-curve amplitudes, in log
 /// space), with — as requested — the compared models and commonality, the bootstrap, the window-start scan and
 /// the effective exponents, and the report's warnings and sentence. Fit failures are `.input` errors with
-/// advice and the fit's own error.
+/// advice and the fit's own error; a request that ``CoolingStudyRequest/validate()`` refuses is a `.request` error.
 public func coolingStudy(_ runs: [RunSeries], request: CoolingStudyRequest) throws(StudyError) -> CoolingReport {
+    try request.validate()
     let curveRuns = try coolingCurves(runs, selection: request.curves)
     let (regimeSeries, regimeOptions) = coolingRegimes(runs, request: request)
     var regimes: RegimeAnalysis? = nil

@@ -13,8 +13,10 @@ extension RunSeries {
     /// The runs of every input of an analysis, in order: tables by their extension (`isTable`), anything else
     /// as a trace. Run labels are made unique (a file name repeated gets "#2", …); a note is added to every run
     /// whose S or σ holds values no recorded run can (`impossibleValuesNote`). Errors are `.input` errors, but
-    /// for an input given twice (`requireDistinctInputs`, `requireDistinctRuns`).
+    /// for an input given twice (`requireDistinctInputs`, `requireDistinctRuns`) and a request that
+    /// ``SeriesRequest/validate()`` refuses.
     public static func load(_ paths: [String], request: SeriesRequest) throws(StudyError) -> [RunSeries] {
+        try request.validate()
         var runs: [RunSeries] = []
         for path in paths {
             guard FileManager.default.fileExists(atPath: path) else {

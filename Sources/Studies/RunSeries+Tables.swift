@@ -14,8 +14,9 @@ extension RunSeries {
 
     /// The runs of a long table (Analysis' `LongTable`, the one long-table parser; docs/analysis.md, "Long
     /// tables"), restricted to the requested layers and epochs. A table without a run column is one run named
-    /// after the file. Errors are `.input` errors.
+    /// after the file. Errors are `.input` errors, but for a request that ``SeriesRequest/validate()`` refuses.
     public static func readTable(_ path: String, request: SeriesRequest) throws(StudyError) -> [RunSeries] {
+        try request.validate()
         if let window = request.window {
             throw StudyError(.input, "--window \(window) forms statistics from the per-step record of a trace; \(path) is a table of per-epoch values. Drop --window, or give the trace")
         }

@@ -5,8 +5,10 @@ import Traces
 
 extension RunSeries {
     /// One trace's per-layer statistics, read through `TraceReader`: only the datasets the request needs, only
-    /// complete epochs, the per-step record (for windows) in blocks. Errors are `.input` errors.
+    /// complete epochs, the per-step record (for windows) in blocks. Errors are `.input` errors, but for a request
+    /// that ``SeriesRequest/validate()`` refuses.
     public static func readTrace(_ path: String, request: SeriesRequest) throws(StudyError) -> RunSeries {
+        try request.validate()
         do { return try readTraceThrowing(path, request: request) } catch let error as StudyError {
             throw error
         } catch {

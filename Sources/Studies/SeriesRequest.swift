@@ -62,7 +62,7 @@ public struct SeriesRequest: Sendable {
     public var layers: [String]? = nil
     /// The epochs to keep.
     public var epochs = EpochRange()
-    /// Windows of N steps from the per-step record instead of epochs.
+    /// Windows of N ≥ 1 steps from the per-step record instead of epochs (``validate()`` refuses N < 1).
     public var window: Int? = nil
     /// Whether to read the per-weight quantities (‖μ‖, ‖√v‖, their SNR, temperature mean and quantiles), when
     /// recorded.
@@ -76,6 +76,17 @@ public struct SeriesRequest: Sendable {
 
     /// A request for every layer and epoch, without per-weight quantities.
     public init() {}
+
+    /// Refuses a request no input can meet, as a `.request` error naming the flag: a `window` of fewer than 1
+    /// step. `RunSeries.load`, `readTrace` and `readTable` check this before they read anything.
+    public func validate() throws(StudyError) {
+        try SeriesRequest.checkWindow(window)
+    }
+
+    /// Refuses windows of fewer than 1 step (nil, per-epoch statistics, is fine), as `--window` does.
+    public static func checkWindow(_ window: Int?) throws(StudyError) {
+        if let window, window < 1 { throw StudyError(.request, "--window takes a positive number of steps") }
+    }
 
     /// What the figures read (`thermo plot signal|temperature|cooling`): every layer and epoch, with the
     /// per-weight quantiles of traces and whatever value columns a table holds.

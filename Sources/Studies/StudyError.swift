@@ -1,10 +1,11 @@
 import Analysis
+import NumericCore
 
 /// Why a study could not be made: one line saying what is wrong and what to do.
 ///
 /// `kind` tells a command line how to report it: a `.request` error is a usage error (the flags or the chosen
 /// inputs ask for something the inputs cannot give), an `.input` error is a problem found in the data.
-public struct StudyError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct StudyError: Error, DescribedError, Sendable, Equatable {
     /// Who must act: the caller's request, or the input data.
     public enum Kind: Sendable, Equatable {
         /// The request cannot be met by these inputs (reported as a usage error).

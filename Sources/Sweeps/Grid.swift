@@ -1,3 +1,5 @@
+import NumericCore
+
 /// One varied setting of a grid: a key and its values, in the order written (ranges already expanded).
 public struct GridSetting: Codable, Sendable, Equatable {
     /// The key (`radius`, `smooth`, …), canonical (`weight-decay`, not `weight_decay`).
@@ -44,7 +46,7 @@ public struct Grid: Codable, Sendable, Equatable {
 }
 
 /// A grid that cannot be read: where (file or flag, line, column) and what is wrong.
-public struct GridError: Error, CustomStringConvertible, Equatable {
+public struct GridError: Error, DescribedError, Equatable {
     /// `grid.txt line 3` or `--grid 2`.
     public let source: String
     /// 1-based column (in characters) of the offending text; nil when the error concerns the whole line.

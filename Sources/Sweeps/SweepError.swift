@@ -1,5 +1,7 @@
+import NumericCore
+
 /// What can go wrong in a sweep, phrased for the user: what is wrong and what to do.
-public enum SweepError: Error, CustomStringConvertible, Equatable {
+public enum SweepError: Error, DescribedError, Equatable {
     /// The grid or the flags are wrong (checked before any work starts; exit status 64).
     case invalid(String)
     /// The output folder holds something else: another sweep's manifest, or files that are no sweep's.

@@ -12,3 +12,6 @@
 @_exported import Studies
 @_exported import Traces
 @_exported import Training
+// Of the HDF5 layer only its error: a trace that cannot be written or read throws an HDF5Error (a full disk, a
+// damaged file), which a program catches by name; the rest of HDF5 is the trace modules' own.
+@_exported import struct HDF5.HDF5Error

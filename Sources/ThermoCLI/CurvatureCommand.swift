@@ -87,13 +87,10 @@ struct CurvatureCommand: ParsableCommand {
             throw ValidationError("\(flags.joined(separator: ", ")) set\(flags.count == 1 ? "s" : "") a measurement from --checkpoint CKPT; a TRACE "
                                   + "holds the measurements taken while it was recorded: drop \(flags.count == 1 ? "it" : "them"), or measure a checkpoint")
         }
-        if let probeBatch, probeBatch < 1 { throw ValidationError("--probe-batch must be at least 1, not \(probeBatch)") }
-        let steps = lanczosSteps ?? 20
-        guard steps >= 1 else { throw ValidationError("--lanczos-steps must be at least 1, not \(steps)") }
-        if let top, !(1...steps).contains(top) {
-            throw ValidationError("--top must be between 1 and --lanczos-steps (\(steps)), not \(top)")
-        }
-        if let probes, probes < 1 { throw ValidationError("--probes must be at least 1, not \(probes)") }
+        do {
+            if let probeBatch { try ProbeBatch.checkSize(probeBatch) }
+            try settings().validate()
+        } catch { throw ValidationError(error.description) }
         if let radius, !(radius.isFinite && radius > 0) {
             throw ValidationError("--radius must be a positive number, not \(radius)")
         }
@@ -129,30 +126,37 @@ struct CurvatureCommand: ParsableCommand {
         let name = configuration.dataset
         let dataSet: DataSet
         do { dataSet = try loadDataSet(named: name, directory: data.data) } catch {
-            throw CommandError(String(describing: error).replacingOccurrences(of: "<name>", with: name))
+            throw CommandError(String(describing: error))
         }
         let trainer: Trainer
         do { trainer = try Trainer(resuming: saved, dataSet: dataSet) } catch { throw CommandError("\(error)") }
-        let batch = ProbeBatch(trainer.data, size: probeBatch ?? ProbeBatch.defaultSize(for: architecture), seed: configuration.seed)
+        let batch = try ProbeBatch(trainer.data, size: probeBatch ?? ProbeBatch.defaultSize(for: architecture), seed: configuration.seed)
         let hvp = HessianVectorProduct(architecture, capacity: batch.count)
         batch.labels.withUnsafeBufferPointer {
             hvp.prepare(network: trainer.network, input: batch.input.pointer, labels: $0.baseAddress!, batch: batch.count)
         }
-        var settings = CurvatureSettings()
-        settings.lanczosSteps = lanczosSteps ?? 20
-        settings.top = top ?? 1
-        settings.probes = probes ?? 10
-        settings.full = !noFull
+        var settings = settings()
         settings.seed = configuration.seed
         settings.exactUpTo = exact ? exactMaxWeights : 0
         settings.layers = measured
         let report = CurvatureReport(checkpoint: checkpoint, epoch: saved.header.completedEpochs, radius: radius,
-                                     labels: architecture.layout.layers.map(\.label), measurement: CurvatureMeasurement.measure(hvp, settings: settings))
+                                     labels: architecture.layout.layers.map(\.label), measurement: try CurvatureMeasurement.measure(hvp, settings: settings))
         switch format {
         case .table: print(report.table(), terminator: "")
         case .csv: print(report.csv(), terminator: "")
         case .json: try printJSON(report)
         }
+    }
+
+    /// The measurement's Lanczos steps, top eigenvalues, probes and full H as the flags set them (the seed, the
+    /// exact blocks and the layers are set from the checkpoint).
+    func settings() -> CurvatureSettings {
+        var settings = CurvatureSettings()
+        settings.lanczosSteps = lanczosSteps ?? 20
+        settings.top = top ?? 1
+        settings.probes = probes ?? 10
+        settings.full = !noFull
+        return settings
     }
 
     /// The layers of `--layers` (numbers and names as `--smooth` takes them: `2`, `1,3`, `fc1`, `conv3`, `head`;

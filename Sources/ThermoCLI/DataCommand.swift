@@ -20,11 +20,10 @@ struct DataCommand: ParsableCommand {
     )
 }
 
-/// Prints `error` to standard error as one line starting with `error:` (with the data set's name in its
+/// Prints `error` to standard error as one line starting with `error:` (the data set's errors name it in their
 /// advice), and returns the exit code to throw.
-func reportDataCommandError(_ error: Error, dataSet name: String) -> ExitCode {
+func reportDataCommandError(_ error: Error) -> ExitCode {
     let line = String(describing: error).replacingOccurrences(of: "\n", with: " ")
-        .replacingOccurrences(of: "<name>", with: name)
     FileHandle.standardError.write(Data("error: \(line)\n".utf8))
     return ExitCode.failure
 }
@@ -38,7 +37,7 @@ func printDataSetReport(_ report: DataSetReport) {
         print("\(file.role.split) \(file.role.kind): \(file.path)")
         switch file.outcome {
         case .invalid(let error):
-            print("  INVALID     " + String(describing: error).replacingOccurrences(of: "<name>", with: d.name))
+            print("  INVALID     " + String(describing: error))
         case let .valid(storage, dimensions, sha256, verdict):
             print("  kind        \(file.role.kind), \(storage == .gzip ? "gzip-compressed IDX" : "raw IDX")")
             print("  records     \(dimensions[0])")

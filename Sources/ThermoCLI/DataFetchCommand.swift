@@ -63,7 +63,7 @@ struct DataFetchCommand: ParsableCommand {
                 report = try fetchArchiveDataSet(named: name, to: folder, mirrors: mirrors.isEmpty ? nil : mirrors.map(Self.lowercasingScheme),
                                                  force: force, log: { printError($0) })
             } catch {
-                throw reportDataCommandError(error, dataSet: name)
+                throw reportDataCommandError(error)
             }
             print("")
             printBinaryDataSetReport(report)
@@ -76,7 +76,7 @@ struct DataFetchCommand: ParsableCommand {
             report = try fetchDataSet(named: name, to: folder, mirrors: mirrors.isEmpty ? nil : mirrors.map(Self.lowercasingScheme), force: force,
                                       log: { printError($0) })
         } catch {
-            throw reportDataCommandError(error, dataSet: name)
+            throw reportDataCommandError(error)
         }
         print("")
         printDataSetReport(report)

@@ -34,7 +34,7 @@ struct DataVerifyCommand: ParsableCommand {
         do {
             report = try verifyDataSet(named: name, directory: directory)
         } catch {
-            throw reportDataCommandError(error, dataSet: name)
+            throw reportDataCommandError(error)
         }
         printDataSetReport(report)
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
@@ -58,7 +58,7 @@ extension DataVerifyCommand {
         print("result: FAILED (\(problems.count) problem\(problems.count == 1 ? "" : "s"), \(seconds) s)")
         let others = problems.count - 1
         let more = others > 0 ? " (and \(others) more problem\(others == 1 ? "" : "s"), listed above)" : ""
-        return reportDataCommandError(VerifyFailure(line: problems[0] + more), dataSet: name)
+        return reportDataCommandError(VerifyFailure(line: problems[0] + more))
     }
 
     /// CIFAR-10 and STL-10: each .bin file's size and md5 (against the published one where there is one), the
@@ -69,7 +69,7 @@ extension DataVerifyCommand {
         do {
             report = try verifyBinaryDataSet(named: name, directory: directory)
         } catch {
-            throw reportDataCommandError(error, dataSet: name)
+            throw reportDataCommandError(error)
         }
         printBinaryDataSetReport(report)
         let seconds = String(format: "%.2f", Date().timeIntervalSince(started))

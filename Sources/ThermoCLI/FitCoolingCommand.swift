@@ -71,7 +71,7 @@ struct FitCoolingCommand: ParsableCommand {
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one input: \(RunSeries.analysisFormats)") }
-        if let window, window < 1 { throw ValidationError("--window takes a positive number of steps") }
+        try studied { () throws(StudyError) in try SeriesRequest.checkWindow(window) }
         if let from, let to, from > to { throw ValidationError("--from \(formatNumber(from)) is after --to \(formatNumber(to)): the window is empty") }
         if let from, !from.isFinite { throw ValidationError("--from takes a finite epoch") }
         if let to, !to.isFinite { throw ValidationError("--to takes a finite epoch") }
@@ -79,7 +79,7 @@ struct FitCoolingCommand: ParsableCommand {
         if let to, to <= 0 { throw ValidationError("--to takes an epoch > 0 (epochs are numbered from 1), got \(formatNumber(to))") }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap takes a number of replicates ≥ 0") }
         if let blockLength, blockLength < 1 { throw ValidationError("--block-length takes a positive number of epochs") }
-        guard level > 0 && level < 1 else { throw ValidationError("--level takes a confidence level in (0, 1), e.g. 0.95") }
+        try studied { () throws(StudyError) in try CoolingStudyRequest.checkLevel(level) }
         guard maxIterations >= 1 else { throw ValidationError("--max-iterations must be at least 1") }
         guard scanStarts >= 1 else { throw ValidationError("--scan-starts must be at least 1") }
         guard halfWidth > 0 && halfWidth.isFinite else { throw ValidationError("--half-width takes a positive width in ln e") }

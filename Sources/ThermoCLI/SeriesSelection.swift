@@ -40,7 +40,7 @@ struct SeriesSelection: ParsableArguments {
     var window: Int?
 
     func validate() throws {
-        if let window, window < 1 { throw ValidationError("--window takes a positive number of steps") }
+        try studied { () throws(StudyError) in try SeriesRequest.checkWindow(window) }
         if let epochs, epochs.isEmpty {
             throw ValidationError("--epochs \(epochs.description) is empty: its first epoch comes after its last; give A:B with A ≤ B")
         }

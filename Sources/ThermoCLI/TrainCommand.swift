@@ -55,8 +55,8 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         try validateThreadCount(threads)
-        if let checkpointEvery, checkpointEvery < 1 {
-            throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)")
+        if let checkpointEvery {
+            do { try CheckpointWriter.checkPeriod(checkpointEvery) } catch { throw ValidationError(error.description) }
         }
         if !record.isEmpty && trace == nil { throw ValidationError("--record needs --trace FILE.h5 to record into") }
         if allowDataChange && resume == nil { throw ValidationError("--allow-data-change goes with --resume CKPT") }
@@ -177,7 +177,7 @@ extension TrainCommand {
         do {
             dataSet = try loadDataSet(named: config.dataset, directory: data.data)
         } catch {
-            throw CommandError(String(describing: error).replacingOccurrences(of: "<name>", with: config.dataset))
+            throw CommandError(String(describing: error))
         }
         let trainer: Trainer
         do {
@@ -227,8 +227,8 @@ extension TrainCommand {
             trainer.observers.append(recorder!)
         }
         if let every = checkpointEvery {
-            trainer.observers.append(CheckpointWriter(path: checkpointPath, every: every, blasThreads: threadCount,
-                                                      thermoVersion: thermoVersion))
+            trainer.observers.append(try CheckpointWriter(path: checkpointPath, every: every, blasThreads: threadCount,
+                                                          thermoVersion: thermoVersion))
         }
         // SIGINT/SIGTERM stop at the next step boundary; the checkpoint of the last epoch boundary is then written
         // (with --checkpoint-every 1 it is already on disk, and no copy is kept in memory).

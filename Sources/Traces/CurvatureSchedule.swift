@@ -3,18 +3,21 @@ import Foundation
 /// When a trace records layer curvature (`--record curvature[:every=K|log][:probes=P]`), and with how many
 /// Hutchinson probes. Measurements are made after an epoch's last update, on the run's fixed probe batch
 /// (docs/definitions.md, "Curvature of a layer"), with 20 Lanczos steps per λ_max.
+///
+/// Every count is at least 1: ``validate()`` refuses others, and `TraceRecorder` calls it (through
+/// `TraceRecording.validate()`) when it creates a trace, before any training.
 public struct CurvatureSchedule: Codable, Sendable, Equatable, CustomStringConvertible {
-    /// K: measure after epochs e with e mod K = 0; nil: the logarithmic schedule ``isLogarithmic(_:)``. The run's
-    /// last epoch is always measured too (``measures(epoch:lastEpoch:)``).
+    /// K ≥ 1: measure after epochs e with e mod K = 0; nil: the logarithmic schedule ``isLogarithmic(_:)``. The
+    /// run's last epoch is always measured too (``measures(epoch:lastEpoch:)``).
     public var every: Int?
-    /// P, Hutchinson probes per layer trace.
+    /// P ≥ 1, Hutchinson probes per layer trace.
     public var probes: Int
-    /// m, Lanczos steps per λ_max.
+    /// m ≥ 1, Lanczos steps per λ_max.
     public var lanczosSteps: Int = 20
-    /// B, the probe batch's size (nil: ``ProbeBatch/defaultSize(for:)``, 256 images, or 64 with convolutions).
+    /// B ≥ 1, the probe batch's size (nil: ``ProbeBatch/defaultSize(for:)``, 256 images, or 64 with convolutions).
     public var probeBatch: Int? = nil
 
-    /// A schedule every K epochs (nil: logarithmic) with P probes.
+    /// A schedule every K epochs (nil: logarithmic) with P probes; ``validate()`` checks the values.
     public init(every: Int? = 20, probes: Int = 10) {
         self.every = every
         self.probes = probes
@@ -37,8 +40,26 @@ public struct CurvatureSchedule: Codable, Sendable, Equatable, CustomStringConve
             } else if option.hasPrefix("probes="), let p = Int(option.dropFirst(7)), p >= 1 {
                 probes = p
             } else {
-                throw TraceRecordingError("'\(item)': curvature takes every=K (K ≥ 1), every=log and probes=P (P ≥ 1), e.g. curvature:every=20:probes=10")
+                throw CurvatureSchedule.optionsError(item)
             }
+        }
+    }
+
+    /// The error of a curvature level `item` with options it does not take.
+    private static func optionsError(_ item: String) -> TraceRecordingError {
+        TraceRecordingError("'\(item)': curvature takes every=K (K ≥ 1), every=log and probes=P (P ≥ 1), e.g. curvature:every=20:probes=10")
+    }
+
+    /// Refuses counts below 1: the period K, the probes P (as `--record` refuses them), the Lanczos steps m and the
+    /// probe batch's size B (as `thermo curvature`'s `--lanczos-steps` and `--probe-batch` refuse them).
+    public func validate() throws(TraceRecordingError) {
+        if let every, every < 1 { throw CurvatureSchedule.optionsError(description) }
+        guard probes >= 1 else { throw CurvatureSchedule.optionsError(description) }
+        guard lanczosSteps >= 1 else {
+            throw TraceRecordingError("\(description): lanczosSteps must be at least 1 (20 by default), not \(lanczosSteps)")
+        }
+        if let probeBatch, probeBatch < 1 {
+            throw TraceRecordingError("\(description): probeBatch must be at least 1 image (nil for the default), not \(probeBatch)")
         }
     }
 

@@ -1,5 +1,7 @@
+import NumericCore
+
 /// A trace that cannot be read, written, resumed or recovered, with what is wrong and what to do.
-public struct TraceError: Error, Sendable, CustomStringConvertible {
+public struct TraceError: Error, Sendable, DescribedError {
     /// The trace's path.
     public let path: String
     /// What is wrong with it, and what to do (a phrase that follows the path).

@@ -42,9 +42,10 @@ public final class TraceRecorder: TrainingObserver {
 
     /// Starts a new trace at `path` for the run `run` (for callers that drive the steps themselves, such as
     /// `thermo bench`: they call ``GradientStatistics/observeStep`` on ``statistics`` and then
-    /// ``recordEpoch(_:network:)``).
+    /// ``recordEpoch(_:network:)``). A recording that ``TraceRecording/validate()`` refuses is refused here.
     public init(creating path: String, run: TraceRun, recording: TraceRecording, provenance: TraceProvenance,
                 replacing: Bool = false, threads: Int? = nil) throws {
+        try recording.validate()
         let configuration = run.configuration
         try TraceRecorder.check(recording, configuration: configuration, path: path)
         self.path = path
@@ -209,17 +210,17 @@ public final class TraceRecorder: TrainingObserver {
 
     /// Completes the epoch's statistics and writes them, flushed and marked complete.
     public func epochDidFinish(_ metrics: EpochMetrics, trainer: Trainer) throws {
-        try recordEpoch(metrics, network: trainer.network, curvature: measureCurvature(epoch: metrics.epoch, trainer: trainer))
+        try recordEpoch(metrics, network: trainer.network, curvature: try measureCurvature(epoch: metrics.epoch, trainer: trainer))
     }
 
     /// The curvature after epoch `epoch`'s last update, when the recording's schedule asks for it: per layer
     /// λ_max and tr of H_ll and the full H's λ_max, on the run's fixed probe batch (seeded by the run's seed, so
     /// that a resumed run measures the same numbers).
-    func measureCurvature(epoch: Int, trainer: Trainer) -> EpochCurvature? {
+    func measureCurvature(epoch: Int, trainer: Trainer) throws(CurvatureError) -> EpochCurvature? {
         guard let schedule = recording.curvature, schedule.measures(epoch: epoch, lastEpoch: trainer.configuration.epochs) else { return nil }
         if curvatureProbe == nil {
             let size = schedule.probeBatch ?? ProbeBatch.defaultSize(for: trainer.configuration.architecture)
-            let batch = ProbeBatch(trainer.data, size: size, seed: trainer.configuration.seed)
+            let batch = try ProbeBatch(trainer.data, size: size, seed: trainer.configuration.seed)
             curvatureProbe = (batch, HessianVectorProduct(trainer.configuration.architecture, capacity: batch.count))
         }
         guard let (batch, products) = curvatureProbe else { return nil }
@@ -230,7 +231,7 @@ public final class TraceRecorder: TrainingObserver {
         settings.lanczosSteps = schedule.lanczosSteps
         settings.probes = schedule.probes
         settings.seed = trainer.configuration.seed
-        let m = CurvatureMeasurement.measure(products, settings: settings)
+        let m = try CurvatureMeasurement.measure(products, settings: settings)
         return EpochCurvature(probeLoss: m.loss, lambdaMax: m.layers.map(\.lambdaMax),
                               lambdaMaxResidual: m.layers.map(\.lambdaMaxResidual), trace: m.layers.map(\.trace),
                               traceStandardError: m.layers.map(\.traceStandardError), fullLambdaMax: m.fullLambdaMax ?? .nan)

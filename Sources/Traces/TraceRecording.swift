@@ -1,4 +1,5 @@
 import Training
+import NumericCore
 
 /// What a trace records beyond the always-present per-step and per-epoch layer statistics, as chosen with
 /// `thermo train --record LEVEL` (repeatable, or comma-separated).
@@ -29,7 +30,8 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
     public var batchVariance: Bool
     /// Snapshot each weight's epoch-mean within-batch variance (requires `batchVariance`).
     public var snapshotBatchVariance: Bool
-    /// K: snapshots are taken after epochs e with e mod K = 0.
+    /// K ≥ 1: snapshots are taken after epochs e with e mod K = 0 (``validate()``, which `TraceRecorder` calls
+    /// when it creates a trace, refuses K < 1).
     public var snapshotEvery: Int
     /// When and how layer curvature is measured (nil: not recorded).
     public var curvature: CurvatureSchedule? = nil
@@ -108,10 +110,24 @@ public struct TraceRecording: Codable, Sendable, Equatable, CustomStringConverti
     }
 
     private static func parseEvery(_ text: String, item: String) throws(TraceRecordingError) -> Int {
-        guard text.hasPrefix("every="), let k = Int(text.dropFirst(6)), k >= 1 else {
-            throw TraceRecordingError("'\(item)': the option is every=K with K ≥ 1 (e.g. per-weight:every=5)")
-        }
+        guard text.hasPrefix("every="), let k = Int(text.dropFirst(6)), k >= 1 else { throw everyError(item) }
         return k
+    }
+
+    /// The error of a snapshot level `item` whose period is not a K ≥ 1.
+    private static func everyError(_ item: String) -> TraceRecordingError {
+        TraceRecordingError("'\(item)': the option is every=K with K ≥ 1 (e.g. per-weight:every=5)")
+    }
+
+    /// Refuses a recording whose fields were set to values no trace can record, as `--record` refuses their
+    /// spelling: a snapshot period ``snapshotEvery`` below 1 (when snapshots are taken), and the curvature
+    /// schedule's own values (``CurvatureSchedule/validate()``). `TraceRecorder` checks this when it creates a trace,
+    /// before any training.
+    public func validate() throws(TraceRecordingError) {
+        if takesSnapshots && snapshotEvery < 1 {
+            throw TraceRecording.everyError(levels.first { $0.contains(":every=") } ?? "per-weight:every=\(snapshotEvery)")
+        }
+        try curvature?.validate()
     }
 
     /// Whether per-weight snapshots are taken at all.
@@ -149,7 +165,7 @@ extension TraceRecording {
 }
 
 /// A `--record` value that cannot be parsed, with what is accepted instead.
-public struct TraceRecordingError: Error, Sendable, CustomStringConvertible {
+public struct TraceRecordingError: Error, Sendable, DescribedError {
     /// What is wrong and what is accepted.
     public let message: String
     init(_ message: String) { self.message = message }

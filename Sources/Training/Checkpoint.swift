@@ -154,7 +154,7 @@ public struct Checkpoint {
 }
 
 /// A checkpoint that cannot be read or used.
-public struct CheckpointError: Error, CustomStringConvertible {
+public struct CheckpointError: Error, DescribedError {
     public let path: String
     public let message: String
     init(path: String, _ message: String) { self.path = path; self.message = message }
@@ -180,18 +180,31 @@ extension Trainer {
 
 /// Writes a checkpoint every `every` epochs and after the last epoch.
 public final class CheckpointWriter: TrainingObserver {
+    /// The checkpoint file, replaced atomically at each write.
     public let path: String
+    /// K ≥ 1: a checkpoint after epochs e with e mod K = 0 (and after the run's last epoch).
     public let every: Int
+    /// The BLAS thread count recorded in the checkpoint (a resume on another count may differ in the last bits).
     public let blasThreads: Int
+    /// The thermo version recorded in the checkpoint (``thermoVersion`` for this thermo).
     public let thermoVersion: String
 
-    public init(path: String, every: Int, blasThreads: Int, thermoVersion: String) {
+    /// A writer of `path` every `every` epochs; a period below 1 is refused here, before any training, with the
+    /// error `--checkpoint-every` gives.
+    public init(path: String, every: Int, blasThreads: Int, thermoVersion: String) throws(ConfigurationError) {
+        try CheckpointWriter.checkPeriod(every)
         self.path = path
         self.every = every
         self.blasThreads = blasThreads
         self.thermoVersion = thermoVersion
     }
 
+    /// Refuses a checkpoint period below 1 epoch.
+    public static func checkPeriod(_ every: Int) throws(ConfigurationError) {
+        guard every >= 1 else { throw ConfigurationError(flag: "--checkpoint-every", "must be at least 1, got \(every)") }
+    }
+
+    /// Writes the checkpoint after epochs e with e mod K = 0 and after the run's last epoch.
     public func epochDidFinish(_ metrics: EpochMetrics, trainer: Trainer) throws {
         if metrics.epoch % every == 0 || metrics.epoch == trainer.configuration.epochs {
             try Checkpoint.write(trainer, thermoVersion: thermoVersion, blasThreads: blasThreads, to: path)

@@ -31,7 +31,7 @@ public final class OutputClaim {
     public static let lockSuffix = ".thermo-lock"
 
     /// Another process holds the claim on the output.
-    public struct Held: Error, CustomStringConvertible {
+    public struct Held: Error, DescribedError {
         /// The output's path.
         public let path: String
         /// The process that holds it, when its lock file names it.
@@ -44,7 +44,7 @@ public final class OutputClaim {
     }
 
     /// The lock file could not be made or is not a thermo lock.
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: Error, DescribedError {
         public let description: String
     }
 

@@ -47,9 +47,16 @@ public final class Trainer {
     /// The forward/backward buffers of the steps (observers may set `pass.retainsErrors`).
     public let pass: Pass
 
-    /// A new run: the network is initialised from the stream (seed, `"init"`).
+    /// A new run: the network is initialised from the stream (seed, `"init"`). `dataSet` must be the data set the
+    /// configuration names (`dataSet.name == configuration.dataset`: traces and checkpoints record that name as the
+    /// run's data); another is refused with a `ConfigurationError`, as are invalid settings.
     public init(configuration: TrainingConfiguration, dataSet: DataSet, objective: TrainingObjective? = nil) throws {
         try configuration.validate()
+        guard dataSet.name == configuration.dataset else {
+            throw ConfigurationError(.dataset, "\(configuration.dataset) is not the data set given (\(dataSet.name), from \(dataSet.directory)); "
+                                     + "set configuration.dataset to \"\(dataSet.name)\", which traces and checkpoints record as the run's data, "
+                                     + "or load \(configuration.dataset)")
+        }
         try configuration.validate(inputs: dataSet.train.featureCount, classes: dataSet.classes,
                                    trainCount: dataSet.train.count)
         try configuration.validateAugmentation(channels: dataSet.train.channels, rows: dataSet.train.rows,
@@ -108,12 +115,21 @@ public final class Trainer {
         }
     }
 
-    /// One step on the training images `rows` (indices into the training set), as step `step` of epoch `epoch`:
-    /// gather them → the objective's forward, loss and backward (∇L in `network.gradients`) → a non-finite loss
-    /// stops here with `TrainingError.diverged`, before any update → observers see the step → SGD updates the
-    /// parameters. `run` takes its steps through this; benchmarks time it.
+    /// The most rows one step takes: the batch size B (`configuration.batchSize`), which the objective's, the
+    /// observers' and the pass's buffers are sized for.
+    public var stepCapacity: Int { configuration.batchSize }
+
+    /// One step on the training images `rows`, as step `step` of epoch `epoch`: gather them → the objective's
+    /// forward, loss and backward (∇L in `network.gradients`) → a non-finite loss stops here with
+    /// `TrainingError.diverged`, before any update → observers see the step → SGD updates the parameters. `run`
+    /// takes its steps through this; benchmarks time it.
+    ///
+    /// A row is an index into `data.dataSet.train`, the whole training split as loaded (`data.trainIndices` are
+    /// the rows a run trains on); a step takes 1 to ``stepCapacity`` rows. Other rows throw
+    /// `TrainingError.invalidRows` before anything is read or changed.
     @discardableResult
     public func trainStep(on rows: UnsafeBufferPointer<Int32>, epoch: Int, step: Int) throws -> ObjectiveValue {
+        try checkRows(rows)
         let batch = rows.count
         data.gatherTraining(rows, epoch: epoch, seed: configuration.seed, into: pass.input, labels: pass.labels)
         let value = objective.lossAndGradient(network, pass: pass, batch: batch, step: globalStep + 1)
@@ -131,6 +147,21 @@ public final class Trainer {
         }
         optimizer.step(parameters: network.parameters, gradients: network.gradients)
         return value
+    }
+
+    /// Refuses the rows of a step that cannot take them: none, more than ``stepCapacity``, or one that is no image
+    /// of the training split (one pass over the rows; nothing is allocated).
+    func checkRows(_ rows: UnsafeBufferPointer<Int32>) throws(TrainingError) {
+        let capacity = stepCapacity, count = data.dataSet.train.count
+        guard !rows.isEmpty else {
+            throw .invalidRows("a training step needs at least 1 row, and trainStep(on:epoch:step:) was given none; pass 1 to \(capacity) indices into dataSet.train")
+        }
+        guard rows.count <= capacity else {
+            throw .invalidRows("a training step takes at most \(capacity) rows (configuration.batchSize), and trainStep(on:epoch:step:) was given \(rows.count); split them into steps of at most \(capacity), or raise the batch size")
+        }
+        for (position, row) in rows.enumerated() where UInt32(bitPattern: row) >= UInt32(count) {
+            throw .invalidRows("row \(row) (position \(position) of the step's rows) is not an image of the training split, whose rows are 0…\(count - 1); pass indices into dataSet.train, such as those of trainer.data.trainIndices")
+        }
     }
 
     func trainEpoch(_ epoch: Int) throws -> EpochMetrics {

@@ -4,6 +4,7 @@ import Foundation
 import Networks
 import Settings
 import Smoothing
+import NumericCore
 
 /// Everything that determines a training run's numbers: with the same configuration, data and BLAS thread
 /// count, two runs produce bit-identical weights and metrics.
@@ -46,9 +47,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     /// Checks every value before any work is done; the error names the command-line flag.
     public func validate() throws(ConfigurationError) {
-        let w = architecture.widths
-        guard w.count >= 2 else { throw ConfigurationError(.layers, "needs at least an input and an output width, e.g. 784,256,10") }
-        guard w.allSatisfy({ $0 > 0 }) else { throw ConfigurationError(.layers, "widths must be positive, got \(w.map(String.init).joined(separator: ","))") }
+        if let problem = Architecture.widthsProblem(architecture.widths) { throw ConfigurationError(.layers, problem) }
         try checkMemory(physicalMemory: Int(clamping: ProcessInfo.processInfo.physicalMemory))
         guard optimizer.learningRate > 0, optimizer.learningRate.isFinite else {
             throw ConfigurationError(.lr, "must be a positive number, got \(optimizer.learningRate)")
@@ -201,7 +200,7 @@ extension TrainingConfiguration {
 }
 
 /// An invalid configuration value, named by its command-line flag.
-public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+public struct ConfigurationError: Error, DescribedError, Equatable {
     /// The flag, e.g. `--lr`.
     public let flag: String
     /// What is wrong and what is accepted.
@@ -242,7 +241,8 @@ extension TrainingConfiguration {
         var c = self
         for setting in TrainingSetting.allCases { if let text = given[setting] { try c.set(setting, to: text) } }
         if c.loss.kind != .ce && c.loss.kernel == .uniform && given[.radius] == nil && loss.kind == .ce {
-            throw ConfigurationError(.radius, "is needed with \(TrainingSetting.loss.flag) \(c.loss.kind.rawValue) (e.g. \(TrainingSetting.radius.flag) 0.01)")
+            let error = LossConfiguration.radiusNeeded(c.loss.kind)
+            throw ConfigurationError(error.setting, error.message)
         }
         // A flag that would change nothing is refused rather than recorded (a resume compares what is recorded).
         let idle = TrainingSetting.allCases.filter { $0.isSmoothing && given[$0] != nil }
@@ -275,8 +275,7 @@ extension TrainingConfiguration {
                 }
             }
         case .layers:
-            let widths = try Self.widths(text)
-            architecture = Architecture(widths: widths, activation: architecture.activation)
+            architecture = try Self.mlp(Self.widths(text), activation: architecture.activation)
         case .network:
             do {
                 architecture = try NetworkSpec.architecture(text, input: Self.networkInput(for: dataset),
@@ -287,7 +286,7 @@ extension TrainingConfiguration {
         case .activation:
             let activation: Activation = try Self.word(setting, text)
             if architecture.isFullyConnected {
-                architecture = Architecture(widths: architecture.widths, activation: activation)
+                architecture = try Self.mlp(architecture.widths, activation: activation)
             } else {
                 do { architecture = try Architecture(input: architecture.input, stages: architecture.stages, activation: activation) } catch {
                     throw ConfigurationError(.network, error.description)
@@ -319,6 +318,13 @@ extension TrainingConfiguration {
         case .smoothingPath: loss.path = try Self.word(setting, text)
         case .augment: augment = text == "none" ? nil : text
         }
+    }
+
+    /// The MLP of `widths`, or the error `validate()` gives for them (`Architecture.widthsProblem`), named by
+    /// `--layers`: checked before `Architecture(widths:activation:)` could stop the program.
+    static func mlp(_ widths: [Int], activation: Activation) throws(ConfigurationError) -> Architecture {
+        if let problem = Architecture.widthsProblem(widths) { throw ConfigurationError(.layers, problem) }
+        return Architecture(widths: widths, activation: activation)
     }
 
     /// `--layers`'s comma-separated widths, at least two and all positive.

@@ -4,12 +4,15 @@ import Settings
 import Smoothing
 
 /// Why a run stopped early.
-public enum TrainingError: Error, CustomStringConvertible {
+public enum TrainingError: Error, DescribedError {
     /// The loss became NaN or infinite; `advice` names the settings most likely to blame (see
     /// `TrainingConfiguration.divergenceAdvice`).
     case diverged(epoch: Int, step: Int, globalStep: Int, loss: Double, advice: String)
     /// A stop was requested (SIGINT, SIGTERM, SIGQUIT) and honoured at a step boundary.
     case interrupted(epoch: Int, step: Int)
+    /// `Trainer.trainStep(on:epoch:step:)` was given rows it cannot take (none, more than the batch size, or an
+    /// index outside the training split); nothing was read or changed. The message says which and what to pass.
+    case invalidRows(String)
 
     /// For a divergence, where it happened and the loss, e.g. "epoch 2, step 4 (global step 15): the loss is
     /// nan" (what a trace records); nil otherwise.
@@ -25,6 +28,8 @@ public enum TrainingError: Error, CustomStringConvertible {
                 + advice
         case let .interrupted(epoch, step):
             return "training interrupted at epoch \(epoch), step \(step)"
+        case let .invalidRows(message):
+            return message
         }
     }
 }

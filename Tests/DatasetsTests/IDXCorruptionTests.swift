@@ -76,8 +76,12 @@ struct IDXCorruptionTests {
         try IDXFile.write(dimensions: [49], data: Array(split.labels.prefix(49)),
                           to: folder + "/train-labels-idx1-ubyte", gzip: false)
         let error = Fixtures.idxError { _ = try loadDataSet(named: "mnist", directory: folder, environment: [:]) }
-        #expect(error == .countMismatch(imagesPath: folder + "/train-images-idx3-ubyte", images: 50,
-                                        labelsPath: folder + "/train-labels-idx1-ubyte", labels: 49))
+        // Loading a data set names it: the error is the file's, met in mnist, and its advice names mnist.
+        #expect(error?.underlying == .countMismatch(imagesPath: folder + "/train-images-idx3-ubyte", images: 50,
+                                                    labelsPath: folder + "/train-labels-idx1-ubyte", labels: 49))
+        #expect(error == error?.underlying.naming(dataSet: "mnist"))
+        #expect(error?.description.contains("re-download the data set ('thermo data fetch mnist --force') and check it with 'thermo data verify mnist'") == true,
+                "\(error?.description ?? "no error")")
     }
 
     @Test func labelNotBelowTheClassCount() throws {
@@ -87,9 +91,33 @@ struct IDXCorruptionTests {
         try writeDataSetFiles(train: LabeledImages(count: 50, rows: 8, columns: 8, pixels: split.pixels, labels: labels),
                               test: Fixtures.split(count: 5, rows: 8, columns: 8), to: folder, gzip: true)
         let error = Fixtures.idxError { _ = try loadDataSet(named: "mnist", directory: folder, environment: [:]) }
-        #expect(error == .labelOutOfRange(path: folder + "/train-labels-idx1-ubyte.gz", index: 17, label: 10,
-                                          classes: 10, offset: 8 + 17))
-        #expect(error?.description.contains("byte 25") == true)
+        #expect(error?.underlying == .labelOutOfRange(path: folder + "/train-labels-idx1-ubyte.gz", index: 17, label: 10,
+                                                      classes: 10, offset: 8 + 17))
+        #expect(error?.description.contains("byte 25") == true && error?.description.contains("<name>") == false)
+        #expect(error?.path == folder + "/train-labels-idx1-ubyte.gz")
+    }
+
+    @Test("A data set's report names it in every piece of advice: a damaged file, a checksum, split shapes")
+    func verificationNamesTheDataSet() throws {
+        let description = try DataSetDescription.named("fashion-mnist")
+        let advice = "thermo data fetch fashion-mnist --force"
+        // Train images of 8×8 and test images of 6×6 (split shapes differ), none of them the canonical files.
+        let folder = scratch.folder("fashion")
+        try writeDataSetFiles(train: split, test: Fixtures.split(count: 5, rows: 6, columns: 6), to: folder, gzip: true)
+        let report = verifyDataSetFiles(description, files: dataSetFiles(in: folder), directory: folder)
+        #expect(report.problems.count == 5, "four checksums and the shapes: \(report.problems)")
+        for problem in report.problems + report.files.compactMap(\.problem) {
+            #expect(problem.contains(advice) && !problem.contains("<name>"), "\(problem)")
+        }
+        #expect(report.problems.contains { $0.contains("mixes image sizes") }, "\(report.problems)")
+        // A damaged file: its error names the data set.
+        try Data([0, 0, 8]).write(to: URL(fileURLWithPath: folder + "/t10k-labels-idx1-ubyte.gz"))
+        let damagedReport = verifyDataSetFiles(description, files: dataSetFiles(in: folder), directory: folder)
+        let damaged = try #require(damagedReport.files.first { $0.role == .testLabels })
+        guard case .invalid(let error) = damaged.outcome else { Issue.record("\(damaged.outcome)"); return }
+        #expect(error == .ofDataSet(name: "fashion-mnist", error: error.underlying) && error.description.contains(advice))
+        #expect(DataSetError.splitShapesDiffer(dataSet: "kmnist", directory: "d", train: [8, 8], test: [6, 6]).description
+            .contains("'thermo data fetch kmnist --force'"))
     }
 
     @Test(arguments: [false, true])

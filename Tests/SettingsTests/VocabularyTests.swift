@@ -88,6 +88,7 @@ import Training
         c = TrainingConfiguration()
         c.loss.kind = .pla
         c.loss.layers = [2]
+        c.loss.radius = 0.01
         c.loss.samples = -3
         #expect { try c.validate() } throws: { ($0 as? ConfigurationError)?.flag == TrainingSetting.samples.flag }
     }

@@ -62,7 +62,7 @@ import TestSupport
         #expect(!straight.network.parameters.bitwiseEqual(plain.network.parameters), "augmentation changes the run")
 
         let first = try Trainer(configuration: configuration(epochs: 1), dataSet: data)
-        first.observers.append(CheckpointWriter(path: path, every: 1, blasThreads: 2, thermoVersion: "test"))
+        first.observers.append(try CheckpointWriter(path: path, every: 1, blasThreads: 2, thermoVersion: "test"))
         try first.run()
         let resumed = try Trainer(resuming: try Checkpoint(contentsOf: path), dataSet: data, epochs: 3)
         try resumed.run()

@@ -50,7 +50,7 @@ func smoothing(_ kind: LossConfiguration.Kind, layers: [Int], samples: Int, radi
         let straight = try Trainer(configuration: smallConvolutionalConfiguration(epochs: 2, loss: loss), dataSet: data)
         try straight.run()
         let first = try Trainer(configuration: smallConvolutionalConfiguration(epochs: 1, loss: loss), dataSet: data)
-        first.observers.append(CheckpointWriter(path: path, every: 1, blasThreads: 2, thermoVersion: "test"))
+        first.observers.append(try CheckpointWriter(path: path, every: 1, blasThreads: 2, thermoVersion: "test"))
         try first.run()
         let checkpoint = try Checkpoint(contentsOf: path)
         #expect(checkpoint.header.configuration.architecture == straight.configuration.architecture)

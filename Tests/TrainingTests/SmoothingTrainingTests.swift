@@ -64,7 +64,7 @@ import Smoothing
             var c = smallConfiguration(epochs: 2)
             c.loss = loss
             let first = try Trainer(configuration: c, dataSet: data)
-            first.observers.append(CheckpointWriter(path: path, every: 2, blasThreads: 2, thermoVersion: "test"))
+            first.observers.append(try CheckpointWriter(path: path, every: 2, blasThreads: 2, thermoVersion: "test"))
             try first.run()
             let resumed = try Trainer(resuming: try Checkpoint(contentsOf: path), dataSet: data, epochs: 3)
             try resumed.run()

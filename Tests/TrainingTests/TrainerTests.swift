@@ -54,7 +54,7 @@ func numbers(_ history: [EpochMetrics]) -> [[Double?]] {
         try straight.run()
 
         let first = try Trainer(configuration: smallConfiguration(epochs: 2), dataSet: data)
-        first.observers.append(CheckpointWriter(path: path, every: 1, blasThreads: 2, thermoVersion: "test"))
+        first.observers.append(try CheckpointWriter(path: path, every: 1, blasThreads: 2, thermoVersion: "test"))
         try first.run()
         let checkpoint = try Checkpoint(contentsOf: path)
         #expect(checkpoint.header.completedEpochs == 2)

@@ -44,7 +44,7 @@ struct PlotAugmentCommand: ParsableCommand {
         do {
             dataSet = try loadDataSet(named: configuration.dataset, directory: data.data)
         } catch {
-            throw CommandError(String(describing: error).replacingOccurrences(of: "<name>", with: configuration.dataset))
+            throw CommandError(String(describing: error))
         }
         let train = dataSet.train
         do {
