@@ -1,5 +1,6 @@
 // Train a small network on MNIST with a trace recorder, then fit the late common cooling of its layers.
 //   swift run thermo-example-train-and-fit [DATA_FOLDER] [TRACE.h5]
+import Foundation
 import Thermo
 
 let arguments = CommandLine.arguments
@@ -17,14 +18,25 @@ let dataSet = try loadDataSet(named: "mnist", directory: dataFolder)
 let trainer = try Trainer(configuration: configuration, dataSet: dataSet)
 
 // 2. A recorder is a training observer: each step's gradients go into per-layer signal and noise statistics,
-//    and each epoch is written to the HDF5 trace, complete or not at all.
-let provenance = TraceProvenance(thermoVersion: "example", command: arguments, dataChecksums: [:],
+//    and each epoch is written to the HDF5 trace, complete or not at all. The trace records this thermo's version
+//    and the data's checksums, as `thermo train` does.
+let provenance = TraceProvenance(thermoVersion: thermoVersion, command: arguments,
+                                 dataChecksums: DataChecksums.compute(dataSet),
                                  blasThreads: BLAS.threads, blas: BLAS.configuration)
 let recorder = try TraceRecorder(creating: tracePath, trainer: trainer, recording: .layers, provenance: provenance,
                                  replacing: true)
 trainer.observers.append(recorder)
-try trainer.run()
-try recorder.finish(.completed)
+do {
+    try trainer.run()
+    try recorder.finish(.completed)
+} catch {
+    // A run that stops early still says so in its trace, which keeps every complete epoch: diverged (with where,
+    // and the loss) or failed (e.g. an HDF5Error from a full disk). Without this it would read as still running.
+    let divergence = (error as? TrainingError)?.divergence
+    try? recorder.finish(divergence != nil ? .diverged : .failed, divergence: divergence)
+    FileHandle.standardError.write(Data("error: \(error.localizedDescription)\n".utf8))
+    exit(1)
+}
 print("trained \(trainer.completedEpochs) epochs; test accuracy \(trainer.history.last!.testAccuracy)")
 
 // 3. Read the trace back as one run of per-layer series, and fit ln S_l(e) = a_l − α(e^β − 1)/β on epochs 10–30:

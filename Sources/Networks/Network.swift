@@ -14,8 +14,12 @@ public final class Network: @unchecked Sendable {
     /// ∂L/∂W_1, ∂L/∂b_1, …: filled by `Pass.backward` (and by the smoothing losses).
     public let gradients: FloatBuffer
 
-    /// A network with zero parameters (call `initialize` or load parameters into it).
+    /// A network with zero parameters (call `initialize` or load parameters into it). The architecture must be one
+    /// a network can have (`Architecture.widthsProblem` finds nothing: `TrainingConfiguration.validate()` checks it).
     public init(_ architecture: Architecture) {
+        if let problem = Architecture.widthsProblem(architecture.widths) {
+            preconditionFailure("no network has the widths \(architecture.widths): an MLP \(problem)")
+        }
         self.architecture = architecture
         self.layout = architecture.layout
         self.parameters = FloatBuffer(count: layout.count)

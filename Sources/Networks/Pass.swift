@@ -78,6 +78,9 @@ public final class Pass: @unchecked Sendable {
     /// Buffers holding `rows[i]` rows of stage i's output (index 0: the input; 0 rows: a stage this pass never
     /// runs).
     init(_ architecture: Architecture, capacity: Int, rows: [Int]) {
+        if let problem = Architecture.widthsProblem(architecture.widths) {
+            preconditionFailure("no pass runs the widths \(architecture.widths): an MLP \(problem)")
+        }
         precondition(capacity > 0 && rows.allSatisfy { $0 >= 0 } && rows.count == architecture.stages.count + 1)
         self.capacity = capacity
         self.rows = rows

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import NumericCore
 import Sweeps
 import Training
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import NumericCore
 
 /// The `thermo` command: trains networks, records gradient traces, analyses them and draws figures.
 public struct ThermoCommand: ParsableCommand {
@@ -87,6 +88,3 @@ extension ParsableCommand {
 func isParserError(_ error: Error) -> Bool {
     String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
 }
-
-/// thermo's version, recorded in every summary, checkpoint and trace.
-public let thermoVersion = "0.1.0"

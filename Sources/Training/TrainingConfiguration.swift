@@ -321,7 +321,7 @@ extension TrainingConfiguration {
     }
 
     /// The MLP of `widths`, or the error `validate()` gives for them (`Architecture.widthsProblem`), named by
-    /// `--layers`: checked before `Architecture(widths:activation:)` could stop the program.
+    /// `--layers`.
     static func mlp(_ widths: [Int], activation: Activation) throws(ConfigurationError) -> Architecture {
         if let problem = Architecture.widthsProblem(widths) { throw ConfigurationError(.layers, problem) }
         return Architecture(widths: widths, activation: activation)

@@ -33,5 +33,19 @@ import TestSupport
         #expect(run.stdout.contains("α"), "no fitted exponent in: \(run.stdout)")
         let trace = try runThermo(["inspect", folder.appendingPathComponent("example.h5").path])
         #expect(trace.status == 0 && trace.stdout.contains("completed"), "\(trace.stdout) \(trace.stderr)")
+        // The trace names the thermo that wrote it by the library's version, as the command's traces do.
+        let version = try runThermo(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(trace.stdout.contains("written by thermo \(version),"), "\(trace.stdout)")
+    }
+
+    @Test("The example marks its trace however the run ends: finish(.completed) after the run, .diverged or .failed in its catch")
+    func exampleFinishesItsTraceOnError() throws {
+        let code = try String(contentsOf: Self.example, encoding: .utf8)
+        let run = try #require(code.range(of: "do {\n    try trainer.run()\n    try recorder.finish(.completed)\n} catch {\n"),
+                               "the run is not in a do/catch that finishes the trace")
+        let handler = code[run.upperBound...].prefix { $0 != "}" }
+        #expect(handler.contains("recorder.finish(divergence != nil ? .diverged : .failed, divergence: divergence)"), "\(handler)")
+        #expect(!code.contains("thermoVersion: \""), "the example records a made-up version")
+        #expect(code.contains("thermoVersion: thermoVersion"))
     }
 }

@@ -2,6 +2,7 @@ import Analysis
 import Foundation
 import HDF5
 import Networks
+import NumericCore
 import Studies
 import Testing
 import TestSupport

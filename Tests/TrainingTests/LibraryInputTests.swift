@@ -17,7 +17,7 @@ import TestSupport
         #expect(throws: Never.self) { try CheckpointWriter(path: "run.ckpt", every: 1, blasThreads: 1, thermoVersion: "test") }
     }
 
-    @Test("Architecture(checkingWidths:) throws for widths that Architecture(widths:) stops on; validate() names them",
+    @Test("Architecture(checkingWidths:) throws for widths no MLP has; validate() names them",
           arguments: [([784], "an MLP needs at least an input and an output width, e.g. 784,256,10"),
                       ([], "an MLP needs at least an input and an output width, e.g. 784,256,10"),
                       ([784, 0, 10], "an MLP needs positive widths, got 784,0,10"),

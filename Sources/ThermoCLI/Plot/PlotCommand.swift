@@ -1,6 +1,7 @@
 import ArgumentParser
 import Figures
 import Foundation
+import NumericCore
 
 /// `thermo plot FIGURE INPUTS… -o OUT`: publication figures drawn by gnuplot, each written with its script and
 /// data files beside it (see docs/figures.md).
