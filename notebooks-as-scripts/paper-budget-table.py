@@ -168,15 +168,19 @@ def figures(out, table):
         files.append((loss, smooth, name))
     ce_m = 100 * ce["best_mean"] if ce else float("nan")
     ce_sd = 100 * (0.0 if not ce or math.isnan(ce["best_sd"]) else ce["best_sd"])
-    colors = {"1": "#0072B2", "2": "#D55E00", "1+2": "#009E73"}
+    # thermo's sweep figures' styles (its Palette): the paper's RGB naming of layer sets on Okabe-Ito colours,
+    # one marker per set, filled for PLA and open for PLEA.
+    colors = {"1": "#D55E00", "2": "#009E73", "3": "#0072B2", "1+2": "#E69F00", "1+3": "#CC79A7", "2+3": "#56B4E9",
+              "1+2+3": "#000000"}
+    points = {"1": 7, "2": 5, "3": 9, "1+2": 13, "1+3": 11, "2+3": 15, "1+2+3": 7}
     def label(s):
         return "U = \\{" + s.replace("+", ",") + "\\}"
     def plots(loss):
-        lines = [f"'{name}' using 1:2:3 with yerrorlines lw 2 pt 7 lc rgb '{colors.get(s, '#000000')}' title '{label(s)}'"
+        lines = [f"'{name}' using 1:2:3 with yerrorlines lw 2 pt {points.get(s, 7)} lc rgb '{colors.get(s, '#000000')}' title '{label(s)}'"
                  for l, s, name in files if l == loss]
         return ", \\\n     ".join(lines)
     paired = ", \\\n     ".join(
-        f"'{name}' using 1:6:7 with yerrorlines lw 2 pt {7 if l == 'pla' else 5} dt {1 if l == 'pla' else 2} "
+        f"'{name}' using 1:6:7 with yerrorlines lw 2 pt {points.get(s, 7) - (0 if l == 'pla' else 1)} dt {1 if l == 'pla' else 2} "
         f"lc rgb '{colors.get(s, '#000000')}' title '{l.upper()} {label(s)}'" for l, s, name in files)
     band = "'+' using 1:(ce-cesd):(ce+cesd) with filledcurves lc rgb '#999999' title 'CE ± sd', ce lc rgb '#555555' dt 2 notitle"
     gp = f"""# The paper-budget study, part 1 ({n_images} training images, lr {lr}): written by paper-budget-table.py
@@ -194,7 +198,7 @@ unset multiplot
 set terminal pngcairo size 900,560 font 'Liberation Sans,12'
 set output 'paper-budget-paired.png'
 set title 'Paired difference to cross-entropy (same seed): test accuracy at best validation'
-set ylabel 'Δ accuracy (points)'; set key top right
+set ylabel 'Δ accuracy (points)'; set key bottom left
 plot [0.002:0.15] 0 lc rgb '#555555' dt 2 notitle, \\
      {paired}
 """

@@ -57,6 +57,46 @@ struct RenderTests {
         try Fixtures.checkScriptReRenders(rendered)
     }
 
+    @Test("cooling: one key below the panels, local exponents from enough points, all inside panel (d)'s range")
+    func coolingReadability() throws {
+        let folder = TestPaths.temporaryFolder("figures")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let figure = try Fixtures.cooling
+        let rendered = try Fixtures.render(figure, in: folder)
+        let script = try String(contentsOf: rendered.script, encoding: .utf8)
+        // No key inside a panel: each of the four unsets it, and the shared key is placed on the screen.
+        #expect(script.components(separatedBy: "\nunset key").count - 1 == 4, "\(script)")
+        #expect(!script.contains("set key top") && !script.contains("set key bottom"))
+        #expect(script.contains("set key at screen"))
+        for layer in ["layer 1", "layer 2", "layer 3"] { #expect(script.contains("title '\(layer)'"), "\(layer) in the key") }
+        // The fixture's first epochs have local regressions on fewer than 5 points: they are not drawn.
+        let all = figure.effectiveExponents.flatMap(\.points)
+        let kept = all.filter { $0.pointsUsed >= CoolingFigure.minimumLocalPoints }
+        #expect(kept.count < all.count && !kept.isEmpty)
+        let exponentsFile = rendered.dataFiles.first { $0.lastPathComponent.hasSuffix(".exponents.dat") }!
+        let rows = try String(contentsOf: exponentsFile, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ").compactMap { Double($0) } }.filter { $0.count == 2 }
+        #expect(rows.count == kept.count)
+        // Panel (d)'s y range holds (nearly) every drawn local exponent.
+        let panel = script.components(separatedBy: "(d) effective exponent")[1]
+        let range = panel.components(separatedBy: "set yrange [")[1].prefix { $0 != "]" }.split(separator: ":").map { Double($0)! }
+        let inside = rows.filter { $0[1] >= range[0] && $0[1] <= range[1] }.count
+        #expect(Double(inside) >= 0.96 * Double(rows.count), "\(inside) of \(rows.count) local exponents inside \(range)")
+    }
+
+    @Test("curvature: the layers' key is shared below the panels, none inside them")
+    func curvatureKey() throws {
+        let folder = TestPaths.temporaryFolder("figures")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rendered = try Fixtures.render(CurvatureFigure(ModelTests.curvatureStudy(epochs: [1, 2, 5, 10, 20])), in: folder)
+        try Fixtures.checkPNG(rendered.output)
+        let script = try String(contentsOf: rendered.script, encoding: .utf8)
+        #expect(script.components(separatedBy: "\nunset key").count - 1 == 3)
+        #expect(!script.contains("set key top right"))
+        #expect(script.contains("set key at screen") && script.contains("full H"))
+        try Fixtures.checkScriptReRenders(rendered)
+    }
+
     @Test("kernel: the paper's Figure 2")
     func kernel() throws {
         let folder = TestPaths.temporaryFolder("figures")

@@ -73,7 +73,7 @@ extension CoolingFigure {
         let xRange = figure.options.xrange ?? AxisRange(lower: positive.min(), upper: positive.max())
         return CoolingFigureData(fitted: fitted, layers: layers, logx: logx, values: values, modelRows: modelRows,
                                  curvesFile: curvesFile, modelFile: modelFile, exponentFile: exponentFile, scanFile: scanFile,
-                                 xRange: xRange, exponentRange: exponentRange(modelRows: modelRows),
+                                 xRange: xRange, exponentRange: exponentRange(modelRows: modelRows, fitted: fitted),
                                  scanIndex: scan?.model.exponentIndex ?? 0, scanOnSameAxis: scan?.model == .power)
     }
 
@@ -122,17 +122,24 @@ extension CoolingFigure {
         return (table, rows)
     }
 
-    /// The smoothed effective exponents of the fitted curves, if computed.
+    /// The smoothed effective exponents of the fitted curves, if computed, at the epochs whose local regression
+    /// used at least ``CoolingFigure/minimumLocalPoints`` points (fewer give a slope too noisy to read).
     private func exponentsTable(_ fitted: [CoolingCurve]) -> DataTable? {
         guard !effectiveExponents.isEmpty else { return nil }
         var table = DataTable(part: "exponents", description: [
             "smoothed effective exponent alpha_eff(e) = -dln S/dln e per curve (local linear regression in ln e, tricube weights)",
+            "epochs whose regression used fewer than \(CoolingFigure.minimumLocalPoints) points are left out",
         ], columns: ["epoch", "alpha_eff"])
         for curve in fitted {
-            let points = effectiveExponents.first { $0.curve == curve.name }?.points ?? []
-            table.append(curve.name, rows: points.map { [$0.epoch, $0.exponent] })
+            table.append(curve.name, rows: drawnExponents(of: curve).map { [$0.epoch, $0.exponent] })
         }
         return table
+    }
+
+    /// The effective exponents of `curve` that panel (d) draws.
+    func drawnExponents(of curve: CoolingCurve) -> [EffectiveExponentPoint] {
+        let points = effectiveExponents.first { $0.curve == curve.name }?.points ?? []
+        return points.filter { $0.pointsUsed >= CoolingFigure.minimumLocalPoints && $0.exponent.isFinite }
     }
 
     /// The fitted exponent against the window start, if scanned and any window gave one.
@@ -150,11 +157,11 @@ extension CoolingFigure {
         return rows.isEmpty ? nil : table
     }
 
-    /// Panel (d)'s vertical range: the bulk (2–98%) of the exponents in the window, so that the unstable ends of the
-    /// local slopes and the wide intervals of the last scan windows do not flatten the rest.
-    private func exponentRange(modelRows: [[Double]]) -> AxisRange? {
-        let window = fit.window
-        let local = effectiveExponents.flatMap { $0.points.filter { window.contains($0.epoch) }.map(\.exponent) }.filter(\.isFinite).sorted()
+    /// Panel (d)'s vertical range: the model's exponent, the scanned exponents, and the bulk (2–98 %) of the drawn
+    /// local exponents over the whole epoch axis, so that no drawn curve leaves the panel except at its outliers
+    /// (the wide intervals of the last scan windows may).
+    private func exponentRange(modelRows: [[Double]], fitted: [CoolingCurve]) -> AxisRange? {
+        let local = fitted.flatMap { drawnExponents(of: $0).map(\.exponent) }.sorted()
         var exponents = modelRows.map { $0[2] }
         let scanIndex = scan?.model.exponentIndex ?? 0
         if scan?.model == .power, let scan { exponents += scan.points.compactMap { $0.parameters?[scanIndex].value } }
@@ -164,8 +171,26 @@ extension CoolingFigure {
         exponents = exponents.filter(\.isFinite).sorted()
         guard exponents.count >= 2 else { return nil }
         let lo = exponents[0], hi = exponents[exponents.count - 1]
-        let pad = max(0.15 * (hi - lo), 0.05 * max(abs(lo), abs(hi)), 0.02)
+        let pad = max(0.08 * (hi - lo), 0.05 * max(abs(lo), abs(hi)), 0.02)
         return AxisRange(lower: lo - pad, upper: hi + pad)
+    }
+
+    /// The shared key's entries: one per layer (its colour and marker; its line in panel (d)), filled and open
+    /// markers when noise curves are drawn, the fitted model's line and the scanned exponents.
+    func keyEntries(_ figure: FigureBuilder, _ data: CoolingFigureData) -> [String] {
+        var entries: [String] = data.layers.indices.map { i in
+            "NaN with linespoints pt \(Palette.filledPoint(i)) ps 0.5 lw 1.2 lc rgb '\(Palette.colour(i))' title \(figure.quoted(literal: layerTitle(data.layers[i])))"
+        }
+        if data.hasNoise {
+            entries.append("NaN with linespoints pt 7 ps 0.5 lw 1.2 lc rgb '#444444' title \(figure.quoted(.markup("signal S_l (filled, solid)", latex: "signal $S_l$ (filled, solid)")))")
+            entries.append("NaN with linespoints pt 6 ps 0.5 lw 1.2 dt 2 lc rgb '#444444' title \(figure.quoted(.markup("noise σ_l (open, dashed)", latex: "noise $\\sigma_l$ (open, dashed)")))")
+        }
+        entries.append("NaN with lines lw 1.8 lc rgb 'black' title \(figure.quoted(.markup("\(fit.model.displayName) fit: S (a), −g(e) (b), dg/d ln e (d)", latex: "\(fit.model.displayName) fit: $S$ (a), $-g(e)$ (b), $\\mathrm{d}g/\\mathrm{d}\\ln e$ (d)")))")
+        if data.scanFile != nil, let scan {
+            let symbol = scan.model.parameterSymbols[data.scanIndex]
+            entries.append("NaN with points pt 6 ps 0.6 lc rgb 'black' title \(figure.quoted(literal: "(d) \(scan.model.displayName) \(symbol) fitted on [s, end], at s"))")
+        }
+        return entries
     }
 
     /// (a) The data and the shared fit.
@@ -178,22 +203,15 @@ extension CoolingFigure {
         figure.axis("x", label: "epoch", log: data.logx, range: data.xRange)
         figure.axis("y", label: symbol, log: true, span: (data.values.min() ?? 1, data.values.max() ?? 1))
         windowLines(&figure)
-        figure.add("set key top right")
+        figure.add("unset key")
         var clauses: [String] = []
         for i in fitted.indices {
             let (colour, kind) = data.style(i)
             let pt = data.pointType(i)
-            let firstOfLayer = fitted.firstIndex { $0.layer == fitted[i].layer } == i
-            let title = firstOfLayer ? "title \(figure.quoted(literal: layerTitle(fitted[i].layer)))" : "notitle"
             clauses.append("\(data.curvesFile) index \(i) using 1:4 with points pt \(pt) ps 0.22 lc rgb '\(Palette.lighter(colour, 0.55))' notitle")
-            clauses.append("\(data.curvesFile) index \(i) using 1:3 with points pt \(pt) ps 0.22 lc rgb '\(colour)' \(title)")
+            clauses.append("\(data.curvesFile) index \(i) using 1:3 with points pt \(pt) ps 0.22 lc rgb '\(colour)' notitle")
             clauses.append("\(data.curvesFile) index \(i) using 1:6 with lines lw 1.1 lc rgb 'black' dt \(kind == .signal ? "1" : "2") notitle")
         }
-        if data.hasNoise {
-            clauses.append("NaN with points pt 7 ps 0.4 lc rgb '#444444' title \(figure.quoted(.markup("signal S_l (filled)", latex: "signal $S_l$ (filled)")))")
-            clauses.append("NaN with points pt 6 ps 0.4 lc rgb '#444444' title \(figure.quoted(.markup("noise σ_l (open, dashed fit)", latex: "noise $\\sigma_l$ (open, dashed fit)")))")
-        }
-        clauses.append("NaN with lines lw 1.1 lc rgb 'black' title \(figure.quoted(literal: "\(fit.model.displayName) fit"))")
         figure.plot(clauses)
     }
 
@@ -205,11 +223,11 @@ extension CoolingFigure {
         figure.axis("x", label: "epoch", log: data.logx, range: data.xRange)
         figure.axis("y", label: .markup("ln S_c − a_c", latex: "$\\ln S_c - a_c$"), log: false)
         windowLines(&figure)
-        figure.add("set key bottom left")
+        figure.add("unset key")
         var clauses = data.fitted.indices.map { i in
             "\(data.curvesFile) index \(i) using 1:5 with points pt \(data.pointType(i)) ps 0.22 lc rgb '\(data.style(i).colour)' notitle"
         }
-        clauses.append("\(data.modelFile) using 1:2 with lines lw 1.8 lc rgb 'black' title \(figure.quoted(.markup("−g(e), shared", latex: "$-g(e)$, shared")))")
+        clauses.append("\(data.modelFile) using 1:2 with lines lw 1.8 lc rgb 'black' notitle")
         figure.plot(clauses)
     }
 
@@ -236,7 +254,7 @@ extension CoolingFigure {
         figure.axis("y", label: .markup("α_{eff} = −d ln S / d ln e", latex: "$\\alpha_\\mathrm{eff} = -\\mathrm{d}\\ln S / \\mathrm{d}\\ln e$"), log: false,
                     range: data.exponentRange)
         windowLines(&figure)
-        figure.add("set key bottom right")
+        figure.add("unset key")
         var clauses: [String] = []
         if let exponentFile = data.exponentFile {
             for i in data.fitted.indices {
@@ -245,7 +263,7 @@ extension CoolingFigure {
             }
         }
         if !data.modelRows.isEmpty {
-            clauses.append("\(data.modelFile) using 1:3 with lines lw 2 lc rgb 'black' title \(figure.quoted(literal: "\(fit.model.displayName) fit, dg/dln e"))")
+            clauses.append("\(data.modelFile) using 1:3 with lines lw 2 lc rgb 'black' notitle")
         }
         if let scanFile = data.scanFile, let scan {
             let symbol = scan.model.parameterSymbols[data.scanIndex]
@@ -254,7 +272,7 @@ extension CoolingFigure {
                 figure.add("set y2label \(figure.quoted(literal: "\(scan.model.displayName) \(symbol) on [s, end]"))")
             }
             let axes = data.scanOnSameAxis ? "" : " axes x1y2"
-            clauses.append("\(scanFile) using 1:2:3:4 with yerrorbars pt 6 ps 0.5 lw 1 lc rgb 'black'\(axes) title \(figure.quoted(literal: "\(scan.model.displayName) \(symbol) fitted on [s, end] vs s"))")
+            clauses.append("\(scanFile) using 1:2:3:4 with yerrorbars pt 6 ps 0.5 lw 1 lc rgb 'black'\(axes) notitle")
         }
         if clauses.isEmpty { clauses.append("NaN notitle") }
         figure.plot(clauses)

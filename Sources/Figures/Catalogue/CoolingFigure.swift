@@ -30,16 +30,23 @@ public struct CoolingFigure: Figure {
     public var name: String { "cooling" }
 
     /// The size used when `--size` is not given.
-    public func defaultSize(_ options: FigureOptions) -> FigureSize { FigureSize(width: 17, height: 13.5) }
+    public func defaultSize(_ options: FigureOptions) -> FigureSize { FigureSize(width: 17, height: 14.5) }
+
+    /// Panel (d) draws a curve's local exponent only where its regression used at least this many points.
+    public static let minimumLocalPoints = 5
 
     /// Writes the panels, data tables and plot commands (see the type's documentation).
     public func build(_ figure: inout FigureBuilder) throws(FigureError) {
         let data = try writeData(&figure)
         figure.beginMultiplot(title: figure.title(fallback: .literal(fitSentence())))
+        // One key below the four panels: inside them it would cover data (their corners all hold some).
+        let key = keyEntries(figure, data)
+        figure.reserveKeyStrip(entries: key.count, columnWidth: 5.6)
         dataPanel(&figure, data)
         collapsePanel(&figure, data)
         residualPanel(&figure, data)
         exponentPanel(&figure, data)
+        figure.keyStrip(key)
     }
 
     /// Dotted lines at the fit window's ends.

@@ -16,7 +16,7 @@ public struct CurvatureFigure: Figure {
 
     /// The size used when `--size` is not given.
     public func defaultSize(_ options: FigureOptions) -> FigureSize {
-        study.smoothedLayers.isEmpty ? FigureSize(width: 18, height: 6.5) : FigureSize(width: 16, height: 12)
+        study.smoothedLayers.isEmpty ? FigureSize(width: 18, height: 7.2) : FigureSize(width: 16, height: 12.5)
     }
 
     /// Writes the panels, data tables and plot commands (see the type's documentation).
@@ -50,6 +50,13 @@ public struct CurvatureFigure: Figure {
         // A logarithmic epoch axis labels only powers of ten: under a decade of epochs it would show one label.
         let logx = figure.options.logx ?? (epochSpan.0 > 0 && epochSpan.1 / epochSpan.0 >= 10)
         if logx { try figure.checkLogRange(figure.options.xrange) }
+        // One key below the panels for the layers and the full H: inside a panel it covers curves.
+        var key = layers.enumerated().map { i, l in
+            "NaN with linespoints pt \(Palette.filledPoint(i)) ps 0.5 lw 1.4 lc rgb '\(Palette.colour(i))' title \(figure.quoted(.literal(layerTitle(study.label(of: l)))))"
+        }
+        key.append("NaN with lines lw 1.2 dt 2 lc rgb '\(Palette.grey)' title \(figure.quoted(.markup("full H (λ_{max})", latex: "full $H$ ($\\lambda_{\\max}$)")))")
+        figure.reserveKeyStrip(entries: key.count, columnWidth: 3.4)
+        defer { figure.keyStrip(key) }
         for (index, panel) in panels.enumerated() {
             figure.panel(row: index / columns, column: index % columns, rows: rows, columns: columns)
             figure.resetPanel()
@@ -58,17 +65,17 @@ public struct CurvatureFigure: Figure {
             let values: [Double] = study.rows.map { row in panel.column == 3 ? row.lambdaMax : panel.column == 4 ? row.trace : row.temperature }
                 + (panel.column == 3 ? study.epochs.map(\.fullLambdaMax) : [])
             figure.axis("y", label: panel.label, log: true, span: positiveSpan(values))
-            figure.add("set key top right")
+            figure.add("unset key")
             var clauses: [String] = []
-            for (i, l) in layers.enumerated() {
-                let colour = Palette.colour(i), key = figure.quoted(.literal(layerTitle(study.label(of: l))))
+            for i in layers.indices {
+                let colour = Palette.colour(i)
                 if panel.column == 4 {
                     clauses.append("\(file) index \(i) using 1:4:5 with yerrorbars pt 7 ps 0.4 lc rgb '\(colour)' notitle")
                 }
-                clauses.append("\(file) index \(i) using 1:\(panel.column) with linespoints pt \(Palette.filledPoint(i)) ps 0.5 lw 1.4 lc rgb '\(colour)' title \(key)")
+                clauses.append("\(file) index \(i) using 1:\(panel.column) with linespoints pt \(Palette.filledPoint(i)) ps 0.5 lw 1.4 lc rgb '\(colour)' notitle")
             }
             if panel.column == 3 {
-                clauses.append("\(wholeFile) using 1:2 with lines lw 1.2 dt 2 lc rgb '\(Palette.grey)' title \(figure.quoted(.markup("full H", latex: "full $H$")))")
+                clauses.append("\(wholeFile) using 1:2 with lines lw 1.2 dt 2 lc rgb '\(Palette.grey)' notitle")
             }
             figure.plot(clauses)
         }
@@ -76,7 +83,8 @@ public struct CurvatureFigure: Figure {
         figure.panel(row: 1, column: 1, rows: rows, columns: columns)
         figure.resetPanel()
         let u = study.smoothedLayers.map(String.init).joined(separator: ",")
-        figure.add("set title \(figure.quoted(.markup("loss rise when layers \(u) are displaced", latex: "loss rise when layers \(u) are displaced")))")
+        let displaced = study.smoothedLayers.count == 1 ? "layer \(u) is displaced" : "layers \(u) are displaced"
+        figure.add("set title \(figure.quoted(.markup("loss rise when \(displaced)", latex: "loss rise when \(displaced)")))")
         figure.axis("x", label: .markup("epoch", latex: "epoch"), log: logx, range: figure.options.xrange, span: epochSpan)
         figure.axis("y", label: .markup("ΔL", latex: "$\\Delta L$"), log: true,
                     span: positiveSpan(study.epochs.flatMap { [$0.predictedLossIncrease, $0.measuredLossIncrease].compactMap { $0 } }))
