@@ -61,6 +61,7 @@ public final class Pass: @unchecked Sendable {
     /// Called by `backpropagate` as soon as weight layer l's parameter gradients are complete, with (this pass, l,
     /// δ_l = ∂L/∂Z_l as (B, n_l) rows, B): δ_l is valid during the call only, and the stage outputs are intact.
     /// Per-sample statistics read δ here instead of keeping a copy of every layer's (`retainsErrors`).
+    /// `Trainer.run()` clears it before its observers' `trainingWillStart`, where a recorder sets it again.
     public var errorObserver: ((Pass, Int, UnsafePointer<Float>, Int) -> Void)?
 
     /// Buffers for batches of up to `capacity` rows.

@@ -99,6 +99,10 @@ public final class Trainer {
 
     /// Trains epochs `completedEpochs + 1 … configuration.epochs`.
     public func run() throws {
+        // A pass observer belongs to the observers of one run: each run starts without one, and an observer that
+        // measures inside the backward pass installs its own in `trainingWillStart` (so a recorder removed from
+        // `observers` costs nothing in the next run).
+        pass.errorObserver = nil
         for observer in observers { try observer.trainingWillStart(self, startEpoch: completedEpochs + 1) }
         let clock = ContinuousClock()
         var sessionStart = clock.now

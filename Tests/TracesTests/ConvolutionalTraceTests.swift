@@ -58,6 +58,11 @@ func convolutionalConfiguration(epochs: Int) throws -> TrainingConfiguration {
         trainer.observers = [recorder, copier]
         try trainer.run()
         try recorder.finish(.completed)
+        #expect(trainer.pass.errorObserver != nil, "the recorder measured inside the backward pass")
+        // A further run of the trainer without the recorder (here one with nothing left to train) drops its observer.
+        trainer.observers = []
+        try trainer.run()
+        #expect(trainer.pass.errorObserver == nil, "the finished recorder's observer is gone")
 
         let reader = try TraceReader(contentsOf: path)
         defer { try? reader.close() }
