@@ -31,12 +31,13 @@ public struct Lanczos: Sendable {
     }
 
     /// Runs the iteration on the operator `apply` (y = A x, both of length `dimension`), starting from the stream
-    /// `random`. Holds min(m, n) + 1 vectors of `dimension` Float32 values.
+    /// `random`. Holds min(m, n) + 1 vectors of `dimension` Float32 values: the basis q_1 … q_m (q_{m+1} is never
+    /// formed: the last step needs only its norm β_m) and w.
     public func run(dimension n: Int, random: inout RandomStream,
                     apply: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> Result {
         precondition(n >= 1)
         let m = min(steps, n)
-        let basis = FloatBuffer(count: (m + 1) * n)  // q_1 … q_{m+1}, row j−1 = q_j
+        let basis = FloatBuffer(count: m * n)  // q_1 … q_m, row j−1 = q_j
         let w = FloatBuffer(count: n), h = FloatBuffer(count: m + 1)
         let start = 1 / Float(n).squareRoot()
         for i in 0..<n { basis.pointer[i] = random.next() & 1 == 0 ? start : -start }
