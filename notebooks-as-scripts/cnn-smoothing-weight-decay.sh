@@ -4,8 +4,11 @@
 #
 #   bash notebooks-as-scripts/cnn-smoothing-weight-decay.sh                    # paper-mnist on MNIST (hours)
 #   QUICK=1 bash notebooks-as-scripts/cnn-smoothing-weight-decay.sh            # a minute-long rehearsal in /tmp
-#   DATASET=cifar10 bash notebooks-as-scripts/cnn-smoothing-weight-decay.sh    # eq. 24 at the paper's budget
-#   DATASET=stl10 bash notebooks-as-scripts/cnn-smoothing-weight-decay.sh      # eq. 25 at the paper's budget
+#   bash notebooks-as-scripts/cnn-smoothing-weight-decay.sh --dataset cifar10  # eq. 24 at the paper's budget
+#   bash notebooks-as-scripts/cnn-smoothing-weight-decay.sh --dataset stl10    # eq. 25 at the paper's budget
+#
+# Every setting below is an option (--epochs 5, --jobs 2, …) or the environment variable of the same name in
+# capitals (EPOCHS=5); --help lists them.
 #
 # Every network is one of thermo's presets: paper-mnist (eq. 24's layout on 1×28×28), paper-cifar (eq. 24),
 # paper-stl (eq. 25). Weight layers are numbered conv1…conv5, then fc1 = FC I, fc2 = FC II, fc3 = the output.
@@ -26,6 +29,7 @@
 # %% Cell 0: budgets
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
+. "$here/notebook-options.sh"; notebook_options "$0" "DATASET EPOCHS SEED RADIUS JOBS THREADS MORE_SEEDS OUT ZOOM" "$@"
 . "$here/find-thermo.sh"; find_thermo "$root"
 DATASET=${DATASET:-mnist}
 case "$DATASET" in

@@ -19,6 +19,7 @@
 # %% Settings
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
+. "$here/notebook-options.sh"; notebook_options "$0" "EPOCHS LR THREADS OUT FIGURES PREFIX" "$@"
 . "$here/find-thermo.sh"; find_thermo "$root"
 if [ "${QUICK:-0}" = 1 ]; then
   OUT=${OUT:-$(mktemp -d /tmp/thermo-fig1.XXXX)}; FIGURES=$OUT

@@ -25,6 +25,7 @@
 # %% Cell 0: budgets
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
+. "$here/notebook-options.sh"; notebook_options "$0" "PART NSEEDS EPOCHS RADII JOBS OUT ISO_RADIUS SLICE_LR SLICE_RADIUS P2_SMOOTH P2_RADIUS" "$@"
 . "$here/find-thermo.sh"; find_thermo "$root"
 if [ "${QUICK:-0}" = 1 ]; then
   OUT=${OUT:-$(mktemp -d /tmp/thermo-paper-budget.XXXX)}

@@ -13,6 +13,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
+. "$here/notebook-options.sh"; notebook_options "$0" "OUT FIGURES" "$@"
 . "$here/find-thermo.sh"; find_thermo "$root"
 if [ "${QUICK:-0}" = 1 ]; then
   OUT=${OUT:-$(mktemp -d /tmp/thermo-quickstart.XXXX)}

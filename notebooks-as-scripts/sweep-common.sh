@@ -1,6 +1,7 @@
 # Shared by the sweep notebooks (sourced): paths, the thermo binary, QUICK vs full budgets.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(dirname "$here")
+. "$here/notebook-options.sh"; notebook_options "$0" "EPOCHS RADII OUT FIGURES" "$@"
 . "$here/find-thermo.sh"; find_thermo "$root"
 name=$(basename "$0" .sh)
 if [ "${QUICK:-0}" = 1 ]; then

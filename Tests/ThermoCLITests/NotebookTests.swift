@@ -30,10 +30,14 @@ import TestSupport
         let path = TestPaths.packageRoot.appendingPathComponent("notebooks-as-scripts/\(script)").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = script.hasSuffix(".py") ? ["python3", path] : ["bash", path]
+        // The shell notebooks take QUICK and OUT as options here (`--quick --out DIR`), the Python one from the
+        // environment; THERMO comes from the environment for all.
+        process.arguments = script.hasSuffix(".py") ? ["python3", path] : ["bash", path, "--quick", "--out", out.path]
         var env = ProcessInfo.processInfo.environment
-        env["QUICK"] = "1"
-        env["OUT"] = out.path
+        if script.hasSuffix(".py") {
+            env["QUICK"] = "1"
+            env["OUT"] = out.path
+        }
         env["THERMO"] = TestPaths.thermoBinary.path
         env["THERMO_DATA"] = TestPaths.sharedMNIST!.path
         process.environment = env
@@ -51,5 +55,38 @@ import TestSupport
             let pngs = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".png") }
             #expect(!pngs.isEmpty, "\(script) drew no figure")
         }
+    }
+
+    @Test("A shell notebook refuses an option it does not take, and a word, before it runs anything; --help lists its options",
+          arguments: scripts.filter { $0.hasSuffix(".sh") })
+    func options(_ script: String) throws {
+        let out = TestPaths.temporaryFolder("thermo-notebook")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let path = TestPaths.packageRoot.appendingPathComponent("notebooks-as-scripts/\(script)").path
+        func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["bash", path] + arguments
+            var env = ProcessInfo.processInfo.environment
+            env["THERMO"] = TestPaths.thermoBinary.path
+            env.removeValue(forKey: "QUICK")
+            process.environment = env
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let target = out.appendingPathComponent("never").path
+        for bad in [["--datset", "cifar10"], ["cifar10"], ["--epochs"], ["--epochs", "--quick"]] {
+            let (status, output) = try run(["--quick", "--out", target] + bad)
+            #expect(status == 64, "\(script) \(bad): \(output)")
+            #expect(output.hasPrefix("error: ") && output.contains("--help"), "\(output)")
+            #expect(!FileManager.default.fileExists(atPath: target), "\(script) \(bad) created its output folder")
+        }
+        let (status, output) = try run(["--help"])
+        #expect(status == 0 && output.contains("Options") && output.contains("--epochs VALUE") == (script != "quickstart.sh"), "\(output)")
     }
 }
