@@ -31,21 +31,23 @@ if [ "${QUICK:-0}" = 1 ]; then
   OUT=${OUT:-$(mktemp -d /tmp/thermo-paper-budget.XXXX)}
   NET="--layers 784,32,32,10"; EPOCHS=2; SUBSET="--train-subset 1500 --validation 500"; FULL="--train-subset 3000 --validation 500"
   RADII="0.01 | 0.1"
+  LR=0.05; BATCH=50  # the paper's lr and batch would not leave chance level in 2 epochs: a rehearsal should learn
 else
   OUT=${OUT:-$root/plots/paper-budget}
   NET="--layers 784,784,784,10"; EPOCHS=${EPOCHS:-120}; SUBSET="--train-subset 15000 --validation 5000"; FULL="--validation 5000"
   RADII=${RADII:-0.003 | 0.01 | 0.03 | 0.1}
+  LR=1e-4; BATCH=256
 fi
 JOBS=${JOBS:-}; jobs_flag=(); [ -n "$JOBS" ] && jobs_flag=(--jobs "$JOBS")
-REST="--momentum 0.9 --batch-size 256 --epochs $EPOCHS --samples 4 --split-seed 1"  # everything but the network and lr
-COMMON="$NET --lr 1e-4 $REST"
+REST="--momentum 0.9 --batch-size $BATCH --epochs $EPOCHS --samples 4 --split-seed 1"  # everything but the network and lr
+COMMON="$NET --lr $LR $REST"
 mkdir -p "$OUT/sweeps"
 
 # %% Cell 1: pairing check: for seed 1, a PLA run with y = 0 displaced samples is the cross-entropy run bit for
 # bit (same initial weights, same batches), so the cells of one seed differ only by their smoothing.
 check=$(mktemp -d /tmp/thermo-pairing.XXXX)
-"$THERMO" train $NET --lr 1e-4 --epochs 1 --seed 1 --split-seed 1 $SUBSET --summary "$check/ce.json" --quiet
-"$THERMO" train $NET --lr 1e-4 --epochs 1 --seed 1 --split-seed 1 $SUBSET --loss pla --smooth 2 --radius 0.01 \
+"$THERMO" train $NET --lr $LR --batch-size $BATCH --epochs 1 --seed 1 --split-seed 1 $SUBSET --summary "$check/ce.json" --quiet
+"$THERMO" train $NET --lr $LR --batch-size $BATCH --epochs 1 --seed 1 --split-seed 1 $SUBSET --loss pla --smooth 2 --radius 0.01 \
   --samples 0 --summary "$check/pla0.json" --quiet
 python3 - "$check/ce.json" "$check/pla0.json" <<'PY'
 import json, sys
