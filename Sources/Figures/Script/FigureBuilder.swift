@@ -23,8 +23,9 @@ public struct FigureBuilder: Sendable {
     private var titleFraction = 0.0
     /// The fraction of the height reserved at the bottom for a shared key (`keyStrip`).
     private var keyFraction = 0.0
-    /// The columns of the shared key.
+    /// The columns of the shared key, and the width of one in cm.
     private var keyColumns = 1
+    private var keyColumnWidth = 4.2
 
     init(format: FigureFormat, options: FigureOptions, size: FigureSize, baseName: String) {
         self.format = format
@@ -109,17 +110,21 @@ public struct FigureBuilder: Sendable {
     }
 
     /// Reserves a strip at the bottom of the figure for a key shared by all panels, with `entries` entries laid
-    /// out in as many columns as fit the width. Call before placing panels; draw it with `keyStrip(_:)`.
+    /// out in as many columns of `columnWidth` cm as fit the width. Call before placing panels; draw it with
+    /// `keyStrip(_:)`.
     mutating func reserveKeyStrip(entries: Int, columnWidth: Double = 4.2) {
         keyColumns = max(1, min(entries, Int(size.width / columnWidth)))
+        keyColumnWidth = columnWidth
         let rows = (entries + keyColumns - 1) / keyColumns
         let lineHeight = options.fontSize * 1.45 / 72 * 2.54
         keyFraction = min(0.4, (Double(rows) * lineHeight + 0.25) / size.height)
     }
 
     /// Draws the shared key reserved by `reserveKeyStrip(entries:)`: `clauses` plot nothing (`NaN with … title …`)
-    /// and only their key entries show, read row by row. Each column of the key is its own (empty) plot with its
-    /// key at a fixed position, so that the layout does not depend on a terminal's estimate of text widths.
+    /// and only their key entries show, read row by row, in columns of the reserved width centred under the
+    /// panels (spread over the whole width, two entries sat under different panels as if they belonged to them).
+    /// Each column of the key is its own (empty) plot with its key at a fixed position, so that the layout does not
+    /// depend on a terminal's estimate of text widths.
     mutating func keyStrip(_ clauses: [String]) {
         blank()
         comment("The key shared by all panels: one empty, invisible full-size plot per key column (full size, so that")
@@ -128,7 +133,8 @@ public struct FigureBuilder: Sendable {
         add("set size 1,1")
         resetPanel()
         add("unset border; unset tics; unset grid; set xrange [0:1]; set yrange [0:1]")
-        let margin = 0.04, columnWidth = (1 - 2 * margin) / Double(keyColumns)
+        let columnWidth = min(keyColumnWidth / size.width, 0.92 / Double(keyColumns))
+        let margin = (1 - columnWidth * Double(keyColumns)) / 2
         let top = keyFraction - 0.1 / size.height
         for column in 0..<keyColumns {
             let entries = stride(from: column, to: clauses.count, by: keyColumns).map { clauses[$0] }
