@@ -20,11 +20,13 @@ public struct BlockBootstrapOptions: Codable, Sendable, Equatable {
     /// (the rate that minimises the mean squared error of block-bootstrap variance estimates; Hall, Horowitz &
     /// Jing, 1995).
     public var blockLength: Int? = nil
+    /// Moving or circular blocks (moving by default).
     public var scheme: BlockScheme = .moving
     /// The interval's nominal coverage.
     public var level: Double = 0.95
     /// The seed of the resampling stream (`RandomStream(seed:purpose: "block-bootstrap")`).
     public var seed: UInt64 = 0
+    /// Options with the given settings; the defaults are N = 1000 moving blocks of ⌈n^(1/3)⌉ epochs, 95 %, seed 0.
     public init(replicates: Int = 1000, blockLength: Int? = nil, scheme: BlockScheme = .moving,
                 level: Double = 0.95, seed: UInt64 = 0) {
         self.replicates = replicates
@@ -37,10 +39,13 @@ public struct BlockBootstrapOptions: Codable, Sendable, Equatable {
 
 /// Settings of the bootstrap over traces (whole runs).
 public struct TraceBootstrapOptions: Codable, Sendable, Equatable {
+    /// The number N of replicates (draws of as many runs with replacement).
     public var replicates: Int = 1000
+    /// The interval's nominal coverage.
     public var level: Double = 0.95
     /// The seed of the resampling stream (`RandomStream(seed:purpose: "trace-bootstrap")`).
     public var seed: UInt64 = 0
+    /// Options with the given settings; the defaults are N = 1000 replicates, 95 %, seed 0.
     public init(replicates: Int = 1000, level: Double = 0.95, seed: UInt64 = 0) {
         self.replicates = replicates
         self.level = level
@@ -52,6 +57,7 @@ public struct TraceBootstrapOptions: Codable, Sendable, Equatable {
 public struct BootstrapIntervals: Codable, Sendable {
     /// One parameter's bootstrap distribution, summarised.
     public struct Parameter: Codable, Sendable {
+        /// The parameter's name ("alpha", "beta" or "tau").
         public var name: String
         /// The estimate from the original data.
         public var estimate: Double
@@ -64,16 +70,23 @@ public struct BootstrapIntervals: Codable, Sendable {
         /// type 7).
         public var interval: ConfidenceInterval?
     }
+    /// The model whose shared parameters θ were resampled.
     public var model: CoolingModel
+    /// Block bootstrap over epochs or bootstrap over traces, both percentile.
     public var method: IntervalMethod
     /// One line: what was resampled, how often, in which blocks.
     public var description: String
+    /// N, the replicates asked for.
     public var replicatesRequested: Int
+    /// The replicates whose refit converged (N minus those left out).
     public var replicatesUsed: Int
     /// The block length in epochs (block bootstrap only).
     public var blockLength: Int?
+    /// Moving or circular blocks (block bootstrap only).
     public var scheme: BlockScheme?
+    /// One summary per shared decay parameter, in the model's order.
     public var parameters: [Parameter]
+    /// Failed or too few replicates, degenerate distributions, too few traces.
     public var warnings: [FitWarning]
 
     /// The parameter named `name`.

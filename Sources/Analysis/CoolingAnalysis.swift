@@ -23,19 +23,25 @@ public struct CoolingAnalysisOptions: Codable, Sendable {
     public var bounds: [String: [ParameterBounds]] = [:]
     /// Solver settings.
     public var solver: LevenbergMarquardt.Options = LevenbergMarquardt.Options()
+    /// The defaults: nested model on the signal curves, every model compared, commonality test, block bootstrap
+    /// (and trace bootstrap with two or more runs), 95 % Jacobian intervals.
     public init() {}
 }
 
 /// One model's fit in a comparison, or the error that prevented it.
 public struct ModelFitOutcome: Codable, Sendable {
+    /// The model fitted.
     public var model: CoolingModel
+    /// Its fit on the comparison's points (nil when it failed).
     public var fit: CoolingFit?
+    /// Why the fit failed, as one line (nil when it succeeded).
     public var error: String?
 }
 
 /// The cooling analysis of one or several runs: the primary fit, the model comparison, the commonality test,
 /// the resampling intervals, and one sentence a person can quote.
 public struct CoolingAnalysis: Codable, Sendable {
+    /// The options the analysis ran with.
     public var options: CoolingAnalysisOptions
     /// The epochs actually covered.
     public var window: EpochWindow
@@ -47,11 +53,15 @@ public struct CoolingAnalysis: Codable, Sendable {
     public var fit: CoolingFit
     /// Every compared model's fit or error.
     public var fits: [ModelFitOutcome]
+    /// The compared models ranked by AIC and BIC.
     public var comparison: ModelComparison
+    /// Shared against per-curve decay parameters (ΔAIC, ΔBIC, F test); nil when not asked for or failed.
     public var commonality: CommonalityTest?
     /// Why the commonality test could not be made, if it was asked for and failed.
     public var commonalityError: String?
+    /// Block-bootstrap intervals over epochs (nil when not asked for).
     public var blockBootstrap: BootstrapIntervals?
+    /// Bootstrap intervals over traces (nil with a single run or when not asked for).
     public var traceBootstrap: BootstrapIntervals?
     /// The interval shown in `summary`: the bootstrap over traces if made, else the block bootstrap, else the
     /// Jacobian one; a bootstrap that gives no interval for some parameter (degenerate, or too few replicates)

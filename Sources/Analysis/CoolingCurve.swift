@@ -34,6 +34,7 @@ public struct CoolingCurve: Codable, Sendable, Equatable {
     /// The values at those epochs, > 0.
     public var values: [Double]
 
+    /// A curve of `values` at `epochs` (equal counts, checked).
     public init(layer: String, kind: CurveKind = .signal, run: String? = nil, epochs: [Double], values: [Double]) {
         precondition(epochs.count == values.count,
                      "curve \(layer) \(kind): \(epochs.count) epochs but \(values.count) values")
@@ -52,8 +53,11 @@ public struct CoolingCurve: Codable, Sendable, Equatable {
 
 /// A closed window of epochs [from, to]; either end may be open (nil).
 public struct EpochWindow: Codable, Sendable, Equatable {
+    /// The first epoch in the window (nil: no lower end).
     public var from: Double?
+    /// The last epoch in the window (nil: no upper end).
     public var to: Double?
+    /// The window [from, to]; both ends open by default.
     public init(from: Double? = nil, to: Double? = nil) {
         self.from = from
         self.to = to
@@ -97,6 +101,7 @@ public enum CoolingFitError: Error, Equatable, Sendable, DescribedError {
     /// `window`: every replicate would redraw the data themselves.
     case blockTooLong(length: Int, points: Int, window: EpochWindow)
 
+    /// The error as one line naming the curve, epoch or window concerned.
     public var description: String {
         switch self {
         case .noCurves(let selection):

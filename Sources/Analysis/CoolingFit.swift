@@ -13,10 +13,13 @@ public enum IntervalMethod: String, Codable, Sendable {
 
 /// A two-sided interval at a confidence level, with the method that produced it.
 public struct ConfidenceInterval: Codable, Sendable, Equatable {
+    /// The lower end of the interval.
     public var lower: Double
+    /// The upper end of the interval.
     public var upper: Double
     /// The nominal coverage, e.g. 0.95.
     public var level: Double
+    /// How the interval was obtained.
     public var method: IntervalMethod
     /// Whether x lies in [lower, upper].
     public func contains(_ x: Double) -> Bool { x >= lower && x <= upper }
@@ -42,8 +45,11 @@ public struct FittedParameter: Codable, Sendable {
 /// σ̂²(a_c) = s²·(1/n_c + m_cᵀ(JᵀJ)⁻¹m_c), m_c the curve's mean of ∂g/∂θ (the Schur-complement form of the
 /// amplitude block of the full inverse).
 public struct CurveAmplitude: Codable, Sendable {
+    /// The curve's name ("layer 2 signal", …).
     public var curve: String
+    /// a_c, the fitted intercept of ln S_c(e) = a_c − g(e; θ).
     public var value: Double
+    /// σ̂(a_c) by the formula above; nil if not identifiable.
     public var standardError: Double?
     /// Points of this curve in the window.
     public var pointCount: Int
@@ -65,6 +71,7 @@ public struct FitWarning: Codable, Sendable, Equatable {
         /// no interval is given.
         case degenerateBootstrap
     }
+    /// What the warning is about.
     public var kind: Kind
     /// The parameter concerned, if one.
     public var parameter: String?
@@ -80,6 +87,7 @@ public struct FitWarning: Codable, Sendable, Equatable {
 /// AIC = 2k − 2 ln L̂,  BIC = k·ln n − 2 ln L̂  (Akaike 1974; Schwarz 1978).
 /// The reduced χ² is RSS/ν with ν = n − C − p, the s² of the Jacobian errors.
 public struct CoolingFit: Codable, Sendable {
+    /// The decay model g(e; θ) fitted.
     public var model: CoolingModel
     /// The formula fitted, e.g. "ln S = a − α(e^β − 1)/β".
     public var formula: String
@@ -105,10 +113,13 @@ public struct CoolingFit: Codable, Sendable {
     public var reducedChiSquare: Double
     /// ln L̂ (see the type's documentation).
     public var logLikelihood: Double
+    /// AIC = 2k − 2 ln L̂.
     public var aic: Double
+    /// BIC = k·ln n − 2 ln L̂.
     public var bic: Double
     /// Levenberg–Marquardt iterations and the criterion that ended them.
     public var iterations: Int
+    /// The criterion that ended the iterations (`LevenbergMarquardt.Convergence` raw value).
     public var convergence: String
     /// Warnings; empty for a clean fit.
     public var warnings: [FitWarning]

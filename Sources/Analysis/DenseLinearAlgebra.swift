@@ -17,6 +17,7 @@ public struct SingularMatrixError: Error, Equatable, Sendable, DescribedError {
     public let rank: Int
     /// The dimension n of the n×n matrix.
     public let dimension: Int
+    /// The error as one line: dimension, numerical rank, and that some parameters are not identifiable.
     public var description: String {
         "the \(dimension)×\(dimension) matrix is singular (numerical rank \(rank)): some parameters are not identifiable"
     }

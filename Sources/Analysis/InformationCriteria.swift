@@ -8,13 +8,20 @@ import Foundation
 /// Differences between fits to the same data are what matter; an RSS of exactly 0 is floored at the smallest
 /// normal double so that the criteria stay finite.
 public struct InformationCriteria: Codable, Sendable, Equatable {
+    /// RSS, the sum of squared (log-space) residuals.
     public var residualSumOfSquares: Double
+    /// n, the number of residuals.
     public var pointCount: Int
+    /// k, the free parameters, the variance included.
     public var parameterCount: Int
+    /// ln L̂ = −(n/2)·(ln(2π·RSS/n) + 1).
     public var logLikelihood: Double
+    /// AIC = 2k − 2 ln L̂.
     public var aic: Double
+    /// BIC = k·ln n − 2 ln L̂.
     public var bic: Double
 
+    /// The criteria of a fit with residual sum of squares `rss`, `n` points and `k` free parameters.
     public init(residualSumOfSquares rss: Double, pointCount n: Int, parameterCount k: Int) {
         residualSumOfSquares = rss
         pointCount = n
@@ -36,20 +43,28 @@ public struct InformationCriteria: Codable, Sendable, Equatable {
 public struct ModelComparison: Codable, Sendable {
     /// One model's line in the comparison.
     public struct Entry: Codable, Sendable {
+        /// The model fitted.
         public var model: CoolingModel
+        /// The fit's AIC (nil if it failed).
         public var aic: Double?
+        /// The fit's BIC (nil if it failed).
         public var bic: Double?
+        /// ΔAIC_m = AIC_m − min AIC (nil if the fit failed).
         public var deltaAIC: Double?
+        /// ΔBIC_m = BIC_m − min BIC (nil if the fit failed).
         public var deltaBIC: Double?
+        /// The Akaike weight w_m = exp(−ΔAIC_m/2)/Σ exp(−ΔAIC/2) (nil if the fit failed).
         public var akaikeWeight: Double?
         /// A parameter ended on a bound (the model has no optimum inside its box).
         public var atBound: Bool
         /// Why the fit failed, if it did.
         public var error: String?
     }
+    /// One entry per model, in the order the outcomes were given.
     public var entries: [Entry]
     /// The preferred model by AIC and by BIC (nil if every fit failed).
     public var preferredByAIC: CoolingModel?
+    /// The model with ΔBIC = 0, ties to the earlier in `CoolingModel.allCases` (nil if every fit failed).
     public var preferredByBIC: CoolingModel?
 
     /// The entry of `model`.
@@ -94,12 +109,18 @@ public struct ModelComparison: Codable, Sendable {
 public struct CommonalityTest: Codable, Sendable {
     /// One curve's own decay parameters.
     public struct CurveDecay: Codable, Sendable {
+        /// The curve's name ("layer 2 signal", …).
         public var curve: String
+        /// The curve's own θ_c from its separate fit.
         public var parameters: [FittedParameter]
+        /// The separate fit's RSS.
         public var residualSumOfSquares: Double
     }
+    /// The model fitted both ways.
     public var model: CoolingModel
+    /// The criteria of the shared fit, k_s = C + p + 1.
     public var shared: InformationCriteria
+    /// The criteria of the separate fits together, k_c = C·(1 + p) + 1, RSS_c = Σ_curves RSS.
     public var perCurve: InformationCriteria
     /// The separate fits' parameters, curve by curve.
     public var curveDecays: [CurveDecay]
@@ -107,7 +128,9 @@ public struct CommonalityTest: Codable, Sendable {
     public var deltaAIC: Double
     /// BIC_shared − BIC_per-curve.
     public var deltaBIC: Double
+    /// F = max(0, (RSS_s − RSS_c)/d₁) / (RSS_c/d₂); 0 when d₂ ≤ 0 or RSS_c = 0.
     public var fStatistic: Double
+    /// [d₁, d₂] = [(C − 1)·p, n − C·(1 + p)].
     public var fDegreesOfFreedom: [Int]
     /// P(F > F_observed) under a common decay.
     public var pValue: Double

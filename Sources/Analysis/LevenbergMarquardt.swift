@@ -20,8 +20,11 @@ public protocol LeastSquaresProblem: AnyObject {
 
 /// A closed interval [lower, upper] for one parameter; ±∞ means unbounded on that side.
 public struct ParameterBounds: Sendable, Equatable, Codable {
+    /// The lower end (−∞: unbounded below).
     public var lower: Double
+    /// The upper end (+∞: unbounded above).
     public var upper: Double
+    /// The interval [lower, upper] (lower ≤ upper, checked); unbounded by default.
     public init(lower: Double = -.infinity, upper: Double = .infinity) {
         precondition(lower <= upper, "bounds: lower \(lower) exceeds upper \(upper)")
         self.lower = lower
@@ -34,11 +37,13 @@ public struct ParameterBounds: Sendable, Equatable, Codable {
 
     // Infinite bounds are written as null in JSON (JSON has no infinity).
     enum CodingKeys: String, CodingKey { case lower, upper }
+    /// Decodes the bounds, a missing or null end as ∓∞.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         lower = try c.decodeIfPresent(Double.self, forKey: .lower) ?? -.infinity
         upper = try c.decodeIfPresent(Double.self, forKey: .upper) ?? .infinity
     }
+    /// Encodes the bounds, an infinite end as null.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(lower.isFinite ? lower : nil, forKey: .lower)
@@ -58,6 +63,7 @@ public struct LevenbergMarquardtError: Error, Equatable, Sendable, DescribedErro
         case nonFiniteStart = "χ² is not finite at the starting point"
         case dampingOverflow = "no step reduces χ² although the gradient is not small"
     }
+    /// Why the solver stopped.
     public let reason: Reason
     /// Trial steps taken (accepted and rejected).
     public let iterations: Int
@@ -70,6 +76,7 @@ public struct LevenbergMarquardtError: Error, Equatable, Sendable, DescribedErro
     /// The damping λ at the end.
     public let damping: Double
 
+    /// The error as one line: reason, iterations, last step, parameters, χ² and λ.
     public var description: String {
         let step = lastStep.map { formatShort($0) }.joined(separator: ", ")
         let theta = parameters.map { formatShort($0) }.joined(separator: ", ")
@@ -113,6 +120,7 @@ public enum LevenbergMarquardt {
         public var initialDamping: Double = 1e-3
         /// A parameter within boundTolerance·max(1, |bound|) of a bound counts as *at* the bound.
         public var boundTolerance: Double = 1e-6
+        /// The default tolerances and limits.
         public init() {}
     }
 

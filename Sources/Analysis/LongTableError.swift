@@ -65,6 +65,7 @@ public struct LongTableError: Error, Equatable, Sendable, DescribedError {
         return error
     }
 
+    /// The message, prefixed by "path:line:column: " (or "line L, column C: " without a path) where known.
     public var description: String {
         var location = ""
         if let path {

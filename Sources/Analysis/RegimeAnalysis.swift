@@ -15,6 +15,7 @@ public struct RegimeSeries: Sendable, Equatable {
     public var positions: [Double]
     /// S_l and σ_l at those positions.
     public var signal: [Double]
+    /// The noise σ_l at those positions.
     public var noise: [Double]
     /// The per-weight SNR ‖μ_l‖/‖√v_l‖ at those positions, when recorded (per-epoch moments only).
     public var perWeightSNR: [Double]?
@@ -70,10 +71,14 @@ public struct RegimeOptions: Codable, Sendable, Equatable {
 public struct RegimeAnalysis: Codable, Sendable {
     /// One layer's boundaries.
     public struct Layer: Codable, Sendable {
+        /// The run the layer comes from (nil for a single unnamed run).
         public var run: String?
+        /// Its signal peak and SNR = 1 crossings, with their evidence.
         public var regimes: LayerRegimes
     }
+    /// The options the analysis ran with.
     public var options: RegimeOptions
+    /// Every layer with at least one position, in input order.
     public var layers: [Layer]
     /// The latest signal peak over layers: the candidate starts of e* begin there.
     public var searchFrom: Double?

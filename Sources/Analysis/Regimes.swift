@@ -16,7 +16,9 @@ public enum SNRKind: String, Codable, Sendable {
 public struct SignalPeak: Codable, Sendable, Equatable {
     /// The position (epoch or window position) and index of the largest S.
     public var position: Double
+    /// The index of the peak in the series.
     public var index: Int
+    /// S_l at the peak, its largest value.
     public var signal: Double
     /// True when the peak is the first point: the early regime is shorter than the resolution.
     public var atFirstPoint: Bool
@@ -26,7 +28,9 @@ public struct SignalPeak: Codable, Sendable, Equatable {
 
 /// The first downward crossing of SNR = 1, or why none was found.
 public struct SNRCrossing: Codable, Sendable, Equatable {
+    /// The SNR the crossing was searched on: layer-mean S_l/σ_l or per-weight ‖μ_l‖₂/‖√v_l‖₂.
     public var kind: SNRKind
+    /// Whether the SNR falls from above 1 to at most 1 within the series.
     public var found: Bool
     /// Where SNR = 1, interpolated linearly in ln SNR between the last point above 1 and the first at or below.
     public var position: Double?
@@ -38,7 +42,9 @@ public struct SNRCrossing: Codable, Sendable, Equatable {
 
 /// The per-layer regime boundaries.
 public struct LayerRegimes: Codable, Sendable {
+    /// The layer's label ("1", "fc2", …).
     public var layer: String
+    /// Where S_l peaks, with its evidence.
     public var signalPeak: SignalPeak
     /// The crossing on the layer-mean SNR, and on the per-weight SNR when it was given.
     public var crossings: [SNRCrossing]
@@ -114,23 +120,34 @@ func snrCrossing(positions: [Double], snr: [Double], kind: SNRKind) -> SNRCrossi
 public struct CommonRegimeOnset: Codable, Sendable {
     /// The evidence at one window start.
     public struct Candidate: Codable, Sendable {
+        /// The window start s (epoch or window position).
         public var start: Double
+        /// The (position, curve) points in [s, end] (0 if the window could not be formed).
         public var pointCount: Int
+        /// ΔAIC(s) = AIC_shared − AIC_per-curve (nil if the fits failed).
         public var deltaAIC: Double?
+        /// ΔBIC(s) = BIC_shared − BIC_per-curve (nil if the fits failed).
         public var deltaBIC: Double?
+        /// The F-test p-value of a common decay on [s, end] (nil if the fits failed).
         public var pValue: Double?
+        /// ΔAIC(s) ≤ threshold: the common decay holds from s (false when the fits failed).
         public var holds: Bool
+        /// Why the fits at s failed, if they did.
         public var error: String?
     }
+    /// The decay model fitted at every candidate start.
     public var model: CoolingModel
     /// The criterion in words.
     public var criterion: String
+    /// The ΔAIC threshold of the criterion (2 by default).
     public var threshold: Double
+    /// The common end of the windows (nil: the last position).
     public var end: Double?
     /// e*, if some candidate holds.
     public var onset: Double?
     /// Whether the criterion also holds at every later candidate.
     public var stable: Bool
+    /// The evidence at every candidate start, in order.
     public var candidates: [Candidate]
     /// One line of evidence.
     public var note: String

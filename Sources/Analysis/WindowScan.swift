@@ -11,15 +11,18 @@ public struct WindowScan: Codable, Sendable {
         public var pointCount: Int
         /// The shared parameters (nil if the fit failed).
         public var parameters: [FittedParameter]?
+        /// RSS/ν of the window's fit (nil if it failed).
         public var reducedChiSquare: Double?
         /// Whether a parameter ended on a bound.
         public var atBound: Bool
         /// Why the fit failed, if it did.
         public var error: String?
     }
+    /// The decay model fitted in every window.
     public var model: CoolingModel
     /// The common window end (nil: the last epoch).
     public var end: Double?
+    /// One fit per window start, in the order of the starts.
     public var points: [Point]
 }
 
@@ -76,6 +79,7 @@ func defaultWindowStarts(_ data: PreparedCurves, model: CoolingModel, count: Int
 
 /// The effective exponent of one curve at one epoch.
 public struct EffectiveExponentPoint: Codable, Sendable, Equatable {
+    /// The epoch e₀ at which α_eff is taken.
     public var epoch: Double
     /// α_eff(e) = −d ln S / d ln e.
     public var exponent: Double
@@ -85,9 +89,11 @@ public struct EffectiveExponentPoint: Codable, Sendable, Equatable {
 
 /// One curve's smoothed effective exponent.
 public struct CurveEffectiveExponent: Codable, Sendable {
+    /// The curve's name ("layer 2 signal", …).
     public var curve: String
     /// The half-width h of the smoothing window, in ln e.
     public var halfWidth: Double
+    /// α_eff at each of the curve's epochs whose window holds enough points.
     public var points: [EffectiveExponentPoint]
 }
 

@@ -8,11 +8,13 @@ public struct AugmentationSpecError: Error, Sendable, Equatable, DescribedError 
     /// What is wrong, with the fix.
     public let message: String
 
+    /// The refusal of `part` (nil: the whole SPEC) with `message`.
     public init(part: String?, _ message: String) {
         self.part = part
         self.message = message
     }
 
+    /// "'part' message", or the message alone for the SPEC as a whole.
     public var description: String { part.map { "'\($0)' \(message)" } ?? message }
 }
 

@@ -13,6 +13,7 @@ import Studies
 ///   in-process (open, read, format; median of `reps`) and as a process started `reps` times (median wall time,
 ///   output discarded); target < 0.3 s.
 public struct AnalysisBenchmark {
+    /// Repetitions of each timed figure (medians reported).
     public let reps: Int
     /// Where to keep the synthetic trace (nil: a temporary file, removed).
     public let keepTrace: String?
@@ -40,6 +41,7 @@ public struct AnalysisBenchmark {
         var figures: [Figure]
         var trace: String?
 
+        /// The report as `thermo bench --analysis` prints it: each figure's ms, its target and whether it was met.
         public func table() -> String {
             var s = "thermo bench --analysis\n"
             let width = figures.map(\.name.count).max() ?? 0

@@ -97,6 +97,8 @@ extension FloatBuffer {
 
 /// A benchmark that could not be completed, and why.
 public struct BenchmarkError: Error, DescribedError {
+    /// What went wrong, as one line.
     public let description: String
+    /// The error with its one-line `description`.
     public init(_ description: String) { self.description = description }
 }

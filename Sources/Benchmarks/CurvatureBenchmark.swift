@@ -11,11 +11,17 @@ import NumericCore
 /// per layer, each layer's λ_max (m Lanczos products) and 10-probe trace, and the full H's λ_max. Each figure is
 /// the median over repetitions, divided by the median step.
 public struct CurvatureBenchmark {
+    /// The layer widths n_0, …, n_L of the ReLU network.
     public let widths: [Int]
+    /// The batch size B of the training steps and of the curvature products.
     public let batch: Int
+    /// Training steps timed per repetition.
     public let steps: Int
+    /// Repetitions (medians reported).
     public let reps: Int
+    /// m, the Lanczos steps (products) of each λ_max.
     public let lanczosSteps: Int
+    /// The Hutchinson probes of each trace estimate.
     public let probes: Int
 
     /// A benchmark on a ReLU network of `widths` at batch `batch`.
@@ -30,8 +36,11 @@ public struct CurvatureBenchmark {
 
     /// One timed operation: median ms and its cost in training steps.
     public struct Cost: Codable {
+        /// The operation timed, e.g. "full H·v" or "λ_max(H_22), 20 Lanczos steps".
         public var operation: String
+        /// Its median time in ms.
         public var milliseconds: Double
+        /// Its median time in units of the median training step.
         public var steps: Double
         /// The issue's target, in steps, if it has one.
         public var target: Double?
@@ -39,14 +48,22 @@ public struct CurvatureBenchmark {
 
     /// What the benchmark found.
     public struct Report: Codable {
+        /// The layer widths of the network.
         public var layers: [Int]
+        /// The batch size B.
         public var batch: Int
+        /// The BLAS threads the run used.
         public var threads: Int
+        /// The OpenBLAS core (kernel family) that ran.
         public var blasCore: String
+        /// The median training step in ms, the unit of every cost.
         public var stepMilliseconds: Double
+        /// Every operation's cost, in the order first timed.
         public var costs: [Cost]
+        /// The process's peak resident memory in MB.
         public var peakResidentMegabytes: Double
 
+        /// The report as `thermo bench --curvature` prints it: each operation in ms and in steps, against its target.
         public func table() -> String {
             var s = "thermo bench --curvature — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), "
             s += "\(NumberText.counted(threads, "thread")), OpenBLAS core \(blasCore)\n"

@@ -13,15 +13,20 @@ import Training
 /// layer: n_in · n_out), × 3 for forward and backward (∂W and ∂input each cost one forward), times the batch —
 /// the convention of PyTorch's reference figures.
 public struct NetworkBenchmark {
+    /// The network whose step is timed.
     public let architecture: Architecture
+    /// The batch size B.
     public let batch: Int
+    /// Training steps per timed block.
     public let steps: Int
+    /// Repetitions of the blocks (medians reported).
     public let reps: Int
     /// Smoothing losses to time against the plain step (name, configuration).
     public var smoothing: [(String, LossConfiguration)] = []
     /// An augmentation recipe whose cost per batch is timed against the plain step (`--augment`), or nil.
     public var augmentation: AugmentationRecipe? = nil
 
+    /// A benchmark of `architecture`'s step at batch `batch`: `reps` blocks of `steps` steps.
     public init(_ architecture: Architecture, batch: Int, steps: Int, reps: Int) {
         self.architecture = architecture
         self.batch = batch
@@ -57,6 +62,8 @@ public struct NetworkBenchmark {
         var augmentation: AugmentationCost?
         var pytorchReference: String
 
+        /// The report as `thermo bench --network` prints it: step time, GFLOP/s against SGEMM, memory, smoothing and
+        /// augmentation costs, and the PyTorch reference.
         public func table() -> String {
             var s = "thermo bench — \(network), batch \(batch), \(NumberText.counted(threads, "BLAS thread"))\n"
             s += "OpenBLAS: \(blas)\n\(blasKernel)\n"

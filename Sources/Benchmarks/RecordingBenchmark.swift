@@ -18,10 +18,15 @@ import Training
 /// Finally a 120-epoch trace of the minimal and of the default record is written with the real layout and
 /// random statistics (which compress worse than real ones), and its size reported.
 public struct RecordingBenchmark {
+    /// The layer widths n_0, …, n_L of the ReLU network.
     public let widths: [Int]
+    /// The batch size B.
     public let batch: Int
+    /// Steps per timed block.
     public let steps: Int
+    /// Repetitions (medians reported).
     public let reps: Int
+    /// M, the steps of an epoch over which the epoch-end cost is spread.
     public let stepsPerEpoch: Int
     /// The version written into the benchmark's traces.
     public let thermoVersion: String
@@ -63,6 +68,8 @@ public struct RecordingBenchmark {
         /// Size of a synthetic 120-epoch trace, by level, in MB.
         var traceMegabytes120Epochs: [String: Double]
 
+        /// The report as `thermo bench --recording` prints it: per level the step ratio, the recorder's share, the
+        /// epoch-end cost and overhead, and the 120-epoch trace sizes.
         public func table() -> String {
             var s = "thermo bench --recording — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), \(NumberText.counted(threads, "thread"))\n"
             s += String(format: "step without recording  %.2f ms (median)\n", noneMilliseconds)

@@ -10,9 +10,13 @@ import Training
 /// Times a training step and the GEMMs it is made of, interleaved repetition by repetition so that a noisy
 /// neighbour affects both alike.
 public struct StepBenchmark {
+    /// The layer widths n_0, …, n_L of the ReLU network.
     public let widths: [Int]
+    /// The batch size B.
     public let batch: Int
+    /// Steps per timed block.
     public let steps: Int
+    /// Repetitions (medians reported).
     public let reps: Int
     /// Smoothing losses to time against the plain step (name, configuration).
     public var smoothing: [(String, LossConfiguration)] = []
@@ -59,6 +63,8 @@ public struct StepBenchmark {
         var smoothing: [SmoothingRate]
         var pytorchReference: String
 
+        /// The report as `thermo bench` prints it, headed with `threads` BLAS threads: step against its GEMMs, GEMM
+        /// shapes, parts, SGEMM peak, memory and smoothing losses.
         public func table(threads: Int) -> String {
             var s = "thermo bench — \(layers.map(String.init).joined(separator: "→")) ReLU, batch \(batch), \(NumberText.counted(threads, "BLAS thread"))\n"
             s += "OpenBLAS: \(blas)\n"

@@ -4,18 +4,27 @@ import NumericCore
 public struct CurvatureReport: Sendable, Codable {
     /// One layer's row.
     public struct Row: Sendable, Codable {
+        /// l (1…L).
         public var layer: Int
         /// The layer's name in the network (`conv3`, `fc1`).
         public var label: String
+        /// N_l, the weights of the block H_ll.
         public var weights: Int
+        /// λ_max(H_ll), the largest Ritz value.
         public var lambdaMax: Double
+        /// The Ritz residual of λ_max, ‖H y − λ y‖ (small: converged).
         public var lambdaMaxResidual: Double
+        /// The k largest Ritz values, largest first.
         public var topEigenvalues: [Double]
+        /// tr H_ll by Hutchinson.
         public var trace: Double
+        /// The standard error of `trace`.
         public var traceStandardError: Double
         /// ½·R²/3·tr H_ll, with a radius.
         public var predictedLossIncrease: Double?
+        /// λ_max of the dense block (with `exactUpTo`).
         public var lambdaMaxExact: Double?
+        /// tr of the dense block (with `exactUpTo`).
         public var traceExact: Double?
     }
 
@@ -31,6 +40,7 @@ public struct CurvatureReport: Sendable, Codable {
     public var probeBatch: Int
     /// λ_max of the full H, and its Ritz residual.
     public var fullLambdaMax: Double?
+    /// The Ritz residual of the full H's λ_max (nil when not asked for).
     public var fullLambdaMaxResidual: Double?
     /// How it was measured.
     public var settings: CurvatureSettings

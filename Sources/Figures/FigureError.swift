@@ -31,6 +31,7 @@ public enum FigureError: Error, Equatable, Sendable, DescribedError {
     /// The Debian package that provides gnuplot with the cairo (pdf, png), svg and cairolatex terminals.
     public static let gnuplotPackage = "gnuplot-nox"
 
+    /// The error as one line, with the fix where there is one.
     public var description: String {
         switch self {
         case .unsupportedFormat(let path):

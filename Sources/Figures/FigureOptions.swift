@@ -5,6 +5,7 @@ import Foundation
 public struct FigureSize: Sendable, Equatable, CustomStringConvertible {
     /// Width and height in cm.
     public var width: Double
+    /// The height in cm.
     public var height: Double
 
     /// A size of `width` × `height` cm.
@@ -47,6 +48,7 @@ public struct FigureSize: Sendable, Equatable, CustomStringConvertible {
 public struct AxisRange: Sendable, Equatable {
     /// The ends; nil is automatic.
     public var lower: Double?
+    /// The upper end (nil: automatic).
     public var upper: Double?
 
     /// A range [lower, upper]; nil ends are automatic.

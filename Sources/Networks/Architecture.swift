@@ -10,6 +10,7 @@ public struct TensorShape: Codable, Sendable, Equatable, Hashable, CustomStringC
     /// W.
     public let width: Int
 
+    /// The shape C × H × W.
     public init(channels: Int, height: Int, width: Int) {
         self.channels = channels
         self.height = height
@@ -234,6 +235,8 @@ extension Architecture: Codable {
         }
     }
 
+    /// Decodes either form: widths and activation alone (an MLP), or with the input shape and SPEC, whose widths
+    /// must agree with the stored ones.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let widths = try c.decode([Int].self, forKey: .widths)
@@ -263,11 +266,13 @@ public struct ArchitectureError: Error, Sendable, Equatable, DescribedError {
     /// What is wrong, with the shapes.
     public let message: String
 
+    /// The refusal of `token` (nil: the SPEC as a whole) with `message`.
     public init(token: String?, _ message: String) {
         self.token = token
         self.message = message
     }
 
+    /// "'token' message", or the message alone when no token is at fault.
     public var description: String { token.map { "'\($0)' \(message)" } ?? message }
 }
 
@@ -275,7 +280,9 @@ public struct ArchitectureError: Error, Sendable, Equatable, DescribedError {
 public struct ParameterLayout: Sendable, Equatable {
     /// For layer l (index l − 1): offset of W_l, offset of b_l, and the weights' matrix shape outputs × inputs.
     public struct Layer: Sendable, Equatable {
+        /// The offset of W_l's first entry in the parameter block.
         public let weightOffset: Int
+        /// The offset of b_l, right after W_l's N_l entries.
         public let biasOffset: Int
         /// The row length of W_l seen as a matrix: n_{l−1} for a dense layer, the fan-in C_in·k·k for a convolution.
         public let inputs: Int

@@ -18,7 +18,9 @@ public protocol TrainingObjective: AnyObject {
 }
 
 extension TrainingObjective {
+    /// nil: an objective without displaced samples (plain cross-entropy) has no L_a.
     public var sampleLosses: UnsafeBufferPointer<Double>? { nil }
+    /// nil: an objective without displaced samples (plain cross-entropy) has no sample weights.
     public var sampleWeights: UnsafeBufferPointer<Double>? { nil }
 }
 
@@ -31,6 +33,7 @@ public struct ObjectiveValue: Sendable {
     /// Rows of the batch classified correctly at the unperturbed weights W.
     public var correct: Int
 
+    /// The outcome with objective value `loss`, cross-entropy at W `crossEntropy` and `correct` rows.
     public init(loss: Double, crossEntropy: Double, correct: Int) {
         self.loss = loss
         self.crossEntropy = crossEntropy
@@ -40,8 +43,10 @@ public struct ObjectiveValue: Sendable {
 
 /// Plain mean cross-entropy: L(W) = (1/B) Σ_n ℓ_n(W).
 public final class CrossEntropyObjective: TrainingObjective {
+    /// The plain cross-entropy objective (it holds no state).
     public init() {}
 
+    /// One forward and backward pass at W: ∇L into `network.gradients`, loss = crossEntropy = (1/B) Σ_n ℓ_n.
     public func lossAndGradient(_ network: Network, pass: Pass, batch: Int, step: Int) -> ObjectiveValue {
         pass.forward(network, batch: batch)
         let r = pass.backward(network, batch: batch)

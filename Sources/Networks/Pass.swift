@@ -22,6 +22,7 @@ public final class Pass: @unchecked Sendable {
     public let labels: UnsafeMutablePointer<Int32>
     /// The two δ buffers of the backward pass.
     public let delta: FloatBuffer
+    /// The second δ buffer, (B, max C·H·W), that the backward pass alternates with `delta`.
     public let deltaBelow: FloatBuffer
     /// 1_B, for bias gradients as GEMVs.
     public let ones: FloatBuffer

@@ -60,8 +60,11 @@ public func publish(_ temporary: String, over path: String) -> Int32? {
 
 /// A file that could not be written; names the path and the system's reason.
 public struct FileWriteError: Error, DescribedError {
+    /// The file that could not be written.
     public let path: String
+    /// The system's error number (`ENOSPC`, `EACCES`, …).
     public let errno: Int32
+    /// "cannot write PATH: reason", with a hint for a full disk or an unwritable folder; nothing was replaced.
     public var description: String {
         let reason = String(cString: strerror(errno))
         let hint = errno == ENOSPC || errno == EFBIG ? " (free some space or write elsewhere)"

@@ -98,9 +98,11 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable, Codable 
         return p
     }
 
+    /// Two streams are equal when their states are: they will draw the same numbers.
     public static func == (a: RandomStream, b: RandomStream) -> Bool { a.state == b.state }
 
     enum CodingKeys: String, CodingKey { case state }
+    /// Decodes `{"state": [s0, s1, s2, s3]}` (exactly four words).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let s = try c.decode([UInt64].self, forKey: .state)
@@ -109,6 +111,7 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Equatable, Codable 
         }
         self.init(state: (s[0], s[1], s[2], s[3]))
     }
+    /// Encodes the state as `{"state": [s0, s1, s2, s3]}`.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode([state.0, state.1, state.2, state.3], forKey: .state)

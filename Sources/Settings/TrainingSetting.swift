@@ -169,6 +169,7 @@ public struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: .setting(.gamma)) public var gamma: Double?
     @Option(help: .setting(.smoothingPath), completion: TrainingSetting.smoothingPath.completion) public var smoothingPath: String?
 
+    /// No option given (ArgumentParser fills the options when parsing).
     public init() {}
 
     /// The settings given on the command line, as the text a configuration sets (a flag that is given is `yes`).

@@ -64,6 +64,7 @@ public struct LossConfiguration: Codable, Sendable, Equatable {
     /// Shared-prefix or naive evaluation.
     public var path: Path = .shared
 
+    /// Plain cross-entropy: no layers, R unset, y = 4, k = ∞, uniform kernel, shared-prefix path.
     public init() {}
 
     /// Plain cross-entropy.
@@ -173,9 +174,11 @@ public struct LossConfigurationError: Error, DescribedError, Equatable {
     public let setting: TrainingSetting
     /// What is wrong and what is accepted.
     public let message: String
+    /// The refusal of `setting` with `message`.
     public init(_ setting: TrainingSetting, _ message: String) { self.setting = setting; self.message = message }
     /// The flag, e.g. `--smooth`.
     public var flag: String { setting.flag }
+    /// "--flag message".
     public var description: String { "\(flag) \(message)" }
 }
 

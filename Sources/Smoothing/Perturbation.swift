@@ -15,9 +15,11 @@ public final class PerturbationSampler: @unchecked Sendable {
         case gaussian(standardDeviation: Float)
     }
 
+    /// The law of the entries: uniform in [−R, R] or N(0, 1/γ).
     public let law: Law
     /// k for the distance d_{R,k}; nil for none (k = ∞, or the Gaussian kernel).
     public let sharpness: Double?
+    /// The run's seed, which keys the streams (seed, "perturbation", …).
     public let seed: UInt64
     /// Threads that draw chunks in parallel.
     public var threads: Int = 1

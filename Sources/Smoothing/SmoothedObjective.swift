@@ -19,6 +19,7 @@ import NumericCore
 /// At l = m the input A_{m−1} is shared, so ∂W_m = (Σ_a δ^a_m)ᵀ A_{m−1} is one GEMM on B rows, and the error
 /// below is Σ_a δ^a_m P(a, m); from there on back-propagation is linear and runs once, on B rows.
 public final class SmoothedObjective: TrainingObjective {
+    /// The loss (PLA or PLEA), U, R, y, k and kernel.
     public let configuration: LossConfiguration
     let architecture: Architecture
     let inU: [Bool]
@@ -81,9 +82,13 @@ public final class SmoothedObjective: TrainingObjective {
         }
     }
 
+    /// L_a for a = 0…y after the last step (L_0 at W).
     public var sampleLosses: UnsafeBufferPointer<Double>? { perturbations.lossView }
+    /// c_a for a = 0…y after the last step: the weight of ∇L(W + ΔW^a) in the step's gradient.
     public var sampleWeights: UnsafeBufferPointer<Double>? { perturbations.coefficientView }
 
+    /// L_PLA or L_PLEA of the first `b` rows and Σ_a c_a ∇L(W + ΔW^a) into `network.gradients`, by shared-prefix
+    /// evaluation; crossEntropy and correct are sample 0's (at W).
     public func lossAndGradient(_ network: Network, pass: Pass, batch b: Int, step: Int) -> ObjectiveValue {
         precondition(b <= capacity, "batch \(b) exceeds the smoothing buffers' capacity \(capacity)")
         if let stacked { return stagedLossAndGradient(network, pass: pass, stacked: stacked, batch: b, step: step) }

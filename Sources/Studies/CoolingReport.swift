@@ -7,14 +7,20 @@ import Foundation
 public struct CoolingReport: Codable, Sendable {
     /// Where the window came from.
     public struct Window: Codable, Sendable {
+        /// The window's first epoch (nil: open).
         public var from: Double?
+        /// The window's last epoch (nil: open, to the last recorded).
         public var to: Double?
         /// "--from/--to", or "regimes: e*" when the start is the onset of the late common regime.
         public var source: String
     }
+    /// The runs read, with their resolution and extent.
     public var inputs: [RegimesReport.Input]
+    /// "per epoch" or "per window of N steps" ("… and …" when the inputs differ).
     public var resolution: String
+    /// The curves fitted: signal, noise or both.
     public var curves: CurveSelection
+    /// The window fitted and where it came from.
     public var window: Window
     /// The regime analysis that gave the window's start, when --from was not given.
     public var regimes: RegimeAnalysis?
@@ -24,6 +30,7 @@ public struct CoolingReport: Codable, Sendable {
     public var intervalShown: String
     /// The window-start scan and effective exponents (--scan).
     public var scan: WindowScan?
+    /// Each curve's smoothed α_eff(e) = −d ln S/d ln e (nil: not asked for).
     public var effectiveExponents: [CurveEffectiveExponent]?
     /// Every warning, of the primary fit, the compared models and the bootstraps.
     public var warnings: [String]

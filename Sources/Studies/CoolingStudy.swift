@@ -10,6 +10,7 @@ public struct CoolingStudyRequest: Sendable {
     public var curves: CurveSelection = .signal
     /// The window [from, to] in epochs; without `from` it starts at the onset e* of the late common regime.
     public var from: Double? = nil
+    /// The window's last epoch (nil: the last recorded).
     public var to: Double? = nil
     /// The primary model's parameter boxes (nil: the model's defaults).
     public var bounds: [ParameterBounds]? = nil

@@ -8,13 +8,17 @@ import Traces
 public struct CurvatureStudy: Sendable, Codable {
     /// One layer at one measured epoch.
     public struct Row: Sendable, Codable {
+        /// The epoch after whose last update the curvature was measured.
         public var epoch: Int
+        /// l (1…L).
         public var layer: Int
         /// λ_max(H_ll) and its Ritz residual.
         public var lambdaMax: Double
+        /// The Ritz residual of λ_max, ‖H y − λ y‖ (small: converged).
         public var lambdaMaxResidual: Double
         /// tr H_ll and its standard error.
         public var trace: Double
+        /// The standard error of `trace`.
         public var traceStandardError: Double
         /// T_l(e), the layer temperature of the epoch.
         public var temperature: Double
@@ -26,6 +30,7 @@ public struct CurvatureStudy: Sendable, Codable {
 
     /// One measured epoch of the whole network.
     public struct Epoch: Sendable, Codable {
+        /// The epoch after whose last update the curvature was measured.
         public var epoch: Int
         /// The probe batch's cross-entropy.
         public var probeLoss: Double
@@ -42,7 +47,9 @@ public struct CurvatureStudy: Sendable, Codable {
     public var trace: String
     /// The smoothing set U of the run (empty for cross-entropy).
     public var smoothedLayers: [Int]
+    /// One row per layer and measured epoch, by epoch then layer.
     public var rows: [Row]
+    /// One entry per measured epoch, in order.
     public var epochs: [Epoch]
     /// The layers' labels, index l − 1: "1", "2", … for an MLP, the trace's names ("conv3", "fc1") for a network
     /// with convolutions (as every study labels them).

@@ -12,12 +12,19 @@ public func regimesStudy(_ runs: [RunSeries], options: RegimeOptions) throws(Stu
 public struct RegimesReport: Codable, Sendable {
     /// The inputs, with their resolution.
     public struct Input: Codable, Sendable {
+        /// The input file.
         public var path: String
+        /// The run's label: the table's run column, else the file's base name.
         public var run: String
+        /// "trace" or "table".
         public var kind: String
+        /// "per epoch" or "per window of N steps".
         public var resolution: String
+        /// The number of positions (epochs or windows) of the first layer.
         public var positions: Int
+        /// The first position, in epochs (nil: none).
         public var first: Double?
+        /// The last position, in epochs (nil: none).
         public var last: Double?
 
         /// The input that `run` was read from, with its extent.
@@ -47,8 +54,11 @@ public struct RegimesReport: Codable, Sendable {
             return "\(positions) epoch\(plural)" + (span.isEmpty ? "" : " (\(span))")
         }
     }
+    /// The runs read, with their resolution and extent.
     public var inputs: [Input]
+    /// "per epoch" or "per window of N steps" (both, joined by "and", when the inputs differ).
     public var resolution: String
+    /// Signal peaks, SNR = 1 crossings and the onset e* of the late common regime.
     public var analysis: RegimeAnalysis
     /// Notes about the inputs (quantities not available, steps left out).
     public var notes: [String]

@@ -21,14 +21,19 @@ public struct TemperatureReport: Codable, Sendable {
         public var lastStep: [Int]?
         /// M, the steps of each epoch or window.
         public var steps: [Int]?
+        /// S_l = (1/M) Σ_t s_l(t) per position (empty: no signal column).
         public var signal: [Double]
+        /// σ_l, the population standard deviation of s_l(t) over the M steps (empty: no noise column).
         public var noise: [Double]
+        /// T_l = σ_l², or a table's own temperature column (empty: neither).
         public var temperature: [Double]
         /// S/σ (inf when σ = 0).
         public var signalToNoise: [Double]
         /// ‖μ_l‖/‖√v_l‖ and the norms, per epoch (moments only).
         public var weightSignalToNoise: [Double]?
+        /// ‖μ_l‖₂ per epoch.
         public var meanGradientNorm: [Double]?
+        /// ‖√v_l‖₂ per epoch.
         public var gradientStdNorm: [Double]?
         /// (1/N_l) Σ_ω v_ω.
         public var weightTemperatureMean: [Double]?
@@ -39,15 +44,23 @@ public struct TemperatureReport: Codable, Sendable {
     }
     /// One run (input).
     public struct Run: Codable, Sendable {
+        /// The input file.
         public var input: String
+        /// The run's label: the table's run column, else the file's base name.
         public var run: String
+        /// "trace" or "table".
         public var kind: String
         /// "per epoch" or "per window of N steps".
         public var resolution: String
+        /// N, the steps of each window (nil: per epoch).
         public var windowSteps: Int?
+        /// M of the trace (nil for tables).
         public var stepsPerEpoch: Int?
+        /// What the trace records (nil for tables).
         public var recording: [String]?
+        /// Things the reader should know (quantities not available, steps left out).
         public var notes: [String]
+        /// The layers, in order.
         public var layers: [Layer]
     }
     /// The definitions of the columns, in words.
@@ -60,11 +73,13 @@ public struct TemperatureReport: Codable, Sendable {
         "weightTemperatureQuantiles": "quantiles of the per-weight gradient variances v_w over the layer's weights",
         "spreadDecades": "log10(q_high / q_low) of the per-weight temperatures",
     ]
+    /// One entry per input, in order.
     public var runs: [Run]
 
     /// Quantile level p as a column name: 0.05 → "q5", 0.025 → "q2.5".
     public static func quantileName(_ p: Double) -> String { "q" + formatNumber((p * 1000).rounded() / 10) }
 
+    /// The report of `statistics`: their columns, the quantiles named "q5", …, and the spread log10(q_high/q_low).
     public init(_ statistics: [RunSeries]) {
         runs = statistics.map { run in
             let windowSteps: Int? = if case .windows(let n) = run.resolution { n } else { nil }

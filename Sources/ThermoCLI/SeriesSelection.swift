@@ -24,7 +24,9 @@ func studied<T>(_ body: () throws(StudyError) -> T) throws -> T {
 
 /// `--epochs A:B`: a closed range of epochs, either end open ("40:", ":200", "40:200").
 extension EpochRange: ExpressibleByArgument {
+    /// Reads `--epochs`' "A:B", "A:", ":B" or ":" ("*" for an open end); nil otherwise.
     public init?(argument: String) { self.init(parsing: argument) }
+    /// No completion: an epoch range is typed, not chosen from a list.
     public static var defaultCompletionKind: CompletionKind { .default }
 }
 

@@ -6,6 +6,7 @@ import NumericCore
 
 /// The `thermo` command: trains networks, records gradient traces, analyses them and draws figures.
 public struct ThermoCommand: ParsableCommand {
+    /// The command's name, abstract, discussion, version and subcommands.
     public static let configuration = CommandConfiguration(
         commandName: "thermo",
         abstract: "Study how SGD explores weight space, layer by layer, the way a physicist studies a cooling system.",
@@ -19,6 +20,7 @@ public struct ThermoCommand: ParsableCommand {
                       DataCommand.self, BenchCommand.self]
     )
 
+    /// The root command; it has no options of its own (ArgumentParser makes it when parsing).
     public init() {}
 
     /// Parses the command line and runs the subcommand. Errors found while working (bad data, unwritable files,

@@ -130,6 +130,7 @@ public struct TraceRunFacts: Sendable, Equatable {
     /// `seed` (stored as the Int64 bit pattern of the UInt64).
     public var seed: UInt64?
 
+    /// The facts given; each nil when not known.
     public init(dataSet: String? = nil, activation: String? = nil, loss: String? = nil, batchSize: Int? = nil, seed: UInt64? = nil) {
         self.dataSet = dataSet
         self.activation = activation
@@ -158,6 +159,7 @@ public struct TraceLayerMatrix: Sendable, Equatable {
     /// "fc1", "conv3".
     public var label: String
 
+    /// W_l as a `rows` × `columns` matrix, labelled `label`.
     public init(rows: Int, columns: Int, label: String) {
         self.rows = rows
         self.columns = columns

@@ -94,6 +94,7 @@ public struct EpochCurvature: Sendable, Equatable {
     /// λ_max of the full H.
     public var fullLambdaMax: Double
 
+    /// The curvature of one epoch, per layer l at index l − 1.
     public init(probeLoss: Double, lambdaMax: [Double], lambdaMaxResidual: [Double], trace: [Double],
                 traceStandardError: [Double], fullLambdaMax: Double) {
         self.probeLoss = probeLoss

@@ -16,6 +16,7 @@ public struct RecoveryReport: Sendable, Equatable {
     /// Complete epochs cut because their data does not read back (a file cut short or damaged), and the first
     /// row that does not; 0 and nil when every complete row reads back.
     public var unreadableEpochs = 0
+    /// The first row that does not read back (nil when every complete row does).
     public var firstUnreadable: UnreadableRow? = nil
 }
 

@@ -25,13 +25,21 @@ import NumericCore
 public struct Checkpoint {
     /// The JSON part of a checkpoint.
     public struct Header: Codable, Sendable {
+        /// The thermo version that wrote the checkpoint.
         public var thermoVersion: String
+        /// The run's configuration.
         public var configuration: TrainingConfiguration
+        /// The epochs completed.
         public var completedEpochs: Int
+        /// The optimizer steps taken so far.
         public var globalStep: Int
+        /// The metrics of every completed epoch.
         public var history: [EpochMetrics]
+        /// Seconds spent training, over every session of the run.
         public var elapsedSeconds: Double
+        /// The BLAS threads the run used (a resume with another count continues with other last bits).
         public var blasThreads: Int
+        /// When the checkpoint was made, ISO 8601.
         public var created: String
         /// Checksums of the data the run read (see `DataChecksums`); nil in checkpoints of thermo before 0.2.
         public var dataChecksums: [String: String]? = nil
@@ -155,9 +163,12 @@ public struct Checkpoint {
 
 /// A checkpoint that cannot be read or used.
 public struct CheckpointError: Error, DescribedError {
+    /// The checkpoint file.
     public let path: String
+    /// What is wrong with it.
     public let message: String
     init(path: String, _ message: String) { self.path = path; self.message = message }
+    /// "checkpoint PATH message".
     public var description: String { "checkpoint \(path) \(message)" }
 }
 

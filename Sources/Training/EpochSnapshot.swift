@@ -27,6 +27,7 @@ public final class EpochSnapshot: TrainingObserver {
         self.onDisk = onDisk
     }
 
+    /// Takes the starting point as the first snapshot: in memory, or written to `onDisk`.
     public func trainingWillStart(_ trainer: Trainer, startEpoch: Int) throws {
         completedEpochs = trainer.completedEpochs
         if let onDisk {
@@ -36,6 +37,8 @@ public final class EpochSnapshot: TrainingObserver {
         }
     }
 
+    /// Records the new epoch boundary: in memory, updating the snapshot in place; on disk, nothing (the
+    /// `CheckpointWriter` writes that file).
     public func epochDidFinish(_ metrics: EpochMetrics, trainer: Trainer) throws {
         completedEpochs = trainer.completedEpochs
         guard onDisk == nil else { return }

@@ -36,6 +36,7 @@ public final class OutputClaim {
         public let path: String
         /// The process that holds it, when its lock file names it.
         public let holder: Int32?
+        /// "PATH is being written by thermo process PID (it holds LOCK); …", with what to do.
         public var description: String {
             let who = holder.map { "thermo process \($0)" } ?? "another thermo process"
             return "\(path) is being written by \(who) (it holds \(OutputClaim.lockName(of: path))); "
@@ -45,6 +46,7 @@ public final class OutputClaim {
 
     /// The lock file could not be made or is not a thermo lock.
     public struct Failure: Error, DescribedError {
+        /// "cannot claim PATH: …", naming the lock file and what to do.
         public let description: String
     }
 

@@ -7,24 +7,35 @@ public struct RunSummary: Codable, Sendable {
     public var status: String
     /// Why the run stopped early, when it did.
     public var message: String?
+    /// The thermo version that ran.
     public var thermoVersion: String
     /// The command line as typed.
     public var command: [String]
+    /// The run's configuration.
     public var configuration: TrainingConfiguration
     /// The folder the data set was read from.
     public var dataDirectory: String
+    /// Images trained on (after `--train-subset` and `--validation`).
     public var trainImages: Int
+    /// Images held out for validation.
     public var validationImages: Int
+    /// Images of the test split.
     public var testImages: Int
+    /// The BLAS threads the run used.
     public var blasThreads: Int
+    /// OpenBLAS's build configuration and core (`BLAS.configuration`).
     public var blas: String
     /// The OpenBLAS kernel family that ran, e.g. `OpenBLAS kernel Haswell (forced by OPENBLAS_CORETYPE=Haswell)`.
     public var blasKernel: String?
     /// Set when `OPENBLAS_CORETYPE` forced a kernel older than the CPU supports: what that costs.
     public var blasKernelNote: String?
+    /// The metrics of every completed epoch.
     public var epochs: [EpochMetrics]
+    /// The highest test accuracy over the epochs, a fraction (nil: no epoch).
     public var bestTestAccuracy: Double?
+    /// The epoch of `bestTestAccuracy`, the earliest on a tie (nil: no epoch).
     public var bestEpoch: Int?
+    /// The last epoch's test accuracy, a fraction (nil: no epoch).
     public var finalTestAccuracy: Double?
     /// Seconds of the whole run (all sessions, evaluation included).
     public var wallSeconds: Double

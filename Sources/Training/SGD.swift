@@ -15,6 +15,7 @@ public struct SGDConfiguration: Codable, Sendable, Equatable {
     /// λ ≥ 0.
     public var weightDecay: Double
 
+    /// The settings η, μ, Nesterov and λ; the defaults are the paper's, η = 1e-4, μ = 0.9, no Nesterov, λ = 0.
     public init(learningRate: Double = 1e-4, momentum: Double = 0.9, nesterov: Bool = false, weightDecay: Double = 0) {
         self.learningRate = learningRate
         self.momentum = momentum

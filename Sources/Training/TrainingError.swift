@@ -21,6 +21,7 @@ public enum TrainingError: Error, DescribedError {
         return "epoch \(epoch), step \(step) (global step \(globalStep)): the loss is \(NumberText.significant(loss, digits: 6))"
     }
 
+    /// The error as one line: the divergence with its advice, the step of the interruption, or the rows' message.
     public var description: String {
         switch self {
         case let .diverged(epoch, step, globalStep, loss, advice):

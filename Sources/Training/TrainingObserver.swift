@@ -42,7 +42,10 @@ public protocol TrainingObserver: AnyObject {
 }
 
 extension TrainingObserver {
+    /// Does nothing.
     public func trainingWillStart(_ trainer: Trainer, startEpoch: Int) throws {}
+    /// Does nothing.
     public func stepDidComputeGradients(_ event: StepEvent) throws {}
+    /// Does nothing.
     public func epochDidFinish(_ metrics: EpochMetrics, trainer: Trainer) throws {}
 }

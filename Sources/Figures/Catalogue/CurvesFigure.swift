@@ -2,6 +2,7 @@
 public struct CurvesRun: Sendable, Equatable {
     /// The run's name in the key ("no smoothing", "PLA U={2}").
     public var label: String
+    /// The epochs, one per value of each curve.
     public var epochs: [Double]
     /// Train loss (mean mini-batch cross-entropy) per epoch.
     public var trainLoss: [Double]

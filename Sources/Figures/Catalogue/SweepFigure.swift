@@ -14,6 +14,7 @@ public struct SweepPoint: Sendable, Equatable {
     public var seed: UInt64?
     /// Best and final test accuracy, as fractions in [0, 1].
     public var best: Double
+    /// The final epoch's test accuracy, a fraction in [0, 1].
     public var final: Double
     /// The other settings that tell this run's line apart, e.g. "lr = 0.01" ("" when every run shares them):
     /// runs are averaged only when loss, U, y, R and `variant` agree, so that a point's runs differ in the seed
@@ -39,13 +40,17 @@ public struct SweepPoint: Sendable, Equatable {
 
 /// Mean and sample standard deviation of best and final accuracy over the seeds of one (loss, U, y, R).
 public struct SweepAggregate: Sendable, Equatable {
+    /// R, the smoothing radius of the runs averaged.
     public var radius: Double
     /// The number of runs (seeds) averaged.
     public var count: Int
+    /// The mean best test accuracy over the runs.
     public var bestMean: Double
     /// Sample standard deviation (n − 1); NaN for a single run, whose spread is unknown (drawn without an error bar).
     public var bestDeviation: Double
+    /// The mean final test accuracy over the runs.
     public var finalMean: Double
+    /// Sample standard deviation (n − 1) of the final accuracy; NaN for a single run.
     public var finalDeviation: Double
 
     init(radius: Double, _ points: [SweepPoint]) {
@@ -58,9 +63,11 @@ public struct SweepAggregate: Sendable, Equatable {
 
 /// One line of the sweep figure: a loss, a layer set, a sample count and a variant of the other settings, over R.
 public struct SweepSeries: Sendable, Equatable {
+    /// "ce", "pla" or "plea".
     public var loss: String
     /// U, sorted.
     public var layers: [Int]
+    /// y, the number of displaced samples.
     public var samples: Int
     /// The other settings the line's runs share (``SweepPoint/variant``).
     public var variant: String

@@ -5,11 +5,13 @@ import NumericCore
 public struct GnuplotDocument: Sendable {
     /// The script's file name (`<base>.gp`) and text.
     public var scriptName: String
+    /// The gnuplot script's text.
     public var script: String
     /// Each data file's name (`<base>.<part>.dat`) and text.
     public var dataFiles: [(name: String, text: String)]
     /// The figure file gnuplot writes, and the companions the terminal writes beside it (cairolatex's PDF).
     public var outputName: String
+    /// The companion files' names (cairolatex's PDF; empty for other terminals).
     public var companionNames: [String]
 
     /// Every file name the figure consists of: output, companions, script, data.
