@@ -14,7 +14,8 @@
 # images and validates on the 5,000 others. PLA on U = {1}, {2}, {1,2} and PLEA on U = {2}, at
 # R ∈ {0.003, 0.01, 0.03, 0.1}, and cross-entropy.
 # Part 2 (PART=2): the full training set less the same kind of 5,000-image validation hold-out: cross-entropy
-# against the best partial and the isotropic cell of part 1 at their radii (PART2_PARTIAL / PART2_RADIUS...).
+# against the best partial and the isotropic cell of part 1 at their radii (P2_SMOOTH and P2_RADIUS, default U = {2}
+# at R = 0.01, and ISO_RADIUS; or --p2-smooth, --p2-radius, --iso-radius).
 #
 # Seeds are paired: for a seed s every cell has the same initial weights (stream (s, "init")) and the same data
 # order (stream (s, "data", epoch)); the smoothing draws its displacements from its own stream

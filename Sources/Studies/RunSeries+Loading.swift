@@ -39,15 +39,18 @@ extension RunSeries {
     }
 
     /// The runs of every input of a figure (`SeriesRequest.figure`), in order: tables (.csv, .tsv, .txt) and
-    /// traces (.h5, .hdf5). A missing file, a folder, another extension, an input given twice and a table's
-    /// errors are `.request` errors (the figure cannot be drawn from what was named); a trace's are `.input`
-    /// errors, and so are two traces of one run (`requireDistinctRuns`).
+    /// traces (.h5, .hdf5). A folder, another extension, an input given twice and a table's errors are `.request`
+    /// errors (the figure cannot be drawn from what was named); a missing file and a trace's errors are `.input`
+    /// errors, as for an analysis, and so are two traces of one run (`requireDistinctRuns`).
     public static func loadFigureInputs(_ paths: [String]) throws(StudyError) -> [RunSeries] {
         guard !paths.isEmpty else { throw StudyError(.request, "give at least one input: " + figureFormats.joined(separator: " or ")) }
         var runs: [RunSeries] = []
         for path in paths {
             var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw StudyError(.request, "\(path) does not exist") }
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                // As for an analysis (`load`): the input is missing, not the command malformed.
+                throw StudyError(.input, "\(path) does not exist; give a trace written by 'thermo train --trace FILE.h5' or a CSV/TSV long table")
+            }
             guard !isFolder.boolValue else { throw StudyError(.request, "\(path) is a folder; give the table file itself") }
             let read: [RunSeries]
             if isTable(path) {

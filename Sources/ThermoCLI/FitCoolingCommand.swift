@@ -43,7 +43,7 @@ struct FitCoolingCommand: ParsableCommand {
     var from: Double?
     @Option(parsing: .unconditional, help: ArgumentHelp("Last epoch of the window (default: the last epoch).", valueName: "EPOCH"))
     var to: Double?
-    @Option(help: ArgumentHelp("Layers to fit, e.g. 1,3 (default: all).", valueName: "L1,L2,…"))
+    @Option(help: ArgumentHelp("Layers to fit, by number or by name: 1,3 or fc1,fc2 (default: all).", valueName: "L1,L2,…"))
     var layers: String?
     @Option(parsing: .unconditional, help: ArgumentHelp("Fit statistics over windows of N steps from the per-step record instead of epochs.", valueName: "N"))
     var window: Int?

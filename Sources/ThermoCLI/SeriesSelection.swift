@@ -33,7 +33,7 @@ extension EpochRange: ExpressibleByArgument {
 /// `--layers`, `--epochs` and `--window`: which part of a run an analysis reads, shared by `temperature` and
 /// `regimes`.
 struct SeriesSelection: ParsableArguments {
-    @Option(help: ArgumentHelp("Layers to use by number or, in a network with convolutions, by name: 1,3 or conv3,fc1 (default: all).", valueName: "L1,L2,…"))
+    @Option(help: ArgumentHelp("Layers to use, by number or by name: 1,3 or fc1,fc2 (conv3 in a network with convolutions; default: all).", valueName: "L1,L2,…"))
     var layers: String?
     @Option(help: ArgumentHelp("Epochs to use: A:B, A: or :B (default: all).", valueName: "A:B"))
     var epochs: EpochRange?

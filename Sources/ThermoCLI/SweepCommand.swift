@@ -147,6 +147,10 @@ struct SweepCommand: ParsableCommand {
             // Otherwise readGrid says that the folder holds no sweep and is no grid file.
         }
         guard let outputPath else {
+            if let input, !FileManager.default.fileExists(atPath: input) {
+                throw CommandError("\(input) does not exist: give a grid file and the sweep folder to create "
+                                      + "(thermo sweep grid.txt -o runs/sweep), or the folder of a sweep to continue it")
+            }
             throw ValidationError("give the sweep folder with -o DIR (e.g. thermo sweep grid.txt -o runs/sweep)")
         }
         let folder = SweepFolder(path: outputPath)
@@ -188,6 +192,7 @@ struct SweepCommand: ParsableCommand {
             if force { throw ValidationError("--force replaces a sweep by another grid; give the grid") }
             manifest = try folder.readManifest()
             if dryRun { return printCells(manifest.cells, grid: manifest.grid) }
+            if !slurm { try checkPendingCells(folder.refreshed(manifest)) }
         }
 
         if slurm {
@@ -203,7 +208,7 @@ struct SweepCommand: ParsableCommand {
         if let file {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else {
-                throw ValidationError("the grid file \(file) does not exist; give a file with one setting per line (see thermo sweep --help)")
+                throw CommandError("the grid file \(file) does not exist; give a file with one setting per line (see thermo sweep --help)")
             }
             if isFolder.boolValue {
                 throw ValidationError("\(file) is a folder that holds no sweep, not a grid file; give a grid file, "
@@ -254,6 +259,18 @@ struct SweepCommand: ParsableCommand {
                 throw CommandError("cell \(cell.index) (\(cell.id)): \(error)")
             }
         }
+    }
+
+    /// What a new sweep checks before its first cell, for the cells of a continued sweep that still have to run:
+    /// their flags, and that the data they read are there, looked up from the sweep's working folder (where its
+    /// cells run). A data set that went missing then fails once, instead of failing every cell in its log.
+    func checkPendingCells(_ manifest: Manifest) throws {
+        let pending = manifest.cells.filter { $0.status?.needsRun ?? true }
+        guard !pending.isEmpty else { return }
+        let files = FileManager.default, previous = files.currentDirectoryPath
+        let moved = files.changeCurrentDirectoryPath(manifest.workingDirectory)
+        defer { if moved { _ = files.changeCurrentDirectoryPath(previous) } }
+        try checkTrainFlags(pending, trace: manifest.grid.trace)
     }
 
     func printCells(_ cells: [Cell], grid: Grid) {

@@ -103,10 +103,13 @@ struct RunSeriesTests {
         }
     }
 
-    @Test("the figures' input errors are request errors; an impossible value is noted")
+    @Test("a figure's missing input is an input error, as an analysis's; its other input errors are request errors; an impossible value is noted")
     func figureErrorsAndNotes() throws {
-        #expect(throws: StudyError(.request, "/nonexistent/x.csv does not exist")) {
+        #expect(throws: StudyError(.input, "/nonexistent/x.csv does not exist; give a trace written by 'thermo train --trace FILE.h5' or a CSV/TSV long table")) {
             try RunSeries.loadFigureInputs(["/nonexistent/x.csv"])
+        }
+        #expect(throws: StudyError(.request, "cannot read \(Fixtures.write("x", "x.dat")): the accepted inputs are " + RunSeries.figureFormats.joined(separator: ", "))) {
+            try RunSeries.loadFigureInputs([Fixtures.write("x", "x.dat")])
         }
         let path = Fixtures.write("epoch,layer,signal,noise\n1,1,-1,0.5\n2,1,1,0.25\n", "negative.csv")
         let runs = try RunSeries.load([path], request: Self.analysisRequest)

@@ -337,6 +337,24 @@ let realMNIST = Testing.ConditionTrait.enabled(if: TestPaths.sharedMNIST != nil,
         }
     }
 
+    @Test("Continuing a sweep checks its data before any cell starts, as a new sweep does; a missing folder is named")
+    func continuedSweepChecksData() throws {
+        let folder = TestPaths.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = folder.appendingPathComponent("no-data").path
+        let made = try runThermo(["sweep", "--grid", "seed = 1 | 2", "-o", "s", "--slurm", "--", "--epochs", "1", "--data", missing], in: folder)
+        #expect(made.status == 0, "\(made.stderr)")
+        let local = try runThermo(["sweep", "s"], in: folder)
+        #expect(local.status == 1 && local.stderr.contains("cell 0") && local.stderr.contains("no-data"), "\(local.stderr)")
+        let cells = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("s/cells").path)
+        for cell in cells {
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("s/cells/\(cell)/attempt.json").path),
+                    "\(cell) was started")
+        }
+        let typo = try runThermo(["sweep", "s2"], in: folder)
+        #expect(typo.status == 1 && typo.stderr.contains("s2 does not exist"), "\(typo.stderr)")
+    }
+
     @Test("--cell outside the manifest is refused; --summary of a folder that is no sweep says so")
     func cellAndSummaryErrors() throws {
         let folder = TestPaths.temporaryFolder()

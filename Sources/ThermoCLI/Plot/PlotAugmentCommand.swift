@@ -25,7 +25,7 @@ struct PlotAugmentCommand: ParsableCommand {
     var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "The epoch.")
     var epoch: Int = 1
-    @Option(parsing: .unconditional, help: "How many images.")
+    @Option(parsing: .unconditional, help: "How many images, 1–64.")
     var images: Int = 16
 
     func run() throws {

@@ -13,7 +13,7 @@ struct PlotCoolingCommand: ParsableCommand {
         """)
 
     @OptionGroup var plot: PlotOptions
-    @Argument(help: ArgumentHelp("The input table.", valueName: "INPUT"))
+    @Argument(help: ArgumentHelp("A trace or a long table, of one run (--run picks one from a table of several).", valueName: "INPUT"))
     var inputs: [String] = []
     @Option(name: .customLong("run"), help: ArgumentHelp("The run to draw when the input holds several.", valueName: "NAME"))
     var runName: String?

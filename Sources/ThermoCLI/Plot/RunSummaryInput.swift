@@ -124,7 +124,7 @@ extension PlottedRun {
 /// The summary files `input` stands for: itself, or those of a sweep folder, a sweep's cell folder or a folder.
 private func summaryFiles(_ input: String) throws -> [String] {
     guard FileManager.default.fileExists(atPath: input) else {
-        throw ValidationError("\(input) does not exist; give summary files written by 'thermo train --summary FILE' or a folder of them")
+        throw CommandError("\(input) does not exist; give summary files written by 'thermo train --summary FILE' or a folder of them")
     }
     guard FileManager.default.isFolder(input) else { return [input] }
     if FileManager.default.fileExists(atPath: (input as NSString).appendingPathComponent("manifest.json")) {

@@ -101,7 +101,7 @@ extension BadInput {
         for command in seen {
             text += "\n## thermo \(command)\n\n| case | arguments | status | message contains | left as it was | must not exist |\n|---|---|---|---|---|---|\n"
             for row in catalogue where row.command == command {
-                let arguments = row.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+                let arguments = row.arguments.map { $0.isEmpty || $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
                 let limit = row.fileLimitKiB.map { " (`ulimit -f \($0)`)" } ?? ""
                 text += "| \(escape(row.name))\(limit) | `\(escape(arguments))` | \(row.status) | \(escape(row.message)) | "
                     + "\(escape(row.unchanged.joined(separator: ", "))) | \(escape(row.absent.joined(separator: ", "))) |\n"

@@ -392,7 +392,7 @@ extension BadInput {
         let command = "plot \(figure)"
         let plot = ["plot", figure, "-o", "fig.png"]
         return [
-            .usage(command, "input does not exist", plot + ["gone.csv"], "gone.csv does not exist", absent: ["fig.png"]),
+            .failure(command, "input does not exist", plot + ["gone.csv"], "gone.csv does not exist; give a trace written by 'thermo train --trace FILE.h5' or a CSV/TSV long table", absent: ["fig.png"]),
             .usage(command, "input is a folder", plot + ["tables.csv"], "tables.csv is a folder", setup: { try $0.makeFolder("tables.csv") }),
             .usage(command, "empty CSV", plot + ["empty.csv"], "no header line", setup: { try $0.write("empty.csv", "") }),
             .usage(command, "CSV without a signal/noise column", plot + ["t.csv"], "no signal, noise or temperature column",
@@ -453,7 +453,7 @@ extension BadInput {
                "t.csv and t.csv are the same file: its run would count twice", setup: { try $0.write("t.csv", table()) }, absent: ["fig.png"]),
         .usage("plot temperature", "unknown --run", ["plot", "temperature", "t.csv", "-o", "fig.png", "--run", "other"], "--run other is not among",
                setup: { try $0.write("t.csv", table()) }),
-        .usage("plot curves", "summary does not exist", ["plot", "curves", "gone.json", "-o", "fig.png"], "gone.json does not exist"),
+        .failure("plot curves", "summary does not exist", ["plot", "curves", "gone.json", "-o", "fig.png"], "gone.json does not exist"),
         .usage("plot curves", "a trace given as a summary", ["plot", "curves", "run.h5", "-o", "fig.png"], "run.h5 is an HDF5 trace, not a run summary",
                setup: { try $0.copy(Fixtures.shared.trace, to: "run.h5") }, absent: ["fig.png"]),
         .usage("plot curves", "empty summary", ["plot", "curves", "s.json", "-o", "fig.png"], "is not a thermo run summary",
@@ -525,7 +525,7 @@ extension BadInput {
     }
 
     static let sweep: [BadInput] = [
-        .usage("sweep", "grid file does not exist", ["sweep", "gone.txt", "-o", "s"], "the grid file gone.txt does not exist", absent: ["s"]),
+        .failure("sweep", "grid file does not exist", ["sweep", "gone.txt", "-o", "s"], "the grid file gone.txt does not exist", absent: ["s"]),
         .usage("sweep", "grid file is a folder", ["sweep", "grids", "-o", "s"], "grids is a folder that holds no sweep, not a grid file",
                setup: { try $0.makeFolder("grids") }, absent: ["s"]),
         .usage("sweep", "empty grid file", ["sweep", "grid.txt", "-o", "s"], "holds no setting (only blank lines or comments)",
