@@ -63,7 +63,7 @@ struct CurvatureCommand: ParsableCommand {
     var exactMaxWeights: Int?
     @Option(help: "BLAS threads (default: the number of cores).")
     var threads: Int?
-    @Option(help: "Output: table (default), csv or json.")
+    @Option(help: "Output format.")
     var format: AnalysisOutputFormat = .table
 
     /// The flags that set a measurement from a checkpoint, given with a TRACE (whose measurements were taken while

@@ -35,9 +35,9 @@ struct FitCoolingCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Traces or long tables.", valueName: "INPUT"))
     var inputs: [String] = []
-    @Option(help: "The model: nested (default), power, exponential or stretched.")
+    @Option(help: "The decay model.")
     var model: CoolingModel = .nested
-    @Option(help: "Curves fitted: signal (default), noise or both.")
+    @Option(help: "Curves fitted.")
     var curves: CurveSelection = .signal
     @Option(parsing: .unconditional, help: ArgumentHelp("First epoch of the window (default: e* from the regimes analysis).", valueName: "EPOCH"))
     var from: Double?
@@ -66,7 +66,7 @@ struct FitCoolingCommand: ParsableCommand {
     var scanStarts: Int = 20
     @Option(parsing: .unconditional, help: ArgumentHelp("With --scan: the half-width h in ln e of the effective exponent's smoothing.", valueName: "H"))
     var halfWidth: Double = 0.25
-    @Option(help: "Output: table (default) or json.")
+    @Option(help: "Output format.")
     var format: ReportOutputFormat = .table
 
     func validate() throws {

@@ -31,15 +31,15 @@ struct RegimesCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Traces or long tables.", valueName: "INPUT"))
     var inputs: [String] = []
     @OptionGroup var selection: SeriesSelection
-    @Option(help: "Curves whose common decay defines the late regime: signal (default), noise or both.")
+    @Option(help: "Curves whose common decay defines the late regime.")
     var curves: CurveSelection = .signal
-    @Option(help: "Decay model of the onset test: nested (default), power, exponential or stretched.")
+    @Option(help: "Decay model of the onset test.")
     var model: CoolingModel = .nested
     @Option(parsing: .unconditional, help: ArgumentHelp("ΔAIC threshold of the onset criterion.", valueName: "D"))
     var threshold: Double = CommonDecayCriterion.defaultThreshold
     @Option(parsing: .unconditional, help: ArgumentHelp("About how many window starts the onset test tries.", valueName: "N"))
     var candidates: Int = 20
-    @Option(help: "Output: table (default) or json.")
+    @Option(help: "Output format.")
     var format: ReportOutputFormat = .table
 
     func validate() throws {

@@ -31,7 +31,7 @@ struct TemperatureCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The trace (or a CSV/TSV long table with epoch, layer, signal, noise).", valueName: "TRACE"))
     var input: String
     @OptionGroup var selection: SeriesSelection
-    @Option(help: "Output: table (default), csv or json.")
+    @Option(help: "Output format.")
     var format: AnalysisOutputFormat = .table
 
     func run() throws {

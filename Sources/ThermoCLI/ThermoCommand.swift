@@ -12,7 +12,6 @@ public struct ThermoCommand: ParsableCommand {
         abstract: "Study how SGD explores weight space, layer by layer, the way a physicist studies a cooling system.",
         discussion: """
         Train a network on MNIST-like data, record per-layer gradient statistics, and analyse them.
-        Run 'thermo help SUBCOMMAND' for the flags of one subcommand.
         """,
         version: thermoVersion,
         subcommands: [TrainCommand.self, InspectCommand.self, RecoverCommand.self, TemperatureCommand.self,

@@ -18,15 +18,15 @@ struct PlotCoolingCommand: ParsableCommand {
     @Option(name: .customLong("run"), help: ArgumentHelp("The run to draw when the input holds several.", valueName: "NAME"))
     var runName: String?
     // The same options, of the same types, as 'thermo fit-cooling': the figure draws that command's study.
-    @Option(help: "Decay model: nested (default), power, exponential or stretched.")
+    @Option(help: "Decay model.")
     var model: CoolingModel = .nested
-    @Option(help: "Curves fitted: signal (default), noise or both.")
+    @Option(help: "Curves fitted.")
     var curves: CurveSelection = .signal
     @Option(parsing: .unconditional, help: ArgumentHelp("First epoch of the fit window (default: e* from the regimes analysis).", valueName: "EPOCH"))
     var from: Double?
     @Option(parsing: .unconditional, help: ArgumentHelp("Last epoch of the fit window.", valueName: "EPOCH"))
     var to: Double?
-    @Option(help: "Model of the window-start scan: power (default), nested, exponential, stretched or none.")
+    @Option(help: "Model of the window-start scan: power, nested, exponential, stretched or none.")
     var scanModel: String = "power"
 
     func run() throws {
