@@ -119,6 +119,16 @@ public enum TrainingSetting: String, CaseIterable, Sendable {
         case .network: "SPEC"
         case .augment: "RECIPE[,PART=V…]"
         case .smooth: "LAYERS"
+        case .trainSubset, .validation: "N"
+        case .splitSeed, .seed: "S"
+        case .lr: "η"
+        case .momentum: "μ"
+        case .weightDecay: "λ"
+        case .batchSize: "B"
+        case .radius: "R"
+        case .samples: "y"
+        case .sharpness: "k"
+        case .gamma: "γ"
         default: nil
         }
     }
