@@ -1,7 +1,7 @@
 # thermo figure 'signal': re-render with `gnuplot fig1-lr1e-4-signal.gp` in this folder; edit this script and the .dat files freely.
-# thermo 0.1.0: /work/bin/thermo-fig1 plot signal /work/main/runs/fig1-lr1e-4/relu.h5 /work/main/runs/fig1-lr1e-4/tanh.h5 -o /work/main/plots/fig1-lr1e-4-signal.png --force
+# thermo 0.1.0: /work/main/.build/release/thermo plot signal /work/runs/fig1-lr1e-4/relu.h5 /work/runs/fig1-lr1e-4/tanh.h5 -o /work/main/plots/fig1-lr1e-4-signal.png --force
 # in /work/main
-# inputs: /work/main/runs/fig1-lr1e-4/relu.h5, /work/main/runs/fig1-lr1e-4/tanh.h5
+# inputs: /work/runs/fig1-lr1e-4/relu.h5, /work/runs/fig1-lr1e-4/tanh.h5
 reset session
 set encoding utf8
 set terminal pngcairo enhanced color size 2008,945 font 'Helvetica,9' fontscale 2.083 linewidth 2 pointscale 4.167 dashlength 1 background rgb 'white'

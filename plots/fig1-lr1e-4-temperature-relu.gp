@@ -1,7 +1,7 @@
 # thermo figure 'temperature': re-render with `gnuplot fig1-lr1e-4-temperature-relu.gp` in this folder; edit this script and the .dat files freely.
-# thermo 0.1.0: /work/bin/thermo-fig1 plot temperature /work/main/runs/fig1-lr1e-4/relu.h5 -o /work/main/plots/fig1-lr1e-4-temperature-relu.png --force
+# thermo 0.1.0: /work/main/.build/release/thermo plot temperature /work/runs/fig1-lr1e-4/relu.h5 -o /work/main/plots/fig1-lr1e-4-temperature-relu.png --force
 # in /work/main
-# inputs: /work/main/runs/fig1-lr1e-4/relu.h5
+# inputs: /work/runs/fig1-lr1e-4/relu.h5
 reset session
 set encoding utf8
 set terminal pngcairo enhanced color size 1890,1630 font 'Helvetica,9' fontscale 2.083 linewidth 2 pointscale 4.167 dashlength 1 background rgb 'white'

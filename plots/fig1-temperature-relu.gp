@@ -1,7 +1,7 @@
 # thermo figure 'temperature': re-render with `gnuplot fig1-temperature-relu.gp` in this folder; edit this script and the .dat files freely.
-# thermo 0.1.0: /work/main/.build/release/thermo plot temperature /work/main/runs/fig1/relu.h5 -o /work/main/plots/fig1-temperature-relu.png --force
+# thermo 0.1.0: /work/main/.build/release/thermo plot temperature /work/runs/fig1/relu.h5 -o /work/main/plots/fig1-temperature-relu.png --force
 # in /work/main
-# inputs: /work/main/runs/fig1/relu.h5
+# inputs: /work/runs/fig1/relu.h5
 reset session
 set encoding utf8
 set terminal pngcairo enhanced color size 1890,1630 font 'Helvetica,9' fontscale 2.083 linewidth 2 pointscale 4.167 dashlength 1 background rgb 'white'
@@ -29,7 +29,7 @@ set format x '% h'
 set ylabel 'temperature'
 set logscale y 10
 set format y '10^{%T}'
-set yrange [8.40889e-15:0.000940337]
+set yrange [7.90446e-15:0.000941355]
 unset key
 plot './fig1-temperature-relu.layer-1.dat' using 1:3:4 with filledcurves fc rgb '#0072B2' fs transparent solid 0.14 noborder notitle, \
      './fig1-temperature-relu.layer-1.dat' using 1:5:6 with filledcurves fc rgb '#0072B2' fs transparent solid 0.26 noborder notitle, \
@@ -47,7 +47,7 @@ set xlabel 'epoch'
 set format x '% h'
 set logscale y 10
 set format y '10^{%T}'
-set yrange [8.40889e-15:0.000940337]
+set yrange [7.90446e-15:0.000941355]
 unset key
 plot './fig1-temperature-relu.layer-2.dat' using 1:3:4 with filledcurves fc rgb '#D55E00' fs transparent solid 0.14 noborder notitle, \
      './fig1-temperature-relu.layer-2.dat' using 1:5:6 with filledcurves fc rgb '#D55E00' fs transparent solid 0.26 noborder notitle, \
@@ -66,7 +66,7 @@ set format x '% h'
 set ylabel 'temperature'
 set logscale y 10
 set format y '10^{%T}'
-set yrange [8.40889e-15:0.000940337]
+set yrange [7.90446e-15:0.000941355]
 unset key
 plot './fig1-temperature-relu.layer-3.dat' using 1:3:4 with filledcurves fc rgb '#009E73' fs transparent solid 0.14 noborder notitle, \
      './fig1-temperature-relu.layer-3.dat' using 1:5:6 with filledcurves fc rgb '#009E73' fs transparent solid 0.26 noborder notitle, \
@@ -84,7 +84,7 @@ set xlabel 'epoch'
 set format x '% h'
 set logscale y 10
 set format y '10^{%T}'
-set yrange [8.40889e-15:0.000940337]
+set yrange [7.90446e-15:0.000941355]
 unset key
 plot './fig1-temperature-relu.layer-4.dat' using 1:3:4 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.14 noborder notitle, \
      './fig1-temperature-relu.layer-4.dat' using 1:5:6 with filledcurves fc rgb '#CC79A7' fs transparent solid 0.26 noborder notitle, \
