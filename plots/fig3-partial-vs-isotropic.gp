@@ -1,5 +1,5 @@
 # thermo figure 'sweep': re-render with `gnuplot fig3-partial-vs-isotropic.gp` in this folder; edit this script and the .dat files freely.
-# thermo 0.1.0: /work/main/.build/release/thermo plot sweep /work/main/runs/fig3-partial-vs-isotropic/sweep -o /work/main/plots/fig3-partial-vs-isotropic.png --force
+# thermo 0.1.0: /tmp/bg2/thermo plot sweep /work/main/runs/fig3-partial-vs-isotropic/sweep -o /work/main/plots/fig3-partial-vs-isotropic.png --force
 # in /work/main
 # inputs: /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0000-loss=ce/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0001-loss=pla,smooth=1,radius=0.001/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0002-loss=pla,smooth=1,radius=0.01/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0003-loss=pla,smooth=1,radius=0.1/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0004-loss=pla,smooth=2,radius=0.001/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0005-loss=pla,smooth=2,radius=0.01/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0006-loss=pla,smooth=2,radius=0.1/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0007-loss=pla,smooth=1,2,radius=0.001/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0008-loss=pla,smooth=1,2,radius=0.01/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0009-loss=pla,smooth=1,2,radius=0.1/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0010-loss=plea,smooth=1,radius=0.001/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0011-loss=plea,smooth=1,radius=0.01/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0012-loss=plea,smooth=1,radius=0.1/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0013-loss=plea,smooth=2,radius=0.001/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0014-loss=plea,smooth=2,radius=0.01/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0015-loss=plea,smooth=2,radius=0.1/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0016-loss=plea,smooth=1,2,radius=0.001/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0017-loss=plea,smooth=1,2,radius=0.01/summary.json, /work/main/runs/fig3-partial-vs-isotropic/sweep/cells/cell-0018-loss=plea,smooth=1,2,radius=0.1/summary.json
 reset session
@@ -31,11 +31,14 @@ set xrange [0.0007943282347242814:0.12589254117941673]
 set ylabel 'test accuracy (%)'
 set format y '% h'
 unset key
-plot './fig3-partial-vs-isotropic.baseline.dat' using 1:(column(3) - column(4)):(column(3) + column(4)) with filledcurves fc rgb '#777777' fs transparent solid 0.15 noborder notitle, \
-     './fig3-partial-vs-isotropic.baseline.dat' using 1:3 with lines lw 1.2 lc rgb '#777777' dt 3 notitle, \
-     './fig3-partial-vs-isotropic.pla.dat' index 0 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
-     './fig3-partial-vs-isotropic.pla.dat' index 1 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
-     './fig3-partial-vs-isotropic.pla.dat' index 2 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#E69F00' dt 4 pt 9 ps 0.6 notitle
+plot './fig3-partial-vs-isotropic.baseline.dat' index 0 using 1:(column(3) - column(4)):(column(3) + column(4)) with filledcurves fc rgb '#777777' fs transparent solid 0.15 noborder notitle, \
+     './fig3-partial-vs-isotropic.baseline.dat' index 0 using 1:3 with lines lw 1.2 lc rgb '#777777' dt 3 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 0 using 1:3 with linespoints lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 0 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 1 using 1:3 with linespoints lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 1 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#009E73' dt 1 pt 5 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 2 using 1:3 with linespoints lw 1.5 lc rgb '#E69F00' dt 4 pt 9 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 2 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#E69F00' dt 1 pt 9 ps 0.6 notitle
 
 set origin 0.5,0.52574
 set size 0.5,0.47426
@@ -50,11 +53,14 @@ set format x '10^{%T}'
 set xrange [0.0007943282347242814:0.12589254117941673]
 set format y '% h'
 unset key
-plot './fig3-partial-vs-isotropic.baseline.dat' using 1:(column(5) - column(6)):(column(5) + column(6)) with filledcurves fc rgb '#777777' fs transparent solid 0.15 noborder notitle, \
-     './fig3-partial-vs-isotropic.baseline.dat' using 1:5 with lines lw 1.2 lc rgb '#777777' dt 3 notitle, \
-     './fig3-partial-vs-isotropic.pla.dat' index 0 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
-     './fig3-partial-vs-isotropic.pla.dat' index 1 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
-     './fig3-partial-vs-isotropic.pla.dat' index 2 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#E69F00' dt 4 pt 9 ps 0.6 notitle
+plot './fig3-partial-vs-isotropic.baseline.dat' index 0 using 1:(column(5) - column(6)):(column(5) + column(6)) with filledcurves fc rgb '#777777' fs transparent solid 0.15 noborder notitle, \
+     './fig3-partial-vs-isotropic.baseline.dat' index 0 using 1:5 with lines lw 1.2 lc rgb '#777777' dt 3 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 0 using 1:5 with linespoints lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 0 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 1 using 1:5 with linespoints lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 1 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#009E73' dt 1 pt 5 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 2 using 1:5 with linespoints lw 1.5 lc rgb '#E69F00' dt 4 pt 9 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.pla.dat' index 2 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#E69F00' dt 1 pt 9 ps 0.6 notitle
 
 set origin 0,0.051476
 set size 0.5,0.47426
@@ -70,11 +76,14 @@ set xrange [0.0007943282347242814:0.12589254117941673]
 set ylabel 'test accuracy (%)'
 set format y '% h'
 unset key
-plot './fig3-partial-vs-isotropic.baseline.dat' using 1:(column(3) - column(4)):(column(3) + column(4)) with filledcurves fc rgb '#777777' fs transparent solid 0.15 noborder notitle, \
-     './fig3-partial-vs-isotropic.baseline.dat' using 1:3 with lines lw 1.2 lc rgb '#777777' dt 3 notitle, \
-     './fig3-partial-vs-isotropic.plea.dat' index 0 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
-     './fig3-partial-vs-isotropic.plea.dat' index 1 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
-     './fig3-partial-vs-isotropic.plea.dat' index 2 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#E69F00' dt 4 pt 9 ps 0.6 notitle
+plot './fig3-partial-vs-isotropic.baseline.dat' index 0 using 1:(column(3) - column(4)):(column(3) + column(4)) with filledcurves fc rgb '#777777' fs transparent solid 0.15 noborder notitle, \
+     './fig3-partial-vs-isotropic.baseline.dat' index 0 using 1:3 with lines lw 1.2 lc rgb '#777777' dt 3 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 0 using 1:3 with linespoints lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 0 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 1 using 1:3 with linespoints lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 1 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#009E73' dt 1 pt 5 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 2 using 1:3 with linespoints lw 1.5 lc rgb '#E69F00' dt 4 pt 9 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 2 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#E69F00' dt 1 pt 9 ps 0.6 notitle
 
 set origin 0.5,0.051476
 set size 0.5,0.47426
@@ -89,11 +98,14 @@ set format x '10^{%T}'
 set xrange [0.0007943282347242814:0.12589254117941673]
 set format y '% h'
 unset key
-plot './fig3-partial-vs-isotropic.baseline.dat' using 1:(column(5) - column(6)):(column(5) + column(6)) with filledcurves fc rgb '#777777' fs transparent solid 0.15 noborder notitle, \
-     './fig3-partial-vs-isotropic.baseline.dat' using 1:5 with lines lw 1.2 lc rgb '#777777' dt 3 notitle, \
-     './fig3-partial-vs-isotropic.plea.dat' index 0 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
-     './fig3-partial-vs-isotropic.plea.dat' index 1 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
-     './fig3-partial-vs-isotropic.plea.dat' index 2 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#E69F00' dt 4 pt 9 ps 0.6 notitle
+plot './fig3-partial-vs-isotropic.baseline.dat' index 0 using 1:(column(5) - column(6)):(column(5) + column(6)) with filledcurves fc rgb '#777777' fs transparent solid 0.15 noborder notitle, \
+     './fig3-partial-vs-isotropic.baseline.dat' index 0 using 1:5 with lines lw 1.2 lc rgb '#777777' dt 3 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 0 using 1:5 with linespoints lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 0 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 1 using 1:5 with linespoints lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 1 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#009E73' dt 1 pt 5 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 2 using 1:5 with linespoints lw 1.5 lc rgb '#E69F00' dt 4 pt 9 ps 0.6 notitle, \
+     './fig3-partial-vs-isotropic.plea.dat' index 2 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#E69F00' dt 1 pt 9 ps 0.6 notitle
 
 # The key shared by all panels: one empty, invisible full-size plot per key column (full size, so that
 # gnuplot never wraps a column for lack of height).

@@ -1,5 +1,5 @@
 # thermo figure 'sweep': re-render with `gnuplot fig4-layer-subsets.gp` in this folder; edit this script and the .dat files freely.
-# thermo 0.1.0: /work/main/.build/release/thermo plot sweep /work/main/runs/fig4-layer-subsets/sweep -o /work/main/plots/fig4-layer-subsets.png --force
+# thermo 0.1.0: /tmp/bg2/thermo plot sweep /work/main/runs/fig4-layer-subsets/sweep -o /work/main/plots/fig4-layer-subsets.png --force
 # in /work/main
 # inputs: /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0000-smooth=1,radius=0.001/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0001-smooth=1,radius=0.01/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0002-smooth=1,radius=0.1/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0003-smooth=2,radius=0.001/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0004-smooth=2,radius=0.01/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0005-smooth=2,radius=0.1/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0006-smooth=3,radius=0.001/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0007-smooth=3,radius=0.01/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0008-smooth=3,radius=0.1/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0009-smooth=1,2,radius=0.001/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0010-smooth=1,2,radius=0.01/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0011-smooth=1,2,radius=0.1/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0012-smooth=1,3,radius=0.001/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0013-smooth=1,3,radius=0.01/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0014-smooth=1,3,radius=0.1/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0015-smooth=2,3,radius=0.001/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0016-smooth=2,3,radius=0.01/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0017-smooth=2,3,radius=0.1/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0018-smooth=1,2,3,radius=0.001/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0019-smooth=1,2,3,radius=0.01/summary.json, /work/main/runs/fig4-layer-subsets/sweep/cells/cell-0020-smooth=1,2,3,radius=0.1/summary.json
 reset session
@@ -31,13 +31,20 @@ set xrange [0.0007943282347242814:0.12589254117941673]
 set ylabel 'test accuracy (%)'
 set format y '% h'
 unset key
-plot './fig4-layer-subsets.pla.dat' index 0 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 1 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 2 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#0072B2' dt 4 pt 9 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 3 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#E69F00' dt 5 pt 13 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 4 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#CC79A7' dt 3 pt 11 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 5 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#56B4E9' dt (8,4) pt 15 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 6 using 1:3:4 with yerrorlines lw 1.5 lc rgb '#000000' dt 1 pt 7 ps 0.6 notitle
+plot './fig4-layer-subsets.pla.dat' index 0 using 1:3 with linespoints lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 0 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 1 using 1:3 with linespoints lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 1 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#009E73' dt 1 pt 5 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 2 using 1:3 with linespoints lw 1.5 lc rgb '#0072B2' dt 4 pt 9 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 2 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#0072B2' dt 1 pt 9 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 3 using 1:3 with linespoints lw 1.5 lc rgb '#E69F00' dt 5 pt 13 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 3 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#E69F00' dt 1 pt 13 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 4 using 1:3 with linespoints lw 1.5 lc rgb '#CC79A7' dt 3 pt 11 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 4 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#CC79A7' dt 1 pt 11 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 5 using 1:3 with linespoints lw 1.5 lc rgb '#56B4E9' dt (8,4) pt 15 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 5 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#56B4E9' dt 1 pt 15 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 6 using 1:3 with linespoints lw 1.5 lc rgb '#000000' dt 1 pt 7 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 6 using 1:3:4 with yerrorbars lw 1.5 lc rgb '#000000' dt 1 pt 7 ps 0.6 notitle
 
 set origin 0.5,0.16038
 set size 0.5,0.83962
@@ -52,13 +59,20 @@ set format x '10^{%T}'
 set xrange [0.0007943282347242814:0.12589254117941673]
 set format y '% h'
 unset key
-plot './fig4-layer-subsets.pla.dat' index 0 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 1 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 2 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#0072B2' dt 4 pt 9 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 3 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#E69F00' dt 5 pt 13 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 4 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#CC79A7' dt 3 pt 11 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 5 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#56B4E9' dt (8,4) pt 15 ps 0.6 notitle, \
-     './fig4-layer-subsets.pla.dat' index 6 using 1:5:6 with yerrorlines lw 1.5 lc rgb '#000000' dt 1 pt 7 ps 0.6 notitle
+plot './fig4-layer-subsets.pla.dat' index 0 using 1:5 with linespoints lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 0 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#D55E00' dt 1 pt 7 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 1 using 1:5 with linespoints lw 1.5 lc rgb '#009E73' dt 2 pt 5 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 1 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#009E73' dt 1 pt 5 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 2 using 1:5 with linespoints lw 1.5 lc rgb '#0072B2' dt 4 pt 9 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 2 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#0072B2' dt 1 pt 9 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 3 using 1:5 with linespoints lw 1.5 lc rgb '#E69F00' dt 5 pt 13 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 3 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#E69F00' dt 1 pt 13 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 4 using 1:5 with linespoints lw 1.5 lc rgb '#CC79A7' dt 3 pt 11 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 4 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#CC79A7' dt 1 pt 11 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 5 using 1:5 with linespoints lw 1.5 lc rgb '#56B4E9' dt (8,4) pt 15 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 5 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#56B4E9' dt 1 pt 15 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 6 using 1:5 with linespoints lw 1.5 lc rgb '#000000' dt 1 pt 7 ps 0.6 notitle, \
+     './fig4-layer-subsets.pla.dat' index 6 using 1:5:6 with yerrorbars lw 1.5 lc rgb '#000000' dt 1 pt 7 ps 0.6 notitle
 
 # The key shared by all panels: one empty, invisible full-size plot per key column (full size, so that
 # gnuplot never wraps a column for lack of height).
