@@ -1,8 +1,8 @@
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
-import NumericCore
 #endif
+import NumericCore
 
 /// Why one download failed.
 public enum DownloadFailure: Error, Sendable, DescribedError {

@@ -109,13 +109,9 @@ extension RunSeries {
         }
     }
 
-    /// The layers' labels in a trace: "1", "2", … for a fully-connected network; for one with convolutions the
-    /// names the trace records, "conv1" … "conv5", "fc1", "fc2", "fc3" (the layer number l is their order), so that
-    /// tables and figure legends name a layer as `--smooth` does.
+    /// The layers' labels in a trace (``studyLayerLabels(_:)`` of the names it records).
     static func traceLayerLabels(_ header: TraceHeader) -> [String] {
-        let matrices = header.layerMatrices
-        guard matrices.contains(where: { $0.label.hasPrefix("conv") }) else { return (1...matrices.count).map(String.init) }
-        return matrices.map(\.label)
+        studyLayerLabels(header.layerMatrices.map(\.label))
     }
 
     /// Rows of the per-step record read at a time: the per-step record is streamed, never read whole.
@@ -190,4 +186,13 @@ extension RunSeries {
                         stepCounts: Array(repeating: window, count: positions[k].count), signal: signal[k], noise: noise[k])
         }
     }
+}
+
+/// How every study labels weight layers, from their names in the network (`ParameterLayout`'s labels, as a trace
+/// records them): "1", "2", … for a fully-connected network; for one with convolutions the names themselves,
+/// "conv1" … "conv5", "fc1", "fc2", "fc3" (the layer number l is their order), so that tables and figure legends
+/// name a layer as `--smooth` does.
+public func studyLayerLabels(_ names: [String]) -> [String] {
+    guard names.contains(where: { $0.hasPrefix("conv") }) else { return names.indices.map { String($0 + 1) } }
+    return names
 }

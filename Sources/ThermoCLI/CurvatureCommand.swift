@@ -139,8 +139,8 @@ struct CurvatureCommand: ParsableCommand {
         settings.seed = configuration.seed
         settings.exactUpTo = exact ? exactMaxWeights : 0
         settings.layers = measured
-        // Layers are labelled as a trace's studies label them: by number in an MLP, by name ("conv3", "fc1") otherwise.
-        let labels = architecture.isFullyConnected ? architecture.layout.layers.indices.map { String($0 + 1) } : architecture.layout.layers.map(\.label)
+        // Layers are labelled as the studies of a trace label them (by number in an MLP, "conv3", "fc1" otherwise).
+        let labels = studyLayerLabels(architecture.layout.layers.map(\.label))
         let report = CurvatureReport(checkpoint: checkpoint, epoch: saved.header.completedEpochs, radius: radius,
                                      labels: labels, measurement: try CurvatureMeasurement.measure(hvp, settings: settings))
         switch format {
